@@ -1,0 +1,39 @@
+/**
+ * The `foreman` CLI entry point: it only dispatches. Each command lives in `commands/<name>.ts`
+ * and exports `register(program)`. Any error that escapes a command becomes one readable line
+ * and an exit code (see `exitCodes`).
+ */
+import { Command, CommanderError } from 'commander';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { EXIT, CliError } from './errors';
+
+const pkg = JSON.parse(readFileSync(fileURLToPath(new URL('../../package.json', import.meta.url)), 'utf8')) as { version: string };
+
+const program = new Command('foreman')
+  .description('Foreman: CSV in, validated and deduplicated GraphQL writes out, live progress. Runs on AWS AppSync or an embedded local AppSync.')
+  .version(pkg.version)
+  .showHelpAfterError('(run with --help for usage)')
+  .exitOverride();
+
+const commands = ['serve', 'evaluate', 'ingest', 'models', 'watch'] as const;
+for (const name of commands) {
+  const mod = (await import(`./commands/${name}.ts`)) as { register(program: Command): void };
+  mod.register(program);
+}
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) {
+    // Help and --version exit 0; usage errors exit 2 (commander already printed the message).
+    process.exitCode = error.exitCode === 0 ? 0 : EXIT.USAGE;
+  } else if (error instanceof CliError) {
+    process.stderr.write(`foreman: ${error.message}\n`);
+    process.exitCode = error.exitCode;
+  } else {
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`foreman: ${message}\n`);
+    process.exitCode = EXIT.FAILED;
+  }
+}

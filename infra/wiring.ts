@@ -1,0 +1,149 @@
+/**
+ * The one wiring table: tables, data sources, AppSync functions and field → pipeline.
+ * Plain data, read by both `infra/aws` (the CDK app) and `infra/local` (the embedded AppSync),
+ * so the cloud and the local stack cannot drift apart. `test/infra/wiring.test.ts` proves every
+ * Query/Mutation/Subscription field of the schema is wired or deliberately unwired.
+ *
+ * Conventions (STYLE.md): the resolver for `Type.field` lives in `resolvers/Type.field.ts`
+ * (its before/after handlers); function `name` lives in `resolvers/functions/name.ts`.
+ * Resolver code finds physical table names in `ctx.env` (AppSync environment variables).
+ */
+
+export type KeyType = 'S' | 'N';
+
+export interface KeySpec {
+  name: string;
+  type: KeyType;
+}
+
+export interface IndexSpec {
+  indexName: string;
+  partitionKey: KeySpec;
+  sortKey?: KeySpec;
+}
+
+export interface TableSpec {
+  /** Logical id, used by data sources and as the CDK construct id. */
+  id: TableId;
+  /** The AppSync environment variable (`ctx.env.X`) that carries the physical table name. */
+  envVar: string;
+  /** Physical name in the local stack (the CDK lets CloudFormation name the table). */
+  localName: string;
+  partitionKey: KeySpec;
+  sortKey?: KeySpec;
+  globalSecondaryIndexes: IndexSpec[];
+}
+
+export type TableId = 'Customers' | 'Projects' | 'Uniques' | 'Ingestions';
+
+export type DataSourceSpec =
+  | {
+      name: string;
+      kind: 'AMAZON_DYNAMODB';
+      /** The table the data source is attached to. */
+      table: TableId;
+      /** Further tables its transactions and batch operations touch (least privilege lists exactly these). */
+      alsoTouches: TableId[];
+      /** What the resolvers using it do; the CDK grants exactly these. */
+      access: 'read' | 'readWrite';
+    }
+  | { name: string; kind: 'NONE' };
+
+export interface FunctionSpec {
+  /** Also the file name: `resolvers/functions/<name>.ts`. */
+  name: string;
+  dataSource: string;
+}
+
+export interface ResolverSpec {
+  typeName: 'Query' | 'Mutation' | 'Subscription';
+  fieldName: string;
+  /** Pipeline functions, in order. The resolver's own file holds the before/after handlers. */
+  pipeline: string[];
+}
+
+export interface UnwiredField {
+  typeName: 'Query' | 'Mutation' | 'Subscription';
+  fieldName: string;
+  why: string;
+}
+
+export const tables: TableSpec[] = [
+  {
+    id: 'Customers',
+    envVar: 'CUSTOMERS_TABLE',
+    localName: 'foreman-customers',
+    partitionKey: { name: 'id', type: 'S' },
+    globalSecondaryIndexes: [],
+  },
+  {
+    id: 'Projects',
+    envVar: 'PROJECTS_TABLE',
+    localName: 'foreman-projects',
+    partitionKey: { name: 'id', type: 'S' },
+    globalSecondaryIndexes: [
+      {
+        indexName: 'byCustomer',
+        partitionKey: { name: 'customerId', type: 'S' },
+        sortKey: { name: 'createdAt', type: 'S' },
+      },
+    ],
+  },
+  {
+    // Unique-value claims: `email#<normalised email>` → owning customer, `file#<sha256>` → ingestion.
+    id: 'Uniques',
+    envVar: 'UNIQUES_TABLE',
+    localName: 'foreman-uniques',
+    partitionKey: { name: 'key', type: 'S' },
+    globalSecondaryIndexes: [],
+  },
+  {
+    // One partition per ingestion: `META`, batch markers `BATCH#…`, row errors `ROW#…`.
+    id: 'Ingestions',
+    envVar: 'INGESTIONS_TABLE',
+    localName: 'foreman-ingestions',
+    partitionKey: { name: 'pk', type: 'S' },
+    sortKey: { name: 'sk', type: 'S' },
+    globalSecondaryIndexes: [
+      {
+        // Sparse: only META items carry `kind`, so this lists ingestions newest first.
+        indexName: 'byStartedAt',
+        partitionKey: { name: 'kind', type: 'S' },
+        sortKey: { name: 'startedAt', type: 'S' },
+      },
+    ],
+  },
+];
+
+export const dataSources: DataSourceSpec[] = [
+  { name: 'CustomersTable', kind: 'AMAZON_DYNAMODB', table: 'Customers', alsoTouches: ['Uniques', 'Ingestions'], access: 'readWrite' },
+  { name: 'ProjectsTable', kind: 'AMAZON_DYNAMODB', table: 'Projects', alsoTouches: ['Customers', 'Uniques', 'Ingestions'], access: 'readWrite' },
+  { name: 'UniquesTable', kind: 'AMAZON_DYNAMODB', table: 'Uniques', alsoTouches: ['Customers', 'Ingestions'], access: 'readWrite' },
+  { name: 'IngestionsTable', kind: 'AMAZON_DYNAMODB', table: 'Ingestions', alsoTouches: ['Uniques'], access: 'readWrite' },
+  { name: 'None', kind: 'NONE' },
+];
+
+/** Filled in by the resolvers: every function a pipeline names must be listed here. */
+export const functions: FunctionSpec[] = [];
+
+/** Filled in by the resolvers: every Query/Mutation field of the schema appears here or in `unwired`. */
+export const resolvers: ResolverSpec[] = [];
+
+export const unwired: UnwiredField[] = [];
+
+/** `ctx.env` for a given table naming (physical names by table id). */
+export function environmentFor(physicalNames: Record<TableId, string>): Record<string, string> {
+  return Object.fromEntries(tables.map((t) => [t.envVar, physicalNames[t.id]]));
+}
+
+export const localEnvironment: Record<string, string> = environmentFor(
+  Object.fromEntries(tables.map((t) => [t.id, t.localName])) as Record<TableId, string>,
+);
+
+export function resolverCodePath(r: Pick<ResolverSpec, 'typeName' | 'fieldName'>): string {
+  return `resolvers/${r.typeName}.${r.fieldName}.ts`;
+}
+
+export function functionCodePath(name: string): string {
+  return `resolvers/functions/${name}.ts`;
+}

@@ -1,0 +1,161 @@
+/**
+ * The declarative field rules of every importable model: one table read by two interpreters,
+ * the APPSYNC_JS validator in `resolvers/lib/validate.ts` (server side, `util.matches`) and the
+ * engine's validator in `clients/ingest` (client side, `RegExp`). Patterns are therefore written
+ * in the common subset of Java's Pattern and JavaScript's RegExp, and always anchored.
+ *
+ * The mapped types make this table follow the schema: add a field to `CustomerRowInput` or
+ * `ProjectRowInput` in schema.graphql, run codegen, and compilation fails until its rule exists.
+ *
+ * APPSYNC_JS-safe: plain data, no functions.
+ */
+import type { CustomerRowInput, ProjectRowInput } from '../../schema/generated/types';
+
+export type FieldFormat = 'email' | 'phone' | 'date' | 'decimal' | 'enum' | 'text';
+
+export interface FieldRule {
+  /** Human label used in messages and in `foreman models`. */
+  label: string;
+  required: boolean;
+  format: FieldFormat;
+  maxLength: number;
+  /** Column headers that map to this field, compared after normalising the header (see `normalizeHeader`). */
+  aliases: string[];
+  /** For `enum`: the accepted values (compared upper-cased, spaces and dashes as underscores). */
+  enumValues?: string[];
+  /** For `decimal`: the smallest accepted value. */
+  min?: number;
+}
+
+export type ModelRules<T> = { [K in Exclude<keyof T, 'rowNumber'>]-?: FieldRule };
+
+/** Anchored patterns shared by both validators. */
+export const PATTERNS = {
+  email: '^[^\\s@,;<>()]+@[^\\s@,;<>()]+\\.[^\\s@,;<>()]+$',
+  phone: '^\\+?[0-9][0-9 ().\\-]{5,22}[0-9]$',
+  date: '^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$',
+  decimal: '^-?[0-9]+(\\.[0-9]+)?$',
+} as const;
+
+export const customerRules: ModelRules<CustomerRowInput> = {
+  email: {
+    label: 'Email',
+    required: true,
+    format: 'email',
+    maxLength: 254,
+    aliases: ['email', 'e-mail', 'e mail', 'email address', 'e-mail address', 'mail', 'emailaddress', 'contact email', 'customer email', 'work email'],
+  },
+  name: {
+    label: 'Name',
+    required: true,
+    format: 'text',
+    maxLength: 200,
+    aliases: ['name', 'full name', 'fullname', 'customer name', 'customer', 'contact name', 'contact'],
+  },
+  phone: {
+    label: 'Phone',
+    required: false,
+    format: 'phone',
+    maxLength: 32,
+    aliases: ['phone', 'phone number', 'telephone', 'tel', 'mobile', 'cell', 'phone no'],
+  },
+  company: {
+    label: 'Company',
+    required: false,
+    format: 'text',
+    maxLength: 200,
+    aliases: ['company', 'company name', 'organization', 'organisation', 'org', 'business', 'employer'],
+  },
+  country: {
+    label: 'Country',
+    required: false,
+    format: 'text',
+    maxLength: 100,
+    aliases: ['country', 'country code', 'nation'],
+  },
+  signupDate: {
+    label: 'Signup date',
+    required: false,
+    format: 'date',
+    maxLength: 10,
+    aliases: ['signup date', 'signupdate', 'sign up date', 'signed up', 'joined', 'join date', 'registration date', 'customer since'],
+  },
+  notes: {
+    label: 'Notes',
+    required: false,
+    format: 'text',
+    maxLength: 2000,
+    aliases: ['notes', 'note', 'comments', 'comment', 'remarks'],
+  },
+};
+
+export const projectRules: ModelRules<ProjectRowInput> = {
+  customerEmail: {
+    label: 'Customer email',
+    required: false,
+    format: 'email',
+    maxLength: 254,
+    aliases: ['customer email', 'customeremail', 'client email', 'customer e-mail', 'owner email', 'email'],
+  },
+  customerId: {
+    label: 'Customer id',
+    required: false,
+    format: 'text',
+    maxLength: 64,
+    aliases: ['customer id', 'customerid', 'client id', 'customer'],
+  },
+  name: {
+    label: 'Project name',
+    required: true,
+    format: 'text',
+    maxLength: 200,
+    aliases: ['name', 'project', 'project name', 'projectname', 'title'],
+  },
+  status: {
+    label: 'Status',
+    required: false,
+    format: 'enum',
+    maxLength: 20,
+    aliases: ['status', 'state', 'project status', 'stage'],
+    enumValues: ['PLANNED', 'ACTIVE', 'ON_HOLD', 'COMPLETED', 'CANCELLED'],
+  },
+  budget: {
+    label: 'Budget',
+    required: false,
+    format: 'decimal',
+    maxLength: 20,
+    aliases: ['budget', 'amount', 'value', 'budget usd', 'budget eur', 'cost'],
+    min: 0,
+  },
+  startDate: {
+    label: 'Start date',
+    required: false,
+    format: 'date',
+    maxLength: 10,
+    aliases: ['start date', 'startdate', 'start', 'starts', 'kickoff', 'begin date'],
+  },
+  dueDate: {
+    label: 'Due date',
+    required: false,
+    format: 'date',
+    maxLength: 10,
+    aliases: ['due date', 'duedate', 'due', 'deadline', 'end date', 'enddate'],
+  },
+  description: {
+    label: 'Description',
+    required: false,
+    format: 'text',
+    maxLength: 4000,
+    aliases: ['description', 'details', 'summary', 'notes'],
+  },
+};
+
+/**
+ * Rules that span fields, checked by both validators:
+ * - a project names its customer by `customerEmail` or `customerId` (at least one);
+ * - a project's `dueDate` is not before its `startDate`.
+ */
+export const CROSS_FIELD_RULES = ['projectCustomerRequired', 'projectDatesOrdered'] as const;
+
+/** The longest batch an import mutation accepts: 2 transaction items a row + 2, within DynamoDB's 100. */
+export const MAX_BATCH_ROWS = 49;

@@ -1,0 +1,492 @@
+export type Maybe<T> = T | null;
+export type InputMaybe<T> = Maybe<T>;
+/** All built-in and custom scalars, mapped to their actual values */
+export type Scalars = {
+  ID: { input: string; output: string; }
+  String: { input: string; output: string; }
+  Boolean: { input: boolean; output: boolean; }
+  Int: { input: number; output: number; }
+  Float: { input: number; output: number; }
+  AWSDate: { input: string; output: string; }
+  AWSDateTime: { input: string; output: string; }
+  AWSEmail: { input: string; output: string; }
+  AWSIPAddress: { input: string; output: string; }
+  AWSJSON: { input: string; output: string; }
+  AWSPhone: { input: string; output: string; }
+  AWSTime: { input: string; output: string; }
+  AWSTimestamp: { input: number; output: number; }
+  AWSURL: { input: string; output: string; }
+};
+
+export type CreateCustomerInput = {
+  company?: InputMaybe<Scalars['String']['input']>;
+  country?: InputMaybe<Scalars['String']['input']>;
+  email: Scalars['AWSEmail']['input'];
+  name: Scalars['String']['input'];
+  notes?: InputMaybe<Scalars['String']['input']>;
+  phone?: InputMaybe<Scalars['AWSPhone']['input']>;
+  signupDate?: InputMaybe<Scalars['AWSDate']['input']>;
+};
+
+export type CreateProjectInput = {
+  budget?: InputMaybe<Scalars['Float']['input']>;
+  customerId: Scalars['ID']['input'];
+  description?: InputMaybe<Scalars['String']['input']>;
+  dueDate?: InputMaybe<Scalars['AWSDate']['input']>;
+  name: Scalars['String']['input'];
+  startDate?: InputMaybe<Scalars['AWSDate']['input']>;
+  status?: InputMaybe<ProjectStatus>;
+};
+
+export type Customer = {
+  __typename?: 'Customer';
+  company: Maybe<Scalars['String']['output']>;
+  country: Maybe<Scalars['String']['output']>;
+  createdAt: Scalars['AWSDateTime']['output'];
+  /** Stored normalised: trimmed and lower-cased. Unique across all customers. */
+  email: Scalars['AWSEmail']['output'];
+  id: Scalars['ID']['output'];
+  name: Scalars['String']['output'];
+  notes: Maybe<Scalars['String']['output']>;
+  phone: Maybe<Scalars['AWSPhone']['output']>;
+  signupDate: Maybe<Scalars['AWSDate']['output']>;
+  updatedAt: Scalars['AWSDateTime']['output'];
+  /** Optimistic-locking version, starts at 1 and grows by one on each update. */
+  version: Scalars['Int']['output'];
+};
+
+export type CustomerConnection = {
+  __typename?: 'CustomerConnection';
+  items: Array<Customer>;
+  nextToken: Maybe<Scalars['String']['output']>;
+};
+
+/** A customer row as read from a file: every cell is text, the server validates it. */
+export type CustomerRowInput = {
+  company?: InputMaybe<Scalars['String']['input']>;
+  country?: InputMaybe<Scalars['String']['input']>;
+  email?: InputMaybe<Scalars['String']['input']>;
+  name?: InputMaybe<Scalars['String']['input']>;
+  notes?: InputMaybe<Scalars['String']['input']>;
+  phone?: InputMaybe<Scalars['String']['input']>;
+  rowNumber: Scalars['Int']['input'];
+  signupDate?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type DeleteCustomerInput = {
+  id: Scalars['ID']['input'];
+};
+
+export type DeleteProjectInput = {
+  id: Scalars['ID']['input'];
+};
+
+export type FieldError = {
+  __typename?: 'FieldError';
+  /** Stable machine code: REQUIRED, FORMAT, TOO_LONG, ENUM, RANGE, UNKNOWN_CUSTOMER, DUPLICATE_EMAIL, … */
+  code: Scalars['String']['output'];
+  /** The model field (e.g. email); clients map it back to their column. */
+  field: Scalars['String']['output'];
+  message: Scalars['String']['output'];
+};
+
+export type FieldErrorInput = {
+  code: Scalars['String']['input'];
+  field: Scalars['String']['input'];
+  message: Scalars['String']['input'];
+};
+
+export type FinishIngestionInput = {
+  durationMs?: InputMaybe<Scalars['Int']['input']>;
+  failureReason?: InputMaybe<Scalars['String']['input']>;
+  ingestionId: Scalars['ID']['input'];
+  status: IngestionStatus;
+};
+
+export type ImportCustomersInput = {
+  /** Numbered from 1 by the client; re-sending a batch number is a no-op that returns the stored outcomes. */
+  batchNumber: Scalars['Int']['input'];
+  ingestionId: Scalars['ID']['input'];
+  rows: Array<CustomerRowInput>;
+};
+
+export type ImportProjectsInput = {
+  batchNumber: Scalars['Int']['input'];
+  ingestionId: Scalars['ID']['input'];
+  rows: Array<ProjectRowInput>;
+};
+
+export type Ingestion = {
+  __typename?: 'Ingestion';
+  alreadyImported: Scalars['Int']['output'];
+  batches: Scalars['Int']['output'];
+  created: Scalars['Int']['output'];
+  duplicates: Scalars['Int']['output'];
+  durationMs: Maybe<Scalars['Int']['output']>;
+  failureReason: Maybe<Scalars['String']['output']>;
+  fileName: Scalars['String']['output'];
+  finishedAt: Maybe<Scalars['AWSDateTime']['output']>;
+  id: Scalars['ID']['output'];
+  invalid: Scalars['Int']['output'];
+  model: ModelName;
+  /** Rows accounted for so far: created + duplicates + invalid + alreadyImported. */
+  processed: Scalars['Int']['output'];
+  rowCount: Maybe<Scalars['Int']['output']>;
+  rowsPerSecond: Maybe<Scalars['Float']['output']>;
+  sha256: Scalars['String']['output'];
+  source: IngestionSource;
+  startedAt: Scalars['AWSDateTime']['output'];
+  status: IngestionStatus;
+  updatedAt: Scalars['AWSDateTime']['output'];
+};
+
+export type IngestionConnection = {
+  __typename?: 'IngestionConnection';
+  items: Array<Ingestion>;
+  nextToken: Maybe<Scalars['String']['output']>;
+};
+
+/** What every mutation that changes an ingestion returns, and what onIngestionProgress delivers. */
+export type IngestionProgress = {
+  __typename?: 'IngestionProgress';
+  alreadyImported: Scalars['Int']['output'];
+  batchNumber: Maybe<Scalars['Int']['output']>;
+  batches: Scalars['Int']['output'];
+  created: Scalars['Int']['output'];
+  duplicates: Scalars['Int']['output'];
+  durationMs: Maybe<Scalars['Int']['output']>;
+  failureReason: Maybe<Scalars['String']['output']>;
+  ingestionId: Scalars['ID']['output'];
+  invalid: Scalars['Int']['output'];
+  outcomes: Maybe<Array<RowOutcome>>;
+  processed: Scalars['Int']['output'];
+  /** True when this batch had been applied before and the stored outcomes were returned. */
+  replayed: Maybe<Scalars['Boolean']['output']>;
+  rowCount: Maybe<Scalars['Int']['output']>;
+  rowsPerSecond: Maybe<Scalars['Float']['output']>;
+  stage: IngestionStage;
+  status: IngestionStatus;
+  updatedAt: Scalars['AWSDateTime']['output'];
+};
+
+export type IngestionSource =
+  | 'API'
+  | 'CLI'
+  | 'S3'
+  | 'WEB';
+
+export type IngestionStage =
+  | 'FINISHED'
+  | 'IMPORTING'
+  | 'REJECTED_ROWS'
+  | 'STARTED';
+
+export type IngestionStatus =
+  | 'COMPLETED'
+  | 'FAILED'
+  | 'RUNNING';
+
+export type ModelName =
+  | 'CUSTOMER'
+  | 'PROJECT';
+
+export type Mutation = {
+  __typename?: 'Mutation';
+  createCustomer: Customer;
+  createProject: Project;
+  deleteCustomer: Maybe<Customer>;
+  deleteProject: Maybe<Project>;
+  /** Back-end only (IAM): marks a running ingestion FAILED, e.g. when the S3 processor cannot read its file. */
+  failIngestion: IngestionProgress;
+  finishIngestion: IngestionProgress;
+  importCustomers: IngestionProgress;
+  importProjects: IngestionProgress;
+  recordRejectedRows: IngestionProgress;
+  startIngestion: StartIngestionResult;
+  updateCustomer: Customer;
+  updateProject: Project;
+};
+
+
+export type MutationCreateCustomerArgs = {
+  input: CreateCustomerInput;
+};
+
+
+export type MutationCreateProjectArgs = {
+  input: CreateProjectInput;
+};
+
+
+export type MutationDeleteCustomerArgs = {
+  input: DeleteCustomerInput;
+};
+
+
+export type MutationDeleteProjectArgs = {
+  input: DeleteProjectInput;
+};
+
+
+export type MutationFailIngestionArgs = {
+  ingestionId: Scalars['ID']['input'];
+  reason: Scalars['String']['input'];
+};
+
+
+export type MutationFinishIngestionArgs = {
+  input: FinishIngestionInput;
+};
+
+
+export type MutationImportCustomersArgs = {
+  input: ImportCustomersInput;
+};
+
+
+export type MutationImportProjectsArgs = {
+  input: ImportProjectsInput;
+};
+
+
+export type MutationRecordRejectedRowsArgs = {
+  input: RecordRejectedRowsInput;
+};
+
+
+export type MutationStartIngestionArgs = {
+  input: StartIngestionInput;
+};
+
+
+export type MutationUpdateCustomerArgs = {
+  input: UpdateCustomerInput;
+};
+
+
+export type MutationUpdateProjectArgs = {
+  input: UpdateProjectInput;
+};
+
+export type Project = {
+  __typename?: 'Project';
+  budget: Maybe<Scalars['Float']['output']>;
+  createdAt: Scalars['AWSDateTime']['output'];
+  customerId: Scalars['ID']['output'];
+  description: Maybe<Scalars['String']['output']>;
+  dueDate: Maybe<Scalars['AWSDate']['output']>;
+  id: Scalars['ID']['output'];
+  name: Scalars['String']['output'];
+  startDate: Maybe<Scalars['AWSDate']['output']>;
+  status: ProjectStatus;
+  updatedAt: Scalars['AWSDateTime']['output'];
+  version: Scalars['Int']['output'];
+};
+
+export type ProjectConnection = {
+  __typename?: 'ProjectConnection';
+  items: Array<Project>;
+  nextToken: Maybe<Scalars['String']['output']>;
+};
+
+/** A project row as read from a file. The customer is named by customerEmail or customerId. */
+export type ProjectRowInput = {
+  budget?: InputMaybe<Scalars['String']['input']>;
+  customerEmail?: InputMaybe<Scalars['String']['input']>;
+  customerId?: InputMaybe<Scalars['String']['input']>;
+  description?: InputMaybe<Scalars['String']['input']>;
+  dueDate?: InputMaybe<Scalars['String']['input']>;
+  name?: InputMaybe<Scalars['String']['input']>;
+  rowNumber: Scalars['Int']['input'];
+  startDate?: InputMaybe<Scalars['String']['input']>;
+  status?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type ProjectStatus =
+  | 'ACTIVE'
+  | 'CANCELLED'
+  | 'COMPLETED'
+  | 'ON_HOLD'
+  | 'PLANNED';
+
+export type Query = {
+  __typename?: 'Query';
+  customerByEmail: Maybe<Customer>;
+  getCustomer: Maybe<Customer>;
+  getIngestion: Maybe<Ingestion>;
+  getProject: Maybe<Project>;
+  listCustomers: CustomerConnection;
+  listIngestionRowErrors: RowErrorConnection;
+  listIngestions: IngestionConnection;
+  listProjects: ProjectConnection;
+  listProjectsByCustomer: ProjectConnection;
+};
+
+
+export type QueryCustomerByEmailArgs = {
+  email: Scalars['String']['input'];
+};
+
+
+export type QueryGetCustomerArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryGetIngestionArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryGetProjectArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryListCustomersArgs = {
+  limit?: InputMaybe<Scalars['Int']['input']>;
+  nextToken?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type QueryListIngestionRowErrorsArgs = {
+  ingestionId: Scalars['ID']['input'];
+  limit?: InputMaybe<Scalars['Int']['input']>;
+  nextToken?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type QueryListIngestionsArgs = {
+  limit?: InputMaybe<Scalars['Int']['input']>;
+  nextToken?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type QueryListProjectsArgs = {
+  limit?: InputMaybe<Scalars['Int']['input']>;
+  nextToken?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type QueryListProjectsByCustomerArgs = {
+  customerId: Scalars['ID']['input'];
+  limit?: InputMaybe<Scalars['Int']['input']>;
+  nextToken?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type RecordRejectedRowsInput = {
+  batchNumber: Scalars['Int']['input'];
+  ingestionId: Scalars['ID']['input'];
+  rows: Array<RejectedRowInput>;
+};
+
+export type RejectedRowInput = {
+  errors: Array<FieldErrorInput>;
+  raw?: InputMaybe<Scalars['AWSJSON']['input']>;
+  rowNumber: Scalars['Int']['input'];
+};
+
+/** Who already owns a unique value this row tried to claim. */
+export type RowConflict = {
+  __typename?: 'RowConflict';
+  existingId: Scalars['ID']['output'];
+  field: Scalars['String']['output'];
+  ingestionId: Maybe<Scalars['ID']['output']>;
+  rowNumber: Maybe<Scalars['Int']['output']>;
+  value: Scalars['String']['output'];
+};
+
+export type RowError = {
+  __typename?: 'RowError';
+  conflict: Maybe<RowConflict>;
+  errors: Maybe<Array<FieldError>>;
+  ingestionId: Scalars['ID']['output'];
+  /** The row as the client read it (JSON object of column → cell). */
+  raw: Maybe<Scalars['AWSJSON']['output']>;
+  rowNumber: Scalars['Int']['output'];
+  status: RowStatus;
+};
+
+export type RowErrorConnection = {
+  __typename?: 'RowErrorConnection';
+  items: Array<RowError>;
+  nextToken: Maybe<Scalars['String']['output']>;
+};
+
+export type RowOutcome = {
+  __typename?: 'RowOutcome';
+  conflict: Maybe<RowConflict>;
+  errors: Maybe<Array<FieldError>>;
+  /** The created (or already imported) record. */
+  id: Maybe<Scalars['ID']['output']>;
+  rowNumber: Scalars['Int']['output'];
+  status: RowStatus;
+};
+
+export type RowStatus =
+  /** This row was written by an earlier, interrupted run of the same ingestion. */
+  | 'ALREADY_IMPORTED'
+  | 'CREATED'
+  | 'DUPLICATE'
+  | 'INVALID'
+  /** Lost a race with a concurrent writer: send the row again in a later batch. */
+  | 'RETRY';
+
+export type StartIngestionInput = {
+  fileName: Scalars['String']['input'];
+  model: ModelName;
+  rowCount?: InputMaybe<Scalars['Int']['input']>;
+  /** Lower-case hex SHA-256 of the file's bytes. */
+  sha256: Scalars['String']['input'];
+  source: IngestionSource;
+};
+
+export type StartIngestionResult = {
+  __typename?: 'StartIngestionResult';
+  /** The ingestion to continue with, or for DUPLICATE the first ingestion of these bytes. */
+  ingestion: Ingestion;
+  outcome: StartOutcome;
+};
+
+export type StartOutcome =
+  /** The same bytes were ingested before: nothing to do. `ingestion` is the first ingestion. */
+  | 'DUPLICATE'
+  /** The same bytes were seen before but that ingestion never finished: it continues. */
+  | 'RESUMED'
+  /** A new ingestion was started for this file. */
+  | 'STARTED';
+
+export type Subscription = {
+  __typename?: 'Subscription';
+  onIngestionProgress: Maybe<IngestionProgress>;
+  onIngestionsChanged: Maybe<IngestionProgress>;
+};
+
+
+export type SubscriptionOnIngestionProgressArgs = {
+  ingestionId: Scalars['ID']['input'];
+};
+
+export type UpdateCustomerInput = {
+  company?: InputMaybe<Scalars['String']['input']>;
+  country?: InputMaybe<Scalars['String']['input']>;
+  email?: InputMaybe<Scalars['AWSEmail']['input']>;
+  /** When given, the update is refused unless the stored version equals it. */
+  expectedVersion?: InputMaybe<Scalars['Int']['input']>;
+  id: Scalars['ID']['input'];
+  name?: InputMaybe<Scalars['String']['input']>;
+  notes?: InputMaybe<Scalars['String']['input']>;
+  phone?: InputMaybe<Scalars['AWSPhone']['input']>;
+  signupDate?: InputMaybe<Scalars['AWSDate']['input']>;
+};
+
+export type UpdateProjectInput = {
+  budget?: InputMaybe<Scalars['Float']['input']>;
+  description?: InputMaybe<Scalars['String']['input']>;
+  dueDate?: InputMaybe<Scalars['AWSDate']['input']>;
+  expectedVersion?: InputMaybe<Scalars['Int']['input']>;
+  id: Scalars['ID']['input'];
+  name?: InputMaybe<Scalars['String']['input']>;
+  startDate?: InputMaybe<Scalars['AWSDate']['input']>;
+  status?: InputMaybe<ProjectStatus>;
+};
