@@ -159,3 +159,57 @@ export interface LocalStack {
   tableNames: Record<TableId, string>;
   stop(): Promise<void>;
 }
+
+// ---------------------------------------------------------------------------------------------
+// auth/ — implemented by infra/local/auth/index.ts, used by graphql/ (HTTP) and realtime/ (WebSocket)
+// ---------------------------------------------------------------------------------------------
+
+export type AuthMode = 'API_KEY' | 'AWS_IAM';
+
+/** A request to authenticate: the HTTP POST to /graphql, or the WebSocket connect/start header JSON. */
+export interface AuthRequest {
+  method: string;
+  /** The path that was signed, e.g. `/graphql` (HTTP, `start`) or `/graphql/connect` (real-time connect). */
+  path: string;
+  /** Header names lower-cased. */
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+export type AuthResult =
+  | {
+      ok: true;
+      mode: AuthMode;
+      /** `ctx.identity` (null for API_KEY). */
+      identity: Record<string, unknown> | null;
+      /** `util.authType()` text, e.g. "API Key Authorization". */
+      authType: string;
+    }
+  | { ok: false; errorType: string; message: string; httpStatus: number };
+
+export interface Authenticator {
+  authenticate(request: AuthRequest): Promise<AuthResult>;
+  /** Is `mode` allowed on `typeName.fieldName`, per the schema's @aws_* directives and the default mode? */
+  isFieldAllowed(typeName: string, fieldName: string, mode: AuthMode): boolean;
+}
+
+// ---------------------------------------------------------------------------------------------
+// realtime/ — implemented by infra/local/realtime/index.ts, attached by stack.ts
+// ---------------------------------------------------------------------------------------------
+
+export interface RealtimeDeps {
+  /** The executable schema (AWS scalars and directives included). */
+  schema: import('graphql').GraphQLSchema;
+  auth: Authenticator;
+  runtime: AppSyncJsRuntime;
+  /** `ctx.env` for subscription resolvers. */
+  env: Record<string, string>;
+}
+
+export interface RealtimeHandle extends MutationPublisher {
+  /** Closes every connection (sends nothing further) and stops keep-alives. */
+  close(): Promise<void>;
+  /** Open connections, for tests and `foreman serve` status. */
+  connectionCount(): number;
+}
+// attachRealtime(server: http.Server | https.Server, deps: RealtimeDeps): RealtimeHandle
