@@ -9,8 +9,13 @@ export default [
   ...tseslint.configs.recommended.map((c) => ({ ...c, files: ['**/*.ts'] })),
   {
     files: ['resolvers/**/*.ts'],
-    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     ...appsync.configs.recommended,
+    // After the spread: the plugin's config brings its own `languageOptions` (the parser only), and
+    // its rules need type information, so the parser options must be merged in, not overwritten.
+    languageOptions: {
+      ...appsync.configs.recommended.languageOptions,
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
   },
   {
     files: ['**/*.ts'],

@@ -124,10 +124,40 @@ export const dataSources: DataSourceSpec[] = [
 ];
 
 /** Filled in by the resolvers: every function a pipeline names must be listed here. */
-export const functions: FunctionSpec[] = [];
+export const functions: FunctionSpec[] = [
+  // --- customers and projects -----------------------------------------------------------------
+  { name: 'getCustomerById', dataSource: 'CustomersTable' },
+  { name: 'getEmailClaim', dataSource: 'UniquesTable' },
+  { name: 'scanCustomers', dataSource: 'CustomersTable' },
+  { name: 'putCustomerWithEmailClaim', dataSource: 'CustomersTable' },
+  { name: 'updateCustomerWithEmailClaim', dataSource: 'CustomersTable' },
+  { name: 'deleteCustomerWithEmailClaim', dataSource: 'CustomersTable' },
+  { name: 'getProjectById', dataSource: 'ProjectsTable' },
+  { name: 'scanProjects', dataSource: 'ProjectsTable' },
+  { name: 'queryProjectsByCustomer', dataSource: 'ProjectsTable' },
+  { name: 'putProjectForCustomer', dataSource: 'ProjectsTable' },
+  { name: 'updateProjectById', dataSource: 'ProjectsTable' },
+  { name: 'deleteProjectById', dataSource: 'ProjectsTable' },
+  // --- end of customers and projects ----------------------------------------------------------
+];
 
 /** Filled in by the resolvers: every Query/Mutation field of the schema appears here or in `unwired`. */
-export const resolvers: ResolverSpec[] = [];
+export const resolvers: ResolverSpec[] = [
+  // --- customers and projects -----------------------------------------------------------------
+  { typeName: 'Query', fieldName: 'getCustomer', pipeline: ['getCustomerById'] },
+  { typeName: 'Query', fieldName: 'customerByEmail', pipeline: ['getEmailClaim', 'getCustomerById'] },
+  { typeName: 'Query', fieldName: 'listCustomers', pipeline: ['scanCustomers'] },
+  { typeName: 'Query', fieldName: 'getProject', pipeline: ['getProjectById'] },
+  { typeName: 'Query', fieldName: 'listProjects', pipeline: ['scanProjects'] },
+  { typeName: 'Query', fieldName: 'listProjectsByCustomer', pipeline: ['queryProjectsByCustomer'] },
+  { typeName: 'Mutation', fieldName: 'createCustomer', pipeline: ['putCustomerWithEmailClaim'] },
+  { typeName: 'Mutation', fieldName: 'updateCustomer', pipeline: ['getCustomerById', 'updateCustomerWithEmailClaim'] },
+  { typeName: 'Mutation', fieldName: 'deleteCustomer', pipeline: ['getCustomerById', 'queryProjectsByCustomer', 'deleteCustomerWithEmailClaim'] },
+  { typeName: 'Mutation', fieldName: 'createProject', pipeline: ['putProjectForCustomer'] },
+  { typeName: 'Mutation', fieldName: 'updateProject', pipeline: ['getProjectById', 'updateProjectById'] },
+  { typeName: 'Mutation', fieldName: 'deleteProject', pipeline: ['getProjectById', 'deleteProjectById'] },
+  // --- end of customers and projects ----------------------------------------------------------
+];
 
 export const unwired: UnwiredField[] = [];
 

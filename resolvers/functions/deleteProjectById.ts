@@ -1,0 +1,34 @@
+/**
+ * Deletes the project read by getProjectById (`ctx.stash.project`) on condition that its version is
+ * still the one read, so a concurrent update is never silently thrown away (ConcurrentModification).
+ * Returns the deleted project, or null when there was none (deleting is idempotent).
+ * Data source: ProjectsTable.
+ */
+import { runtime, util } from '@aws-appsync/utils';
+import type { Context } from '@aws-appsync/utils';
+import * as ddb from '@aws-appsync/utils/dynamodb';
+import type { Project } from '../../schema/generated/types';
+import { handleResponse, isConditionalCheckFailure } from '../lib/errors';
+
+interface Stash {
+  project: Project | null;
+}
+
+export function request(ctx: Context<unknown, Stash>) {
+  const project = ctx.stash.project;
+  if (!project) {
+    runtime.earlyReturn(null);
+  }
+  return ddb.remove<Project>({ key: { id: project.id }, condition: { version: { eq: project.version } } });
+}
+
+export function response(ctx: Context<unknown, Stash>): Project | null {
+  const project = ctx.stash.project as Project;
+  if (isConditionalCheckFailure(ctx)) {
+    util.error(`Project ${project.id} was changed or deleted by another request; read it again and retry`, 'ConcurrentModification', null, {
+      id: project.id,
+    });
+  }
+  handleResponse(ctx);
+  return project;
+}

@@ -1,0 +1,24 @@
+/**
+ * Reads the claim of the normalised email `ctx.stash.email` from the Uniques table and puts its
+ * owner in `ctx.stash.customerId` (null when the email is free). Data source: UniquesTable.
+ */
+import type { Context } from '@aws-appsync/utils';
+import * as ddb from '@aws-appsync/utils/dynamodb';
+import { handleResponse } from '../lib/errors';
+import { emailClaimKey } from '../lib/keys';
+import type { EmailClaim } from '../lib/keys';
+
+interface Stash {
+  email: string;
+  customerId?: string | null;
+}
+
+export function request(ctx: Context<unknown, Stash>) {
+  return ddb.get<EmailClaim>({ key: { key: emailClaimKey(ctx.stash.email) } });
+}
+
+export function response(ctx: Context<unknown, Stash>): EmailClaim | null {
+  const claim = handleResponse<EmailClaim | null>(ctx);
+  ctx.stash.customerId = claim ? claim.customerId : null;
+  return claim || null;
+}
