@@ -1,0 +1,232 @@
+/**
+ * The APPSYNC_JS runtime of the embedded AppSync: loads an ESM bundle once (refusing what
+ * APPSYNC_JS refuses), then runs its `request`/`response` handlers as often as needed, each run
+ * with a fresh `ctx` and its own errors, logs and effects.
+ *
+ * Each loaded bundle gets its own `node:vm` context whose globals are cut down to what AWS
+ * documents (https://docs.aws.amazon.com/appsync/latest/devguide/supported-features.html): Math
+ * only has random/min/max/round/floor/ceil, Number only isFinite/isNaN, no timers, no process,
+ * no require; `JSON.parse` returns '' for invalid JSON.
+ */
+import vm from 'node:vm';
+import { inspect } from 'node:util';
+import {
+  CodeRestrictionError,
+  type AppSyncErrorEntry,
+  type AppSyncJsRuntime,
+  type ContextInit,
+  type HandlerOutcome,
+  type HandlerRun,
+  type LoadedCode,
+} from '../contracts';
+import { createDynamodbModule } from './dynamodb-module';
+import { toScript, UnsupportedModuleSyntaxError } from './module';
+import { CodeSyntaxError, findViolations, parseModule } from './restrictions';
+import { createGlobals, EarlyReturnSignal, newRunState, UtilErrorSignal, type RunState } from './util';
+
+type Handler = (ctx: unknown) => unknown;
+
+interface Prepared {
+  request?: Handler;
+  response?: Handler;
+}
+
+/** Done inside each context, so the replaced objects belong to that realm. */
+const SANDBOX_SETUP = `
+(function () {
+  'use strict';
+  const g = globalThis;
+  const parse = JSON.parse;
+  JSON.parse = function (text, reviver) {
+    try { return parse(text, reviver); } catch (e) { return ''; }
+  };
+  const m = g.Math;
+  const math = { random: m.random, min: m.min, max: m.max, round: m.round, floor: m.floor, ceil: m.ceil };
+  Object.defineProperty(g, 'Math', { value: Object.freeze(math), writable: false, configurable: false });
+  for (const key of Object.getOwnPropertyNames(g.Number)) {
+    if (typeof g.Number[key] === 'function' && key !== 'isFinite' && key !== 'isNaN') delete g.Number[key];
+  }
+  for (const name of ['eval', 'WebAssembly', 'SharedArrayBuffer', 'Atomics', 'FinalizationRegistry', 'WeakRef']) delete g[name];
+})();
+`;
+
+/** Where a runtime error happened in the bundle, from a V8 stack. */
+function locate(error: unknown, fileName: string): { line: number; column: number } | null {
+  const stack = typeof error === 'object' && error !== null ? String((error as { stack?: unknown }).stack ?? '') : '';
+  const escaped = fileName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const m = new RegExp(`${escaped}:(\\d+):(\\d+)`).exec(stack);
+  return m ? { line: Number(m[1]), column: Number(m[2]) } : null;
+}
+
+function formatLogArg(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (value === undefined) return 'undefined';
+  if (typeof value === 'object' && value !== null) {
+    const json = JSON.stringify(value);
+    return json === undefined ? inspect(value) : json;
+  }
+  return String(value);
+}
+
+/** The error entry AppSync produces for an uncaught runtime error (errorType `Code` [U]). */
+export function runtimeErrorEntry(error: unknown, fileName: string): AppSyncErrorEntry & { line?: number; column?: number } {
+  const name = typeof error === 'object' && error !== null ? String((error as { name?: unknown }).name ?? 'Error') : 'Error';
+  const message = typeof error === 'object' && error !== null ? String((error as { message?: unknown }).message ?? error) : String(error);
+  const where = locate(error, fileName);
+  return {
+    message: where ? `${fileName}:${where.line}:${where.column}: ${name}: ${message}` : `${name}: ${message}`,
+    errorType: 'Code',
+    data: null,
+    errorInfo: null,
+    ...(where ?? {}),
+  };
+}
+
+export interface RuntimeOptions {
+  /** Clock for `util.time.now*`, `autoUlid`, `autoKsuid` (tests pin it). */
+  now?: () => number;
+}
+
+/**
+ * @example
+ * const runtime = createRuntime();
+ * const code = runtime.load(await bundleAppsyncCode('resolvers/functions/putCustomer.ts'), 'putCustomer.js');
+ * const run = runtime.run(code, 'request', ctxInit);
+ * if (run.outcome.kind === 'value') sendToDataSource(run.outcome.value);
+ */
+export function createRuntime(options: RuntimeOptions = {}): AppSyncJsRuntime {
+  const idle = newRunState();
+  let current: RunState = idle;
+  const globals = createGlobals(() => current, options.now);
+  const ddbModule = createDynamodbModule();
+  const utilsModule = Object.freeze({ util: globals.util, extensions: globals.extensions, runtime: globals.runtime });
+  const prepared = new WeakMap<LoadedCode, Prepared>();
+
+  const requireShim = (name: string): unknown => {
+    if (name === '@aws-appsync/utils') return utilsModule;
+    if (name === '@aws-appsync/utils/dynamodb') return ddbModule;
+    throw new Error(`Cannot find module '${name}': APPSYNC_JS provides only @aws-appsync/utils and @aws-appsync/utils/dynamodb`);
+  };
+
+  function makeConsole(fileName: string) {
+    const log =
+      (level: string) =>
+      (...args: unknown[]): void => {
+        const where = locate(new Error(), fileName);
+        const prefix = where ? `${fileName}:${where.line}:${where.column}: ` : '';
+        current.logs.push(`${level} - ${prefix}${args.map(formatLogArg).join(' ')}`);
+      };
+    return Object.freeze({ log: log('INFO'), info: log('INFO'), debug: log('DEBUG'), warn: log('WARN'), error: log('ERROR') });
+  }
+
+  function load(code: string, fileName: string): LoadedCode {
+    let program;
+    try {
+      program = parseModule(code);
+    } catch (error) {
+      if (error instanceof CodeSyntaxError) {
+        throw new CodeRestrictionError(fileName, [{ rule: 'syntax', message: error.message, line: error.line, column: error.column }]);
+      }
+      throw error;
+    }
+    const violations = findViolations(program);
+    if (violations.length > 0) throw new CodeRestrictionError(fileName, violations);
+
+    let script;
+    try {
+      script = toScript(code, program);
+    } catch (error) {
+      if (error instanceof UnsupportedModuleSyntaxError) {
+        throw new CodeRestrictionError(fileName, [{ rule: 'module', message: error.message, line: 1, column: 1 }]);
+      }
+      throw error;
+    }
+
+    const context = vm.createContext({}, { name: fileName, codeGeneration: { strings: false, wasm: false } });
+    vm.runInContext(SANDBOX_SETUP, context);
+    for (const [name, value] of Object.entries({ ...globals, console: makeConsole(fileName) })) {
+      Object.defineProperty(context, name, { value, writable: false, enumerable: false, configurable: false });
+    }
+    const factory = new vm.Script(script.source, { filename: fileName, lineOffset: -1 }).runInContext(context) as (r: typeof requireShim) => Record<string, unknown>;
+    const previous = current;
+    current = newRunState();
+    let exported: Record<string, unknown>;
+    try {
+      exported = factory(requireShim);
+    } catch (error) {
+      const entry = runtimeErrorEntry(error, fileName);
+      throw new CodeRestrictionError(fileName, [{ rule: 'module-evaluation', message: entry.message, line: entry.line ?? 1, column: entry.column ?? 1 }]);
+    } finally {
+      current = previous;
+    }
+    const handlers: Prepared = {};
+    if (typeof exported.request === 'function') handlers.request = exported.request as Handler;
+    if (typeof exported.response === 'function') handlers.response = exported.response as Handler;
+    const loaded: LoadedCode = Object.freeze({ fileName, hasRequest: Boolean(handlers.request), hasResponse: Boolean(handlers.response) });
+    prepared.set(loaded, handlers);
+    return loaded;
+  }
+
+  function run(code: LoadedCode, handler: 'request' | 'response', init: ContextInit): HandlerRun {
+    const handlers = prepared.get(code);
+    if (!handlers) throw new Error(`${code.fileName} was not loaded by this runtime`);
+    const fn = handlers[handler];
+    const state = newRunState(init.info.fieldName, init.info.parentTypeName, init.authType);
+    const finish = (outcome: HandlerOutcome): HandlerRun => ({ outcome, appendedErrors: state.appendedErrors, logs: state.logs, effects: state.effects });
+    if (!fn) {
+      return finish({
+        kind: 'error',
+        error: { message: `${code.fileName}: the module does not export a ${handler} function`, errorType: 'Code', data: null, errorInfo: null },
+      });
+    }
+    const previous = current;
+    current = state;
+    try {
+      return finish({ kind: 'value', value: fn(buildContext(init)) });
+    } catch (error) {
+      if (error instanceof UtilErrorSignal) return finish({ kind: 'error', error: error.entry });
+      if (error instanceof EarlyReturnSignal) return finish({ kind: 'earlyReturn', value: error.value, skipTo: error.skipTo });
+      const { line: _line, column: _column, ...entry } = runtimeErrorEntry(error, code.fileName);
+      return finish({ kind: 'error', error: entry });
+    } finally {
+      current = previous;
+    }
+  }
+
+  return { load, run };
+}
+
+/**
+ * A fresh `ctx` per run. Its base properties cannot be reassigned or deleted and no property can
+ * be added (resolver-context-reference-js.html; eslint rule no-disallowed-re-assignment), while
+ * their contents — `ctx.stash.x = …` — stay writable. `stash` is the caller's object, so a pipeline
+ * shares it. `info.selectionSetList`/`selectionSetGraphQL` are not enumerable: AWS leaves them out
+ * of `JSON.stringify(ctx.info)`.
+ */
+export function buildContext(init: ContextInit): Record<string, unknown> {
+  const info = {
+    fieldName: init.info.fieldName,
+    parentTypeName: init.info.parentTypeName,
+    variables: init.info.variables,
+  };
+  Object.defineProperty(info, 'selectionSetList', { value: init.info.selectionSetList, enumerable: false });
+  Object.defineProperty(info, 'selectionSetGraphQL', { value: init.info.selectionSetGraphQL, enumerable: false });
+  const base: Record<string, unknown> = {
+    arguments: init.arguments,
+    args: init.arguments,
+    identity: init.identity,
+    source: init.source,
+    stash: init.stash,
+    prev: init.prev,
+    request: init.request,
+    info,
+    env: init.env,
+    result: init.result,
+    error: init.error ?? undefined,
+  };
+  const ctx: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(base)) {
+    Object.defineProperty(ctx, key, { value, writable: false, enumerable: key !== 'args', configurable: false });
+  }
+  return Object.preventExtensions(ctx);
+}

@@ -1,0 +1,266 @@
+/**
+ * The `util`, `extensions` and `runtime` objects resolver code sees
+ * (https://docs.aws.amazon.com/appsync/latest/devguide/built-in-util-js.html,
+ * extensions-js.html, runtime-utils-js.html).
+ *
+ * They are built once per runtime and write into the state of the handler currently running
+ * (`RunState`), which the runtime swaps before each call: handlers are synchronous, so one
+ * pointer is enough and nothing leaks from one run into the next.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { AppSyncErrorEntry, HandlerEffects } from '../contracts';
+import { createDynamodbUtil } from './dynamodb-utils';
+import { createTimeUtil } from './time';
+import { conditionExpression, filterExpression, toElasticsearchQueryDSL, toSubscriptionFilter } from './transform';
+
+export interface RunState {
+  appendedErrors: AppSyncErrorEntry[];
+  logs: string[];
+  effects: HandlerEffects;
+  fieldName: string;
+  parentTypeName: string;
+  authType: string;
+  responseHeaders: Record<string, unknown>;
+}
+
+export function newRunState(fieldName = '', parentTypeName = '', authType = ''): RunState {
+  return {
+    appendedErrors: [],
+    logs: [],
+    effects: { invalidateSubscriptions: [], evictFromApiCache: [] },
+    fieldName,
+    parentTypeName,
+    authType,
+    responseHeaders: {},
+  };
+}
+
+/** Thrown by `util.error` / `util.unauthorized`; resolver code cannot catch it (no try/catch in APPSYNC_JS). */
+export class UtilErrorSignal extends Error {
+  override name = 'UtilErrorSignal';
+  constructor(readonly entry: AppSyncErrorEntry) {
+    super(entry.message);
+  }
+}
+
+/** Thrown by `runtime.earlyReturn`. */
+export class EarlyReturnSignal extends Error {
+  override name = 'EarlyReturnSignal';
+  constructor(
+    readonly value: unknown,
+    readonly skipTo: 'END' | 'NEXT',
+  ) {
+    super('earlyReturn');
+  }
+}
+
+function errorEntry(message: unknown, errorType?: unknown, data?: unknown, errorInfo?: unknown): AppSyncErrorEntry {
+  return {
+    message: String(message),
+    errorType: errorType === undefined || errorType === null ? null : String(errorType),
+    data: data === undefined ? null : data,
+    errorInfo: errorInfo === undefined ? null : errorInfo,
+  };
+}
+
+const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+
+/** 26 characters: 48-bit millisecond time then 80 random bits, Crockford base32 (ulid spec). */
+export function ulid(now = Date.now()): string {
+  let time = '';
+  let t = now;
+  for (let i = 0; i < 10; i += 1) {
+    time = CROCKFORD[t % 32] + time;
+    t = Math.floor(t / 32);
+  }
+  const bytes = randomBytes(16);
+  let random = '';
+  for (let i = 0; i < 16; i += 1) random += CROCKFORD[bytes[i]! % 32];
+  return time + random;
+}
+
+/** 27 characters: base62 of 4 bytes of seconds since the KSUID epoch (1400000000) and 16 random bytes. */
+export function ksuid(now = Date.now()): string {
+  const payload = Buffer.alloc(20);
+  payload.writeUInt32BE(Math.floor(now / 1000) - 1400000000, 0);
+  randomBytes(16).copy(payload, 4);
+  let n = BigInt(`0x${payload.toString('hex')}`);
+  let out = '';
+  while (n > 0n) {
+    out = BASE62[Number(n % 62n)] + out;
+    n /= 62n;
+  }
+  return out.padStart(27, '0');
+}
+
+/** Java's URLEncoder (application/x-www-form-urlencoded, UTF-8): space → '+', keeps `A-Za-z0-9.-*_`. */
+export function urlEncode(value: string): string {
+  return Array.from(Buffer.from(String(value), 'utf8'))
+    .map((b) => {
+      const c = String.fromCharCode(b);
+      if (/[A-Za-z0-9.\-*_]/.test(c)) return c;
+      if (c === ' ') return '+';
+      return `%${b.toString(16).toUpperCase().padStart(2, '0')}`;
+    })
+    .join('');
+}
+
+export function urlDecode(value: string): string {
+  return decodeURIComponent(String(value).replace(/\+/g, ' '));
+}
+
+/** Apache commons-text escapeEcmaScript, which is what `escapeJavaScript` documents ("JavaScript escaped string"). */
+export function escapeJavaScript(value: string): string {
+  let out = '';
+  for (const ch of String(value)) {
+    const code = ch.codePointAt(0)!;
+    switch (ch) {
+      case "'":
+        out += "\\'";
+        break;
+      case '"':
+        out += '\\"';
+        break;
+      case '\\':
+        out += '\\\\';
+        break;
+      case '/':
+        out += '\\/';
+        break;
+      case '\b':
+        out += '\\b';
+        break;
+      case '\n':
+        out += '\\n';
+        break;
+      case '\t':
+        out += '\\t';
+        break;
+      case '\f':
+        out += '\\f';
+        break;
+      case '\r':
+        out += '\\r';
+        break;
+      default:
+        if (code < 32 || code > 0x7e) {
+          const units = code > 0xffff ? [ch.charCodeAt(0), ch.charCodeAt(1)] : [code];
+          out += units.map((u) => `\\u${u.toString(16).toUpperCase().padStart(4, '0')}`).join('');
+        } else out += ch;
+    }
+  }
+  return out;
+}
+
+const patternCache = new Map<string, RegExp>();
+
+/**
+ * Java `Pattern.matches(pattern, value)`: the whole string must match. Java-only syntax that JS
+ * lacks (possessive quantifiers, `\A`, `\Z`) is mapped where it has a direct equivalent.
+ */
+export function javaMatches(pattern: string, value: string): boolean {
+  let re = patternCache.get(pattern);
+  if (!re) {
+    const translated = pattern.replace(/\\A/g, '^').replace(/\\[Zz]/g, '$').replace(/([*+?}])\+/g, '$1');
+    re = new RegExp(`^(?:${translated})$`, 'u');
+    patternCache.set(pattern, re);
+  }
+  return re.test(String(value));
+}
+
+const RESTRICTED_HEADER_PREFIXES = ['x-amzn-', 'x-amz-'];
+
+/** `current()` returns the state of the handler that is running. */
+export function createGlobals(current: () => RunState, now: () => number = Date.now) {
+  const util = {
+    escapeJavaScript,
+    urlEncode,
+    urlDecode,
+    base64Encode: (value: string) => Buffer.from(String(value), 'utf8').toString('base64'),
+    base64Decode: (value: string) => Buffer.from(String(value), 'base64').toString('utf8'),
+    autoId: () => randomUUID(),
+    autoUlid: () => ulid(now()),
+    autoKsuid: () => ksuid(now()),
+    unauthorized: (): never => {
+      const s = current();
+      throw new UtilErrorSignal(errorEntry(`Not Authorized to access ${s.fieldName} on type ${s.parentTypeName}`, 'Unauthorized'));
+    },
+    error: (message: unknown, errorType?: unknown, data?: unknown, errorInfo?: unknown): never => {
+      throw new UtilErrorSignal(errorEntry(message, errorType, data, errorInfo));
+    },
+    appendError: (message: unknown, errorType?: unknown, data?: unknown, errorInfo?: unknown): void => {
+      current().appendedErrors.push(errorEntry(message, errorType, data, errorInfo));
+    },
+    matches: (pattern: string, value: string) => javaMatches(pattern, value),
+    authType: () => current().authType,
+    time: createTimeUtil(now),
+    dynamodb: createDynamodbUtil(),
+    transform: {
+      toDynamoDBFilterExpression: (filter: unknown) => JSON.stringify(filterExpression(filter)),
+      toDynamoDBConditionExpression: (condition: unknown) => JSON.stringify(conditionExpression(condition)),
+      toElasticsearchQueryDSL,
+      toSubscriptionFilter,
+    },
+    str: {
+      normalize: (value: string, form: string) => String(value).normalize(String(form).toUpperCase() as 'NFC'),
+    },
+    math: {
+      roundNum: (n: number) => Math.round(n),
+      minVal: (a: number, b: number) => Math.min(a, b),
+      maxVal: (a: number, b: number) => Math.max(a, b),
+      randomDouble: () => Math.random(),
+      randomWithinRange: (start: number, end: number) => Math.floor(Math.random() * (end - start + 1)) + start,
+    },
+    http: {
+      copyHeaders: (headers: Record<string, unknown>) => {
+        const out: Record<string, unknown> = {};
+        for (const [k, v] of Object.entries(headers ?? {})) {
+          const lower = k.toLowerCase();
+          if (RESTRICTED_HEADER_PREFIXES.some((p) => lower.startsWith(p)) || ['host', 'content-length', 'authorization', 'x-api-key', 'cookie'].includes(lower)) continue;
+          out[k] = v;
+        }
+        return out;
+      },
+      addResponseHeader: (name: string, value: unknown) => {
+        addHeader(current(), name, value);
+      },
+      addResponseHeaders: (headers: Record<string, unknown>) => {
+        for (const [name, value] of Object.entries(headers ?? {})) addHeader(current(), name, value);
+      },
+    },
+  };
+
+  const extensions = {
+    evictFromApiCache: (typeName: string, fieldName: string, keys: Record<string, unknown>) => {
+      current().effects.evictFromApiCache.push({ typeName, fieldName, keys: { ...keys } });
+    },
+    setSubscriptionFilter: (filter: unknown) => {
+      current().effects.subscriptionFilter = filter;
+    },
+    setSubscriptionInvalidationFilter: (filter: unknown) => {
+      current().effects.subscriptionInvalidationFilter = filter;
+    },
+    invalidateSubscriptions: (obj: { subscriptionField: string; payload: Record<string, unknown> }) => {
+      current().effects.invalidateSubscriptions.push({ subscriptionField: obj.subscriptionField, payload: { ...obj.payload } });
+    },
+  };
+
+  const runtime = {
+    earlyReturn: (value?: unknown, options?: { skipTo?: 'END' | 'NEXT' }): never => {
+      // Without options AWS skips to the next handler of the pipeline; in a pipeline resolver's
+      // request handler that is the resolver's response (runtime-utils-js.html).
+      throw new EarlyReturnSignal(value === undefined ? null : value, options?.skipTo === 'END' ? 'END' : 'NEXT');
+    },
+  };
+
+  return { util, extensions, runtime };
+}
+
+function addHeader(state: RunState, name: string, value: unknown): void {
+  const lower = String(name).toLowerCase();
+  if (RESTRICTED_HEADER_PREFIXES.some((p) => lower.startsWith(p))) {
+    throw new UtilErrorSignal(errorEntry(`Header name ${name} is restricted`, 'BadRequestException'));
+  }
+  state.responseHeaders[name] = value;
+}
