@@ -1,0 +1,243 @@
+/**
+ * Unit tests of the customer and project handlers, run in the local APPSYNC_JS runtime with the
+ * test playing DynamoDB (no data source). What DynamoDB answers is written the way AppSync
+ * documents it: a cancelled TransactWriteItems sets `ctx.error` and
+ * `ctx.result = { keys: null, cancellationReasons: [...] }` in request order, with the stored item
+ * that failed its condition
+ * (https://docs.aws.amazon.com/appsync/latest/devguide/js-aws-appsync-resolver-reference-dynamodb-transact-write-items.html).
+ */
+import { describe, expect, it } from 'vitest';
+import { bundleAppsyncCode } from '../../infra/bundle';
+import { createRuntime } from '../../infra/local/runtime';
+import { functionCodePath, functions, resolverCodePath, resolvers } from '../../infra/wiring';
+import { runHandler, valueOf } from './harness';
+
+type Obj = Record<string, unknown>;
+interface TransactRequest {
+  operation: string;
+  transactItems: { table: string; operation: string; key: Obj; condition?: { expression: string; expressionNames?: Record<string, string> } }[];
+}
+
+const cancelled = { message: 'Transaction cancelled, please refer cancellation reasons for specific reasons [None, ConditionalCheckFailed]', type: 'DynamoDB:TransactionCanceledException' };
+const none = { type: 'None', message: 'None' };
+const failed = (item?: Obj) => ({ type: 'ConditionCheckFailed', message: 'The condition check failed.', ...(item ? { item } : {}) });
+
+const stored = { id: 'c-1', email: 'ann@example.com', name: 'Ann', version: 3, createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z' };
+
+function errorOf(outcome: Awaited<ReturnType<typeof runHandler>>) {
+  if (outcome.kind !== 'error') throw new Error(`expected an error, got ${JSON.stringify(outcome)}`);
+  return outcome.error;
+}
+
+describe('createCustomer', () => {
+  it('stores the email trimmed and lower-cased, at version 1, created and updated at the same instant', async () => {
+    const stash: Obj = {};
+    await runHandler('resolvers/Mutation.createCustomer.ts', 'request', { args: { input: { email: '  Ann@Example.COM ', name: 'Ann', phone: null } }, stash });
+    const customer = stash.newCustomer as Obj;
+    expect(customer).toMatchObject({ email: 'ann@example.com', name: 'Ann', version: 1 });
+    expect(customer.createdAt).toBe(customer.updatedAt);
+    expect(customer.id).toMatch(/^[0-9a-f-]{36}$/);
+    // An absent optional field is not stored as NULL.
+    expect(customer).not.toHaveProperty('phone');
+  });
+
+  it('refuses a blank name and a malformed email with ValidationError naming both fields', async () => {
+    const error = errorOf(await runHandler('resolvers/Mutation.createCustomer.ts', 'request', { args: { input: { email: 'not-an-email', name: '   ' } } }));
+    expect(error.errorType).toBe('ValidationError');
+    expect((error.errorInfo as { errors: { field: string }[] }).errors.map((e) => e.field)).toEqual(['email', 'name']);
+  });
+
+  it('writes the customer and its email claim in one transaction, each only if its key is free', async () => {
+    const stash = { newCustomer: { ...stored, version: 1 } };
+    const request = valueOf(await runHandler('resolvers/functions/putCustomerWithEmailClaim.ts', 'request', { stash })) as TransactRequest;
+    expect(request.operation).toBe('TransactWriteItems');
+    const [customer, claim] = request.transactItems;
+    expect(customer).toMatchObject({ table: 'foreman-customers', operation: 'PutItem', key: { id: { S: 'c-1' } } });
+    expect(customer!.condition!.expression).toContain('attribute_not_exists');
+    expect(claim).toMatchObject({ table: 'foreman-uniques', operation: 'PutItem', key: { key: { S: 'email#ann@example.com' } } });
+    expect(claim!.condition!.expression).toMatch(/attribute_not_exists\((#\w+)\)/);
+    const placeholder = /attribute_not_exists\((#\w+)\)/.exec(claim!.condition!.expression)![1]!;
+    expect(claim!.condition!.expressionNames![placeholder]).toBe('key');
+  });
+
+  it('answers DuplicateEmail naming the owner when the claim condition failed', async () => {
+    const stash = { newCustomer: { ...stored, id: 'c-2', version: 1 } };
+    const error = errorOf(
+      await runHandler('resolvers/functions/putCustomerWithEmailClaim.ts', 'response', {
+        stash,
+        error: cancelled,
+        result: { keys: null, cancellationReasons: [none, failed({ key: 'email#ann@example.com', kind: 'EMAIL', customerId: 'c-1' })] },
+      }),
+    );
+    expect(error.errorType).toBe('DuplicateEmail');
+    expect(error.message).toContain('ann@example.com');
+    expect(error.errorInfo).toEqual({ email: 'ann@example.com', existingCustomerId: 'c-1' });
+  });
+
+  it('returns the written customer when the transaction succeeded', async () => {
+    const stash = { newCustomer: { ...stored, version: 1 } };
+    const value = valueOf(
+      await runHandler('resolvers/functions/putCustomerWithEmailClaim.ts', 'response', { stash, result: { keys: [{ id: 'c-1' }, { key: 'email#ann@example.com' }], cancellationReasons: null } }),
+    );
+    expect(value).toEqual(stash.newCustomer);
+  });
+});
+
+describe('updateCustomer', () => {
+  async function prepare(input: Obj): Promise<Obj> {
+    const stash: Obj = {};
+    valueOf(await runHandler('resolvers/Mutation.updateCustomer.ts', 'request', { args: { input: { id: 'c-1', ...input } }, stash }));
+    stash.customer = stored;
+    return stash;
+  }
+
+  it('moves the claim with the update: old claim deleted if still ours, new claim put if free, version checked', async () => {
+    const stash = await prepare({ email: ' Bea@Example.com' });
+    const request = valueOf(await runHandler('resolvers/functions/updateCustomerWithEmailClaim.ts', 'request', { stash })) as TransactRequest;
+    expect(request.transactItems.map((i) => `${i.operation} ${i.table}`)).toEqual(['UpdateItem foreman-customers', 'DeleteItem foreman-uniques', 'PutItem foreman-uniques']);
+    expect(request.transactItems[0]!.condition!.expression).toContain('version');
+    expect(request.transactItems[1]!.key).toEqual({ key: { S: 'email#ann@example.com' } });
+    expect(request.transactItems[1]!.condition!.expressionNames).toMatchObject({ '#customerId': 'customerId' });
+    expect(request.transactItems[2]!.key).toEqual({ key: { S: 'email#bea@example.com' } });
+    expect(request.transactItems[2]!.condition!.expression).toContain('attribute_not_exists');
+    expect(stash.updated).toMatchObject({ id: 'c-1', email: 'bea@example.com', version: 4 });
+  });
+
+  it('leaves the claim alone when the new email differs only in case and spaces', async () => {
+    const stash = await prepare({ email: '  ANN@example.com ', name: 'Ann B' });
+    const request = valueOf(await runHandler('resolvers/functions/updateCustomerWithEmailClaim.ts', 'request', { stash })) as TransactRequest;
+    expect(request.transactItems.map((i) => i.operation)).toEqual(['UpdateItem']);
+  });
+
+  it('refuses a stale expectedVersion before writing anything', async () => {
+    const stash = await prepare({ expectedVersion: 2, name: 'X' });
+    const error = errorOf(await runHandler('resolvers/functions/updateCustomerWithEmailClaim.ts', 'request', { stash }));
+    expect(error.errorType).toBe('ConcurrentModification');
+    expect(error.errorInfo).toMatchObject({ expectedVersion: 2, actualVersion: 3 });
+  });
+
+  it('answers NotFound when there is no such customer', async () => {
+    const stash = await prepare({ name: 'X' });
+    stash.customer = null;
+    expect(errorOf(await runHandler('resolvers/functions/updateCustomerWithEmailClaim.ts', 'request', { stash })).errorType).toBe('NotFound');
+  });
+
+  it('tells from the cancellation reasons which condition failed', async () => {
+    const stash = await prepare({ email: 'bea@example.com' });
+    valueOf(await runHandler('resolvers/functions/updateCustomerWithEmailClaim.ts', 'request', { stash }));
+    const respond = async (reasons: Obj[]) => errorOf(await runHandler('resolvers/functions/updateCustomerWithEmailClaim.ts', 'response', { stash, error: cancelled, result: { keys: null, cancellationReasons: reasons } }));
+    expect((await respond([failed({ ...stored, version: 4 }), none, none])).errorType).toBe('ConcurrentModification');
+    expect((await respond([failed(), none, none])).errorType).toBe('NotFound');
+    const duplicate = await respond([none, none, failed({ key: 'email#bea@example.com', kind: 'EMAIL', customerId: 'c-9' })]);
+    expect(duplicate.errorType).toBe('DuplicateEmail');
+    expect(duplicate.errorInfo).toEqual({ email: 'bea@example.com', existingCustomerId: 'c-9' });
+  });
+
+  it('refuses to remove the name (null) but removes an optional field given as null', async () => {
+    const error = errorOf(await runHandler('resolvers/Mutation.updateCustomer.ts', 'request', { args: { input: { id: 'c-1', name: null } } }));
+    expect(error.errorType).toBe('ValidationError');
+    const stash = await prepare({ phone: null });
+    expect(stash.changes).toMatchObject({ set: {}, remove: ['phone'] });
+  });
+});
+
+describe('deleteCustomer', () => {
+  it('refuses a customer that still has projects, before any write', async () => {
+    const error = errorOf(
+      await runHandler('resolvers/functions/deleteCustomerWithEmailClaim.ts', 'request', {
+        stash: { customer: stored },
+        prevResult: { items: [{ id: 'p-1', customerId: 'c-1' }], nextToken: null },
+      }),
+    );
+    expect(error.errorType).toBe('CustomerHasProjects');
+  });
+
+  it('deletes the customer as read and releases the claim of its stored email in one transaction', async () => {
+    const request = valueOf(
+      await runHandler('resolvers/functions/deleteCustomerWithEmailClaim.ts', 'request', { stash: { customer: stored }, prevResult: { items: [], nextToken: null } }),
+    ) as TransactRequest;
+    expect(request.transactItems.map((i) => `${i.operation} ${i.table} ${JSON.stringify(i.key)}`)).toEqual([
+      'DeleteItem foreman-customers {"id":{"S":"c-1"}}',
+      'DeleteItem foreman-uniques {"key":{"S":"email#ann@example.com"}}',
+    ]);
+  });
+
+  it('returns null without writing when there is no such customer', async () => {
+    const outcome = await runHandler('resolvers/functions/deleteCustomerWithEmailClaim.ts', 'request', { stash: { customer: null } });
+    expect(outcome).toMatchObject({ kind: 'earlyReturn', value: null });
+  });
+});
+
+describe('reads', () => {
+  it('skips DynamoDB and answers null when customerByEmail found no claim', async () => {
+    expect(await runHandler('resolvers/functions/getCustomerById.ts', 'request', { stash: { customerId: null } })).toMatchObject({ kind: 'earlyReturn', value: null });
+  });
+
+  it('looks the claim up by the normalised email', async () => {
+    const stash: Obj = {};
+    await runHandler('resolvers/Query.customerByEmail.ts', 'request', { args: { email: ' ANN@example.com' }, stash });
+    const request = valueOf(await runHandler('resolvers/functions/getEmailClaim.ts', 'request', { stash })) as Obj;
+    expect(request).toMatchObject({ operation: 'GetItem', key: { key: { S: 'email#ann@example.com' } } });
+  });
+
+  it('pages 20 items by default, never more than 100 nor fewer than 1', async () => {
+    const pageFor = async (args: Obj) => {
+      const stash: Obj = {};
+      await runHandler('resolvers/Query.listCustomers.ts', 'request', { args, stash });
+      return (valueOf(await runHandler('resolvers/functions/scanCustomers.ts', 'request', { stash })) as Obj).limit;
+    };
+    expect(await pageFor({})).toBe(20);
+    expect(await pageFor({ limit: 1000 })).toBe(100);
+    expect(await pageFor({ limit: 0 })).toBe(1);
+  });
+
+  it('queries the byCustomer index for a customer projects', async () => {
+    const stash: Obj = {};
+    await runHandler('resolvers/Query.listProjectsByCustomer.ts', 'request', { args: { customerId: 'c-1', limit: 5, nextToken: 'tok' }, stash });
+    const request = valueOf(await runHandler('resolvers/functions/queryProjectsByCustomer.ts', 'request', { stash })) as Obj;
+    expect(request).toMatchObject({ operation: 'Query', index: 'byCustomer', limit: 5, nextToken: 'tok' });
+    expect(JSON.stringify(request.query)).toContain('"c-1"');
+  });
+});
+
+describe('projects', () => {
+  it('creates a project PLANNED unless told otherwise, and refuses a due date before its start', async () => {
+    const stash: Obj = {};
+    await runHandler('resolvers/Mutation.createProject.ts', 'request', { args: { input: { customerId: 'c-1', name: 'Roof', budget: 0 } }, stash });
+    expect(stash.newProject).toMatchObject({ customerId: 'c-1', name: 'Roof', status: 'PLANNED', budget: 0, version: 1 });
+    const error = errorOf(
+      await runHandler('resolvers/Mutation.createProject.ts', 'request', { args: { input: { customerId: 'c-1', name: 'Roof', startDate: '2026-05-02', dueDate: '2026-05-01' } } }),
+    );
+    expect(error.errorType).toBe('ValidationError');
+  });
+
+  it('answers CustomerNotFound when the customer condition check failed', async () => {
+    const stash = { newProject: { id: 'p-1', customerId: 'c-404', name: 'Roof', status: 'PLANNED', version: 1 } };
+    const error = errorOf(
+      await runHandler('resolvers/functions/putProjectForCustomer.ts', 'response', { stash, error: cancelled, result: { keys: null, cancellationReasons: [failed(), none] } }),
+    );
+    expect(error.errorType).toBe('CustomerNotFound');
+    expect(error.errorInfo).toEqual({ customerId: 'c-404' });
+  });
+
+  it('turns a failed version condition on update into ConcurrentModification', async () => {
+    const error = errorOf(
+      await runHandler('resolvers/functions/updateProjectById.ts', 'response', {
+        stash: { changes: { id: 'p-1', set: {}, remove: [] } },
+        error: { message: 'The conditional request failed', type: 'DynamoDB:ConditionalCheckFailedException' },
+      }),
+    );
+    expect(error.errorType).toBe('ConcurrentModification');
+  });
+});
+
+describe('bundles', () => {
+  it('every resolver and function passes the runtime load-time APPSYNC_JS checks', async () => {
+    const runtime = createRuntime();
+    const files = [...resolvers.map(resolverCodePath), ...functions.map((f) => functionCodePath(f.name))];
+    for (const file of files) {
+      const code = runtime.load(await bundleAppsyncCode(file), file);
+      expect(code.hasRequest && code.hasResponse, file).toBe(true);
+    }
+  });
+});

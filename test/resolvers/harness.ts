@@ -1,0 +1,48 @@
+/**
+ * Runs one handler of a resolver or function bundle in the local APPSYNC_JS runtime, without a
+ * data source: the test plays DynamoDB by passing `result`/`error` to response handlers.
+ */
+import { bundleAppsyncCode } from '../../infra/bundle';
+import type { ContextInit, HandlerOutcome, LoadedCode } from '../../infra/local/contracts';
+import { createRuntime } from '../../infra/local/runtime';
+import { localEnvironment } from '../../infra/wiring';
+
+const runtime = createRuntime();
+const loaded = new Map<string, LoadedCode>();
+
+export interface HandlerInput {
+  args?: Record<string, unknown>;
+  stash?: Record<string, unknown>;
+  prevResult?: unknown;
+  result?: unknown;
+  error?: { message: string; type: string } | null;
+}
+
+/** Loads (once) and runs `handler` of `file`; the same `stash` object can be passed along a pipeline. */
+export async function runHandler(file: string, handler: 'request' | 'response', input: HandlerInput = {}): Promise<HandlerOutcome> {
+  let code = loaded.get(file);
+  if (!code) {
+    code = runtime.load(await bundleAppsyncCode(file), file);
+    loaded.set(file, code);
+  }
+  const init: ContextInit = {
+    arguments: input.args ?? {},
+    source: null,
+    identity: null,
+    request: { headers: {}, domainName: null },
+    info: { fieldName: 'test', parentTypeName: 'Mutation', variables: {}, selectionSetList: [], selectionSetGraphQL: '' },
+    env: localEnvironment,
+    stash: input.stash ?? {},
+    prev: { result: input.prevResult ?? null },
+    result: input.result,
+    error: input.error ?? null,
+    authType: 'API Key Authorization',
+  };
+  return runtime.run(code, handler, init).outcome;
+}
+
+/** The value of a handler that must have returned normally. */
+export function valueOf(outcome: HandlerOutcome): unknown {
+  if (outcome.kind !== 'value') throw new Error(`expected a value, got ${JSON.stringify(outcome)}`);
+  return outcome.value;
+}
