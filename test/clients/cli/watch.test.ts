@@ -1,0 +1,216 @@
+/**
+ * `foreman watch` and the shared follow/render code, against the real-time endpoint on a bare server
+ * (stand-in auth) whose POST /graphql answers GetIngestion with a canned ingestion.
+ */
+import http from 'node:http';
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { attachRealtime } from '../../../infra/local/realtime';
+import type { RealtimeHandle } from '../../../infra/local/contracts';
+import { repoRoot } from '../../../infra/bundle';
+import { exitCodeFor, followIngestion, renderBar, renderSummary, type WatchCounts } from '../../../clients/cli/watchRender';
+import { CliError } from '../../../clients/cli/errors';
+import { API_KEY, fakeAuthenticator, fakeRuntime, listen, loadSchema } from '../../infra/local/realtime/doubles';
+
+function counts(partial: Partial<WatchCounts>): WatchCounts {
+  return {
+    ingestionId: 'ing',
+    stage: 'IMPORTING',
+    status: 'RUNNING',
+    rowCount: 1000,
+    processed: 0,
+    created: 0,
+    duplicates: 0,
+    invalid: 0,
+    alreadyImported: 0,
+    batches: 0,
+    durationMs: null,
+    rowsPerSecond: null,
+    failureReason: null,
+    updatedAt: '2026-01-01T00:00:00.000Z',
+    ...partial,
+  };
+}
+
+function event(ingestionId: string, processed: number, over: Record<string, unknown> = {}) {
+  return {
+    ingestionId,
+    stage: 'IMPORTING',
+    status: 'RUNNING',
+    batchNumber: Math.ceil(processed / 100),
+    replayed: false,
+    rowCount: 1000,
+    created: processed,
+    duplicates: 0,
+    invalid: 0,
+    alreadyImported: 0,
+    processed,
+    batches: Math.ceil(processed / 100),
+    outcomes: [],
+    durationMs: null,
+    rowsPerSecond: null,
+    failureReason: null,
+    updatedAt: new Date().toISOString(),
+    ...over,
+  };
+}
+
+function ingestion(id: string, over: Record<string, unknown> = {}) {
+  return {
+    id,
+    fileName: 'f.csv',
+    sha256: 'a'.repeat(64),
+    model: 'CUSTOMER',
+    source: 'CLI',
+    status: 'RUNNING',
+    rowCount: 1000,
+    created: 0,
+    duplicates: 0,
+    invalid: 0,
+    alreadyImported: 0,
+    processed: 0,
+    batches: 0,
+    startedAt: '2026-01-01T00:00:00.000Z',
+    finishedAt: null,
+    durationMs: null,
+    rowsPerSecond: null,
+    failureReason: null,
+    updatedAt: '2026-01-01T00:00:00.000Z',
+    ...over,
+  };
+}
+
+describe('rendering', () => {
+  it('draws a bar proportional to processed/rowCount with the counters', () => {
+    expect(renderBar(counts({ processed: 500, created: 480, duplicates: 15, invalid: 5 }), 10)).toBe(
+      '[█████░░░░░]  50%  500/1,000 rows  480 created · 15 duplicates · 5 invalid',
+    );
+  });
+
+  it('summarises the final counters', () => {
+    const text = renderSummary(counts({ status: 'COMPLETED', stage: 'FINISHED', processed: 1000, created: 990, invalid: 10, durationMs: 2500, rowsPerSecond: 400 }));
+    expect(text).toContain('Ingestion ing: COMPLETED in 2.5 s, 400 rows/s');
+    expect(text).toMatch(/created\s+990/);
+    expect(text).toMatch(/invalid\s+10/);
+  });
+
+  it('exits 0 only when no row was rejected and the ingestion did not fail', () => {
+    expect(exitCodeFor(counts({ status: 'COMPLETED', created: 1000, alreadyImported: 5 }))).toBe(0);
+    expect(exitCodeFor(counts({ status: 'COMPLETED', duplicates: 1 }))).toBe(1);
+    expect(exitCodeFor(counts({ status: 'COMPLETED', invalid: 1 }))).toBe(1);
+    expect(exitCodeFor(counts({ status: 'FAILED' }))).toBe(1);
+  });
+});
+
+describe('following an ingestion', () => {
+  let server: http.Server;
+  let realtime: RealtimeHandle;
+  let url: string;
+  const ingestions = new Map<string, Record<string, unknown> | null>();
+  const queried = new Map<string, () => void>();
+
+  /** Resolves when the watcher has subscribed and read the current state (it reads after start_ack). */
+  function whenQueried(id: string): Promise<void> {
+    return new Promise((resolve) => queried.set(id, resolve));
+  }
+
+  beforeAll(async () => {
+    const schema = loadSchema();
+    server = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        const { variables } = JSON.parse(body) as { variables: { id: string } };
+        res.setHeader('content-type', 'application/json');
+        res.end(JSON.stringify({ data: { getIngestion: ingestions.get(variables.id) ?? null } }));
+        queried.get(variables.id)?.();
+      });
+    });
+    realtime = attachRealtime(server, { schema, auth: fakeAuthenticator(schema), runtime: fakeRuntime({}), env: {} }, { codeSource: async () => null });
+    url = `http://127.0.0.1:${await listen(server)}/graphql`;
+  });
+  afterAll(async () => {
+    await realtime.close();
+    await new Promise((r) => server.close(r));
+  });
+
+  it('shows the live bar from the subscription and the summary, exiting 1 when rows were rejected', async () => {
+    ingestions.set('w1', ingestion('w1'));
+    const out = new PassThrough();
+    const err = new PassThrough();
+    let stdout = '';
+    let stderr = '';
+    out.on('data', (c: Buffer) => (stdout += c.toString()));
+    err.on('data', (c: Buffer) => (stderr += c.toString()));
+    const ready = whenQueried('w1');
+    const following = followIngestion({ url, auth: { mode: 'API_KEY', apiKey: API_KEY }, ingestionId: 'w1', out, err, tty: false });
+    await ready;
+    for (let p = 100; p <= 1000; p += 100) realtime.publish({ fieldName: 'importCustomers', arguments: {}, payload: event('w1', p, { created: p - 10, invalid: 10 }) });
+    realtime.publish({
+      fieldName: 'finishIngestion',
+      arguments: {},
+      payload: event('w1', 1000, { stage: 'FINISHED', status: 'COMPLETED', created: 990, invalid: 10, durationMs: 4000, rowsPerSecond: 250 }),
+    });
+    const result = await following;
+    expect(result.exitCode).toBe(1);
+    expect(result.final).toMatchObject({ status: 'COMPLETED', created: 990, invalid: 10 });
+    // One bar line per 10 % step, in increasing order, ending at 100 %.
+    const bars = stderr.trim().split('\n');
+    const processed = bars.map((b) => Number(/([\d,]+)\/1,000 rows/.exec(b)?.[1]?.replace(',', '')));
+    expect(processed).toEqual([...processed].sort((a, b) => a - b));
+    expect(processed).toEqual(expect.arrayContaining([100, 500, 900, 1000]));
+    expect(bars.at(-1)).toContain('1,000/1,000 rows');
+    expect(bars.at(-1)).toContain('100%');
+    expect(stdout).toBe(renderSummary(result.final));
+  });
+
+  it('prints the summary straight away for an ingestion that already finished', async () => {
+    ingestions.set('w2', ingestion('w2', { status: 'COMPLETED', processed: 1000, created: 1000, durationMs: 1000, rowsPerSecond: 1000 }));
+    const out = new PassThrough();
+    const result = await followIngestion({ url, auth: { mode: 'API_KEY', apiKey: API_KEY }, ingestionId: 'w2', out, err: new PassThrough(), tty: false });
+    expect(result.exitCode).toBe(0);
+    expect(result.final.created).toBe(1000);
+  });
+
+  it('refuses an ingestion id that does not exist', async () => {
+    await expect(followIngestion({ url, auth: { mode: 'API_KEY', apiKey: API_KEY }, ingestionId: 'nope', out: new PassThrough(), err: new PassThrough() })).rejects.toBeInstanceOf(CliError);
+  });
+
+  it('prints JSON lines with --json, the last one FINISHED', async () => {
+    ingestions.set('w3', ingestion('w3'));
+    const out = new PassThrough();
+    let stdout = '';
+    out.on('data', (c: Buffer) => (stdout += c.toString()));
+    const ready = whenQueried('w3');
+    const following = followIngestion({ url, auth: { mode: 'API_KEY', apiKey: API_KEY }, ingestionId: 'w3', json: true, out, err: new PassThrough() });
+    await ready;
+    realtime.publish({ fieldName: 'importCustomers', arguments: {}, payload: event('w3', 500) });
+    realtime.publish({ fieldName: 'finishIngestion', arguments: {}, payload: event('w3', 1000, { stage: 'FINISHED', status: 'COMPLETED' }) });
+    expect((await following).exitCode).toBe(0);
+    const lines = stdout.trim().split('\n').map((l) => JSON.parse(l) as WatchCounts);
+    expect(lines.map((l) => l.processed)).toEqual([0, 500, 1000]);
+    expect(lines.at(-1)?.stage).toBe('FINISHED');
+  });
+
+  it('runs as `foreman watch` in its own process and exits with the ingestion’s code', async () => {
+    ingestions.set('w4', ingestion('w4'));
+    const ready = whenQueried('w4');
+    const child = spawn(process.execPath, [path.join(repoRoot, 'bin/foreman.js'), 'watch', 'w4', '--endpoint', url, '--api-key', API_KEY], {
+      cwd: repoRoot,
+      env: { ...process.env, FOREMAN_GRAPHQL_URL: '', FOREMAN_API_KEY: '' },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    await ready;
+    for (let p = 250; p <= 1000; p += 250) realtime.publish({ fieldName: 'importCustomers', arguments: {}, payload: event('w4', p) });
+    realtime.publish({ fieldName: 'finishIngestion', arguments: {}, payload: event('w4', 1000, { stage: 'FINISHED', status: 'COMPLETED', durationMs: 2000, rowsPerSecond: 500 }) });
+    expect(await exited).toBe(0);
+    expect(stderr).toContain('1,000/1,000 rows');
+    expect(stdout).toContain('Ingestion w4: COMPLETED in 2.0 s, 500 rows/s');
+  });
+});
