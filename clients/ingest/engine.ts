@@ -1,0 +1,669 @@
+/**
+ * The ingestion engine: read → detect model → map columns → validate → batch → submit → resume.
+ * It speaks the protocol of DESIGN.md ("The ingestion protocol") through the typed GraphQL client
+ * and knows nothing of files or terminals: bytes come from a `ByteSource`, SHA-256 from a
+ * `Hasher` factory, and everything it learns goes out through callbacks.
+ */
+import type { GraphQLClient } from '../api/client';
+import { GraphQLHttpError, GraphQLResponseError, EndpointUnreachableError } from '../api/client';
+import {
+  FinishIngestionDocument,
+  ImportCustomersDocument,
+  ImportProjectsDocument,
+  RecordRejectedRowsDocument,
+  StartIngestionDocument,
+  type IngestionSource,
+  type IngestionStatus,
+  type ProgressFieldsFragment,
+} from '../api/generated';
+import type { CustomerRowInput, ProjectRowInput } from '../../schema/generated/types';
+import { MAX_BATCH_ROWS } from '../../resolvers/lib/rules';
+import { FileProblemError, SendFailedError } from './errors';
+import { MODELS, modelByKey, normalizeHeader, scoreModels, type AnyModel, type Mapping, type ModelKey, type ModelScore, type RowInput } from './models';
+import { readRecords, type ByteSource, type FileFormat, type Hasher } from './reader';
+import { DEFAULT_RETRY, sleep as realSleep, withRetry, type RetryPolicy } from './retry';
+import { delimiterName } from './sniff';
+import { validateRow, type FieldError } from './validate';
+
+/** Retry batches carry `attempt · RETRY_STRIDE + original batch number`: deterministic, and never equal to a first-try number. */
+export const RETRY_STRIDE = 100_000_000;
+/** How often a row that lost a race (RETRY) is sent again before it counts as unsent. */
+export const MAX_ROW_RETRIES = 8;
+/** Raw cells longer than this are cut in what is recorded server-side (DynamoDB items hold 400 KB). */
+export const RAW_CELL_LIMIT = 1024;
+
+export interface PreviewRow {
+  row: number;
+  /** field → cell */
+  values: Record<string, string>;
+}
+
+export interface Inspection {
+  fileName: string;
+  format: FileFormat;
+  headers: string[];
+  model: AnyModel;
+  /** False when the caller forced the model. */
+  detected: boolean;
+  scores: ModelScore[];
+  mapping: Mapping;
+  preview: PreviewRow[];
+}
+
+export interface MappedRow {
+  row: number;
+  input: RowInput;
+  cells: string[];
+  errors: FieldError[];
+}
+
+export interface RowConflict {
+  field: string;
+  value: string;
+  existingId: string;
+  ingestionId?: string | null;
+  rowNumber?: number | null;
+}
+
+/** A row that did not become a record, with why. */
+export interface RejectedRow {
+  row: number;
+  status: 'INVALID' | 'DUPLICATE' | 'UNSENT';
+  errors: FieldError[];
+  conflict: RowConflict | null;
+  cells: string[];
+  /** Who decided: the engine before sending, or the server. */
+  by: 'client' | 'server';
+}
+
+export interface Progress {
+  phase: 'scan' | 'send';
+  bytesRead: number;
+  totalBytes: number | null;
+  rowsRead: number;
+  /** Known after the scan. */
+  rowsTotal: number | null;
+  created: number;
+  duplicates: number;
+  invalid: number;
+  alreadyImported: number;
+  /** Rows sent again because they lost a race with a concurrent ingestion. */
+  retried: number;
+  batches: number;
+  elapsedMs: number;
+  /** Rows accounted for per second of the send phase (rows read per second in the scan). */
+  rowsPerSecond: number;
+}
+
+export interface ScanResult {
+  sha256: string;
+  bytes: number;
+  rows: number;
+  blankRows: number;
+  valid: number;
+  invalid: number;
+  durationMs: number;
+}
+
+export type IngestOutcome = 'COMPLETED' | 'DUPLICATE_FILE' | 'DRY_RUN' | 'FAILED';
+
+export interface IngestSummary {
+  fileName: string;
+  bytes: number;
+  sha256: string;
+  encoding: string;
+  bom: boolean;
+  delimiter: string;
+  model: ModelKey;
+  mapping: { column: string; field: string | null }[];
+  outcome: IngestOutcome;
+  ingestionId: string | null;
+  resumed: boolean;
+  duplicateOf: { ingestionId: string; fileName: string; startedAt: string; status: string } | null;
+  rows: number;
+  blankRows: number;
+  created: number;
+  duplicates: number;
+  invalid: number;
+  alreadyImported: number;
+  /** Rows not accounted for because sending stopped. */
+  unsent: number;
+  batches: number;
+  replayedBatches: number;
+  retriedRows: number;
+  durationMs: number;
+  rowsPerSecond: number;
+  failure: string | null;
+  /** The ingestion's counters as the server last reported them. */
+  server: { created: number; duplicates: number; invalid: number; alreadyImported: number; processed: number } | null;
+}
+
+export interface IngestCallbacks {
+  onInspected?: (inspection: Inspection) => void;
+  onScanned?: (scan: ScanResult) => void;
+  /** After startIngestion: STARTED or RESUMED (DUPLICATE ends the run). */
+  onStarted?: (ingestionId: string, outcome: 'STARTED' | 'RESUMED') => void;
+  onProgress?: (progress: Progress) => void;
+  onRejected?: (rejected: RejectedRow) => void;
+  onRetry?: (what: string, error: unknown, attempt: number, delayMs: number) => void;
+}
+
+export interface IngestOptions extends IngestCallbacks {
+  fileName: string;
+  source: ByteSource;
+  /** Total size in bytes when known, for progress. */
+  size?: number;
+  createHasher: () => Hasher;
+  model?: ModelKey;
+  dryRun?: boolean;
+  /** Required unless `dryRun`; a function is called once, after the scan (e.g. to start a local stack only for usable files). */
+  client?: GraphQLClient | (() => Promise<GraphQLClient>);
+  sourceKind?: IngestionSource;
+  batchSize?: number;
+  concurrency?: number;
+  retry?: RetryPolicy;
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+  now?: () => number;
+  /** Stop reading (in-flight batches finish); the summary says FAILED with the rows unsent. */
+  signal?: AbortSignal;
+}
+
+/** Is this record a blank line (every cell empty)? Blank lines are skipped, not rows. */
+function isBlank(cells: string[]): boolean {
+  for (const c of cells) if (c.trim() !== '') return false;
+  return true;
+}
+
+/** The column header a field came from, for messages ("Email" → the file's "E-mail Address"). */
+export function columnOf(mapping: Mapping, field: string): string {
+  const index = mapping.fieldColumn.get(field);
+  if (index !== undefined) return mapping.columns[index]!.header;
+  return field === 'row' ? '(row)' : field;
+}
+
+/** Checks headers for duplicates and mapping conflicts; throws FileProblemError. */
+function checkHeaders(fileName: string, headers: string[]): void {
+  const seen = new Map<string, number>();
+  headers.forEach((h, i) => {
+    const n = normalizeHeader(h);
+    if (n === '') return;
+    const before = seen.get(n);
+    if (before !== undefined) {
+      throw new FileProblemError(
+        'DUPLICATE_HEADERS',
+        fileName,
+        `row 1 (the header) has two columns named "${headers[before]}" (columns ${before + 1} and ${i + 1}); Foreman cannot tell which one to use. Rename or remove one of them and try again.`,
+        { row: 1, column: h },
+      );
+    }
+    seen.set(n, i);
+  });
+}
+
+function chooseModel(fileName: string, headers: string[], forced: ModelKey | undefined): { model: AnyModel; mapping: Mapping; scores: ModelScore[] } {
+  const scores = scoreModels(headers);
+  const list = headers.map((h) => `"${h}"`).join(', ');
+  let pick: ModelScore | undefined;
+  if (forced) {
+    const model = modelByKey(forced);
+    if (!model) throw new FileProblemError('UNKNOWN_MODEL', fileName, `unknown model "${forced}"; known models: ${MODELS.map((m) => m.key).join(', ')}.`);
+    pick = scores.find((s) => s.model === model)!;
+  } else {
+    pick = scores[0]!;
+    if (pick.mapped === 0) {
+      throw new FileProblemError(
+        'UNKNOWN_MODEL',
+        fileName,
+        `none of the columns in row 1 (${list}) matches a field of a known model (${MODELS.map((m) => m.key).join(', ')}). Run \`foreman models\` to see the column names each model accepts, then rename the columns or pass --model.`,
+        { row: 1 },
+      );
+    }
+  }
+  const { mapping, model } = pick;
+  if (mapping.conflicts.length) {
+    const [field, cols] = mapping.conflicts[0]!;
+    throw new FileProblemError(
+      'DUPLICATE_HEADERS',
+      fileName,
+      `row 1 (the header): columns ${cols.map((c) => `"${c}"`).join(' and ')} both map to the ${model.label.toLowerCase()} field ${field}; Foreman cannot tell which one to use. Rename or remove one of them and try again.`,
+      { row: 1, column: cols[1] },
+    );
+  }
+  if (mapping.missingRequired.length) {
+    const rules = model.rules as Record<string, { label: string; aliases: string[] }>;
+    const missing = mapping.missingRequired
+      .map((f) => `${rules[f]?.label ?? f} (a column named ${[...new Set([f, ...(rules[f]?.aliases ?? [])])].slice(0, 5).map((a) => `"${a}"`).join(', ')}, …)`)
+      .join('; ');
+    const unmapped = mapping.unmapped.length ? ` Columns that map to nothing: ${mapping.unmapped.map((c) => `"${c.header}"`).join(', ')}.` : '';
+    throw new FileProblemError(
+      'MISSING_REQUIRED',
+      fileName,
+      `the columns look like ${model.label.toLowerCase()} data but no column maps to the required ${missing}.${unmapped} Rename the column (see \`foreman models\`) and try again.`,
+      { row: 1 },
+    );
+  }
+  return { model, mapping, scores };
+}
+
+/** Turns a record's cells into the model's row input (trimmed, empty cells left out) and validates it. */
+export function mapRow(mapping: Mapping, row: number, cells: string[]): MappedRow {
+  const input: Record<string, string | number> = { rowNumber: row };
+  for (const [field, index] of mapping.fieldColumn) {
+    const cell = cells[index];
+    if (cell === undefined) continue;
+    const v = cell.trim();
+    if (v !== '') input[field] = v;
+  }
+  const mapped = input as unknown as RowInput;
+  const errors = validateRow(mapping.model, mapped);
+  const width = mapping.columns.length;
+  if (cells.length !== width && !(cells.length > width && isBlank(cells.slice(width)))) {
+    errors.unshift({
+      field: 'row',
+      code: 'COLUMN_COUNT',
+      message: `${cells.length} cells where the header has ${width} columns (a missing or extra delimiter, or an unquoted delimiter inside a cell?)`,
+    });
+  }
+  return { row, input: mapped, cells, errors };
+}
+
+/**
+ * Reads just enough of the file to sniff its format, detect (or apply) the model, map the columns
+ * and preview the first rows. Throws FileProblemError for unusable files.
+ */
+export async function inspectFile(source: ByteSource, options: { fileName: string; model?: ModelKey; previewRows?: number }): Promise<Inspection> {
+  const { fileName } = options;
+  const want = options.previewRows ?? 5;
+  let format: FileFormat | undefined;
+  let headers: string[] | undefined;
+  let chosen: ReturnType<typeof chooseModel> | undefined;
+  const preview: PreviewRow[] = [];
+  let dataRows = 0;
+  for await (const record of readRecords(source, { fileName, onFormat: (f) => (format = f) })) {
+    if (!headers) {
+      if (isBlank(record.cells)) continue;
+      headers = record.cells.map((h) => h.trim());
+      checkHeaders(fileName, headers);
+      chosen = chooseModel(fileName, headers, options.model);
+      continue;
+    }
+    if (isBlank(record.cells)) continue;
+    dataRows++;
+    if (preview.length < want) {
+      const { input } = mapRow(chosen!.mapping, record.row, record.cells);
+      const values: Record<string, string> = {};
+      for (const [k, v] of Object.entries(input)) if (k !== 'rowNumber' && typeof v === 'string') values[k] = v;
+      preview.push({ row: record.row, values });
+    }
+    if (preview.length >= want) break;
+  }
+  if (!headers || !format) {
+    throw new FileProblemError('EMPTY', fileName, 'the file is empty: there is no header row and no data. Export the data again (with a header row) and try again.', { row: 1 });
+  }
+  if (dataRows === 0) {
+    throw new FileProblemError('HEADER_ONLY', fileName, `the file has a header row (${headers.map((h) => `"${h}"`).join(', ')}) but no data rows. Nothing to ingest.`, { row: 2 });
+  }
+  return { fileName, format, headers, model: chosen!.model, detected: !options.model, scores: chosen!.scores, mapping: chosen!.mapping, preview };
+}
+
+/** Iterates the file's data rows, mapped and validated (blank lines counted apart). */
+async function* dataRows(source: ByteSource, inspection: Inspection, hasher: Hasher | undefined, onBytes: (n: number) => void, blank: { count: number }): AsyncGenerator<MappedRow> {
+  let header = true;
+  for await (const record of readRecords(source, { fileName: inspection.fileName, hasher, onBytes, delimiter: inspection.format.delimiter })) {
+    if (isBlank(record.cells)) {
+      if (!header) blank.count++;
+      continue;
+    }
+    if (header) {
+      header = false;
+      continue;
+    }
+    yield mapRow(inspection.mapping, record.row, record.cells);
+  }
+}
+
+function emptyProgress(phase: Progress['phase'], totalBytes: number | null, rowsTotal: number | null): Progress {
+  return { phase, bytesRead: 0, totalBytes, rowsRead: 0, rowsTotal, created: 0, duplicates: 0, invalid: 0, alreadyImported: 0, retried: 0, batches: 0, elapsedMs: 0, rowsPerSecond: 0 };
+}
+
+/** Cuts long raw cells so a rejected row's JSON fits a DynamoDB item comfortably. */
+function rawJson(inspection: Inspection, cells: string[]): string {
+  const raw: Record<string, string> = {};
+  cells.forEach((cell, i) => {
+    const key = inspection.headers[i] || `column ${i + 1}`;
+    raw[key] = cell.length > RAW_CELL_LIMIT ? `${cell.slice(0, RAW_CELL_LIMIT)}… [${cell.length - RAW_CELL_LIMIT} more characters]` : cell;
+  });
+  return JSON.stringify(raw);
+}
+
+/**
+ * Ingests one file end to end: inspect, scan (SHA-256, row count, structural errors — before
+ * anything is written), then, unless `dryRun`, start the ingestion and send the rows in batches.
+ * Resolves with a summary whose counts always add up to the file's rows
+ * (created + duplicates + invalid + alreadyImported + unsent = rows).
+ * Throws FileProblemError for unusable files; sending problems end as outcome FAILED.
+ * @example
+ * const summary = await ingestFile({ fileName: 'customers.csv', source, createHasher, client });
+ */
+export async function ingestFile(options: IngestOptions): Promise<IngestSummary> {
+  const now = options.now ?? (() => performance.now());
+  const batchSize = options.batchSize ?? MAX_BATCH_ROWS;
+  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > MAX_BATCH_ROWS) throw new RangeError(`batchSize must be 1–${MAX_BATCH_ROWS}`);
+  const concurrency = options.concurrency ?? 4;
+  if (!Number.isInteger(concurrency) || concurrency < 1) throw new RangeError('concurrency must be a positive integer');
+  if (!options.dryRun && !options.client) throw new Error('ingestFile needs a client unless dryRun');
+
+  const inspection = await inspectFile(options.source, { fileName: options.fileName, model: options.model });
+  options.onInspected?.(inspection);
+
+  let sendStart = 0;
+  // Scan: hash, count and (for a dry run) report. A file that is broken half-way is refused here,
+  // before anything is written.
+  const scanStart = now();
+  const hasher = options.createHasher();
+  const scanProgress = emptyProgress('scan', options.size ?? null, null);
+  let lastEmit = 0;
+  const emit = (p: Progress, force = false) => {
+    const t = now();
+    if (!force && t - lastEmit < 100) return;
+    lastEmit = t;
+    p.elapsedMs = t - (p.phase === 'scan' ? scanStart : sendStart);
+    const accounted = p.phase === 'scan' ? p.rowsRead : p.created + p.duplicates + p.invalid + p.alreadyImported;
+    p.rowsPerSecond = p.elapsedMs > 0 ? (accounted * 1000) / p.elapsedMs : 0;
+    options.onProgress?.(p);
+  };
+  const scanBlank = { count: 0 };
+  let valid = 0;
+  let invalid = 0;
+  for await (const r of dataRows(options.source, inspection, hasher, (n) => (scanProgress.bytesRead = n), scanBlank)) {
+    scanProgress.rowsRead++;
+    if (r.errors.length) {
+      invalid++;
+      if (options.dryRun) {
+        scanProgress.invalid++;
+        options.onRejected?.({ row: r.row, status: 'INVALID', errors: r.errors, conflict: null, cells: r.cells, by: 'client' });
+      }
+    } else valid++;
+    if ((scanProgress.rowsRead & 1023) === 0) emit(scanProgress);
+  }
+  emit(scanProgress, true);
+  const scan: ScanResult = { sha256: hasher.digest(), bytes: scanProgress.bytesRead, rows: scanProgress.rowsRead, blankRows: scanBlank.count, valid, invalid, durationMs: now() - scanStart };
+  options.onScanned?.(scan);
+
+  const summary: IngestSummary = {
+    fileName: options.fileName,
+    bytes: scan.bytes,
+    sha256: scan.sha256,
+    encoding: inspection.format.encoding,
+    bom: inspection.format.bom,
+    delimiter: delimiterName(inspection.format.delimiter),
+    model: inspection.model.key,
+    mapping: inspection.mapping.columns.map((c) => ({ column: c.header, field: c.field })),
+    outcome: 'DRY_RUN',
+    ingestionId: null,
+    resumed: false,
+    duplicateOf: null,
+    rows: scan.rows,
+    blankRows: scan.blankRows,
+    created: 0,
+    duplicates: 0,
+    invalid: options.dryRun ? invalid : 0,
+    alreadyImported: 0,
+    unsent: 0,
+    batches: 0,
+    replayedBatches: 0,
+    retriedRows: 0,
+    durationMs: scan.durationMs,
+    rowsPerSecond: scan.durationMs > 0 ? (scan.rows * 1000) / scan.durationMs : 0,
+    failure: null,
+    server: null,
+  };
+  if (options.dryRun) return summary;
+
+  const client = typeof options.client === 'function' ? await options.client() : options.client!;
+  const policy = options.retry ?? DEFAULT_RETRY;
+  const hooks = (what: string) => ({
+    sleep: options.sleep,
+    random: options.random,
+    onRetry: (error: unknown, attempt: number, delay: number) => options.onRetry?.(what, error, attempt, delay),
+  });
+
+  sendStart = now();
+  const started = await withRetry(
+    () =>
+      client.request(StartIngestionDocument, {
+        input: { fileName: options.fileName, sha256: scan.sha256, model: inspection.model.apiName, source: options.sourceKind ?? ('CLI' as IngestionSource), rowCount: scan.rows },
+      }),
+    { ...policy, attempts: Math.min(policy.attempts, 3) },
+    hooks('startIngestion'),
+  ).catch((error: unknown) => {
+    throw new SendFailedError(`could not start the ingestion: ${describeSendError(error)}`, error);
+  });
+  const { outcome, ingestion } = started.startIngestion;
+  summary.ingestionId = ingestion.id;
+  if (outcome === 'DUPLICATE') {
+    summary.outcome = 'DUPLICATE_FILE';
+    summary.duplicateOf = { ingestionId: ingestion.id, fileName: ingestion.fileName, startedAt: ingestion.startedAt, status: ingestion.status };
+    summary.durationMs = now() - sendStart + scan.durationMs;
+    return summary;
+  }
+  summary.resumed = outcome === 'RESUMED';
+  options.onStarted?.(ingestion.id, outcome === 'RESUMED' ? 'RESUMED' : 'STARTED');
+
+  const progress = emptyProgress('send', options.size ?? null, scan.rows);
+  let fatal: unknown;
+  let lastServer: ProgressFieldsFragment | undefined;
+  const noteServer = (p: ProgressFieldsFragment) => {
+    if (!lastServer || p.processed >= lastServer.processed) lastServer = p;
+  };
+
+  const reportUnsent = (rows: MappedRow[], error: unknown) => {
+    for (const r of rows) options.onRejected?.({ row: r.row, status: 'UNSENT', errors: [{ field: 'row', code: 'SEND_FAILED', message: describeSendError(error) }], conflict: null, cells: r.cells, by: 'client' });
+  };
+
+  const importBatch = async (batchNumber: number, rows: MappedRow[]): Promise<ProgressFieldsFragment> => {
+    const what = `batch ${batchNumber}`;
+    if (inspection.model.key === 'customer') {
+      const r = await withRetry(
+        () => client.request(ImportCustomersDocument, { input: { ingestionId: ingestion.id, batchNumber, rows: rows.map((x) => x.input as CustomerRowInput) } }),
+        policy,
+        hooks(what),
+      );
+      return r.importCustomers;
+    }
+    const r = await withRetry(
+      () => client.request(ImportProjectsDocument, { input: { ingestionId: ingestion.id, batchNumber, rows: rows.map((x) => x.input as ProjectRowInput) } }),
+      policy,
+      hooks(what),
+    );
+    return r.importProjects;
+  };
+
+  const sendValid = async (firstNumber: number, rows: MappedRow[]) => {
+    let pending = rows;
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt > MAX_ROW_RETRIES) {
+        for (const r of pending) {
+          options.onRejected?.({ row: r.row, status: 'UNSENT', errors: [{ field: 'row', code: 'RETRY_EXHAUSTED', message: `still losing a race with a concurrent ingestion after ${MAX_ROW_RETRIES} retries` }], conflict: null, cells: r.cells, by: 'client' });
+        }
+        return;
+      }
+      if (attempt > 0) {
+        progress.retried += pending.length;
+        await (options.sleep ?? realSleep)(Math.floor((options.random ?? Math.random)() * Math.min(2000, 50 * 2 ** attempt)));
+      }
+      let result: ProgressFieldsFragment;
+      try {
+        result = await importBatch(attempt * RETRY_STRIDE + firstNumber, pending);
+      } catch (error) {
+        reportUnsent(pending, error);
+        throw error;
+      }
+      noteServer(result);
+      progress.batches++;
+      if (result.replayed) summary.replayedBatches++;
+      const byRow = new Map((result.outcomes ?? []).map((o) => [o.rowNumber, o]));
+      const again: MappedRow[] = [];
+      for (const r of pending) {
+        const o = byRow.get(r.row);
+        if (!o) {
+          options.onRejected?.({ row: r.row, status: 'UNSENT', errors: [{ field: 'row', code: 'NO_OUTCOME', message: `the server returned no outcome for row ${r.row}` }], conflict: null, cells: r.cells, by: 'server' });
+          continue;
+        }
+        switch (o.status) {
+          case 'CREATED':
+            progress.created++;
+            break;
+          case 'ALREADY_IMPORTED':
+            progress.alreadyImported++;
+            break;
+          case 'DUPLICATE':
+            progress.duplicates++;
+            options.onRejected?.({ row: r.row, status: 'DUPLICATE', errors: o.errors ?? [], conflict: o.conflict ?? null, cells: r.cells, by: 'server' });
+            break;
+          case 'INVALID':
+            progress.invalid++;
+            options.onRejected?.({ row: r.row, status: 'INVALID', errors: o.errors ?? [], conflict: o.conflict ?? null, cells: r.cells, by: 'server' });
+            break;
+          case 'RETRY':
+            again.push(r);
+            break;
+        }
+      }
+      emit(progress);
+      pending = again;
+    }
+  };
+
+  const sendRejected = async (batchNumber: number, rows: MappedRow[]) => {
+    const result = await withRetry(
+      () =>
+        client.request(RecordRejectedRowsDocument, {
+          input: { ingestionId: ingestion.id, batchNumber, rows: rows.map((r) => ({ rowNumber: r.row, errors: r.errors, raw: rawJson(inspection, r.cells) })) },
+        }),
+      policy,
+      hooks(`rejected rows batch ${batchNumber}`),
+    ).catch((error: unknown) => {
+      reportUnsent(rows, error);
+      throw error;
+    });
+    noteServer(result.recordRejectedRows);
+    progress.batches++;
+    if (result.recordRejectedRows.replayed) summary.replayedBatches++;
+    progress.invalid += rows.length;
+    for (const r of rows) options.onRejected?.({ row: r.row, status: 'INVALID', errors: r.errors, conflict: null, cells: r.cells, by: 'client' });
+    emit(progress);
+  };
+
+  // A few batches in flight; reading waits for a free slot, so memory stays bounded.
+  const inFlight = new Set<Promise<void>>();
+  const dispatch = async (task: () => Promise<void>) => {
+    while (inFlight.size >= concurrency) await Promise.race(inFlight);
+    if (fatal) return;
+    const p: Promise<void> = task()
+      .catch((error: unknown) => {
+        fatal ??= error;
+      })
+      .finally(() => inFlight.delete(p));
+    inFlight.add(p);
+  };
+
+  let batchNumber = 0;
+  let validBatch: MappedRow[] = [];
+  let rejectedBatch: MappedRow[] = [];
+  const blank = { count: 0 };
+  let rowsRead = 0;
+  try {
+    for await (const r of dataRows(options.source, inspection, undefined, (n) => (progress.bytesRead = n), blank)) {
+      if (fatal || options.signal?.aborted) break;
+      rowsRead++;
+      progress.rowsRead = rowsRead;
+      if (r.errors.length) {
+        rejectedBatch.push(r);
+        if (rejectedBatch.length >= batchSize) {
+          const rows = rejectedBatch;
+          const n = ++batchNumber;
+          rejectedBatch = [];
+          await dispatch(() => sendRejected(n, rows));
+        }
+      } else {
+        validBatch.push(r);
+        if (validBatch.length >= batchSize) {
+          const rows = validBatch;
+          const n = ++batchNumber;
+          validBatch = [];
+          await dispatch(() => sendValid(n, rows));
+        }
+      }
+    }
+    if (!fatal && !options.signal?.aborted) {
+      if (validBatch.length) {
+        const rows = validBatch;
+        const n = ++batchNumber;
+        await dispatch(() => sendValid(n, rows));
+      }
+      if (rejectedBatch.length) {
+        const rows = rejectedBatch;
+        const n = ++batchNumber;
+        await dispatch(() => sendRejected(n, rows));
+      }
+    }
+  } finally {
+    await Promise.allSettled([...inFlight]);
+  }
+
+  // Whatever did not get an outcome (failed batches, rows never read after a failure) is unsent.
+  summary.unsent = scan.rows - (progress.created + progress.duplicates + progress.invalid + progress.alreadyImported);
+  summary.created = progress.created;
+  summary.duplicates = progress.duplicates;
+  summary.invalid = progress.invalid;
+  summary.alreadyImported = progress.alreadyImported;
+  summary.batches = progress.batches;
+  summary.retriedRows = progress.retried;
+  emit(progress, true);
+
+  const durationMs = Math.round(now() - sendStart);
+  summary.durationMs = durationMs;
+  summary.rowsPerSecond = durationMs > 0 ? ((scan.rows - summary.unsent) * 1000) / durationMs : 0;
+  const failed = fatal !== undefined || options.signal?.aborted === true;
+  if (failed) {
+    summary.outcome = 'FAILED';
+    summary.failure = fatal !== undefined ? describeSendError(fatal) : 'stopped before the end of the file';
+  } else {
+    summary.outcome = 'COMPLETED';
+  }
+  // A failed run is left RUNNING on the server so that running the same file again resumes it;
+  // only a run that reached the end of the file closes the ingestion.
+  if (!failed) {
+    try {
+      const finished = await withRetry(
+        () => client.request(FinishIngestionDocument, { input: { ingestionId: ingestion.id, status: 'COMPLETED' as IngestionStatus, durationMs } }),
+        policy,
+        hooks('finishIngestion'),
+      );
+      noteServer(finished.finishIngestion);
+    } catch (error) {
+      summary.outcome = 'FAILED';
+      summary.failure = `every row was sent but the ingestion could not be closed: ${describeSendError(error)}`;
+    }
+  }
+  if (lastServer) {
+    summary.server = { created: lastServer.created, duplicates: lastServer.duplicates, invalid: lastServer.invalid, alreadyImported: lastServer.alreadyImported, processed: lastServer.processed };
+  }
+  return summary;
+}
+
+/** One line about a sending error, with what to do about it. */
+export function describeSendError(error: unknown): string {
+  if (error instanceof SendFailedError) return error.message;
+  if (error instanceof EndpointUnreachableError) return `${error.message}. Is the endpoint right and the server running?`;
+  if (error instanceof GraphQLHttpError) {
+    if (error.status === 401 || error.status === 403) {
+      return `the endpoint refused the credentials (HTTP ${error.status}${error.errorType ? ` ${error.errorType}` : ''}): check --api-key or FOREMAN_API_KEY (an API key may have expired).`;
+    }
+    return error.message;
+  }
+  if (error instanceof GraphQLResponseError) return `the server answered ${error.message}`;
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,12 @@
+/**
+ * Foreman's ingestion engine (see DESIGN.md, "The ingestion protocol"). Runs in Node and in
+ * browsers; the Node-only edges live in `./node`.
+ */
+export * from './engine';
+export * from './errors';
+export * from './models';
+export * from './reader';
+export * from './report';
+export * from './retry';
+export * from './sniff';
+export * from './validate';
