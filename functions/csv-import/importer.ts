@@ -1,0 +1,160 @@
+/**
+ * The three steps of the big-file state machine (infra/aws/stack.ts), environment-free so tests
+ * can drive them:
+ *   importBatch — one Distributed Map batch of CSV rows (read by Step Functions straight from S3)
+ *                 → mapped and validated with the engine's rules → import mutations in batches of
+ *                 at most MAX_BATCH_ROWS, rows the client rejects recorded with recordRejectedRows;
+ *   finish      — finishIngestion, the row-error report, the object moved to processed/;
+ *   fail        — failIngestion, the reason, the object moved to failed/.
+ * Batch numbers are the first row number of the batch: unique within the file and the same when
+ * Step Functions retries a batch, which is what makes the retry a no-op on the server.
+ */
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { GraphQLClient } from '../../clients/api/client';
+import {
+  FailIngestionDocument,
+  FinishIngestionDocument,
+  ImportCustomersDocument,
+  ImportProjectsDocument,
+  RecordRejectedRowsDocument,
+  type ModelName,
+  type ProgressFieldsFragment,
+} from '../../clients/api/generated';
+import type { CustomerRowInput, ProjectRowInput } from '../../schema/generated/types';
+import { mapColumns, mapRow, modelByKey, RETRY_STRIDE, MAX_ROW_RETRIES, type MappedRow } from '../../clients/ingest';
+import { MAX_BATCH_ROWS } from '../../resolvers/lib/rules';
+import { failedKey, processedKey, relativeKey } from '../csv-processor/keys';
+import { buildReport, listRowErrors } from '../csv-processor/report';
+import { moveObject, putText } from '../csv-processor/storage';
+
+/** What the processor puts in the execution input. */
+export interface Job {
+  bucket: string;
+  key: string;
+  fileName: string;
+  ingestionId: string;
+  model: ModelName;
+}
+
+/** One Distributed Map batch: BatchInput from the ItemBatcher, Items from the ItemSelector. */
+export interface MapBatch {
+  BatchInput: { ingestionId: string; model: ModelName };
+  Items: { index: number | string; row: Record<string, string> }[];
+}
+
+export type ImporterEvent =
+  | { action: 'importBatch'; batch: MapBatch }
+  | { action: 'finish'; job: Job; startedAt?: string }
+  | { action: 'fail'; job: Job; error?: { Error?: string; Cause?: string } };
+
+export interface ImporterDeps {
+  s3: S3Client;
+  client: GraphQLClient;
+  now?: () => number;
+}
+
+export interface BatchResult {
+  rows: number;
+  created: number;
+  duplicates: number;
+  invalid: number;
+  alreadyImported: number;
+  recordedRejected: number;
+}
+
+export class RowsLeftUnsentError extends Error {
+  override name = 'RowsLeftUnsentError';
+}
+
+/** The CSV reader numbers data items from 0; the file's header is row 1, as the engine counts. */
+export function rowNumberOf(index: number | string): number {
+  return Number(index) + 2;
+}
+
+/** Header as the engine reads it: no BOM, trimmed. */
+function cleanHeader(h: string): string {
+  return h.replace(/^\uFEFF/, '').trim();
+}
+
+export async function importBatch(deps: ImporterDeps, batch: MapBatch): Promise<BatchResult> {
+  const model = modelByKey(batch.BatchInput.model.toLowerCase());
+  if (!model) throw new Error(`unknown model ${batch.BatchInput.model}`);
+  const first = batch.Items[0];
+  const result: BatchResult = { rows: batch.Items.length, created: 0, duplicates: 0, invalid: 0, alreadyImported: 0, recordedRejected: 0 };
+  if (!first) return result;
+  const headers = Object.keys(first.row);
+  const mapping = mapColumns(model, headers.map(cleanHeader));
+  const rows: MappedRow[] = batch.Items.map((item) => mapRow(mapping, rowNumberOf(item.index), headers.map((h) => item.row[h] ?? '')));
+
+  const rejected = rows.filter((r) => r.errors.length);
+  const valid = rows.filter((r) => !r.errors.length);
+  const ingestionId = batch.BatchInput.ingestionId;
+
+  for (let i = 0; i < rejected.length; i += MAX_BATCH_ROWS) {
+    const chunk = rejected.slice(i, i + MAX_BATCH_ROWS);
+    const progress = await deps.client.request(RecordRejectedRowsDocument, {
+      input: {
+        ingestionId,
+        batchNumber: chunk[0]!.row,
+        rows: chunk.map((r) => ({ rowNumber: r.row, errors: r.errors, raw: JSON.stringify(Object.fromEntries(headers.map((h, n) => [cleanHeader(h), r.cells[n] ?? '']))) })),
+      },
+    });
+    result.recordedRejected += chunk.length;
+    void progress;
+  }
+
+  const send = (batchNumber: number, chunk: MappedRow[]): Promise<ProgressFieldsFragment> =>
+    model.key === 'customer'
+      ? deps.client.request(ImportCustomersDocument, { input: { ingestionId, batchNumber, rows: chunk.map((r) => r.input as CustomerRowInput) } }).then((d) => d.importCustomers)
+      : deps.client.request(ImportProjectsDocument, { input: { ingestionId, batchNumber, rows: chunk.map((r) => r.input as ProjectRowInput) } }).then((d) => d.importProjects);
+
+  const chunks: MappedRow[][] = [];
+  for (let i = 0; i < valid.length; i += MAX_BATCH_ROWS) chunks.push(valid.slice(i, i + MAX_BATCH_ROWS));
+  // A few transactions in flight, as the engine does; each chunk retries its RETRY rows itself.
+  const CONCURRENCY = 4;
+  let next = 0;
+  const worker = async () => {
+    while (next < chunks.length) {
+      const chunk = chunks[next++]!;
+      const firstRow = chunk[0]!.row;
+      let pending = chunk;
+      for (let attempt = 0; pending.length && attempt <= MAX_ROW_RETRIES; attempt++) {
+        const progress = await send(attempt * RETRY_STRIDE + firstRow, pending);
+        const retry = new Set<number>();
+        for (const o of progress.outcomes ?? []) {
+          if (o.status === 'CREATED') result.created++;
+          else if (o.status === 'DUPLICATE') result.duplicates++;
+          else if (o.status === 'INVALID') result.invalid++;
+          else if (o.status === 'ALREADY_IMPORTED') result.alreadyImported++;
+          else if (o.status === 'RETRY') retry.add(o.rowNumber);
+        }
+        pending = pending.filter((r) => retry.has(r.row));
+      }
+      if (pending.length) throw new RowsLeftUnsentError(`rows ${pending.map((r) => r.row).join(', ')} lost ${MAX_ROW_RETRIES + 1} races with concurrent writers`);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, chunks.length) }, worker));
+  return result;
+}
+
+export async function finish(deps: ImporterDeps, job: Job, startedAt?: string): Promise<{ movedTo: string; reportKey?: string; status: string }> {
+  const now = deps.now ?? Date.now;
+  const durationMs = startedAt ? Math.max(0, Math.round(now() - Date.parse(startedAt))) : undefined;
+  const done = await deps.client.request(FinishIngestionDocument, { input: { ingestionId: job.ingestionId, status: 'COMPLETED', durationMs } });
+  const report = buildReport(await listRowErrors(deps.client, job.ingestionId));
+  const movedTo = processedKey(job.key);
+  let reportKey: string | undefined;
+  if (report) await putText(deps.s3, job.bucket, (reportKey = `${movedTo}.errors.csv`), report, 'text/csv; charset=utf-8');
+  await moveObject(deps.s3, job.bucket, job.key, movedTo);
+  return { movedTo, reportKey, status: done.finishIngestion.status };
+}
+
+export async function fail(deps: ImporterDeps, job: Job, error?: { Error?: string; Cause?: string }): Promise<{ movedTo: string; reasonKey: string }> {
+  const reason = [error?.Error, error?.Cause].filter(Boolean).join(': ') || 'the big-file import failed without a reason';
+  await deps.client.request(FailIngestionDocument, { ingestionId: job.ingestionId, reason: reason.slice(0, 2000) });
+  const movedTo = failedKey(job.key);
+  const reasonKey = `${movedTo}.reason.txt`;
+  await putText(deps.s3, job.bucket, reasonKey, `${relativeKey(job.key)} could not be ingested.\n\nReason: ${reason}\n\nIngestion: ${job.ingestionId}\n`, 'text/plain; charset=utf-8');
+  await moveObject(deps.s3, job.bucket, job.key, movedTo);
+  return { movedTo, reasonKey };
+}

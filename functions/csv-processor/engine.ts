@@ -1,0 +1,64 @@
+/**
+ * The narrow seam between the processor and the ingestion engine (clients/ingest).
+ *
+ * The processor needs two things from the engine: run a whole file through the ingestion
+ * protocol (small files, inside this Lambda), and read a header line into a model and a column
+ * mapping (big files, whose rows the Distributed Map reads straight from S3). Everything else —
+ * moving objects, the report, the duplicate answer — the processor does itself, from what the
+ * server recorded, so it is the same for both routes.
+ */
+import type { GraphQLClient } from '../../clients/api/client';
+import type { IngestionStatus, ModelName, StartOutcome } from '../../clients/api/generated';
+
+/** Re-openable source of the object's bytes (each call is a fresh GetObject stream). */
+export type ByteSource = () => AsyncIterable<Uint8Array>;
+
+export interface EngineRunInput {
+  source: ByteSource;
+  fileName: string;
+  client: GraphQLClient;
+}
+
+export interface EngineRunResult {
+  /** DUPLICATE: these bytes were ingested before and nothing was sent; `ingestionId` is the first ingestion. */
+  outcome: StartOutcome;
+  ingestionId: string;
+  sha256: string;
+  model: ModelName;
+  status: IngestionStatus;
+  rows: number;
+  created: number;
+  duplicates: number;
+  invalid: number;
+  alreadyImported: number;
+  failureReason?: string | null;
+}
+
+/** How the Distributed Map should read a big file. */
+export interface FilePlan {
+  model: ModelName;
+  delimiter: ',' | ';' | '\t' | '|';
+  encoding: string;
+}
+
+export interface IngestionEngine {
+  /** Streams the file through detection, mapping, validation and the batched mutations. */
+  run(input: EngineRunInput): Promise<EngineRunResult>;
+  /** Reads the start of a file (whole lines: the header and some rows) into a plan; throws a file problem when no model fits. */
+  plan(head: Uint8Array, fileName: string): Promise<FilePlan>;
+}
+
+/**
+ * An error about the file as a whole (empty, binary, unterminated quote, unknown model, …):
+ * retrying cannot help, so the file goes to failed/ with this message as the reason. The engine's
+ * `FileProblemError` is one; it is recognised by name so that the seam needs no import of it.
+ * `ingestionId` is set when the failure came after the ingestion started (so it can be failed).
+ */
+export interface FileProblem extends Error {
+  name: 'FileProblemError';
+  ingestionId?: string;
+}
+
+export function isFileProblem(error: unknown): error is FileProblem {
+  return error instanceof Error && error.name === 'FileProblemError';
+}
