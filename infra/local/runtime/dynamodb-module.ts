@@ -15,26 +15,39 @@ import { conditionExpression, filterExpression, type DynamoDBExpression } from '
 
 type Obj = Record<string, unknown>;
 
+/**
+ * Operation markers as EvaluateCode shows them: `{type: 'OPERATION_INCREMENT', by}`,
+ * `{type: 'OPERATION_APPEND', items}`, `{type: 'OPERATION_ADD', value}` (localstack/appsync-utils
+ * captures). `updateListItem` answers an opaque value with no enumerable keys, so its contents
+ * live in a side table.
+ */
+type OperationType = 'OPERATION_ADD' | 'OPERATION_REMOVE' | 'OPERATION_REPLACE' | 'OPERATION_INCREMENT' | 'OPERATION_DECREMENT' | 'OPERATION_APPEND' | 'OPERATION_PREPEND';
 interface Operation {
-  _type: 'add' | 'remove' | 'replace' | 'increment' | 'decrement' | 'append' | 'prepend' | 'updateListItem';
+  type: OperationType;
   value?: unknown;
   by?: number;
-  index?: number;
+  items?: unknown[];
 }
+const OPERATION_TYPES = new Set<string>(['OPERATION_ADD', 'OPERATION_REMOVE', 'OPERATION_REPLACE', 'OPERATION_INCREMENT', 'OPERATION_DECREMENT', 'OPERATION_APPEND', 'OPERATION_PREPEND']);
+const listItemUpdates = new WeakMap<object, { value: unknown; index: number }>();
 
 function isOperation(value: unknown): value is Operation {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && typeof (value as Obj)._type === 'string';
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && OPERATION_TYPES.has(String((value as Obj).type));
 }
 
 export const operations = {
-  add: (value: unknown): Operation => ({ _type: 'add', value }),
-  remove: (): Operation => ({ _type: 'remove' }),
-  replace: (value: unknown): Operation => ({ _type: 'replace', value }),
-  increment: (by = 1): Operation => ({ _type: 'increment', by }),
-  decrement: (by = 1): Operation => ({ _type: 'decrement', by }),
-  append: (value: unknown[]): Operation => ({ _type: 'append', value }),
-  prepend: (value: unknown[]): Operation => ({ _type: 'prepend', value }),
-  updateListItem: (value: unknown, index: number): Operation => ({ _type: 'updateListItem', value, index }),
+  add: (value: unknown): Operation => ({ type: 'OPERATION_ADD', value }),
+  remove: (): Operation => ({ type: 'OPERATION_REMOVE' }),
+  replace: (value: unknown): Operation => ({ type: 'OPERATION_REPLACE', value }),
+  increment: (by = 1): Operation => ({ type: 'OPERATION_INCREMENT', by }),
+  decrement: (by = 1): Operation => ({ type: 'OPERATION_DECREMENT', by }),
+  append: (items: unknown[]): Operation => ({ type: 'OPERATION_APPEND', items }),
+  prepend: (items: unknown[]): Operation => ({ type: 'OPERATION_PREPEND', items }),
+  updateListItem: (value: unknown, index: number): object => {
+    const marker = Object.freeze({});
+    listItemUpdates.set(marker, { value, index });
+    return marker;
+  },
 };
 
 /** `['id', 'author.name', 'tags[0]']` → `{expression: '#id, #author.#name, #tags[0]', expressionNames}`. */
@@ -60,9 +73,15 @@ function withOptional<T extends Obj>(target: T, extras: Obj): T {
   return target;
 }
 
-/** DynamoDB refuses an empty ExpressionAttributeValues map, so an empty one is left out. */
+/**
+ * A condition that binds no value carries no `expressionValues` at all (EvaluateCode capture);
+ * DynamoDB would refuse an empty ExpressionAttributeValues map anyway.
+ */
 function condition(value: unknown): Partial<DynamoDBExpression> | undefined {
-  const built = conditionExpression(value);
+  return withoutEmptyValues(conditionExpression(value));
+}
+
+function withoutEmptyValues(built: DynamoDBExpression | null): Partial<DynamoDBExpression> | undefined {
   if (!built) return undefined;
   const { expressionValues, ...rest } = built;
   return Object.keys(expressionValues).length > 0 ? built : rest;
@@ -97,69 +116,77 @@ export function remove(payload: Obj) {
   return withOptional({ operation: 'DeleteItem', key: toMapValues(payload.key as Obj) }, { condition: condition(payload.condition), ...versioning(payload) });
 }
 
-/** Builds the `update` object of an UpdateItem request from an update description. */
+/**
+ * Builds the `update` object of an UpdateItem request. Clauses are grouped by keyword (all SET,
+ * then REMOVE), and the `#expName_n`/`:expValue_n` aliases are numbered from 1 in the order they
+ * come out — not the order the fields were written; one attribute keeps one alias (two items of
+ * one list share it). A plain value (also `null`) is SET as is.
+ */
 export function updateExpression(update: unknown): DynamoDBExpression {
-  const names: Record<string, string> = {};
-  const values: Record<string, AttributeValue> = {};
-  const set: string[] = [];
-  const removed: string[] = [];
-  let n = 0;
-  const name = (field: string): string => {
-    n += 1;
-    const placeholder = `#expName_${n}`;
-    names[placeholder] = field;
-    return placeholder;
-  };
-  let v = 0;
-  const value = (val: unknown): string => {
-    v += 1;
-    const placeholder = `:expValue_${v}`;
-    values[placeholder] = toDynamoDB(val) ?? { NULL: null };
-    return placeholder;
-  };
-  const visit = (obj: Obj, prefix: string): void => {
+  type Path = string[];
+  const sets: { path: Path; render: (target: string, value: (v: unknown) => string) => string }[] = [];
+  const removes: Path[] = [];
+  const visit = (obj: Obj, prefix: Path): void => {
     for (const [field, raw] of Object.entries(obj)) {
       if (raw === undefined) continue;
-      const path = `${prefix}${name(field)}`;
+      const path = [...prefix, field];
       if (isOperation(raw)) {
-        switch (raw._type) {
-          case 'add':
-          case 'replace':
-            set.push(`${path} = ${value(raw.value)}`);
+        switch (raw.type) {
+          case 'OPERATION_ADD':
+          case 'OPERATION_REPLACE':
+            sets.push({ path, render: (t, v) => `${t} = ${v(raw.value)}` });
             break;
-          case 'remove':
-            removed.push(path);
+          case 'OPERATION_REMOVE':
+            removes.push(path);
             break;
-          case 'increment':
-            set.push(`${path} = ${path} + ${value(raw.by)}`);
+          case 'OPERATION_INCREMENT':
+            sets.push({ path, render: (t, v) => `${t} = ${t} + ${v(raw.by)}` });
             break;
-          case 'decrement':
-            set.push(`${path} = ${path} - ${value(raw.by)}`);
+          case 'OPERATION_DECREMENT':
+            sets.push({ path, render: (t, v) => `${t} = ${t} - ${v(raw.by)}` });
             break;
-          case 'append':
-            set.push(`${path} = list_append(${path}, ${value(raw.value)})`);
+          case 'OPERATION_APPEND':
+            sets.push({ path, render: (t, v) => `${t} = list_append(${t}, ${v(raw.items)})` });
             break;
-          case 'prepend':
-            set.push(`${path} = list_append(${value(raw.value)}, ${path})`);
-            break;
-          case 'updateListItem':
-            set.push(`${path}[${raw.index}] = ${value(raw.value)}`);
+          case 'OPERATION_PREPEND':
+            sets.push({ path, render: (t, v) => `${t} = list_append(${v(raw.items)}, ${t})` });
             break;
         }
-      } else if (Array.isArray(raw) && raw.length > 0 && raw.every(isOperation)) {
-        for (const op of raw) if (op._type === 'updateListItem') set.push(`${path}[${op.index}] = ${value(op.value)}`);
+      } else if (Array.isArray(raw) && raw.length > 0 && raw.every((r) => typeof r === 'object' && r !== null && listItemUpdates.has(r))) {
+        for (const marker of raw) {
+          const { value, index } = listItemUpdates.get(marker as object)!;
+          sets.push({ path, render: (t, v) => `${t}[${index}] = ${v(value)}` });
+        }
       } else if (typeof raw === 'object' && raw !== null && !Array.isArray(raw)) {
         // A plain nested object updates the listed sub-attributes only.
-        visit(raw as Obj, `${path}.`);
+        visit(raw as Obj, path);
       } else {
-        set.push(`${path} = ${value(raw)}`);
+        sets.push({ path, render: (t, v) => `${t} = ${v(raw)}` });
       }
     }
   };
-  visit((update ?? {}) as Obj, '');
+  visit((update ?? {}) as Obj, []);
+
+  const names: Record<string, string> = {};
+  const aliasOf = new Map<string, string>();
+  const alias = (segment: string): string => {
+    let a = aliasOf.get(segment);
+    if (!a) {
+      a = `#expName_${aliasOf.size + 1}`;
+      aliasOf.set(segment, a);
+      names[a] = segment;
+    }
+    return a;
+  };
+  const values: Record<string, AttributeValue> = {};
+  const value = (v: unknown): string => {
+    const placeholder = `:expValue_${Object.keys(values).length + 1}`;
+    values[placeholder] = toDynamoDB(v) ?? { NULL: null };
+    return placeholder;
+  };
   const clauses: string[] = [];
-  if (set.length > 0) clauses.push(`SET ${set.join(', ')}`);
-  if (removed.length > 0) clauses.push(`REMOVE ${removed.join(', ')}`);
+  if (sets.length > 0) clauses.push(`SET ${sets.map((s) => s.render(s.path.map(alias).join('.'), value)).join(', ')}`);
+  if (removes.length > 0) clauses.push(`REMOVE ${removes.map((p) => p.map(alias).join('.')).join(', ')}`);
   return { expression: clauses.join(' '), expressionNames: names, expressionValues: values };
 }
 
@@ -207,7 +234,7 @@ function scanLike(operation: 'Scan' | 'Query', payload: Obj, extra: Obj) {
     select: payload.select,
     segment: payload.segment,
     totalSegments: payload.totalSegments,
-    filter: filterExpression(payload.filter) ?? undefined,
+    filter: withoutEmptyValues(filterExpression(payload.filter)),
     projection: projection(payload.projection),
   });
 }
@@ -227,7 +254,7 @@ export function sync(payload: Obj) {
     limit: payload.limit,
     nextToken: payload.nextToken,
     lastSync: payload.lastSync,
-    filter: filterExpression(payload.filter) ?? undefined,
+    filter: withoutEmptyValues(filterExpression(payload.filter)),
   });
 }
 
@@ -295,9 +322,12 @@ export function transactWrite(payload: Obj) {
   };
 }
 
-/** `{ "SS": [...] }` etc. The module's typings document number sets as strings (`{ "NS": ["1", "2", "3"] }`). */
+/**
+ * `{ "SS": [...] }` etc. The typings show number sets as strings, but EvaluateCode answers the
+ * numbers unchanged (`{ "NS": [1, 2, 3] }`, localstack/appsync-utils capture), like util.dynamodb.
+ */
 export const toStringSet = (list: string[]) => ({ SS: [...list] });
-export const toNumberSet = (numbers: number[]) => ({ NS: numbers.map((x) => String(x)) });
+export const toNumberSet = (numbers: number[]) => ({ NS: [...numbers] });
 export const toBinarySet = (values: string[]) => ({ BS: [...values] });
 
 /** The module object handed to `import * as ddb from '@aws-appsync/utils/dynamodb'`. */

@@ -21,7 +21,8 @@ import {
 } from '../contracts';
 import { createDynamodbModule } from './dynamodb-module';
 import { toScript, UnsupportedModuleSyntaxError } from './module';
-import { CodeSyntaxError, findViolations, parseModule } from './restrictions';
+import type { Program } from 'acorn';
+import { CodeSyntaxError, findViolations, parseModule, walk, type EsNode } from './restrictions';
 import { createGlobals, EarlyReturnSignal, newRunState, UtilErrorSignal, type RunState } from './util';
 
 type Handler = (ctx: unknown) => unknown;
@@ -58,14 +59,31 @@ function locate(error: unknown, fileName: string): { line: number; column: numbe
   return m ? { line: Number(m[1]), column: Number(m[2]) } : null;
 }
 
+/** Each argument as JSON, space-separated: `INFO - code.js:5:3: "current id" "record-id"` (test-resolvers.html). */
 function formatLogArg(value: unknown): string {
-  if (typeof value === 'string') return value;
   if (value === undefined) return 'undefined';
-  if (typeof value === 'object' && value !== null) {
-    const json = JSON.stringify(value);
-    return json === undefined ? inspect(value) : json;
-  }
-  return String(value);
+  if (typeof value === 'function') return inspect(value);
+  const json = JSON.stringify(value);
+  return json === undefined ? inspect(value) : json;
+}
+
+/**
+ * V8 reports a method call at its property (`log` in `console.log(…)`); AWS reports where the
+ * statement starts (`code.js:5:3` for an indented `console.log`). Maps the one to the other.
+ */
+function consoleCallSites(program: Program): Map<string, string> {
+  const sites = new Map<string, string>();
+  walk(program as unknown as EsNode, (node) => {
+    if (node.type !== 'CallExpression') return;
+    const callee = node.callee as EsNode;
+    if (callee.type !== 'MemberExpression') return;
+    const object = callee.object as EsNode & { name?: string };
+    if (object.type !== 'Identifier' || object.name !== 'console') return;
+    const property = (callee.property as EsNode).loc!.start;
+    const start = node.loc!.start;
+    sites.set(`${property.line}:${property.column + 1}`, `${start.line}:${start.column + 1}`);
+  });
+  return sites;
 }
 
 /** The error entry AppSync produces for an uncaught runtime error (errorType `Code` [U]). */
@@ -108,12 +126,13 @@ export function createRuntime(options: RuntimeOptions = {}): AppSyncJsRuntime {
     throw new Error(`Cannot find module '${name}': APPSYNC_JS provides only @aws-appsync/utils and @aws-appsync/utils/dynamodb`);
   };
 
-  function makeConsole(fileName: string) {
+  function makeConsole(fileName: string, sites: Map<string, string>) {
     const log =
       (level: string) =>
       (...args: unknown[]): void => {
         const where = locate(new Error(), fileName);
-        const prefix = where ? `${fileName}:${where.line}:${where.column}: ` : '';
+        const key = where ? `${where.line}:${where.column}` : null;
+        const prefix = key ? `${fileName}:${sites.get(key) ?? key}: ` : '';
         current.logs.push(`${level} - ${prefix}${args.map(formatLogArg).join(' ')}`);
       };
     return Object.freeze({ log: log('INFO'), info: log('INFO'), debug: log('DEBUG'), warn: log('WARN'), error: log('ERROR') });
@@ -144,7 +163,7 @@ export function createRuntime(options: RuntimeOptions = {}): AppSyncJsRuntime {
 
     const context = vm.createContext({}, { name: fileName, codeGeneration: { strings: false, wasm: false } });
     vm.runInContext(SANDBOX_SETUP, context);
-    for (const [name, value] of Object.entries({ ...globals, console: makeConsole(fileName) })) {
+    for (const [name, value] of Object.entries({ ...globals, console: makeConsole(fileName, consoleCallSites(program)) })) {
       Object.defineProperty(context, name, { value, writable: false, enumerable: false, configurable: false });
     }
     const factory = new vm.Script(script.source, { filename: fileName, lineOffset: -1 }).runInContext(context) as (r: typeof requireShim) => Record<string, unknown>;

@@ -12,7 +12,7 @@ export class TimeFormatError extends Error {
   override name = 'TimeFormatError';
 }
 
-type Token = { kind: 'literal'; text: string } | { kind: 'field'; letter: string; count: number };
+type Token = { kind: 'literal'; text: string } | { kind: 'field'; letter: string; count: number } | { kind: 'optional'; start: boolean };
 
 const tokenCache = new Map<string, Token[]>();
 
@@ -45,6 +45,10 @@ function tokenize(pattern: string): Token[] {
       }
       tokens.push({ kind: 'literal', text });
       i = j + 1;
+    } else if (ch === '[' || ch === ']') {
+      // Optional sections: printed when formatting, may be absent when parsing.
+      tokens.push({ kind: 'optional', start: ch === '[' });
+      i += 1;
     } else if (/[A-Za-z]/.test(ch)) {
       let j = i;
       while (pattern[j] === ch) j += 1;
@@ -59,11 +63,11 @@ function tokenize(pattern: string): Token[] {
   return tokens;
 }
 
-/** Offset of `zone` from UTC at `epochMs`, in minutes (east positive). */
-export function zoneOffsetMinutes(zone: string | undefined, epochMs: number): number {
+/** Offset of `zone` from UTC at `epochMs`, in seconds (east positive). */
+export function zoneOffsetSeconds(zone: string | undefined, epochMs: number): number {
   if (!zone || zone === 'UTC' || zone === 'Z' || zone === 'GMT') return 0;
-  const m = /^(?:UTC|GMT)?([+-])(\d{1,2})(?::?(\d{2}))?$/.exec(zone);
-  if (m) return (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3] ?? 0));
+  const m = /^(?:UTC|GMT)?([+-])(\d{1,2})(?::?(\d{2}))?(?::?(\d{2}))?$/.exec(zone);
+  if (m) return (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 3600 + Number(m[3] ?? 0) * 60 + Number(m[4] ?? 0));
   let parts: Intl.DateTimeFormatPart[];
   try {
     parts = new Intl.DateTimeFormat('en-US', {
@@ -81,7 +85,7 @@ export function zoneOffsetMinutes(zone: string | undefined, epochMs: number): nu
   }
   const get = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
   const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour') % 24, get('minute'), get('second'));
-  return Math.round((asUtc - Math.floor(epochMs / 1000) * 1000) / 60000);
+  return Math.round((asUtc - Math.floor(epochMs / 1000) * 1000) / 1000);
 }
 
 function pad(value: number, width: number): string {
@@ -89,26 +93,38 @@ function pad(value: number, width: number): string {
   return value < 0 ? `-${s}` : s;
 }
 
-function formatOffset(minutes: number, style: 'Z' | 'X' | 'x', count: number): string {
-  if (minutes === 0 && style === 'X') return 'Z';
-  const sign = minutes < 0 ? '-' : '+';
-  const abs = Math.abs(minutes);
-  const hh = pad(Math.floor(abs / 60), 2);
-  const mm = pad(abs % 60, 2);
+/** Java's offset letters: Z (+HHMM; ZZZZ GMT+HH:MM; ZZZZZ +HH:MM:ss), X/x (X…XXXXX, X printing Z for zero). */
+function formatOffset(totalSeconds: number, style: 'Z' | 'X' | 'x', count: number): string {
+  if (totalSeconds === 0 && (style === 'X' || (style === 'Z' && count === 5))) return 'Z';
+  const sign = totalSeconds < 0 ? '-' : '+';
+  const abs = Math.abs(totalSeconds);
+  const hh = pad(Math.floor(abs / 3600), 2);
+  const mm = pad(Math.floor((abs % 3600) / 60), 2);
+  const ss = abs % 60;
+  const withSeconds = (sep: string) => (ss !== 0 ? `${sep}${pad(ss, 2)}` : '');
   if (style === 'Z') {
     if (count <= 3) return `${sign}${hh}${mm}`;
-    if (count === 4) return minutes === 0 ? 'GMT' : `GMT${sign}${hh}:${mm}`;
-    return minutes === 0 ? 'Z' : `${sign}${hh}:${mm}`;
+    if (count === 4) return totalSeconds === 0 ? 'GMT' : `GMT${sign}${hh}:${mm}${withSeconds(':')}`;
+    return `${sign}${hh}:${mm}${withSeconds(':')}`;
   }
-  if (count === 1) return abs % 60 === 0 ? `${sign}${hh}` : `${sign}${hh}${mm}`;
-  if (count === 2 || count === 4) return `${sign}${hh}${mm}`;
-  return `${sign}${hh}:${mm}`;
+  switch (count) {
+    case 1:
+      return mm === '00' ? `${sign}${hh}` : `${sign}${hh}${mm}`;
+    case 2:
+      return `${sign}${hh}${mm}`;
+    case 3:
+      return `${sign}${hh}:${mm}`;
+    case 4:
+      return `${sign}${hh}${mm}${withSeconds('')}`;
+    default:
+      return `${sign}${hh}:${mm}${withSeconds(':')}`;
+  }
 }
 
 /** Formats `epochMs` with a Java DateTimeFormatter pattern in `zone` (default UTC). */
 export function formatEpoch(epochMs: number, pattern: string, zone?: string): string {
-  const offset = zoneOffsetMinutes(zone, epochMs);
-  const d = new Date(epochMs + offset * 60000);
+  const offset = zoneOffsetSeconds(zone, epochMs);
+  const d = new Date(epochMs + offset * 1000);
   const year = d.getUTCFullYear();
   const month = d.getUTCMonth();
   const day = d.getUTCDate();
@@ -123,6 +139,7 @@ export function formatEpoch(epochMs: number, pattern: string, zone?: string): st
       out += t.text;
       continue;
     }
+    if (t.kind === 'optional') continue;
     const n = t.count;
     switch (t.letter) {
       case 'y':
@@ -213,13 +230,21 @@ export function parseFormatted(text: string, pattern: string, zone?: string): nu
       pos += 1;
       return 0;
     }
-    const m = /^([+-])(\d{2}):?(\d{2})?/.exec(text.slice(pos));
+    const m = /^(?:GMT)?([+-])(\d{2}):?(\d{2})?(?::?(\d{2}))?/.exec(text.slice(pos));
     if (!m) fail();
     pos += m![0].length;
-    return (m![1] === '-' ? -1 : 1) * (Number(m![2]) * 60 + Number(m![3] ?? 0));
+    return (m![1] === '-' ? -1 : 1) * (Number(m![2]) * 3600 + Number(m![3] ?? 0) * 60 + Number(m![4] ?? 0));
   };
   const tokens = tokenize(pattern);
+  let skipping = false;
   tokens.forEach((t, index) => {
+    if (t.kind === 'optional') {
+      // An optional section that does not match at all is skipped.
+      skipping = false;
+      if (t.start && pos >= text.length) skipping = true;
+      return;
+    }
+    if (skipping) return;
     if (t.kind === 'literal') {
       if (text.slice(pos, pos + t.text.length) !== t.text) fail();
       pos += t.text.length;
@@ -280,11 +305,11 @@ export function parseFormatted(text: string, pattern: string, zone?: string): nu
   if (pos !== text.length) fail();
   if (f.pm !== null && f.pm) f.hour += 12;
   const local = Date.UTC(f.year, f.month - 1, f.day, f.hour, f.minute, f.second, f.ms);
-  if (f.offset !== null) return local - f.offset * 60000;
+  if (f.offset !== null) return local - f.offset * 1000;
   // Resolve a zone's offset at the local time (two passes settle DST edges).
-  let offset = zoneOffsetMinutes(zone, local);
-  offset = zoneOffsetMinutes(zone, local - offset * 60000);
-  return local - offset * 60000;
+  let offset = zoneOffsetSeconds(zone, local);
+  offset = zoneOffsetSeconds(zone, local - offset * 1000);
+  return local - offset * 1000;
 }
 
 /** ISO 8601 (`2018-02-01T17:21:05.180+08:00`, `…Z`, without seconds or fraction) → epoch ms. */
@@ -293,7 +318,7 @@ export function parseISO8601(text: string): number {
   if (!m) throw new TimeFormatError(`Text '${text}' could not be parsed as ISO 8601`);
   const ms = m[7] ? Math.round(Number(`0.${m[7]}`) * 1000) : 0;
   const local = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4] ?? 0), Number(m[5] ?? 0), Number(m[6] ?? 0), ms);
-  return local - zoneOffsetMinutes(m[8] === 'Z' ? undefined : m[8], local) * 60000;
+  return local - zoneOffsetSeconds(m[8] === 'Z' ? undefined : m[8], local) * 1000;
 }
 
 /** The `util.time` object. `now` is injectable so tests need no clock. */

@@ -2,13 +2,15 @@
  * `util.transform.*` (https://docs.aws.amazon.com/appsync/latest/devguide/transformation-helpers-in-utils-transform-js.html)
  * and the filter/condition objects of the `@aws-appsync/utils/dynamodb` module.
  *
- * AWS documents the shape (`{expression, expressionNames, expressionValues}` as a JSON string),
- * not every character of the expression. We follow what EvaluateCode captures show (see
- * APPSYNC-REFERENCE.md §2): each comparison parenthesised, functions written without a space after
- * the comma (`(contains(#title,:title_contains))`), value placeholders named
- * `:<prefix>_<field>_<operator>` where nested `and`/`or` entries add `and_<i>`, `or_<i>` and `not`
- * prefixes, `in` rendered as `#f IN (:f_in_0, :f_in_1)`, and `null` for an object that renders
- * nothing.
+ * AWS documents the shape (`{expression, expressionNames, expressionValues}` as a JSON string), not
+ * every character. The rendering below follows EvaluateCode captures (localstack/appsync-utils
+ * __tests__/transform.test.js, recorded against AWS): each comparison parenthesised; functions
+ * without a space after the comma (`(contains(#v,:v_contains))`); the keys of one object joined
+ * with ` AND ` and not wrapped, except several operators on one field, which are wrapped; an
+ * `and`/`or` of two or more members wrapped, of one member not; value placeholders
+ * `:<and_i_|or_i_|not_ …><field>_<op>`; `between` bounds `_start`/`_end`; `in` as
+ * `(#v IN (:v_in_0, :v_in_1))`; `size` as `size(#v)` with `_size` in the placeholder; both entry
+ * points identical; and `null` (not an error) for input that cannot be rendered.
  */
 import { toDynamoDB, type AttributeValue } from './dynamodb-utils';
 
@@ -34,67 +36,67 @@ const ATTRIBUTE_TYPES: Record<string, string> = {
   map: 'M',
 };
 
+/** Thrown inside the builder when the input cannot be rendered; the public functions answer null. */
+class Unrenderable extends Error {
+  override name = 'Unrenderable';
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
 class ExpressionBuilder {
   readonly names: Record<string, string> = {};
   readonly values: Record<string, AttributeValue> = {};
-  constructor(private readonly allowConditionFunctions: boolean) {}
 
-  name(field: string): string {
-    const placeholder = `#${field}`;
-    this.names[placeholder] = field;
-    return placeholder;
-  }
-
-  value(placeholder: string, value: unknown): string {
+  private value(placeholder: string, value: unknown): string {
     this.values[placeholder] = toDynamoDB(value) ?? { NULL: null };
     return placeholder;
   }
 
-  /** Renders one filter object (implicit AND between its keys), or null when it renders nothing. */
-  object(filter: unknown, prefix: string): string | null {
-    if (filter === null || filter === undefined || typeof filter !== 'object' || Array.isArray(filter)) return null;
+  /** One filter object: its keys' renderings joined with AND, not wrapped. */
+  object(filter: unknown, prefix: string): string {
+    if (!isPlainObject(filter)) throw new Unrenderable();
     const parts: string[] = [];
-    for (const [key, operand] of Object.entries(filter as Record<string, unknown>)) {
-      if (operand === null || operand === undefined) continue;
-      let rendered: string | null;
-      if (key === 'and' || key === 'or') rendered = this.logical(key, operand, prefix);
+    for (const [key, operand] of Object.entries(filter)) {
+      if (operand === undefined) continue;
+      if (key === 'and' || key === 'or') parts.push(this.group(key, operand, prefix));
       else if (key === 'not') {
-        const inner = this.object(operand, `${prefix}not_`);
-        rendered = inner === null ? null : `(NOT ${inner})`;
-      } else rendered = this.field(key, operand, prefix);
-      if (rendered !== null) parts.push(rendered);
+        if (!isPlainObject(operand)) throw new Unrenderable();
+        parts.push(`(NOT ${this.object(operand, `${prefix}not_`)})`);
+      } else parts.push(this.field(key, operand, prefix));
     }
-    if (parts.length === 0) return null;
-    return parts.length === 1 ? parts[0]! : `(${parts.join(' AND ')})`;
+    return parts.join(' AND ');
   }
 
-  private logical(op: 'and' | 'or', operand: unknown, prefix: string): string | null {
-    const members = Array.isArray(operand) ? operand : [operand];
-    const parts: string[] = [];
-    members.forEach((member, index) => {
-      const rendered = this.object(member, `${prefix}${op}_${index}_`);
-      if (rendered !== null) parts.push(rendered);
-    });
-    if (parts.length === 0) return null;
-    return parts.length === 1 ? parts[0]! : `(${parts.join(op === 'and' ? ' AND ' : ' OR ')})`;
+  private group(op: 'and' | 'or', operand: unknown, prefix: string): string {
+    if (!Array.isArray(operand)) throw new Unrenderable();
+    const parts = operand.map((member, index) => this.object(member, `${prefix}${op}_${index}_`));
+    const joined = parts.join(op === 'and' ? ' AND ' : ' OR ');
+    return parts.length > 1 ? `(${joined})` : joined;
   }
 
-  private field(field: string, operators: unknown, prefix: string): string | null {
-    if (typeof operators !== 'object' || operators === null || Array.isArray(operators)) return null;
+  private field(field: string, operators: unknown, prefix: string): string {
+    if (!isPlainObject(operators)) throw new Unrenderable();
+    const name = `#${field}`;
+    this.names[name] = field;
+    return this.operators(name, `${prefix}${field}`, operators);
+  }
+
+  /** Several operators on one operand are AND-ed and wrapped. */
+  private operators(name: string, base: string, operators: Record<string, unknown>): string {
     const parts: string[] = [];
-    for (const [op, value] of Object.entries(operators as Record<string, unknown>)) {
+    for (const [op, value] of Object.entries(operators)) {
       if (value === undefined) continue;
-      const rendered = this.comparison(field, op, value, prefix);
-      if (rendered !== null) parts.push(rendered);
+      parts.push(this.comparison(name, base, op, value));
     }
-    if (parts.length === 0) return null;
-    return parts.length === 1 ? parts[0]! : `(${parts.join(' AND ')})`;
+    return parts.length > 1 ? `(${parts.join(' AND ')})` : (parts[0] ?? '');
   }
 
-  private comparison(field: string, op: string, value: unknown, prefix: string, path?: string): string | null {
-    const placeholder = `:${prefix}${field}_${op}`;
-    const name = path ?? this.name(field);
-    if (op in COMPARATORS) return `(${name} ${COMPARATORS[op]} ${this.value(placeholder, value)})`;
+  private comparison(name: string, base: string, op: string, value: unknown): string {
+    const placeholder = `:${base}_${op}`;
+    const comparator = COMPARATORS[op];
+    if (comparator) return `(${name} ${comparator} ${this.value(placeholder, value)})`;
     switch (op) {
       case 'contains':
         return `(contains(${name},${this.value(placeholder, value)}))`;
@@ -103,53 +105,55 @@ class ExpressionBuilder {
       case 'beginsWith':
         return `(begins_with(${name},${this.value(placeholder, value)}))`;
       case 'between': {
-        if (!Array.isArray(value) || value.length !== 2) return null;
-        const low = this.value(`${placeholder}_0`, value[0]);
-        const high = this.value(`${placeholder}_1`, value[1]);
-        return `(${name} BETWEEN ${low} AND ${high})`;
+        if (!Array.isArray(value) || value.length < 2) throw new Unrenderable();
+        const start = this.value(`${placeholder}_start`, value[0]);
+        const end = this.value(`${placeholder}_end`, value[1]);
+        return `(${name} BETWEEN ${start} AND ${end})`;
       }
       case 'in': {
-        if (!Array.isArray(value) || value.length === 0) return null;
-        const list = value.map((v, i) => this.value(`${placeholder}_${i}`, v)).join(', ');
-        return `(${name} IN (${list}))`;
+        if (!Array.isArray(value)) throw new Unrenderable();
+        if (value.length === 0) return '(null)';
+        return `(${name} IN (${value.map((v, i) => this.value(`${placeholder}_${i}`, v)).join(', ')}))`;
       }
       case 'attributeExists':
+        if (typeof value !== 'boolean') throw new Unrenderable();
         return value ? `(attribute_exists(${name}))` : `(attribute_not_exists(${name}))`;
       case 'attributeType': {
-        const type = ATTRIBUTE_TYPES[String(value)] ?? String(value);
+        const type = typeof value === 'string' && Object.hasOwn(ATTRIBUTE_TYPES, value) ? ATTRIBUTE_TYPES[value] : undefined;
+        if (!type) throw new Unrenderable();
         return `(attribute_type(${name},${this.value(placeholder, type)}))`;
       }
       case 'size': {
-        if (!this.allowConditionFunctions || typeof value !== 'object' || value === null) return null;
-        const parts: string[] = [];
-        for (const [sizeOp, sizeValue] of Object.entries(value as Record<string, unknown>)) {
-          const rendered = this.comparison(`${field}_size`, sizeOp, sizeValue, prefix, `size(${name})`);
-          if (rendered !== null) parts.push(rendered);
-        }
-        if (parts.length === 0) return null;
-        return parts.length === 1 ? parts[0]! : `(${parts.join(' AND ')})`;
+        if (!isPlainObject(value)) throw new Unrenderable();
+        // A size inside a size names its value again but does not nest the call.
+        const sizeName = name.startsWith('size(') ? name : `size(${name})`;
+        return this.operators(sizeName, `${base}_size`, value);
       }
       default:
-        return null;
+        throw new Unrenderable();
     }
   }
 }
 
-function build(filter: unknown, allowConditionFunctions: boolean): DynamoDBExpression | null {
-  const builder = new ExpressionBuilder(allowConditionFunctions);
-  const expression = builder.object(filter, '');
-  if (expression === null) return null;
-  return { expression, expressionNames: builder.names, expressionValues: builder.values };
+function build(filter: unknown): DynamoDBExpression | null {
+  const builder = new ExpressionBuilder();
+  try {
+    const expression = builder.object(filter, '');
+    return { expression, expressionNames: builder.names, expressionValues: builder.values };
+  } catch (error) {
+    if (error instanceof Unrenderable) return null;
+    throw error;
+  }
 }
 
 /** The object behind `toDynamoDBFilterExpression` (used directly by the dynamodb module). */
 export function filterExpression(filter: unknown): DynamoDBExpression | null {
-  return build(filter, false);
+  return build(filter);
 }
 
-/** The object behind `toDynamoDBConditionExpression`: a filter plus `size`. */
+/** The object behind `toDynamoDBConditionExpression`; AWS renders both the same way. */
 export function conditionExpression(condition: unknown): DynamoDBExpression | null {
-  return build(condition, true);
+  return build(condition);
 }
 
 export interface SubscriptionFilterEntry {
@@ -161,25 +165,31 @@ export interface SubscriptionFilter {
   filterGroup: { filters: SubscriptionFilterEntry[] }[];
 }
 
-/** All filter groups one filter object stands for (its keys AND-ed; `or` members multiply groups). */
+/**
+ * All filter groups one filter object stands for: its keys are AND-ed, while several operators on
+ * one field and the members of an `or` are alternatives, multiplied out into separate groups
+ * (earlier keys varying slowest), as the documented example shows.
+ */
 function subscriptionGroups(obj: unknown, ignored: Set<string>): SubscriptionFilterEntry[][] {
   let groups: SubscriptionFilterEntry[][] = [[]];
   if (obj === null || typeof obj !== 'object') return groups;
+  const combine = (alternatives: SubscriptionFilterEntry[][]): void => {
+    const nonEmpty = alternatives.filter((a) => a.length > 0);
+    if (nonEmpty.length === 0) return;
+    groups = groups.flatMap((g) => nonEmpty.map((a) => [...g, ...a]));
+  };
   for (const [key, operand] of Object.entries(obj as Record<string, unknown>)) {
     if (operand === null || operand === undefined || ignored.has(key)) continue;
     if (key === 'and') {
-      for (const member of Array.isArray(operand) ? operand : [operand]) {
-        const inner = subscriptionGroups(member, ignored);
-        groups = groups.flatMap((g) => inner.map((i) => [...g, ...i]));
-      }
+      for (const member of Array.isArray(operand) ? operand : [operand]) combine(subscriptionGroups(member, ignored));
     } else if (key === 'or') {
-      const alternatives = (Array.isArray(operand) ? operand : [operand]).flatMap((m) => subscriptionGroups(m, ignored));
-      groups = groups.flatMap((g) => alternatives.map((a) => [...g, ...a]));
+      combine((Array.isArray(operand) ? operand : [operand]).flatMap((m) => subscriptionGroups(m, ignored)));
     } else if (typeof operand === 'object' && !Array.isArray(operand)) {
-      const entries = Object.entries(operand as Record<string, unknown>)
-        .filter(([, v]) => v !== undefined)
-        .map(([operator, value]) => ({ fieldName: key, operator, value }));
-      groups = groups.map((g) => [...g, ...entries]);
+      combine(
+        Object.entries(operand as Record<string, unknown>)
+          .filter(([, v]) => v !== undefined)
+          .map(([operator, value]) => [{ fieldName: key, operator, value }]),
+      );
     }
   }
   return groups;

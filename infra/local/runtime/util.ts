@@ -169,6 +169,10 @@ export function javaMatches(pattern: string, value: string): boolean {
   return re.test(String(value));
 }
 
+function nullableJson(value: unknown): string | null {
+  return value === null ? null : JSON.stringify(value);
+}
+
 const RESTRICTED_HEADER_PREFIXES = ['x-amzn-', 'x-amz-'];
 
 /** `current()` returns the state of the handler that is running. */
@@ -197,8 +201,9 @@ export function createGlobals(current: () => RunState, now: () => number = Date.
     time: createTimeUtil(now),
     dynamodb: createDynamodbUtil(),
     transform: {
-      toDynamoDBFilterExpression: (filter: unknown) => JSON.stringify(filterExpression(filter)),
-      toDynamoDBConditionExpression: (condition: unknown) => JSON.stringify(conditionExpression(condition)),
+      // A JSON string, or null when the object cannot be rendered (as AWS answers).
+      toDynamoDBFilterExpression: (filter: unknown) => nullableJson(filterExpression(filter)),
+      toDynamoDBConditionExpression: (condition: unknown) => nullableJson(conditionExpression(condition)),
       toElasticsearchQueryDSL,
       toSubscriptionFilter,
     },
