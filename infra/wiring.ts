@@ -139,6 +139,26 @@ export const functions: FunctionSpec[] = [
   { name: 'updateProjectById', dataSource: 'ProjectsTable' },
   { name: 'deleteProjectById', dataSource: 'ProjectsTable' },
   // --- end of customers and projects ----------------------------------------------------------
+  // --- ingestion ------------------------------------------------------------------------------
+  { name: 'claimFile', dataSource: 'IngestionsTable' },
+  { name: 'readFileClaim', dataSource: 'UniquesTable' },
+  { name: 'getIngestionMeta', dataSource: 'IngestionsTable' },
+  { name: 'reopenIngestion', dataSource: 'IngestionsTable' },
+  { name: 'readCustomerBatch', dataSource: 'CustomersTable' },
+  { name: 'writeCustomerBatch', dataSource: 'CustomersTable' },
+  { name: 'writeCustomerBatchRetry', dataSource: 'CustomersTable' },
+  { name: 'readProjectCustomers', dataSource: 'ProjectsTable' },
+  { name: 'readProjectBatch', dataSource: 'ProjectsTable' },
+  { name: 'writeProjectBatch', dataSource: 'ProjectsTable' },
+  { name: 'writeProjectBatchRetry', dataSource: 'ProjectsTable' },
+  { name: 'readRejectBatch', dataSource: 'IngestionsTable' },
+  { name: 'writeRejectBatch', dataSource: 'IngestionsTable' },
+  { name: 'writeRejectBatchRetry', dataSource: 'IngestionsTable' },
+  { name: 'readBatchMarker', dataSource: 'IngestionsTable' },
+  { name: 'closeIngestion', dataSource: 'IngestionsTable' },
+  { name: 'queryIngestions', dataSource: 'IngestionsTable' },
+  { name: 'queryRowErrors', dataSource: 'IngestionsTable' },
+  // --- end of ingestion -----------------------------------------------------------------------
 ];
 
 /** Filled in by the resolvers: every Query/Mutation field of the schema appears here or in `unwired`. */
@@ -157,6 +177,21 @@ export const resolvers: ResolverSpec[] = [
   { typeName: 'Mutation', fieldName: 'updateProject', pipeline: ['getProjectById', 'updateProjectById'] },
   { typeName: 'Mutation', fieldName: 'deleteProject', pipeline: ['getProjectById', 'deleteProjectById'] },
   // --- end of customers and projects ----------------------------------------------------------
+  // --- ingestion ------------------------------------------------------------------------------
+  { typeName: 'Mutation', fieldName: 'startIngestion', pipeline: ['claimFile', 'readFileClaim', 'getIngestionMeta', 'reopenIngestion'] },
+  { typeName: 'Mutation', fieldName: 'importCustomers', pipeline: ['readCustomerBatch', 'writeCustomerBatch', 'writeCustomerBatchRetry', 'readBatchMarker'] },
+  {
+    typeName: 'Mutation',
+    fieldName: 'importProjects',
+    pipeline: ['readProjectCustomers', 'readProjectBatch', 'writeProjectBatch', 'writeProjectBatchRetry', 'readBatchMarker'],
+  },
+  { typeName: 'Mutation', fieldName: 'recordRejectedRows', pipeline: ['readRejectBatch', 'writeRejectBatch', 'writeRejectBatchRetry', 'readBatchMarker'] },
+  { typeName: 'Mutation', fieldName: 'finishIngestion', pipeline: ['getIngestionMeta', 'closeIngestion'] },
+  { typeName: 'Mutation', fieldName: 'failIngestion', pipeline: ['getIngestionMeta', 'closeIngestion'] },
+  { typeName: 'Query', fieldName: 'getIngestion', pipeline: ['getIngestionMeta'] },
+  { typeName: 'Query', fieldName: 'listIngestions', pipeline: ['queryIngestions'] },
+  { typeName: 'Query', fieldName: 'listIngestionRowErrors', pipeline: ['queryRowErrors'] },
+  // --- end of ingestion -----------------------------------------------------------------------
 ];
 
 export const unwired: UnwiredField[] = [];

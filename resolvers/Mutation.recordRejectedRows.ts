@@ -1,0 +1,41 @@
+/**
+ * Mutation.recordRejectedRows: [readRejectBatch, writeRejectBatch, writeRejectBatchRetry, readBatchMarker].
+ * Rows the client itself rejected (unparseable, failed its validation) are stored as ROW# errors and
+ * counted invalid, so the server's error report is complete. Idempotent like the imports: the batch
+ * marker `REJECT#<batch>#…` makes a re-send answer the stored outcomes, and a row already accounted
+ * for by an earlier run is answered as stored and not counted again.
+ */
+import { util } from '@aws-appsync/utils';
+import type { Context } from '@aws-appsync/utils';
+import type { IngestionProgress, MutationRecordRejectedRowsArgs } from '../schema/generated/types';
+import { batchProgress, checkBatchShape, markerSk } from './lib/ingestion';
+import { MAX_BATCH_ROWS } from './lib/rules';
+import type { RejectBatchStash } from './functions/readRejectBatch';
+
+export function request(ctx: Context<MutationRecordRejectedRowsArgs, RejectBatchStash>) {
+  const input = ctx.args.input;
+  const rowNumbers: number[] = [];
+  const rows = [];
+  for (const row of input.rows) {
+    rowNumbers.push(row.rowNumber);
+    // AppSync hands AWSJSON arguments to resolvers parsed; the row error stores the JSON text.
+    const raw = row.raw === null || row.raw === undefined ? null : typeof row.raw === 'string' ? row.raw : JSON.stringify(row.raw);
+    const errors = [];
+    for (const e of row.errors) {
+      errors.push({ field: e.field, code: e.code, message: e.message });
+    }
+    rows.push({ rowNumber: row.rowNumber, errors, raw });
+  }
+  checkBatchShape(input.batchNumber, rowNumbers, MAX_BATCH_ROWS);
+  ctx.stash.ingestionId = input.ingestionId;
+  ctx.stash.batchNumber = input.batchNumber;
+  ctx.stash.rowNumbers = rowNumbers;
+  ctx.stash.markerSk = markerSk('REJECT', input.batchNumber, rowNumbers);
+  ctx.stash.now = util.time.nowISO8601();
+  ctx.stash.rejected = rows;
+  return {};
+}
+
+export function response(ctx: Context<MutationRecordRejectedRowsArgs, RejectBatchStash>): IngestionProgress {
+  return batchProgress(ctx.stash, 'REJECTED_ROWS');
+}

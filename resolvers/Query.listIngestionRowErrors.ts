@@ -1,0 +1,29 @@
+/**
+ * Query.listIngestionRowErrors: [queryRowErrors]. Every row of an ingestion that was not created —
+ * invalid (server- or client-side), duplicate — in row order, with its errors, the owner of a
+ * conflicting value, and the row as read. `limit` defaults to 100, at most 1000.
+ */
+import type { Context } from '@aws-appsync/utils';
+import type { QueryListIngestionRowErrorsArgs, RowError, RowErrorConnection } from '../schema/generated/types';
+import type { RowErrorItem } from './lib/ingestion';
+
+export function request(_ctx: Context<QueryListIngestionRowErrorsArgs>) {
+  return {};
+}
+
+export function response(
+  ctx: Context<QueryListIngestionRowErrorsArgs, Record<string, unknown>, { result: { items: RowErrorItem[]; nextToken?: string | null } }>,
+): RowErrorConnection {
+  const items: RowError[] = [];
+  for (const item of ctx.prev.result.items) {
+    items.push({
+      ingestionId: item.pk,
+      rowNumber: item.rowNumber,
+      status: item.status,
+      errors: item.errors || null,
+      conflict: item.conflict || null,
+      raw: item.raw || null,
+    });
+  }
+  return { items, nextToken: ctx.prev.result.nextToken || null };
+}

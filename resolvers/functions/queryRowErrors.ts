@@ -1,0 +1,31 @@
+/** Queries an ingestion's partition for `ROW#…` items: its row errors, in row order (zero-padded keys). */
+import { util } from '@aws-appsync/utils';
+import type { Context } from '@aws-appsync/utils';
+import type { QueryListIngestionRowErrorsArgs } from '../../schema/generated/types';
+import { pageOf, ROW_PREFIX } from '../lib/ingestion';
+
+export function request(ctx: Context<QueryListIngestionRowErrorsArgs>) {
+  const page = pageOf(ctx.args.limit, ctx.args.nextToken, 100, 1000);
+  const query: Record<string, unknown> = {
+    operation: 'Query',
+    query: {
+      expression: '#pk = :pk AND begins_with(#sk, :row)',
+      expressionNames: { '#pk': 'pk', '#sk': 'sk' },
+      expressionValues: util.dynamodb.toMapValues({ ':pk': ctx.args.ingestionId, ':row': ROW_PREFIX }),
+    },
+    scanIndexForward: true,
+    consistentRead: true,
+    limit: page.limit,
+  };
+  if (page.nextToken) {
+    query.nextToken = page.nextToken;
+  }
+  return query;
+}
+
+export function response(ctx: Context<QueryListIngestionRowErrorsArgs>) {
+  if (ctx.error) {
+    util.error(ctx.error.message, ctx.error.type);
+  }
+  return ctx.result;
+}

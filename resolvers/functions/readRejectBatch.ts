@@ -1,0 +1,47 @@
+/** Reads the ingestion, the REJECT marker and the rows' stored errors in one BatchGetItem, and plans the rows. */
+import { util } from '@aws-appsync/utils';
+import type { Context } from '@aws-appsync/utils';
+import type { FieldError } from '../../schema/generated/types';
+import { batchItems, batchStateKeys, readBatchItems, requireAllRead, requireRunning, requireSameRows, storedOutcome } from '../lib/ingestion';
+import type { BatchStash, PlannedRow } from '../lib/ingestion';
+
+export interface RejectedRow {
+  rowNumber: number;
+  errors: FieldError[];
+  raw: string | null;
+}
+
+export interface RejectBatchStash extends BatchStash {
+  rejected: RejectedRow[];
+}
+
+export function request(ctx: Context<unknown, RejectBatchStash>) {
+  const tables: Record<string, { keys: Record<string, unknown>[]; consistentRead: boolean }> = {};
+  tables[ctx.env.INGESTIONS_TABLE as string] = { keys: batchStateKeys(ctx.stash), consistentRead: true };
+  return { operation: 'BatchGetItem', tables };
+}
+
+export function response(ctx: Context<unknown, RejectBatchStash>) {
+  if (ctx.error) {
+    util.error(ctx.error.message, ctx.error.type);
+  }
+  requireAllRead(ctx.result);
+  const stash = ctx.stash;
+  const rowErrors = readBatchItems(stash, batchItems<Record<string, unknown>>(ctx.result, ctx.env.INGESTIONS_TABLE as string));
+  requireRunning(stash.meta, stash.ingestionId, null);
+  if (stash.replay) {
+    requireSameRows(stash);
+    return null;
+  }
+  const plan: PlannedRow[] = [];
+  for (const row of stash.rejected) {
+    const stored = rowErrors[`${row.rowNumber}`];
+    if (stored) {
+      plan.push(storedOutcome(stored));
+    } else {
+      plan.push({ rowNumber: row.rowNumber, status: 'INVALID', errors: row.errors, raw: row.raw, count: 'invalid', writes: [], rowError: true });
+    }
+  }
+  stash.plan = plan;
+  return null;
+}

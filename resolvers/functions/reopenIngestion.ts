@@ -1,0 +1,54 @@
+/**
+ * The same bytes came again. A COMPLETED first ingestion makes this a DUPLICATE; otherwise (RUNNING
+ * and never finished, or FAILED) it is reopened: RUNNING again, its finish cleared, `resumes` + 1.
+ * The condition keeps a concurrent finish from being undone.
+ */
+import { runtime, util } from '@aws-appsync/utils';
+import type { Context } from '@aws-appsync/utils';
+import { metaKey } from '../lib/ingestion';
+import type { IngestionItem } from '../lib/ingestion';
+import type { StartStash } from './claimFile';
+
+export function request(ctx: Context<unknown, StartStash>) {
+  const meta = ctx.stash.meta;
+  if (ctx.stash.outcome === 'STARTED' || !meta) {
+    runtime.earlyReturn(null);
+  }
+  if (meta.status === 'COMPLETED') {
+    ctx.stash.outcome = 'DUPLICATE';
+    runtime.earlyReturn(null);
+  }
+  return {
+    operation: 'UpdateItem',
+    key: util.dynamodb.toMapValues(metaKey(meta.id)),
+    update: {
+      expression: 'SET #status = :running, #updatedAt = :now, #resumes = if_not_exists(#resumes, :zero) + :one REMOVE #finishedAt, #durationMs, #failureReason',
+      expressionNames: {
+        '#status': 'status',
+        '#updatedAt': 'updatedAt',
+        '#resumes': 'resumes',
+        '#finishedAt': 'finishedAt',
+        '#durationMs': 'durationMs',
+        '#failureReason': 'failureReason',
+      },
+      expressionValues: util.dynamodb.toMapValues({ ':running': 'RUNNING', ':now': ctx.stash.now, ':zero': 0, ':one': 1 }),
+    },
+    condition: {
+      expression: '#status <> :completed',
+      expressionNames: { '#status': 'status' },
+      expressionValues: util.dynamodb.toMapValues({ ':completed': 'COMPLETED' }),
+    },
+  };
+}
+
+export function response(ctx: Context<unknown, StartStash>) {
+  if (ctx.error) {
+    if (ctx.error.type.indexOf('ConditionalCheckFailed') >= 0) {
+      util.error('The first ingestion of these bytes finished while this one was starting; start again.', 'TransactionConflict');
+    }
+    util.error(ctx.error.message, ctx.error.type);
+  }
+  ctx.stash.meta = ctx.result as IngestionItem;
+  ctx.stash.outcome = 'RESUMED';
+  return null;
+}

@@ -1,0 +1,692 @@
+/**
+ * The Ingestions table's keys and item shapes, and the shared pieces of the ingestion resolvers.
+ * APPSYNC_JS-safe: no try/catch, no classes, no callbacks (for-of only), no regex literals.
+ *
+ * One partition per ingestion (`pk` = ingestion id):
+ * - `META`: the ingestion itself, with its counters (`kind: 'INGESTION'` feeds the byStartedAt GSI);
+ * - `BATCH#C#000001#<first>-<last>-<count>` / `BATCH#P#…` / `REJECT#…`: batch markers holding a
+ *   batch's stored outcomes. Written in the batch's own transaction with `attribute_not_exists`, so
+ *   a re-sent batch finds its marker and gets the stored outcomes back, counting nothing twice. The
+ *   suffix names the batch's rows, so a resumed run that cuts its batches differently never mistakes
+ *   a different set of rows for a replay (its rows are then de-duplicated one by one instead);
+ * - `ROW#00000042`: the error of a row that was not created (invalid, duplicate), zero-padded so a
+ *   Query lists them in row order.
+ *
+ * Accounting: every row number is counted exactly once in an ingestion's life. A row that an
+ * earlier, interrupted run created and that a resumed run sends again is answered ALREADY_IMPORTED and
+ * moves from `created` to `alreadyImported` (once: the claim or project item records it), so
+ * created + duplicates + invalid + alreadyImported = processed = distinct rows seen.
+ */
+import { util } from '@aws-appsync/utils';
+import type {
+  FieldError,
+  Ingestion,
+  IngestionProgress,
+  IngestionStage,
+  IngestionStatus,
+  ModelName,
+  RowConflict,
+  RowOutcome,
+  RowStatus,
+} from '../../schema/generated/types';
+
+export const META_SK = 'META';
+export const INGESTION_KIND = 'INGESTION';
+export const ROW_PREFIX = 'ROW#';
+
+/** `n` in decimal, left-padded with zeros to `width` digits (String.padStart is not in APPSYNC_JS). */
+export function pad(n: number, width: number): string {
+  const digits = `${n}`;
+  if (digits.length >= width) {
+    return digits;
+  }
+  return '0000000000000000'.slice(0, width - digits.length) + digits;
+}
+
+export type IngestionKey = {
+  pk: string;
+  sk: string;
+};
+
+export function metaKey(ingestionId: string): IngestionKey {
+  return { pk: ingestionId, sk: META_SK };
+}
+
+export function rowSk(rowNumber: number): string {
+  return `${ROW_PREFIX}${pad(rowNumber, 8)}`;
+}
+
+export function rowKey(ingestionId: string, rowNumber: number): IngestionKey {
+  return { pk: ingestionId, sk: rowSk(rowNumber) };
+}
+
+export type MarkerKind = 'BATCH#C' | 'BATCH#P' | 'REJECT';
+
+/** The marker of batch `batchNumber` holding exactly `rowNumbers`. */
+export function markerSk(kind: MarkerKind, batchNumber: number, rowNumbers: number[]): string {
+  let first = 0;
+  let last = 0;
+  for (const n of rowNumbers) {
+    if (first === 0 || n < first) {
+      first = n;
+    }
+    if (n > last) {
+      last = n;
+    }
+  }
+  return `${kind}#${pad(batchNumber, 6)}#${first}-${last}-${rowNumbers.length}`;
+}
+
+/** Uniques key of a file's claim. */
+export function fileClaimKey(sha256: string): string {
+  return `file#${sha256}`;
+}
+
+/**
+ * A project row's id is derived from its ingestion and row, so a resumed run that sends the row
+ * again finds the project it already wrote instead of creating a second one.
+ */
+export function importedProjectId(ingestionId: string, rowNumber: number): string {
+  return `${ingestionId}-r${pad(rowNumber, 8)}`;
+}
+
+/** The META item as stored. */
+export interface IngestionItem {
+  pk: string;
+  sk: string;
+  kind: string;
+  id: string;
+  fileName: string;
+  sha256: string;
+  model: ModelName;
+  source: Ingestion['source'];
+  status: IngestionStatus;
+  rowCount?: number | null;
+  created: number;
+  duplicates: number;
+  invalid: number;
+  alreadyImported: number;
+  processed: number;
+  batches: number;
+  startedAt: string;
+  startedAtMs: number;
+  finishedAt?: string | null;
+  durationMs?: number | null;
+  failureReason?: string | null;
+  /** How many times the same bytes resumed this ingestion. */
+  resumes?: number | null;
+  updatedAt: string;
+}
+
+/** A stored row error (`ROW#…`). */
+export interface RowErrorItem {
+  pk: string;
+  sk: string;
+  kind: 'ROW';
+  rowNumber: number;
+  status: RowStatus;
+  errors?: FieldError[] | null;
+  conflict?: RowConflict | null;
+  raw?: string | null;
+  recordedAt: string;
+}
+
+/** A stored batch marker. */
+export interface MarkerItem {
+  pk: string;
+  sk: string;
+  kind: 'BATCH';
+  batchNumber: number;
+  outcomes: RowOutcome[];
+  recordedAt: string;
+}
+
+/** Rows per second over `durationMs`, to two decimals; null without a duration. */
+export function rate(processed: number, durationMs: number | null | undefined): number | null {
+  if (typeof durationMs !== 'number' || durationMs <= 0) {
+    return null;
+  }
+  return Math.round((processed * 100000) / durationMs) / 100;
+}
+
+export function toIngestion(item: IngestionItem): Ingestion {
+  return {
+    id: item.id,
+    fileName: item.fileName,
+    sha256: item.sha256,
+    model: item.model,
+    source: item.source,
+    status: item.status,
+    rowCount: typeof item.rowCount === 'number' ? item.rowCount : null,
+    created: item.created,
+    duplicates: item.duplicates,
+    invalid: item.invalid,
+    alreadyImported: item.alreadyImported,
+    processed: item.processed,
+    batches: item.batches,
+    startedAt: item.startedAt,
+    finishedAt: item.finishedAt || null,
+    durationMs: typeof item.durationMs === 'number' ? item.durationMs : null,
+    rowsPerSecond: rate(item.processed, item.durationMs),
+    failureReason: item.failureReason || null,
+    updatedAt: item.updatedAt,
+  };
+}
+
+/** Counter changes a batch makes. `created` may go down when rows move to `alreadyImported`. */
+export interface Counts {
+  created: number;
+  duplicates: number;
+  invalid: number;
+  alreadyImported: number;
+  processed: number;
+  batches: number;
+}
+
+export function zeroCounts(): Counts {
+  return { created: 0, duplicates: 0, invalid: 0, alreadyImported: 0, processed: 0, batches: 0 };
+}
+
+/** The progress answer from an ingestion item, with `delta` (not yet in the item) added. */
+export function toProgress(
+  item: IngestionItem,
+  stage: IngestionStage,
+  delta: Counts,
+  extra: { batchNumber?: number | null; replayed?: boolean | null; outcomes?: RowOutcome[] | null; updatedAt?: string },
+): IngestionProgress {
+  const processed = item.processed + delta.processed;
+  return {
+    ingestionId: item.id,
+    stage,
+    status: item.status,
+    batchNumber: typeof extra.batchNumber === 'number' ? extra.batchNumber : null,
+    replayed: typeof extra.replayed === 'boolean' ? extra.replayed : null,
+    rowCount: typeof item.rowCount === 'number' ? item.rowCount : null,
+    created: item.created + delta.created,
+    duplicates: item.duplicates + delta.duplicates,
+    invalid: item.invalid + delta.invalid,
+    alreadyImported: item.alreadyImported + delta.alreadyImported,
+    processed,
+    batches: item.batches + delta.batches,
+    outcomes: extra.outcomes || null,
+    durationMs: typeof item.durationMs === 'number' ? item.durationMs : null,
+    rowsPerSecond: rate(processed, item.durationMs),
+    failureReason: item.failureReason || null,
+    updatedAt: extra.updatedAt || item.updatedAt,
+  };
+}
+
+/** The ingestion an import or close may work on, or a GraphQL error saying why not. */
+export function requireRunning(item: IngestionItem | null | undefined, ingestionId: string, model: ModelName | null): IngestionItem {
+  if (!item) {
+    util.error(`No ingestion ${ingestionId}.`, 'IngestionNotFound', null, { ingestionId });
+  }
+  if (model && item.model !== model) {
+    util.error(`Ingestion ${ingestionId} imports ${item.model} rows, not ${model}.`, 'WrongModel', null, { ingestionId, model: item.model });
+  }
+  if (item.status !== 'RUNNING') {
+    util.error(`Ingestion ${ingestionId} is ${item.status}; start it again to resume.`, 'IngestionNotRunning', null, { ingestionId, status: item.status });
+  }
+  return item;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Batches: shape checks, plans, transactions
+// ---------------------------------------------------------------------------------------------
+
+/** Refuses a batch that no transaction could hold, or that names a row twice. */
+export function checkBatchShape(batchNumber: number, rowNumbers: number[], maxRows: number): void {
+  if (batchNumber < 1) {
+    util.error(`batchNumber must be 1 or more, got ${batchNumber}.`, 'BadRequest');
+  }
+  if (rowNumbers.length === 0) {
+    util.error('A batch needs at least one row.', 'BadRequest');
+  }
+  if (rowNumbers.length > maxRows) {
+    util.error(`A batch holds at most ${maxRows} rows (one DynamoDB transaction); this one has ${rowNumbers.length}. Split it.`, 'BatchTooLarge', null, {
+      maxRows,
+      rows: rowNumbers.length,
+    });
+  }
+  const seen: Record<string, boolean> = {};
+  for (const n of rowNumbers) {
+    if (n < 1) {
+      util.error(`Row numbers start at 1, got ${n}.`, 'BadRequest');
+    }
+    if (seen[`${n}`]) {
+      util.error(`Row ${n} appears twice in batch ${batchNumber}.`, 'BadRequest');
+    }
+    seen[`${n}`] = true;
+  }
+}
+
+/**
+ * One row's planned outcome. `count` says which counter it moves; `writes` are the transaction
+ * items only this row needs; `rowError` asks for a `ROW#` item; `shared` names items several rows
+ * depend on (a project's customer check).
+ */
+export interface PlannedRow {
+  rowNumber: number;
+  status: RowStatus;
+  id?: string | null;
+  errors?: FieldError[] | null;
+  conflict?: RowConflict | null;
+  raw?: string | null;
+  count: 'created' | 'duplicates' | 'invalid' | 'alreadyImported' | 'none';
+  writes: TxItem[];
+  rowError: boolean;
+  shared?: string | null;
+}
+
+/** One TransactWriteItems item, typed values already converted. */
+export interface TxItem {
+  table: string;
+  operation: 'PutItem' | 'UpdateItem' | 'ConditionCheck';
+  key: Record<string, unknown>;
+  attributeValues?: Record<string, unknown>;
+  update?: { expression: string; expressionNames?: Record<string, string>; expressionValues?: Record<string, unknown> };
+  condition?: {
+    expression: string;
+    expressionNames?: Record<string, string>;
+    expressionValues?: Record<string, unknown>;
+    returnValuesOnConditionCheckFailure: boolean;
+  };
+}
+
+/** A Put that only succeeds when no item has the key yet. */
+export function putNew(table: string, keyName: string, item: Record<string, unknown>, keyNames: string[]): TxItem {
+  const key: Record<string, unknown> = {};
+  const values: Record<string, unknown> = {};
+  for (const name of Object.keys(item)) {
+    if (keyNames.indexOf(name) >= 0) {
+      key[name] = item[name];
+    } else if (item[name] !== null && item[name] !== undefined) {
+      values[name] = item[name];
+    }
+  }
+  return {
+    table,
+    operation: 'PutItem',
+    key: util.dynamodb.toMapValues(key),
+    attributeValues: util.dynamodb.toMapValues(values),
+    condition: { expression: 'attribute_not_exists(#k)', expressionNames: { '#k': keyName }, returnValuesOnConditionCheckFailure: false },
+  };
+}
+
+/** Where each transaction item came from, to read the cancellation reasons back. */
+export interface TxSlot {
+  kind: 'row' | 'rowError' | 'shared' | 'marker' | 'meta';
+  rowNumber?: number | null;
+  shared?: string | null;
+}
+
+/** What the read step leaves in the stash for the write steps and the resolver's response. */
+export interface BatchStash {
+  ingestionId: string;
+  batchNumber: number;
+  markerSk: string;
+  rowNumbers: number[];
+  now: string;
+  meta?: IngestionItem | null;
+  plan?: PlannedRow[] | null;
+  /** Items several rows share (key → item), e.g. a project's customer condition check. */
+  sharedItems?: Record<string, TxItem> | null;
+  /** The stored marker when the batch was applied before. */
+  replay?: MarkerItem | null;
+  /** The transaction was cancelled by the marker: read it. */
+  readMarker?: boolean | null;
+  /** Rows that lost a race: answered RETRY, left out of the next attempt. */
+  retry?: Record<string, boolean> | null;
+  attempts?: number | null;
+  /** A transaction was cancelled and there is something to try again. */
+  tryAgain?: boolean | null;
+  committed?: boolean | null;
+  /** Both attempts were cancelled: nothing was recorded, every row answers RETRY. */
+  gaveUp?: boolean | null;
+  delta?: Counts | null;
+  outcomes?: RowOutcome[] | null;
+  /** What each item of the last transaction was for. */
+  slots?: TxSlot[] | null;
+}
+
+function outcomeOf(row: PlannedRow): RowOutcome {
+  return { rowNumber: row.rowNumber, status: row.status, id: row.id || null, errors: row.errors || null, conflict: row.conflict || null };
+}
+
+const RETRY_ERROR: FieldError = {
+  field: 'row',
+  code: 'CONCURRENT_WRITE',
+  message: 'A concurrent writer took a value this row needs while the batch was being written; send the row again in a later batch.',
+};
+
+/**
+ * Builds the batch's TransactWriteItems (rows not in `retry`, their row errors, the shared items
+ * they need, the marker, the counters) and records in the stash what each item is for.
+ * Returns null when the write step should not run (replayed, committed, or nothing to try again).
+ */
+export function batchTransaction(stash: BatchStash, env: Record<string, string>, limitToRetry: boolean): { operation: 'TransactWriteItems'; transactItems: TxItem[] } | null {
+  if (stash.replay || stash.committed || stash.gaveUp || !stash.plan || !stash.meta) {
+    return null;
+  }
+  if (limitToRetry && !stash.tryAgain) {
+    return null;
+  }
+  const table = env.INGESTIONS_TABLE as string;
+  const retry = stash.retry || {};
+  const items: TxItem[] = [];
+  const slots: TxSlot[] = [];
+  const outcomes: RowOutcome[] = [];
+  const delta = zeroCounts();
+  const sharedUsed: Record<string, boolean> = {};
+  for (const row of stash.plan) {
+    if (retry[`${row.rowNumber}`]) {
+      // A row that lost a race writes nothing this time; the client sends it again later.
+      outcomes.push({ rowNumber: row.rowNumber, status: 'RETRY', id: null, errors: [RETRY_ERROR], conflict: null });
+    } else {
+      outcomes.push(outcomeOf(row));
+      for (const w of row.writes) {
+        items.push(w);
+        slots.push({ kind: 'row', rowNumber: row.rowNumber });
+      }
+      if (row.shared) {
+        sharedUsed[row.shared] = true;
+      }
+      if (row.rowError) {
+        const stored: RowErrorItem = {
+          pk: stash.ingestionId,
+          sk: rowSk(row.rowNumber),
+          kind: 'ROW',
+          rowNumber: row.rowNumber,
+          status: row.status,
+          errors: row.errors || null,
+          conflict: row.conflict || null,
+          raw: row.raw || null,
+          recordedAt: stash.now,
+        };
+        const put = putNew(table, 'pk', stored as unknown as Record<string, unknown>, ['pk', 'sk']);
+        // Rows are de-duplicated before the write; an unconditional Put keeps a concurrent
+        // re-send of the same row from cancelling a whole batch over an identical error item.
+        put.condition = undefined;
+        items.push(put);
+        slots.push({ kind: 'rowError', rowNumber: row.rowNumber });
+      }
+      countRow(delta, row);
+    }
+  }
+  const shared = stash.sharedItems || {};
+  for (const name of Object.keys(sharedUsed)) {
+    const item = shared[name];
+    if (item) {
+      items.push(item);
+      slots.push({ kind: 'shared', shared: name });
+    }
+  }
+  delta.batches = 1;
+  const marker: MarkerItem = { pk: stash.ingestionId, sk: stash.markerSk, kind: 'BATCH', batchNumber: stash.batchNumber, outcomes, recordedAt: stash.now };
+  items.push(putNew(table, 'pk', marker as unknown as Record<string, unknown>, ['pk', 'sk']));
+  slots.push({ kind: 'marker' });
+  items.push(counterUpdate(table, stash.ingestionId, delta, stash.now));
+  slots.push({ kind: 'meta' });
+  stash.outcomes = outcomes;
+  stash.delta = delta;
+  stash.attempts = (stash.attempts || 0) + 1;
+  stash.slots = slots;
+  return { operation: 'TransactWriteItems', transactItems: items };
+}
+
+function countRow(delta: Counts, row: PlannedRow): void {
+  if (row.count === 'created') {
+    delta.created = delta.created + 1;
+    delta.processed = delta.processed + 1;
+  } else if (row.count === 'duplicates') {
+    delta.duplicates = delta.duplicates + 1;
+    delta.processed = delta.processed + 1;
+  } else if (row.count === 'invalid') {
+    delta.invalid = delta.invalid + 1;
+    delta.processed = delta.processed + 1;
+  } else if (row.count === 'alreadyImported') {
+    // Counted as created by the run that wrote it: it moves, the row total stays.
+    delta.created = delta.created - 1;
+    delta.alreadyImported = delta.alreadyImported + 1;
+  }
+}
+
+/** ADDs a batch's counts to the ingestion, only while it is RUNNING. */
+export function counterUpdate(table: string, ingestionId: string, delta: Counts, now: string): TxItem {
+  return {
+    table,
+    operation: 'UpdateItem',
+    key: util.dynamodb.toMapValues(metaKey(ingestionId)),
+    update: {
+      expression: 'ADD #created :created, #duplicates :duplicates, #invalid :invalid, #alreadyImported :alreadyImported, #processed :processed, #batches :batches SET #updatedAt = :now',
+      expressionNames: {
+        '#created': 'created',
+        '#duplicates': 'duplicates',
+        '#invalid': 'invalid',
+        '#alreadyImported': 'alreadyImported',
+        '#processed': 'processed',
+        '#batches': 'batches',
+        '#updatedAt': 'updatedAt',
+      },
+      expressionValues: util.dynamodb.toMapValues({
+        ':created': delta.created,
+        ':duplicates': delta.duplicates,
+        ':invalid': delta.invalid,
+        ':alreadyImported': delta.alreadyImported,
+        ':processed': delta.processed,
+        ':batches': delta.batches,
+        ':now': now,
+      }),
+    },
+    condition: {
+      expression: '#status = :running',
+      expressionNames: { '#status': 'status' },
+      expressionValues: util.dynamodb.toMapValues({ ':running': 'RUNNING' }),
+      returnValuesOnConditionCheckFailure: false,
+    },
+  };
+}
+
+interface CancellationReason {
+  type?: string | null;
+}
+
+function isConditionFailure(reason: CancellationReason | null | undefined): boolean {
+  return !!reason && (reason.type === 'ConditionalCheckFailed' || reason.type === 'ConditionCheckFailed');
+}
+
+function isNone(reason: CancellationReason | null | undefined): boolean {
+  return !reason || !reason.type || reason.type === 'None';
+}
+
+/**
+ * Reads a batch transaction's answer into the stash:
+ * - committed: done;
+ * - the marker's condition failed: the batch was applied before (the next step reads the marker);
+ * - the ingestion's condition failed: it is no longer RUNNING (a GraphQL error);
+ * - a row's items failed or conflicted: those rows are answered RETRY and, after the first attempt,
+ *   the rest is written once more without them; after the second, every row is answered RETRY.
+ */
+export function readBatchTransaction(
+  stash: BatchStash,
+  error: { message: string; type: string } | null | undefined,
+  result: unknown,
+): void {
+  if (stash.replay || stash.committed || stash.gaveUp) {
+    return;
+  }
+  if (!error) {
+    stash.committed = true;
+    stash.tryAgain = false;
+    return;
+  }
+  const answer = result as { cancellationReasons?: CancellationReason[] | null } | null | undefined;
+  const reasons: CancellationReason[] = (answer && answer.cancellationReasons) || [];
+  if (reasons.length === 0) {
+    util.error(error.message, error.type);
+  }
+  const slots = stash.slots || [];
+  const retry = stash.retry || {};
+  let index = 0;
+  for (const reason of reasons) {
+    const slot = slots[index];
+    index = index + 1;
+    if (isNone(reason) || !slot) {
+      // This item was not the cause.
+    } else if (slot.kind === 'marker' && isConditionFailure(reason)) {
+      stash.readMarker = true;
+      stash.tryAgain = false;
+      return;
+    } else if (slot.kind === 'meta' && isConditionFailure(reason)) {
+      util.error(`Ingestion ${stash.ingestionId} is no longer running.`, 'IngestionNotRunning', null, { ingestionId: stash.ingestionId });
+    } else if ((slot.kind === 'row' || slot.kind === 'rowError') && typeof slot.rowNumber === 'number') {
+      retry[`${slot.rowNumber}`] = true;
+    } else if (slot.kind === 'shared' && stash.plan) {
+      for (const row of stash.plan) {
+        if (row.shared === slot.shared) {
+          retry[`${row.rowNumber}`] = true;
+        }
+      }
+    }
+  }
+  stash.retry = retry;
+  if ((stash.attempts || 0) >= 2) {
+    stash.gaveUp = true;
+    stash.tryAgain = false;
+  } else {
+    stash.tryAgain = true;
+  }
+}
+
+/** The import mutations' answer, from whatever the pipeline reached. */
+export function batchProgress(stash: BatchStash, stage: IngestionStage): IngestionProgress {
+  const meta = stash.meta as IngestionItem;
+  if (stash.replay) {
+    return toProgress(meta, stage, zeroCounts(), { batchNumber: stash.batchNumber, replayed: true, outcomes: stash.replay.outcomes });
+  }
+  if (stash.committed) {
+    return toProgress(meta, stage, stash.delta || zeroCounts(), {
+      batchNumber: stash.batchNumber,
+      replayed: false,
+      outcomes: stash.outcomes || [],
+      updatedAt: stash.now,
+    });
+  }
+  if (stash.readMarker) {
+    // Cancelled by the marker, yet the marker could not be read back: only a deleted ingestion does that.
+    util.error(`Batch ${stash.batchNumber} of ingestion ${stash.ingestionId} was recorded concurrently; send it again.`, 'BatchInProgress');
+  }
+  // Nothing was written: every row goes round again.
+  const outcomes: RowOutcome[] = [];
+  for (const n of stash.rowNumbers) {
+    outcomes.push({ rowNumber: n, status: 'RETRY', id: null, errors: [RETRY_ERROR], conflict: null });
+  }
+  return toProgress(meta, stage, zeroCounts(), { batchNumber: stash.batchNumber, replayed: false, outcomes });
+}
+
+/** The row as read, for the error report: only the cells the client sent. */
+export function rawRow(row: Record<string, unknown>): string {
+  const cells: Record<string, unknown> = {};
+  for (const name of Object.keys(row)) {
+    if (name !== 'rowNumber' && row[name] !== null && row[name] !== undefined) {
+      cells[name] = row[name];
+    }
+  }
+  return JSON.stringify(cells);
+}
+
+/** A stored row error turned back into the outcome it was answered with. */
+export function storedOutcome(item: RowErrorItem): PlannedRow {
+  return {
+    rowNumber: item.rowNumber,
+    status: item.status,
+    id: null,
+    errors: item.errors || null,
+    conflict: item.conflict || null,
+    count: 'none',
+    writes: [],
+    rowError: false,
+  };
+}
+
+/** A batch-get result's items for one table (AppSync: `data.<table>`, missing keys as null). */
+export function batchItems<T>(result: unknown, table: string): T[] {
+  const answer = result as { data?: Record<string, (T | null)[] | null> | null } | null | undefined;
+  const data = answer && answer.data;
+  const list: (T | null)[] = (data && data[table]) || [];
+  const items: T[] = [];
+  for (const item of list) {
+    if (item) {
+      items.push(item);
+    }
+  }
+  return items;
+}
+
+/** Fails the field when DynamoDB left keys unread (throttling): the client re-sends the batch. */
+export function requireAllRead(result: unknown): void {
+  const answer = result as { unprocessedKeys?: Record<string, unknown[] | null> | null } | null | undefined;
+  const unprocessed = answer && answer.unprocessedKeys;
+  if (!unprocessed) {
+    return;
+  }
+  for (const table of Object.keys(unprocessed)) {
+    const keys = unprocessed[table];
+    if (keys && keys.length > 0) {
+      util.error('DynamoDB did not read every key of this batch (throttled); send the batch again.', 'Throttled');
+    }
+  }
+}
+
+/** The META, marker and ROW# items of a batch, found in a batch-get result. */
+export function readBatchItems(stash: BatchStash, items: Record<string, unknown>[]): Record<string, RowErrorItem> {
+  const rowErrors: Record<string, RowErrorItem> = {};
+  for (const item of items) {
+    const sk = item.sk as string;
+    if (sk === META_SK) {
+      stash.meta = item as unknown as IngestionItem;
+    } else if (sk === stash.markerSk) {
+      stash.replay = item as unknown as MarkerItem;
+    } else if (sk.indexOf(ROW_PREFIX) === 0) {
+      const stored = item as unknown as RowErrorItem;
+      rowErrors[`${stored.rowNumber}`] = stored;
+    }
+  }
+  return rowErrors;
+}
+
+/** Batch-get keys of a batch's META, marker and row errors. */
+export function batchStateKeys(stash: BatchStash): Record<string, unknown>[] {
+  const keys: Record<string, unknown>[] = [util.dynamodb.toMapValues(metaKey(stash.ingestionId)), util.dynamodb.toMapValues({ pk: stash.ingestionId, sk: stash.markerSk })];
+  for (const n of stash.rowNumbers) {
+    keys.push(util.dynamodb.toMapValues(rowKey(stash.ingestionId, n)));
+  }
+  return keys;
+}
+
+/** A replayed batch must hold the rows the marker recorded; anything else is a client mix-up. */
+export function requireSameRows(stash: BatchStash): void {
+  const marker = stash.replay;
+  if (!marker) {
+    return;
+  }
+  const stored: Record<string, boolean> = {};
+  for (const outcome of marker.outcomes) {
+    stored[`${outcome.rowNumber}`] = true;
+  }
+  let same = marker.outcomes.length === stash.rowNumbers.length;
+  for (const n of stash.rowNumbers) {
+    if (!stored[`${n}`]) {
+      same = false;
+    }
+  }
+  if (!same) {
+    util.error(`Batch ${stash.batchNumber} was recorded with other rows; number a new batch.`, 'BatchMismatch', null, { batchNumber: stash.batchNumber });
+  }
+}
+
+/** A list field's page: `limit` defaults to `fallback` and is held within 1..`max`. */
+export function pageOf(limit: number | null | undefined, nextToken: string | null | undefined, fallback: number, max: number): { limit: number; nextToken: string | null } {
+  const asked = typeof limit === 'number' ? limit : fallback;
+  return { limit: Math.min(Math.max(asked, 1), max), nextToken: nextToken || null };
+}
