@@ -1,0 +1,128 @@
+/**
+ * Amplify JS v6 (`aws-amplify`, `generateClient`, API-key auth) subscribing to the local real-time
+ * endpoint. Amplify derives the real-time URL from the GraphQL endpoint — for anything that is not
+ * `*.appsync-api.*.amazonaws.com` it appends `/realtime` — and always dials `wss://`, with the global
+ * `WebSocket`. In Node 20 there is no global WebSocket, so the test installs `ws`'s, trusting the
+ * local stack's self-signed certificate (the README documents the same, and NODE_EXTRA_CA_CERTS).
+ */
+import https from 'node:https';
+import http from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generate } from 'selfsigned';
+import { print } from 'graphql';
+import WebSocket from 'ws';
+import { Amplify } from 'aws-amplify';
+import { Hub } from 'aws-amplify/utils';
+import { generateClient } from 'aws-amplify/api';
+import { attachRealtime } from '../../infra/local/realtime';
+import type { RealtimeHandle } from '../../infra/local/contracts';
+import { OnIngestionProgressDocument, type OnIngestionProgressSubscription } from '../../clients/api/generated';
+import { API_KEY, fakeAuthenticator, fakeRuntime, listen, loadSchema } from '../infra/local/realtime/doubles';
+
+type Progress = NonNullable<OnIngestionProgressSubscription['onIngestionProgress']>;
+
+/** Amplify calls `new WebSocket(url, protocols)`; this one adds the CA that signs the local certificate. */
+function trustingWebSocket(ca: string): new (url: string | URL, protocols?: string | string[]) => WebSocket {
+  return class TrustingWebSocket extends WebSocket {
+    constructor(url: string | URL, protocols?: string | string[]) {
+      super(url, protocols, { ca });
+    }
+  };
+}
+
+/** Resolves when Amplify reports the start_ack of a subscription. */
+function nextSubscriptionAck(): Promise<void> {
+  return new Promise((resolve) => {
+    const stop = Hub.listen('api', ({ payload }) => {
+      if (payload.event === 'Subscription ack') {
+        stop();
+        resolve();
+      }
+    });
+  });
+}
+
+function progress(ingestionId: string, batch: number, over: Partial<Progress> = {}): Progress {
+  return {
+    ingestionId,
+    stage: 'IMPORTING',
+    status: 'RUNNING',
+    batchNumber: batch,
+    replayed: false,
+    rowCount: 245,
+    created: batch * 49,
+    duplicates: 0,
+    invalid: 0,
+    alreadyImported: 0,
+    processed: batch * 49,
+    batches: batch,
+    outcomes: [{ rowNumber: batch, status: 'CREATED', id: `c-${batch}`, errors: null, conflict: null }],
+    durationMs: null,
+    rowsPerSecond: null,
+    failureReason: null,
+    updatedAt: new Date().toISOString(),
+    ...over,
+  };
+}
+
+describe('Amplify JS v6 against the local real-time endpoint (bare TLS server)', () => {
+  let server: https.Server;
+  let realtime: RealtimeHandle;
+  let endpoint: string;
+  const originalWebSocket = (globalThis as { WebSocket?: unknown }).WebSocket;
+
+  beforeAll(async () => {
+    const pems = await generate([{ name: 'commonName', value: 'localhost' }], {
+      keySize: 2048,
+      algorithm: 'sha256',
+      extensions: [{ name: 'subjectAltName', altNames: [{ type: 2, value: 'localhost' }, { type: 7, ip: '127.0.0.1' }] }],
+    });
+    const schema = loadSchema();
+    server = https.createServer({ key: pems.private, cert: pems.cert });
+    realtime = attachRealtime(server, { schema, auth: fakeAuthenticator(schema), runtime: fakeRuntime({}), env: {} }, { codeSource: async () => null });
+    endpoint = `https://127.0.0.1:${await listen(server as unknown as http.Server)}/graphql`;
+    (globalThis as { WebSocket?: unknown }).WebSocket = trustingWebSocket(pems.cert);
+    Amplify.configure({ API: { GraphQL: { endpoint, region: 'us-east-1', defaultAuthMode: 'apiKey', apiKey: API_KEY } } });
+  });
+
+  afterAll(async () => {
+    (globalThis as { WebSocket?: unknown }).WebSocket = originalWebSocket;
+    await realtime.close();
+    await new Promise((r) => server.close(r));
+  });
+
+  it('receives every event of its ingestion in order, ending with the final counts', async () => {
+    const client = generateClient();
+    const received: Progress[] = [];
+    const acked = nextSubscriptionAck();
+    const finished = new Promise<void>((resolve, reject) => {
+      const sub = client.graphql({ query: print(OnIngestionProgressDocument), variables: { ingestionId: 'amp-1' } }) as unknown as {
+        subscribe(o: { next(v: { data: OnIngestionProgressSubscription }): void; error(e: unknown): void }): { unsubscribe(): void };
+      };
+      const handle = sub.subscribe({
+        next: ({ data }) => {
+          received.push(data.onIngestionProgress!);
+          if (data.onIngestionProgress?.stage === 'FINISHED') {
+            handle.unsubscribe();
+            resolve();
+          }
+        },
+        error: (e) => reject(new Error(JSON.stringify(e))),
+      });
+    });
+    await acked;
+    for (let batch = 1; batch <= 5; batch += 1) {
+      realtime.publish({ fieldName: 'importCustomers', arguments: {}, payload: progress('amp-1', batch) });
+      realtime.publish({ fieldName: 'importCustomers', arguments: {}, payload: progress('amp-other', batch) });
+    }
+    realtime.publish({
+      fieldName: 'finishIngestion',
+      arguments: {},
+      payload: progress('amp-1', 5, { stage: 'FINISHED', status: 'COMPLETED', processed: 245, created: 245, durationMs: 1200, rowsPerSecond: 204.2 }),
+    });
+    await finished;
+    expect(received.map((p) => p.ingestionId)).toEqual(Array(6).fill('amp-1'));
+    expect(received.map((p) => p.batchNumber)).toEqual([1, 2, 3, 4, 5, 5]);
+    expect(received.at(-1)).toMatchObject({ stage: 'FINISHED', status: 'COMPLETED', processed: 245, created: 245 });
+  });
+});
