@@ -31,7 +31,8 @@ async function ruleIds(code: string): Promise<string[]> {
   return result!.messages.map((m) => m.ruleId ?? `fatal: ${m.message}`);
 }
 
-describe('lint of resolver code', () => {
+// Type-aware linting starts a TypeScript project service: slow on two shared cores, hence the generous timeouts.
+describe('lint of resolver code', { timeout: 180_000 }, () => {
   it('fails on a resolver containing try/catch', async () => {
     const ids = await ruleIds(
       ['export function request(ctx: { args: { id: string } }) {', '  try {', '    return { id: ctx.args.id };', '  } catch (e) {', '    return { e };', '  }', '}', ''].join('\n'),
