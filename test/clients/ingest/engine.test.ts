@@ -1,0 +1,170 @@
+import { describe, expect, it } from 'vitest';
+import { GraphQLResponseError } from '../../../clients/api/client';
+import { FileProblemError, RETRY_STRIDE, ingestFile, type IngestOptions, type RejectedRow } from '../../../clients/ingest';
+import { fileSource, nodeSha256 } from '../../../clients/ingest/node';
+import { FakeServer, bytesSource } from './fakeServer';
+
+function customers(n: number, domain = 'x.example', extra = ''): string {
+  let s = 'email,name\n';
+  for (let i = 0; i < n; i++) s += `c${i}@${domain},Customer ${i}\n`;
+  return s + extra;
+}
+
+const noSleep = async () => undefined;
+
+function run(server: FakeServer, text: string, opts: Partial<IngestOptions> = {}) {
+  const rejected: RejectedRow[] = [];
+  const promise = ingestFile({
+    fileName: 'c.csv',
+    source: bytesSource(text, 64),
+    createHasher: nodeSha256,
+    client: server.client(),
+    sleep: noSleep,
+    onRejected: (r) => rejected.push(r),
+    ...opts,
+  });
+  return promise.then((summary) => ({ summary, rejected }));
+}
+
+describe('ingestFile', () => {
+  it('accounts for every row: created + duplicates + invalid = rows', async () => {
+    const server = new FakeServer();
+    const text = customers(100) + 'C5@X.EXAMPLE,Dup of row 7\nnot-an-email,Bad\n';
+    const { summary, rejected } = await run(server, text, { batchSize: 10 });
+    expect(summary.outcome).toBe('COMPLETED');
+    expect(summary.rows).toBe(102);
+    expect([summary.created, summary.duplicates, summary.invalid]).toEqual([100, 1, 1]);
+    expect(summary.created + summary.duplicates + summary.invalid + summary.alreadyImported + summary.unsent).toBe(summary.rows);
+    const dup = rejected.find((r) => r.status === 'DUPLICATE')!;
+    // c5 is data row 6 of the file, i.e. spreadsheet row 7 (header is row 1).
+    expect(dup).toMatchObject({ row: 102, conflict: { rowNumber: 7 } });
+    expect(server.calls.at(-1)!.op).toBe('FinishIngestion');
+  });
+
+  it('sends at most batchSize rows per mutation and numbers batches the same way on every run', async () => {
+    const text = customers(95) + 'bad,Bad\n';
+    const a = new FakeServer();
+    await run(a, text, { batchSize: 20, concurrency: 3 });
+    const b = new FakeServer();
+    await run(b, text, { batchSize: 20, concurrency: 1 });
+    const shape = (s: FakeServer) =>
+      s.calls
+        .filter((c) => c.op === 'ImportCustomers' || c.op === 'RecordRejectedRows')
+        .map((c) => `${c.op}#${c.input.batchNumber as number}:${(c.input.rows as { rowNumber: number }[]).map((r) => r.rowNumber).join('-')}`)
+        .sort();
+    expect(shape(a)).toEqual(shape(b));
+    expect(a.importCalls().every((c) => (c.input.rows as unknown[]).length <= 20)).toBe(true);
+    expect(a.importCalls().map((c) => c.input.batchNumber).sort((x, y) => (x as number) - (y as number))).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it('keeps no more than `concurrency` batches in flight', async () => {
+    const server = new FakeServer();
+    await run(server, customers(300), { batchSize: 10, concurrency: 3 });
+    expect(server.maxInFlight).toBeLessThanOrEqual(3);
+    expect(server.maxInFlight).toBeGreaterThan(1);
+  });
+
+  it('re-sends RETRY rows in a later batch with a deterministic retry number', async () => {
+    const server = new FakeServer();
+    server.retryOnce = new Set([3, 4]);
+    const { summary } = await run(server, customers(10), { batchSize: 49 });
+    expect(summary.created).toBe(10);
+    expect(summary.retriedRows).toBe(2);
+    const retry = server.importCalls().find((c) => c.input.batchNumber === RETRY_STRIDE + 1)!;
+    expect((retry.input.rows as { rowNumber: number }[]).map((r) => r.rowNumber)).toEqual([3, 4]);
+  });
+
+  it('retries transient failures with backoff and creates nothing twice', async () => {
+    const server = new FakeServer();
+    server.failNext = 3;
+    const delays: number[] = [];
+    const { summary } = await run(server, customers(30), { batchSize: 10, concurrency: 1, sleep: async (ms) => void delays.push(ms), random: () => 1 });
+    expect(summary.created).toBe(30);
+    // Full jitter with random()=1 gives the cap of each step: 200, 400, 800 ms.
+    expect(delays).toEqual([200, 400, 800]);
+  });
+
+  it('treats throttling errorTypes as transient', async () => {
+    const server = new FakeServer();
+    server.failNext = 1;
+    server.failWith = () => new GraphQLResponseError([{ message: 'slow down', errorType: 'DynamoDB:ProvisionedThroughputExceededException' }], null);
+    const { summary } = await run(server, customers(5));
+    expect(summary.created).toBe(5);
+  });
+
+  it('does not retry a refused API key and says to check it', async () => {
+    const denied = new FakeServer();
+    denied.unauthorized = true;
+    const error = await run(denied, customers(5)).catch((e: unknown) => e);
+    expect(String(error)).toMatch(/refused the credentials.*--api-key/);
+    expect(denied.calls.length).toBe(1);
+  });
+
+  it('reports a failing batch as unsent and the run as FAILED', async () => {
+    const server = new FakeServer();
+    server.failNext = 1000;
+    const { summary, rejected } = await run(server, customers(25), { batchSize: 10, concurrency: 1, retry: { attempts: 2, baseDelayMs: 1, maxDelayMs: 1 } });
+    expect(summary.outcome).toBe('FAILED');
+    expect(summary.unsent).toBe(25);
+    expect(rejected.filter((r) => r.status === 'UNSENT').length).toBeGreaterThan(0);
+    expect(server.calls.some((c) => c.op === 'FinishIngestion')).toBe(false);
+  });
+
+  it('answers a duplicate file with the first ingestion, and resumes an unfinished one by replaying', async () => {
+    const server = new FakeServer();
+    const text = customers(30);
+    const first = await run(server, text, { batchSize: 10 });
+    const again = await run(server, text, { batchSize: 10, fileName: 'copy.csv' });
+    expect(again.summary.outcome).toBe('DUPLICATE_FILE');
+    expect(again.summary.duplicateOf?.ingestionId).toBe(first.summary.ingestionId);
+
+    // An interrupted run: the ingestion stays RUNNING and two batches are already applied.
+    const partial = new FakeServer();
+    partial.failNext = 0;
+    const broken = customers(30, 'y.example');
+    const ac = new AbortController();
+    let batches = 0;
+    await run(partial, broken, {
+      batchSize: 10,
+      concurrency: 1,
+      onProgress: (p) => {
+        if (p.phase === 'send' && p.batches >= 2 && (batches = p.batches)) ac.abort();
+      },
+      signal: ac.signal,
+    });
+    expect(batches).toBeGreaterThanOrEqual(2);
+    const resumed = await run(partial, broken, { batchSize: 10 });
+    expect(resumed.summary.resumed).toBe(true);
+    expect(resumed.summary.replayedBatches).toBeGreaterThanOrEqual(2);
+    expect(resumed.summary.created + resumed.summary.alreadyImported).toBe(30);
+    expect(partial.claims.size).toBe(30);
+  });
+
+  it('validates without writing on a dry run', async () => {
+    const server = new FakeServer();
+    const { summary, rejected } = await run(server, customers(3) + 'x,\n', { dryRun: true });
+    expect(summary.outcome).toBe('DRY_RUN');
+    expect(summary.invalid).toBe(1);
+    expect(rejected[0]!.errors.map((e) => e.code)).toEqual(['FORMAT', 'REQUIRED']);
+    expect(server.calls).toEqual([]);
+  });
+
+  it('refuses unusable files before writing anything', async () => {
+    const server = new FakeServer();
+    for (const [file, code] of [
+      ['samples/bad/empty.csv', 'EMPTY'],
+      ['samples/bad/header_only.csv', 'HEADER_ONLY'],
+      ['samples/bad/unknown_model.csv', 'UNKNOWN_MODEL'],
+      ['samples/bad/unmappable_headers.csv', 'MISSING_REQUIRED'],
+      ['samples/bad/duplicate_headers.csv', 'DUPLICATE_HEADERS'],
+      ['samples/bad/unterminated_quote.csv', 'MALFORMED'],
+      ['samples/bad/binary_garbage.csv', 'BINARY'],
+    ] as const) {
+      const error = await ingestFile({ fileName: file, source: fileSource(file), createHasher: nodeSha256, client: server.client() }).catch((e: unknown) => e);
+      expect(error, file).toBeInstanceOf(FileProblemError);
+      expect((error as FileProblemError).code, file).toBe(code);
+      expect((error as Error).message, file).toContain(file);
+    }
+    expect(server.calls).toEqual([]);
+  });
+});

@@ -1,0 +1,161 @@
+/**
+ * An in-memory stand-in for the ingestion resolvers, speaking the protocol as DESIGN.md describes
+ * it (claims by email, batch markers replaying stored outcomes, RESUMED/DUPLICATE on start), with
+ * knobs to inject failures. Unit tests of the engine use it; integration tests use the real stack.
+ */
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import type { OperationDefinitionNode } from 'graphql';
+import { EndpointUnreachableError, GraphQLHttpError, type GraphQLClient } from '../../../clients/api/client';
+import type { ProgressFieldsFragment } from '../../../clients/api/generated';
+
+type Outcome = NonNullable<ProgressFieldsFragment['outcomes']>[number];
+
+interface IngestionRec {
+  id: string;
+  fileName: string;
+  sha256: string;
+  status: 'RUNNING' | 'COMPLETED' | 'FAILED';
+  created: number;
+  duplicates: number;
+  invalid: number;
+  alreadyImported: number;
+  batches: number;
+}
+
+export interface Call {
+  op: string;
+  input: Record<string, unknown>;
+}
+
+export class FakeServer {
+  ingestions = new Map<string, IngestionRec>();
+  bySha = new Map<string, string>();
+  /** email → owner */
+  claims = new Map<string, { id: string; ingestionId: string; rowNumber: number }>();
+  markers = new Map<string, { outcomes: Outcome[] }>();
+  calls: Call[] = [];
+  inFlight = 0;
+  maxInFlight = 0;
+  /** Throw this many transient failures before answering the next import calls. */
+  failNext = 0;
+  failWith: () => Error = () => new EndpointUnreachableError('http://fake/graphql', new Error('ECONNREFUSED'));
+  /** Row numbers answered RETRY once (as if a concurrent ingestion had claimed first). */
+  retryOnce = new Set<number>();
+  /** Answer every call with HTTP 401. */
+  unauthorized = false;
+  private seq = 0;
+
+  client(): GraphQLClient {
+    const request = async (doc: TypedDocumentNode<unknown, unknown>, variables?: Record<string, unknown>) => {
+      const op = (doc.definitions[0] as OperationDefinitionNode).name!.value;
+      const input = (variables?.input ?? {}) as Record<string, unknown>;
+      this.calls.push({ op, input });
+      this.inFlight++;
+      this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+      try {
+        await new Promise((r) => setTimeout(r, 1));
+        if (this.unauthorized) throw new GraphQLHttpError('HTTP 401 from fake: UnauthorizedException: You are not authorized', 401, 'UnauthorizedException', '{}');
+        if (this.failNext > 0 && op !== 'StartIngestion') {
+          this.failNext--;
+          throw this.failWith();
+        }
+        return this.handle(op, input);
+      } finally {
+        this.inFlight--;
+      }
+    };
+    return { options: { url: 'http://fake/graphql', auth: { mode: 'API_KEY', apiKey: 'k' } }, request, execute: request } as unknown as GraphQLClient;
+  }
+
+  private progress(ing: IngestionRec, extra: Partial<ProgressFieldsFragment> = {}): ProgressFieldsFragment {
+    return {
+      ingestionId: ing.id,
+      stage: 'IMPORTING',
+      status: ing.status,
+      batchNumber: null,
+      replayed: false,
+      rowCount: null,
+      created: ing.created,
+      duplicates: ing.duplicates,
+      invalid: ing.invalid,
+      alreadyImported: ing.alreadyImported,
+      processed: ing.created + ing.duplicates + ing.invalid + ing.alreadyImported,
+      batches: ing.batches,
+      outcomes: null,
+      durationMs: null,
+      rowsPerSecond: null,
+      failureReason: null,
+      updatedAt: new Date(0).toISOString(),
+      ...extra,
+    } as ProgressFieldsFragment;
+  }
+
+  private handle(op: string, input: Record<string, unknown>): unknown {
+    switch (op) {
+      case 'StartIngestion': {
+        const existing = this.bySha.get(input.sha256 as string);
+        if (existing) {
+          const ing = this.ingestions.get(existing)!;
+          return { startIngestion: { outcome: ing.status === 'COMPLETED' ? 'DUPLICATE' : 'RESUMED', ingestion: { ...ing, startedAt: '2026-01-01T00:00:00Z' } } };
+        }
+        const ing: IngestionRec = { id: `ing-${++this.seq}`, fileName: input.fileName as string, sha256: input.sha256 as string, status: 'RUNNING', created: 0, duplicates: 0, invalid: 0, alreadyImported: 0, batches: 0 };
+        this.ingestions.set(ing.id, ing);
+        this.bySha.set(ing.sha256, ing.id);
+        return { startIngestion: { outcome: 'STARTED', ingestion: { ...ing, startedAt: '2026-01-01T00:00:00Z' } } };
+      }
+      case 'ImportCustomers': {
+        const ing = this.ingestions.get(input.ingestionId as string)!;
+        const key = `${ing.id}#${input.batchNumber as number}`;
+        const marker = this.markers.get(key);
+        if (marker) return { importCustomers: this.progress(ing, { batchNumber: input.batchNumber as number, replayed: true, outcomes: marker.outcomes }) };
+        const outcomes: Outcome[] = [];
+        for (const row of input.rows as { rowNumber: number; email: string }[]) {
+          const email = row.email.trim().toLowerCase();
+          const owner = this.claims.get(email);
+          if (this.retryOnce.delete(row.rowNumber)) {
+            outcomes.push({ rowNumber: row.rowNumber, status: 'RETRY', id: null, errors: null, conflict: null } as Outcome);
+          } else if (owner) {
+            ing.duplicates++;
+            outcomes.push({ rowNumber: row.rowNumber, status: 'DUPLICATE', id: null, errors: [{ field: 'email', code: 'DUPLICATE_EMAIL', message: 'taken' }], conflict: { field: 'email', value: email, existingId: owner.id, ingestionId: owner.ingestionId, rowNumber: owner.rowNumber } } as Outcome);
+          } else {
+            const id = `cust-${++this.seq}`;
+            this.claims.set(email, { id, ingestionId: ing.id, rowNumber: row.rowNumber });
+            ing.created++;
+            outcomes.push({ rowNumber: row.rowNumber, status: 'CREATED', id, errors: null, conflict: null } as Outcome);
+          }
+        }
+        ing.batches++;
+        this.markers.set(key, { outcomes });
+        return { importCustomers: this.progress(ing, { batchNumber: input.batchNumber as number, outcomes }) };
+      }
+      case 'RecordRejectedRows': {
+        const ing = this.ingestions.get(input.ingestionId as string)!;
+        const key = `${ing.id}#${input.batchNumber as number}`;
+        if (this.markers.has(key)) return { recordRejectedRows: this.progress(ing, { replayed: true }) };
+        this.markers.set(key, { outcomes: [] });
+        ing.invalid += (input.rows as unknown[]).length;
+        ing.batches++;
+        return { recordRejectedRows: this.progress(ing, { stage: 'REJECTED_ROWS' }) };
+      }
+      case 'FinishIngestion': {
+        const ing = this.ingestions.get(input.ingestionId as string)!;
+        ing.status = input.status as IngestionRec['status'];
+        return { finishIngestion: this.progress(ing, { stage: 'FINISHED' }) };
+      }
+      default:
+        throw new Error(`fake server: unexpected ${op}`);
+    }
+  }
+
+  importCalls(): Call[] {
+    return this.calls.filter((c) => c.op === 'ImportCustomers');
+  }
+}
+
+/** A ByteSource over in-memory bytes, cut into chunks of `chunk` bytes. */
+export function bytesSource(bytes: Uint8Array | string, chunk = 7): () => AsyncIterable<Uint8Array> {
+  const data = typeof bytes === 'string' ? new TextEncoder().encode(bytes) : bytes;
+  return async function* () {
+    for (let i = 0; i < data.length; i += chunk) yield data.subarray(i, i + chunk);
+  };
+}

@@ -1,0 +1,67 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { FileProblemError } from '../../../clients/ingest/errors';
+import { readRecords, type FileFormat } from '../../../clients/ingest/reader';
+import { fileSource, nodeSha256 } from '../../../clients/ingest/node';
+import { bytesSource } from './fakeServer';
+
+async function all(source: () => AsyncIterable<Uint8Array>, fileName = 'f.csv') {
+  let format: FileFormat | undefined;
+  const hasher = nodeSha256();
+  const records: { row: number; cells: string[] }[] = [];
+  for await (const r of readRecords(source, { fileName, hasher, onFormat: (f) => (format = f) })) records.push(r);
+  return { records, format: format!, sha256: hasher.digest() };
+}
+
+describe('readRecords', () => {
+  it('gives the same records whatever the chunk size, quoted newlines and BOM included', async () => {
+    const text = '\ufeffemail,notes\r\nann@x.example,"two\nlines"\r\nbob@x.example,"say ""hi"""\r\n';
+    const one = await all(bytesSource(text, 1));
+    const big = await all(bytesSource(text, 1 << 20));
+    expect(one.records).toEqual(big.records);
+    expect(one.records.map((r) => r.cells)).toEqual([
+      ['email', 'notes'],
+      ['ann@x.example', 'two\nlines'],
+      ['bob@x.example', 'say "hi"'],
+    ]);
+    expect(one.format).toEqual({ encoding: 'utf-8', bom: true, delimiter: ',' });
+  });
+
+  it('decodes the Latin-1 sample with its accents', async () => {
+    const { records, format } = await all(fileSource('samples/bad/latin1.csv'));
+    expect(format.encoding).toBe('windows-1252');
+    expect(records[1]!.cells[1]).toBe('José Müller');
+  });
+
+  it('decodes the UTF-16 LE sample', async () => {
+    const { records, format } = await all(fileSource('samples/bad/utf16le.csv'));
+    expect(format).toEqual({ encoding: 'utf-16le', bom: true, delimiter: ',' });
+    expect(records[0]!.cells).toEqual(['email', 'name', 'phone', 'company']);
+    expect(records[3]!.cells[1]).toBe('Jürgen Weiß');
+  });
+
+  it('hashes exactly the file bytes (BOM included) while reading', async () => {
+    const { sha256 } = await all(fileSource('samples/bad/bom_utf8.csv', 16));
+    expect(sha256).toBe(createHash('sha256').update(readFileSync('samples/bad/bom_utf8.csv')).digest('hex'));
+  });
+
+  it('names the row where an unterminated quote opens', async () => {
+    const error = await all(fileSource('samples/bad/unterminated_quote.csv')).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(FileProblemError);
+    expect((error as FileProblemError).code).toBe('MALFORMED');
+    expect((error as FileProblemError).where.row).toBe(3);
+  });
+
+  it('refuses binary data', async () => {
+    const error = await all(fileSource('samples/bad/binary_garbage.csv')).catch((e: unknown) => e);
+    expect((error as FileProblemError).code).toBe('BINARY');
+  });
+
+  it('refuses bytes that stop being UTF-8 after the sniffed start', async () => {
+    const head = 'email,name\n' + 'a@x.example,Ann\n'.repeat(5000); // > 64 KiB of clean UTF-8 first
+    const bytes = new Uint8Array([...new TextEncoder().encode(head), 0x62, 0x40, 0x78, 0x2c, 0xe9, 0x0a]);
+    const error = await all(bytesSource(bytes, 4096)).catch((e: unknown) => e);
+    expect((error as FileProblemError).code).toBe('ENCODING');
+  });
+});
