@@ -1,0 +1,186 @@
+/**
+ * The HTTP face of the local AppSync: `POST /graphql` (auth first, then GraphQL, AppSync-shaped
+ * answers), a landing page at `/` and a small GraphQL console at `/console`. The same handler
+ * serves HTTP and HTTPS; the real-time WebSocket attaches to the same servers (stack.ts).
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Authenticator } from './contracts';
+import type { LocalExecutor } from './graphql/executor';
+
+export interface ServerInfo {
+  graphqlUrl: string;
+  realtimeUrl: string;
+  graphqlTlsUrl: string | null;
+  apiKey: string;
+  iam: { region: string; accessKeyId: string; secretAccessKey: string };
+}
+
+export interface HandlerOptions {
+  executor: LocalExecutor;
+  auth: Authenticator;
+  info: () => ServerInfo;
+  /** AppSync's request size limit is far above what anyone sends locally; refuse absurd bodies. */
+  maxBodyBytes?: number;
+}
+
+const CORS_HEADERS = {
+  'access-control-allow-origin': '*',
+  'access-control-allow-methods': 'POST, GET, OPTIONS',
+  'access-control-allow-headers': 'content-type, x-api-key, authorization, x-amz-date, x-amz-security-token, x-amz-user-agent, x-amz-content-sha256',
+  'access-control-max-age': '86400',
+};
+
+function sendJson(res: ServerResponse, status: number, body: unknown, extra: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=UTF-8', 'content-length': Buffer.byteLength(text), ...CORS_HEADERS, ...extra });
+  res.end(text);
+}
+
+function sendHtml(res: ServerResponse, html: string): void {
+  res.writeHead(200, { 'content-type': 'text/html; charset=UTF-8', 'content-length': Buffer.byteLength(html) });
+  res.end(html);
+}
+
+class BodyTooLargeError extends Error {}
+
+function readBody(req: IncomingMessage, limit: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        reject(new BodyTooLargeError());
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+/** `ctx.request.headers`: lower-case names, a repeated header as an array, never the cookie. */
+export function resolverHeaders(req: IncomingMessage): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const [name, values] of Object.entries(req.headersDistinct)) {
+    if (name === 'cookie' || !values) continue;
+    out[name] = values.length === 1 ? values[0]! : values;
+  }
+  return out;
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+function landingPage(info: ServerInfo): string {
+  const curl = `curl -s ${info.graphqlUrl} -H 'content-type: application/json' -H 'x-api-key: ${info.apiKey}' -d '{"query":"{ listCustomers(limit: 5) { items { id email name } nextToken } }"}'`;
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Foreman local AppSync</title>
+<style>body{font:15px/1.5 system-ui,sans-serif;max-width:52rem;margin:2rem auto;padding:0 1rem}code,pre{background:#f3f3f3;padding:.1rem .3rem;border-radius:3px}pre{padding:.6rem;overflow:auto}</style></head>
+<body><h1>Foreman — local AppSync</h1>
+<p>An AppSync-compatible endpoint running the project's APPSYNC_JS resolvers against DynamoDB Local.</p>
+<ul>
+<li>GraphQL: <code>${escapeHtml(info.graphqlUrl)}</code>${info.graphqlTlsUrl ? ` and <code>${escapeHtml(info.graphqlTlsUrl)}</code>` : ''}</li>
+<li>Real-time: <code>${escapeHtml(info.realtimeUrl)}</code></li>
+<li>API key (<code>x-api-key</code>): <code>${escapeHtml(info.apiKey)}</code></li>
+<li>AWS_IAM (SigV4, service <code>appsync</code>, region <code>${escapeHtml(info.iam.region)}</code>): access key id <code>${escapeHtml(info.iam.accessKeyId)}</code>, secret <code>${escapeHtml(info.iam.secretAccessKey)}</code></li>
+</ul>
+<p><a href="/console">Open the GraphQL console</a></p>
+<pre>${escapeHtml(curl)}</pre>
+</body></html>`;
+}
+
+function consolePage(info: ServerInfo): string {
+  const initial = 'query ListCustomers {\n  listCustomers(limit: 10) {\n    items { id email name company }\n    nextToken\n  }\n}\n';
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Foreman GraphQL console</title>
+<style>body{font:14px system-ui,sans-serif;margin:0;display:flex;flex-direction:column;height:100vh}header{padding:.5rem 1rem;background:#232f3e;color:#fff;display:flex;gap:1rem;align-items:center}
+main{flex:1;display:grid;grid-template-columns:1fr 1fr;gap:.5rem;padding:.5rem;min-height:0}textarea,pre{font:13px ui-monospace,monospace;margin:0;border:1px solid #ccc;padding:.5rem;overflow:auto}
+.left{display:grid;grid-template-rows:3fr 1fr;gap:.5rem;min-height:0}input{font:13px ui-monospace,monospace;width:22rem}</style></head>
+<body><header><strong>Foreman GraphQL console</strong><label>x-api-key <input id="key" value="${escapeHtml(info.apiKey)}"></label><button id="run">Run ▶ (Ctrl+Enter)</button></header>
+<main><div class="left"><textarea id="query" spellcheck="false">${escapeHtml(initial)}</textarea><textarea id="vars" spellcheck="false">{}</textarea></div><pre id="out"></pre></main>
+<script>
+const $ = (id) => document.getElementById(id);
+async function run() {
+  let variables = {};
+  try { variables = JSON.parse($('vars').value || '{}'); } catch (e) { $('out').textContent = 'Variables are not JSON: ' + e.message; return; }
+  $('out').textContent = '…';
+  const res = await fetch('/graphql', { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': $('key').value }, body: JSON.stringify({ query: $('query').value, variables }) });
+  $('out').textContent = 'HTTP ' + res.status + '\\n' + JSON.stringify(await res.json(), null, 2);
+}
+$('run').onclick = run;
+document.addEventListener('keydown', (e) => { if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) run(); });
+</script></body></html>`;
+}
+
+/** The request handler shared by the HTTP and HTTPS servers. */
+export function createRequestHandler(options: HandlerOptions): (req: IncomingMessage, res: ServerResponse) => void {
+  const limit = options.maxBodyBytes ?? 10 * 1024 * 1024;
+
+  async function graphql(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    let body: string;
+    try {
+      body = await readBody(req, limit);
+    } catch (error) {
+      if (error instanceof BodyTooLargeError) {
+        sendJson(res, 413, { errors: [{ errorType: 'PayloadTooLargeException', message: 'The request body is too large.' }] });
+        return;
+      }
+      throw error;
+    }
+    const headers: Record<string, string | string[] | undefined> = { ...req.headers };
+    // AppSync's ctx.identity.sourceIp comes from X-Forwarded-For; a direct caller is its own source.
+    if (!headers['x-forwarded-for']) headers['x-forwarded-for'] = req.socket.remoteAddress ?? '127.0.0.1';
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const auth = await options.auth.authenticate({ method: 'POST', path: url.pathname + url.search, headers, body });
+    if (!auth.ok) {
+      sendJson(res, auth.httpStatus, { errors: [{ errorType: auth.errorType, message: auth.message }] }, { 'x-amzn-errortype': auth.errorType });
+      return;
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(body);
+    } catch {
+      sendJson(res, 400, { errors: [{ errorType: 'MalformedHttpRequestException', message: 'Unable to parse the JSON document.' }] });
+      return;
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+      sendJson(res, 400, { errors: [{ errorType: 'MalformedHttpRequestException', message: 'The request body must be a JSON object with a query.' }] });
+      return;
+    }
+    const headersForResolvers = resolverHeaders(req);
+    const response = await options.executor.execute(parsed as Record<string, unknown>, {
+      mode: auth.mode,
+      identity: auth.identity,
+      authType: auth.authType,
+      headers: headersForResolvers,
+    });
+    sendJson(res, 200, response);
+  }
+
+  return (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const route = `${req.method} ${url.pathname}`;
+    const done = (promise: Promise<void>): void => {
+      promise.catch((error: unknown) => {
+        if (!res.headersSent) sendJson(res, 500, { errors: [{ errorType: 'InternalFailure', message: error instanceof Error ? error.message : String(error) }] });
+        else res.end();
+      });
+    };
+    if (req.method === 'OPTIONS') {
+      res.writeHead(204, CORS_HEADERS);
+      res.end();
+    } else if (route === 'POST /graphql') {
+      done(graphql(req, res));
+    } else if (route === 'GET /' || route === 'GET /index.html') {
+      sendHtml(res, landingPage(options.info()));
+    } else if (route === 'GET /console') {
+      sendHtml(res, consolePage(options.info()));
+    } else if (url.pathname === '/graphql') {
+      sendJson(res, 405, { errors: [{ errorType: 'MalformedHttpRequestException', message: `${req.method} is not supported: send a POST.` }] });
+    } else {
+      sendJson(res, 404, { errors: [{ errorType: 'NotFoundException', message: `Nothing at ${url.pathname}.` }] });
+    }
+  };
+}
