@@ -97,14 +97,20 @@ function outError(entry: AppSyncErrorEntry): Json {
   return out;
 }
 
-const runtime = createRuntime();
+const sharedRuntime = createRuntime();
+
+export interface EvaluateOptions {
+  /** Clock for `util.time.now*` (tests pin it to the instant a documentation example was taken). */
+  now?: () => number;
+}
 
 /**
  * @example
  * const out = evaluateCode({ runtime: { name: 'APPSYNC_JS', runtimeVersion: '1.0.0' }, code, context: '{"arguments":{"id":"1"}}', function: 'request' });
  * JSON.parse(out.evaluationResult!) // → { operation: 'GetItem', key: { id: { S: '1' } } }
  */
-export function evaluateCode(input: EvaluateCodeInput): EvaluateCodeOutput {
+export function evaluateCode(input: EvaluateCodeInput, options: EvaluateOptions = {}): EvaluateCodeOutput {
+  const runtime = options.now ? createRuntime({ now: options.now }) : sharedRuntime;
   if (input.runtime?.name !== 'APPSYNC_JS') throw new EvaluateInputError(`runtime name must be APPSYNC_JS, not ${String(input.runtime?.name)}`);
   if (input.runtime.runtimeVersion !== '1.0.0') throw new EvaluateInputError(`runtimeVersion must be 1.0.0, not ${String(input.runtime.runtimeVersion)}`);
   const handler = input.function ?? 'request';
