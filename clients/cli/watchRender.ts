@@ -82,35 +82,38 @@ export function exitCodeFor(c: WatchCounts): number {
 }
 
 const n = (value: number) => value.toLocaleString('en-US');
+const plural = (count: number, word: string) => `${n(count)} ${word}${count === 1 ? '' : 's'}`;
 
-/** One line: `[██████░░░░░░]  52%  5,200/10,000 rows  5,100 created · 60 duplicates · 40 invalid`. */
-export function renderBar(c: WatchCounts, width = 24): string {
-  const total = c.rowCount ?? null;
-  const ratio = total ? Math.min(1, c.processed / total) : isFinished(c) ? 1 : 0;
-  const filled = Math.round(ratio * width);
-  const bar = `[${'█'.repeat(filled)}${'░'.repeat(width - filled)}]`;
-  const pct = total ? `${String(Math.floor(ratio * 100)).padStart(3)}%` : '   ?';
-  const rows = total ? `${n(c.processed)}/${n(total)} rows` : `${n(c.processed)} rows`;
-  const parts = [`${n(c.created)} created`, `${n(c.duplicates)} duplicates`, `${n(c.invalid)} invalid`];
-  if (c.alreadyImported) parts.push(`${n(c.alreadyImported)} already imported`);
-  return `${bar} ${pct}  ${rows}  ${parts.join(' · ')}`;
+/**
+ * One progress line, in the words `foreman ingest` uses for its non-terminal output:
+ * `progress: 5,200/10,000 rows, 107 batches, 812 rows/s, created 5,100, duplicate 60, invalid 40`.
+ */
+export function renderProgressLine(c: WatchCounts, rowsPerSecond: number): string {
+  const total = c.rowCount ?? c.processed;
+  const already = c.alreadyImported ? ` | already imported ${c.alreadyImported}` : '';
+  return `progress: ${c.processed}/${total} rows, ${c.batches} batches, ${Math.round(rowsPerSecond).toLocaleString('en-US')} rows/s, created ${c.created}, duplicate ${c.duplicates}, invalid ${c.invalid}${already}`;
 }
 
-/** The final summary, one fact per line. */
+/** The terminal bar, drawn like `foreman ingest`'s: `████░░░░ 52% | 5,200/10,000 rows | … `. */
+export function renderBar(c: WatchCounts, rowsPerSecond: number, width = 24): string {
+  const total = c.rowCount ?? c.processed;
+  const ratio = total ? Math.min(1, c.processed / total) : isFinished(c) ? 1 : 0;
+  const filled = Math.round(ratio * width);
+  const already = c.alreadyImported ? ` | already imported ${c.alreadyImported}` : '';
+  return `${'█'.repeat(filled)}${'░'.repeat(width - filled)} ${Math.round(ratio * 100)}% | ${c.processed}/${total} rows | ${Math.round(rowsPerSecond).toLocaleString('en-US')} rows/s | created ${c.created} | duplicate ${c.duplicates} | invalid ${c.invalid}${already}`;
+}
+
+/**
+ * The final summary headline, worded as `foreman ingest` words it:
+ * `Done in 12.3 s (812 rows/s): 10,000 rows — 9,900 created, 50 duplicate, 50 invalid.`
+ */
 export function renderSummary(c: WatchCounts): string {
-  const seconds = c.durationMs !== null ? `${(c.durationMs / 1000).toFixed(1)} s` : null;
-  const speed = c.rowsPerSecond !== null ? `${n(Math.round(c.rowsPerSecond))} rows/s` : null;
-  const timing = [seconds, speed].filter(Boolean).join(', ');
-  const lines = [
-    `Ingestion ${c.ingestionId}: ${c.status}${timing ? ` in ${timing}` : ''}`,
-    `  rows              ${n(c.rowCount ?? c.processed)}`,
-    `  created           ${n(c.created)}`,
-    `  duplicates        ${n(c.duplicates)}`,
-    `  invalid           ${n(c.invalid)}`,
-    `  already imported  ${n(c.alreadyImported)}`,
-    `  batches           ${n(c.batches)}`,
-  ];
-  if (c.failureReason) lines.push(`  failure           ${c.failureReason}`);
+  const seconds = ((c.durationMs ?? 0) / 1000).toFixed(1);
+  const rps = Math.round(c.rowsPerSecond ?? 0).toLocaleString('en-US');
+  const parts = [`${n(c.created)} created`, `${n(c.duplicates)} duplicate`, `${n(c.invalid)} invalid`];
+  if (c.alreadyImported) parts.push(`${n(c.alreadyImported)} already imported`);
+  const lines = [`${c.status === 'COMPLETED' ? 'Done' : 'Stopped'} in ${seconds} s (${rps} rows/s): ${plural(c.rowCount ?? c.processed, 'row')} — ${parts.join(', ')}.`];
+  if (c.failureReason) lines.push('', `The ingestion stopped: ${c.failureReason}`);
   return `${lines.join('\n')}\n`;
 }
 
@@ -146,24 +149,27 @@ export async function followIngestion(options: FollowOptions): Promise<FollowRes
   const tty = options.tty ?? Boolean((err as { isTTY?: boolean }).isTTY);
   let latest: WatchCounts | null = null;
   let lastStep = -1;
-  let lastBatchesPrinted = -1;
+  // The watcher's own rate: rows accounted for since it first saw the ingestion, per second.
+  let first: { at: number; processed: number } | null = null;
 
   const show = (c: WatchCounts) => {
     if (options.json) {
       out.write(`${JSON.stringify(c)}\n`);
       return;
     }
-    const line = renderBar(c);
+    const now = Date.now();
+    first ??= { at: now, processed: c.processed };
+    const elapsed = (now - first.at) / 1000;
+    const rate = isFinished(c) && c.rowsPerSecond !== null ? c.rowsPerSecond : elapsed > 0 ? (c.processed - first.processed) / elapsed : 0;
     if (tty) {
-      err.write(`\r${line}\x1b[K`);
+      err.write(`\r${renderBar(c, rate)}\x1b[K`);
       return;
     }
     // Not a terminal: a line per 10 % (or per 10 batches when the total is unknown), and the last one.
     const step = c.rowCount ? Math.floor((c.processed / c.rowCount) * 10) : Math.floor(c.batches / 10);
-    if (step !== lastStep || (isFinished(c) && c.batches !== lastBatchesPrinted)) {
+    if (step !== lastStep || isFinished(c)) {
       lastStep = step;
-      lastBatchesPrinted = c.batches;
-      err.write(`${line}\n`);
+      err.write(`${renderProgressLine(c, rate)}\n`);
     }
   };
 

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attachRealtime } from '../../../infra/local/realtime';
 import type { RealtimeHandle } from '../../../infra/local/contracts';
 import { repoRoot } from '../../../infra/bundle';
-import { exitCodeFor, followIngestion, renderBar, renderSummary, type WatchCounts } from '../../../clients/cli/watchRender';
+import { exitCodeFor, followIngestion, renderBar, renderProgressLine, renderSummary, type WatchCounts } from '../../../clients/cli/watchRender';
 import { CliError } from '../../../clients/cli/errors';
 import { API_KEY, fakeAuthenticator, fakeRuntime, listen, loadSchema } from '../../infra/local/realtime/doubles';
 
@@ -84,16 +84,23 @@ function ingestion(id: string, over: Record<string, unknown> = {}) {
 
 describe('rendering', () => {
   it('draws a bar proportional to processed/rowCount with the counters', () => {
-    expect(renderBar(counts({ processed: 500, created: 480, duplicates: 15, invalid: 5 }), 10)).toBe(
-      '[█████░░░░░]  50%  500/1,000 rows  480 created · 15 duplicates · 5 invalid',
+    expect(renderBar(counts({ processed: 500, created: 480, duplicates: 15, invalid: 5 }), 100, 10)).toBe(
+      '█████░░░░░ 50% | 500/1000 rows | 100 rows/s | created 480 | duplicate 15 | invalid 5',
     );
   });
 
-  it('summarises the final counters', () => {
+  it('prints progress lines in the words of foreman ingest', () => {
+    expect(renderProgressLine(counts({ processed: 500, created: 480, duplicates: 15, invalid: 5, batches: 11 }), 812.4)).toBe(
+      'progress: 500/1000 rows, 11 batches, 812 rows/s, created 480, duplicate 15, invalid 5',
+    );
+  });
+
+  it('summarises the final counters as foreman ingest does', () => {
     const text = renderSummary(counts({ status: 'COMPLETED', stage: 'FINISHED', processed: 1000, created: 990, invalid: 10, durationMs: 2500, rowsPerSecond: 400 }));
-    expect(text).toContain('Ingestion ing: COMPLETED in 2.5 s, 400 rows/s');
-    expect(text).toMatch(/created\s+990/);
-    expect(text).toMatch(/invalid\s+10/);
+    expect(text).toBe('Done in 2.5 s (400 rows/s): 1,000 rows — 990 created, 0 duplicate, 10 invalid.\n');
+    const failed = renderSummary(counts({ status: 'FAILED', stage: 'FINISHED', processed: 10, created: 10, durationMs: 100, rowsPerSecond: 100, failureReason: 'file unreadable' }));
+    expect(failed).toContain('Stopped in 0.1 s');
+    expect(failed).toContain('The ingestion stopped: file unreadable');
   });
 
   it('exits 0 only when no row was rejected and the ingestion did not fail', () => {
@@ -158,11 +165,10 @@ describe('following an ingestion', () => {
     expect(result.final).toMatchObject({ status: 'COMPLETED', created: 990, invalid: 10 });
     // One bar line per 10 % step, in increasing order, ending at 100 %.
     const bars = stderr.trim().split('\n');
-    const processed = bars.map((b) => Number(/([\d,]+)\/1,000 rows/.exec(b)?.[1]?.replace(',', '')));
+    const processed = bars.map((b) => Number(/(\d+)\/1000 rows/.exec(b)?.[1]));
     expect(processed).toEqual([...processed].sort((a, b) => a - b));
     expect(processed).toEqual(expect.arrayContaining([100, 500, 900, 1000]));
-    expect(bars.at(-1)).toContain('1,000/1,000 rows');
-    expect(bars.at(-1)).toContain('100%');
+    expect(bars.at(-1)).toMatch(/^progress: 1000\/1000 rows, 10 batches, 250 rows\/s, created 990, duplicate 0, invalid 10$/);
     expect(stdout).toBe(renderSummary(result.final));
   });
 
@@ -210,7 +216,7 @@ describe('following an ingestion', () => {
     for (let p = 250; p <= 1000; p += 250) realtime.publish({ fieldName: 'importCustomers', arguments: {}, payload: event('w4', p) });
     realtime.publish({ fieldName: 'finishIngestion', arguments: {}, payload: event('w4', 1000, { stage: 'FINISHED', status: 'COMPLETED', durationMs: 2000, rowsPerSecond: 500 }) });
     expect(await exited).toBe(0);
-    expect(stderr).toContain('1,000/1,000 rows');
-    expect(stdout).toContain('Ingestion w4: COMPLETED in 2.0 s, 500 rows/s');
+    expect(stderr).toContain('progress: 1000/1000 rows');
+    expect(stdout).toBe('Done in 2.0 s (500 rows/s): 1,000 rows — 1,000 created, 0 duplicate, 0 invalid.\n');
   });
 });
