@@ -42,9 +42,17 @@ export async function completedRealWiring(): Promise<Pick<Synthesised, 'wiring' 
   return { wiring, code, placeholderFields: missing.map((f) => `${f.typeName}.${f.fieldName}`) };
 }
 
-/** Synthesises a ForemanStack in a fresh app (no env: environment-agnostic, as `npm run synth` without credentials). */
-export function synth(props: Omit<ForemanStackProps, 'stage'> & { stage?: ForemanStackProps['stage'] }, id = 'Test'): { stack: ForemanStack; template: Template } {
-  const app = new App();
+/**
+ * Synthesises a ForemanStack in a fresh app (no env: environment-agnostic, as `npm run synth`
+ * without credentials). `bundleLambdas: false` skips esbuild for the Lambda assets (the CDK's
+ * `aws:cdk:bundling-stacks` context), for tests that do not look at them.
+ */
+export function synth(
+  props: Omit<ForemanStackProps, 'stage'> & { stage?: ForemanStackProps['stage'] },
+  id = 'Test',
+  { bundleLambdas = true }: { bundleLambdas?: boolean } = {},
+): { stack: ForemanStack; template: Template } {
+  const app = new App(bundleLambdas ? {} : { context: { 'aws:cdk:bundling-stacks': [] } });
   const stack = new ForemanStack(app, id, { stage: 'dev', ...props });
   return { stack, template: Template.fromStack(stack) };
 }
