@@ -29,10 +29,15 @@ export { WiredCodeError } from './graphql/executor';
 export class StackAlreadyRunningError extends Error {
   override name = 'StackAlreadyRunningError';
   constructor(
-    readonly running: ServerRecord,
+    readonly pid: number,
     dataDir: string,
+    url: string | null,
   ) {
-    super(`A Foreman local stack (pid ${running.pid}) is already serving ${dataDir} at ${running.graphqlUrl}: use it, or stop it first.`);
+    super(
+      url
+        ? `A Foreman local stack (pid ${pid}) is already serving ${dataDir} at ${url}: use it, or stop it first.`
+        : `Another Foreman process (pid ${pid}) is using the local data in ${dataDir}: wait for it to finish or stop it first.`,
+    );
   }
 }
 
@@ -44,8 +49,13 @@ export interface ServerRecord {
   pid: number;
 }
 
-/** Options beyond the contract, for tests. */
+/** Options beyond the contract (`foreman serve`, tests). */
 export interface InternalStackOptions {
+  /**
+   * Announce this stack in `<dataDir>/server.json` while it serves, so that `foreman ingest`
+   * reuses it (`foreman serve` does; embedded and test stacks do not).
+   */
+  announce?: boolean;
   /** Serve another wiring (test fixtures). */
   wiring?: LocalWiring;
   /** Handler console lines. */
@@ -169,9 +179,16 @@ export async function startLocalStack(options: LocalStackOptions = {}, internal:
   const tlsPort = options.tlsPort === undefined ? 4443 : options.tlsPort;
   const inMemory = options.inMemory ?? false;
 
-  if (!inMemory) {
+  const announce = internal.announce ?? false;
+  if (announce) {
     const running = runningStack(dataDir);
-    if (running) throw new StackAlreadyRunningError(running, dataDir);
+    if (running) throw new StackAlreadyRunningError(running.pid, dataDir, running.graphqlUrl);
+  }
+  // DynamoDB Local's files can have one owner at a time.
+  const lockFile = path.join(dataDir, 'dynamodb.lock');
+  if (!inMemory && existsSync(lockFile)) {
+    const owner = Number(readFileSync(lockFile, 'utf8').trim());
+    if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && isAlive(owner)) throw new StackAlreadyRunningError(owner, dataDir, runningStack(dataDir)?.graphqlUrl ?? null);
   }
   // Fail on a taken port before paying for a JVM start.
   for (const [p, what] of [
@@ -192,6 +209,11 @@ export async function startLocalStack(options: LocalStackOptions = {}, internal:
   };
 
   try {
+    if (!inMemory) {
+      mkdirSync(dataDir, { recursive: true });
+      writeFileSync(lockFile, `${process.pid}\n`);
+      cleanups.push(async () => rmSync(lockFile, { force: true }));
+    }
     const ddb: DynamoDbLocal = await startDynamoDbLocal({ inMemory, dataDir, quiet: options.quiet ?? false });
     cleanups.push(() => ddb.stop());
     await ensureTables(ddb.client, tables, tableNames);
@@ -240,7 +262,7 @@ export async function startLocalStack(options: LocalStackOptions = {}, internal:
     };
 
     const recordFile = path.join(dataDir, 'server.json');
-    if (!inMemory) {
+    if (announce) {
       const record: ServerRecord = { graphqlUrl: info.graphqlUrl, realtimeUrl: info.realtimeUrl, apiKey, pid: process.pid };
       mkdirSync(dataDir, { recursive: true });
       writeFileSync(recordFile, `${JSON.stringify(record, null, 2)}\n`);

@@ -61,11 +61,14 @@ export interface DynamoDbLocal {
 const live = new Set<ChildProcess>();
 let hooksInstalled = false;
 
-/** Kill every JVM we started, synchronously (usable from 'exit' and signal handlers). */
+/**
+ * Signal every JVM we started, synchronously (usable from 'exit' and signal handlers). SIGTERM lets
+ * DynamoDB Local shut down cleanly; it exits on it even after we are gone.
+ */
 function killAll(): void {
   for (const child of live) {
     try {
-      child.kill('SIGKILL');
+      child.kill('SIGTERM');
     } catch {
       // already gone
     }

@@ -3,7 +3,7 @@
 // leaves no DynamoDB Local JVM behind.
 import { afterEach, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
@@ -46,7 +46,7 @@ describe('startLocalStack', () => {
   it('persists data and the API key under dataDir, announces itself in server.json, and stops without leaving a JVM', async () => {
     const dataDir = tempDir();
     // GIVEN a persisted stack
-    const first = await startLocalStack({ dataDir, port: 0, tlsPort: null, quiet: true });
+    const first = await startLocalStack({ dataDir, port: 0, tlsPort: null, quiet: true }, { announce: true });
     stacks.push(first);
     expect(first.apiKey).toMatch(/^da2-[a-z0-9]{26}$/);
     expect(JSON.parse(readFileSync(path.join(dataDir, 'local.json'), 'utf8')).apiKey).toBe(first.apiKey);
@@ -97,15 +97,19 @@ describe('startLocalStack', () => {
     expect(existsSync(path.join(dataDir, 'dynamodb'))).toBe(false);
   });
 
-  it('refuses a second persisted stack on the same data directory while the first serves', async () => {
+  it('refuses a second persisted stack on a data directory another live process holds', async () => {
     const dataDir = tempDir();
-    const first = await startLocalStack({ dataDir, port: 0, tlsPort: null, quiet: true });
-    stacks.push(first);
-    // Pretend another process wrote the record (our own pid is never "another" stack).
-    const { writeFileSync } = await import('node:fs');
-    const record = JSON.parse(readFileSync(path.join(dataDir, 'server.json'), 'utf8'));
-    writeFileSync(path.join(dataDir, 'server.json'), JSON.stringify({ ...record, pid: process.ppid }));
+    // GIVEN the data directory locked by another live process (our parent stands in for it)
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(path.join(dataDir, 'dynamodb.lock'), `${process.ppid}\n`);
+    // THEN a persisted stack refuses to share DynamoDB Local's files, before starting a JVM
     await expect(startLocalStack({ dataDir, port: 0, tlsPort: null, quiet: true })).rejects.toBeInstanceOf(StackAlreadyRunningError);
+    // AND a stale lock of a dead process does not block
+    writeFileSync(path.join(dataDir, 'dynamodb.lock'), '999999999\n');
+    const stack = await startLocalStack({ dataDir, port: 0, tlsPort: null, quiet: true });
+    stacks.push(stack);
+    // Not announced: only `foreman serve` writes server.json.
+    expect(existsSync(path.join(dataDir, 'server.json'))).toBe(false);
   });
 
   it('serves a landing page and a console that carry the URL and the key', async () => {
