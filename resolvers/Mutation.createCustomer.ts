@@ -1,7 +1,8 @@
 /**
- * Mutation.createCustomer: [putCustomerWithEmailClaim].
+ * Mutation.createCustomer: [putCustomerWithEmailClaim, putCustomerWithEmailClaimRetry].
  * The before step normalises the email (trim + lower-case), checks the input and builds the item
- * (id, version 1, timestamps); the function writes it with its email claim in one transaction.
+ * (id, version 1, timestamps); the functions write it with its email claim in one transaction
+ * (a second attempt only after a transaction conflict).
  * Errors: ValidationError, DuplicateEmail (errorInfo {email, existingCustomerId}).
  */
 import { util } from '@aws-appsync/utils';

@@ -81,6 +81,32 @@ describe('createCustomer', () => {
     );
     expect(value).toEqual(stash.newCustomer);
   });
+  it('leaves a transaction conflict to one retry, which answers DuplicateEmail once the winner committed', async () => {
+    const stash: Obj = { newCustomer: { ...stored, id: 'c-2', version: 1 } };
+    const conflict = { keys: null, cancellationReasons: [none, { type: 'TransactionConflict', message: 'Transaction is ongoing for the item' }] };
+    // First attempt: no error yet, the retry is asked for.
+    expect(valueOf(await runHandler('resolvers/functions/putCustomerWithEmailClaim.ts', 'response', { stash, error: cancelled, result: conflict }))).toBeNull();
+    expect(stash.retryCreate).toBe(true);
+    const retry = valueOf(await runHandler('resolvers/functions/putCustomerWithEmailClaimRetry.ts', 'request', { stash })) as TransactRequest;
+    expect(retry.transactItems.map((i) => i.table)).toEqual(['foreman-customers', 'foreman-uniques']);
+    const duplicate = errorOf(
+      await runHandler('resolvers/functions/putCustomerWithEmailClaimRetry.ts', 'response', {
+        stash,
+        error: cancelled,
+        result: { keys: null, cancellationReasons: [none, failed({ key: 'email#ann@example.com', kind: 'EMAIL', customerId: 'c-1' })] },
+      }),
+    );
+    expect(duplicate.errorType).toBe('DuplicateEmail');
+    // A second conflict is reported as such: nothing was written, the caller may try again.
+    const again = errorOf(await runHandler('resolvers/functions/putCustomerWithEmailClaimRetry.ts', 'response', { stash, error: cancelled, result: conflict }));
+    expect(again.errorType).toBe('TransactionConflict');
+  });
+
+  it('skips the retry and passes the customer on when the first attempt settled it', async () => {
+    const customer = { ...stored, version: 1 };
+    const outcome = await runHandler('resolvers/functions/putCustomerWithEmailClaimRetry.ts', 'request', { stash: { newCustomer: customer, retryCreate: false }, prevResult: customer });
+    expect(outcome).toMatchObject({ kind: 'earlyReturn', value: customer });
+  });
 });
 
 describe('updateCustomer', () => {
