@@ -69,6 +69,9 @@ export interface ResolveOptions {
 
 async function defaultStartStack(options: LocalStackOptions): Promise<LocalStack> {
   // Imported lazily: only a run with no endpoint configured pays for loading the local AppSync.
+  // The stack's own AWS SDK clients would warn about Node 20 support on every run; that warning is
+  // about our dependency, not anything the user of `foreman ingest` can act on.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const mod = (await import(new URL('../../infra/local/stack.ts', import.meta.url).href)) as { startLocalStack(o: LocalStackOptions): Promise<LocalStack> };
   return mod.startLocalStack(options);
 }

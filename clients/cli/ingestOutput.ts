@@ -63,7 +63,7 @@ export function describeRejected(r: RejectedRow, mapping: Mapping, ingestionId: 
         : c.rowNumber
           ? `row ${c.rowNumber} of ingestion ${c.ingestionId ?? '?'}`
           : 'a customer created outside any file';
-    lines.push(`row ${r.row}, column "${columnOf(mapping, c.field)}": ${c.value} is already taken by ${c.existingId} (${owner})`);
+    lines.push(`row ${r.row}, column "${columnOf(mapping, c.field)}": ${c.value} already belongs to ${c.existingId} (${owner})`);
     return lines;
   }
   for (const e of r.errors) {
@@ -95,7 +95,7 @@ export function describeSummary(s: IngestSummary, listed: { duplicates: Rejected
   const section = (title: string, rows: RejectedRow[], total: number) => {
     if (!total) return;
     lines.push('', `${title} (${total.toLocaleString('en-US')}):`);
-    for (const r of rows) for (const l of describeRejected(r, mapping, s.ingestionId)) lines.push(`  ${l}`);
+    for (const r of [...rows].sort((a, b) => a.row - b.row)) for (const l of describeRejected(r, mapping, s.ingestionId)) lines.push(`  ${l}`);
     if (total > rows.length) lines.push(`  … and ${(total - rows.length).toLocaleString('en-US')} more (write them all with --errors-out report.csv)`);
   };
   section('Duplicates', listed.duplicates.slice(0, caps.duplicates), s.duplicates);
@@ -109,6 +109,7 @@ export function describeSummary(s: IngestSummary, listed: { duplicates: Rejected
 export class ProgressReporter {
   private bar: cliProgress.SingleBar | undefined;
   private lastLine = 0;
+  private printedDone = false;
   constructor(
     private readonly stream: NodeJS.WriteStream,
     private readonly enabled: boolean,
@@ -142,7 +143,9 @@ export class ProgressReporter {
       return;
     }
     const now = Date.now();
-    if (now - this.lastLine < 2000 && processed < total) return;
+    const done = processed >= total;
+    if (done ? this.printedDone : now - this.lastLine < 2000) return;
+    this.printedDone = done;
     this.lastLine = now;
     this.stream.write(`progress: ${processed}/${total} rows, ${p.batches} batches, ${payload.rps} rows/s, created ${p.created}, duplicate ${p.duplicates}, invalid ${p.invalid}${payload.already}\n`);
   }
