@@ -68,7 +68,7 @@ function projection(fields: unknown): { expression: string; expressionNames: Rec
   return { expression: paths.join(', '), expressionNames };
 }
 
-function withOptional<T extends Obj>(target: T, extras: Obj): T {
+function withOptional<T extends Obj>(target: T, extras: Obj): T & Obj {
   for (const [k, v] of Object.entries(extras)) if (v !== undefined && v !== null) (target as Obj)[k] = v;
   return target;
 }
