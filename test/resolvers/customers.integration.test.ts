@@ -94,6 +94,7 @@ describe('customers over HTTP', () => {
     expect((await api.request(DeleteCustomerDocument, { input: { id: created.id } })).deleteCustomer?.id).toBe(created.id);
     expect((await api.request(GetCustomerDocument, { id: created.id })).getCustomer).toBeNull();
     expect(await claimOf(email)).toBeUndefined();
+    expect((await api.request(CustomerByEmailDocument, { email })).customerByEmail).toBeNull();
     // Deleting again is not an error: there is nothing left to delete.
     expect((await api.request(DeleteCustomerDocument, { input: { id: created.id } })).deleteCustomer).toBeNull();
   });
