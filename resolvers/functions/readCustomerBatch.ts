@@ -8,6 +8,7 @@ import type { Context } from '@aws-appsync/utils';
 import type { FieldError } from '../../schema/generated/types';
 import {
   batchItems,
+  currentRun,
   batchStateKeys,
   putNew,
   readBatchItems,
@@ -35,6 +36,8 @@ interface ClaimItem {
   customerId: string;
   ingestionId?: string | null;
   rowNumber?: number | null;
+  /** The run (META `resumes` at the time) that created the customer. */
+  run?: number | null;
   reimportedAt?: string | null;
 }
 
@@ -93,7 +96,7 @@ export function response(ctx: Context<unknown, CustomerBatchStash>) {
       const claim = claims[key];
       const earlier = claimedHere[key];
       if (claim && claim.ingestionId === stash.ingestionId && claim.rowNumber === row.rowNumber) {
-        plan.push(alreadyImported(uniques, claim, stash.ingestionId, row.rowNumber, stash.now));
+        plan.push(alreadyImported(uniques, claim, stash.ingestionId, row.rowNumber, currentRun(stash), stash.now));
       } else if (claim) {
         plan.push(duplicate(row, email, claim.customerId, claim.ingestionId || null, typeof claim.rowNumber === 'number' ? claim.rowNumber : null));
       } else if (earlier) {
@@ -107,7 +110,7 @@ export function response(ctx: Context<unknown, CustomerBatchStash>) {
             customer[field] = row.values[field];
           }
         }
-        const claimItem = { key, kind: 'EMAIL', customerId: id, ingestionId: stash.ingestionId, rowNumber: row.rowNumber };
+        const claimItem = { key, kind: 'EMAIL', customerId: id, ingestionId: stash.ingestionId, rowNumber: row.rowNumber, run: currentRun(stash) };
         plan.push({
           rowNumber: row.rowNumber,
           status: 'CREATED',
@@ -137,11 +140,12 @@ function duplicate(row: CheckedCustomerRow, email: string, existingId: string, i
 }
 
 /**
- * This ingestion created the row in an earlier, interrupted run. The first time a resumed run sends
- * it again it moves from `created` to `alreadyImported`; the claim records that, so it moves once.
+ * This ingestion created the row before. When an earlier, interrupted run did, the first resumed run
+ * that sends it again moves it from `created` to `alreadyImported`; the claim records that, so it
+ * moves once. A row this same run created and sends again (batches cut differently) counts nothing.
  */
-function alreadyImported(uniques: string, claim: ClaimItem, ingestionId: string, rowNumber: number, now: string): PlannedRow {
-  if (claim.reimportedAt) {
+function alreadyImported(uniques: string, claim: ClaimItem, ingestionId: string, rowNumber: number, run: number, now: string): PlannedRow {
+  if (claim.reimportedAt || (claim.run || 0) >= run) {
     return { rowNumber, status: 'ALREADY_IMPORTED', id: claim.customerId, count: 'none', writes: [], rowError: false };
   }
   const mark: TxItem = {

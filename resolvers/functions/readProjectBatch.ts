@@ -7,6 +7,7 @@ import { util } from '@aws-appsync/utils';
 import type { Context } from '@aws-appsync/utils';
 import {
   batchItems,
+  currentRun,
   batchStateKeys,
   importedProjectId,
   putNew,
@@ -23,6 +24,8 @@ import { decimalValue } from '../lib/validate';
 
 interface ProjectItem {
   id: string;
+  /** The run (META `resumes` at the time) that created the project. */
+  ingestionRun?: number | null;
   reimportedAt?: string | null;
 }
 
@@ -39,7 +42,7 @@ export function request(ctx: Context<unknown, ProjectBatchStash>) {
     tables[ctx.env.PROJECTS_TABLE as string] = {
       keys: projectKeys,
       consistentRead: true,
-      projection: { expression: '#id, #reimportedAt', expressionNames: { '#id': 'id', '#reimportedAt': 'reimportedAt' } },
+      projection: { expression: '#id, #run, #reimportedAt', expressionNames: { '#id': 'id', '#run': 'ingestionRun', '#reimportedAt': 'reimportedAt' } },
     };
   }
   return { operation: 'BatchGetItem', tables };
@@ -75,7 +78,7 @@ export function response(ctx: Context<unknown, ProjectBatchStash>) {
     } else if (row.errors.length > 0) {
       plan.push({ rowNumber: row.rowNumber, status: 'INVALID', errors: row.errors, raw: row.raw, count: 'invalid', writes: [], rowError: true });
     } else if (project) {
-      plan.push(alreadyImported(projects, project, row.rowNumber, stash.now));
+      plan.push(alreadyImported(projects, project, row.rowNumber, currentRun(stash), stash.now));
     } else if (!customerId) {
       plan.push(unknownCustomer(row));
     } else {
@@ -89,6 +92,7 @@ export function response(ctx: Context<unknown, ProjectBatchStash>) {
         updatedAt: stash.now,
         ingestionId: stash.ingestionId,
         rowNumber: row.rowNumber,
+        ingestionRun: currentRun(stash),
       };
       if (row.values.budget) {
         item.budget = decimalValue(row.values.budget);
@@ -129,8 +133,8 @@ function unknownCustomer(row: CheckedProjectRow): PlannedRow {
 }
 
 /** Written by an earlier run of this ingestion: moves from `created` to `alreadyImported`, once. */
-function alreadyImported(projects: string, project: ProjectItem, rowNumber: number, now: string): PlannedRow {
-  if (project.reimportedAt) {
+function alreadyImported(projects: string, project: ProjectItem, rowNumber: number, run: number, now: string): PlannedRow {
+  if (project.reimportedAt || (project.ingestionRun || 0) >= run) {
     return { rowNumber, status: 'ALREADY_IMPORTED', id: project.id, count: 'none', writes: [], rowError: false };
   }
   const mark: TxItem = {

@@ -15,7 +15,8 @@
  * Accounting: every row number is counted exactly once in an ingestion's life. A row that an
  * earlier, interrupted run created and that a resumed run sends again is answered ALREADY_IMPORTED and
  * moves from `created` to `alreadyImported` (once: the claim or project item records it), so
- * created + duplicates + invalid + alreadyImported = processed = distinct rows seen.
+ * created + duplicates + invalid + alreadyImported = processed = distinct rows seen. Runs are told
+ * apart by META's `resumes` (0 for the first run), stamped on what each run creates.
  */
 import { util } from '@aws-appsync/utils';
 import type {
@@ -662,6 +663,12 @@ export function batchStateKeys(stash: BatchStash): Record<string, unknown>[] {
     keys.push(util.dynamodb.toMapValues(rowKey(stash.ingestionId, n)));
   }
   return keys;
+}
+
+/** The run an import belongs to: how often the ingestion was resumed (0 for the first run). */
+export function currentRun(stash: BatchStash): number {
+  const meta = stash.meta;
+  return meta && typeof meta.resumes === 'number' ? meta.resumes : 0;
 }
 
 /** A replayed batch must hold the rows the marker recorded; anything else is a client mix-up. */
