@@ -213,10 +213,11 @@ export async function createExecutor(options: ExecutorOptions): Promise<LocalExe
     const valueOf = (run: HandlerRun): unknown => (run.outcome.kind === 'error' ? undefined : run.outcome.value);
     const jumpsToEnd = (run: HandlerRun): boolean => run.outcome.kind === 'earlyReturn' && run.outcome.skipTo === 'END';
 
-    // "before": its return becomes ctx.prev.result of function 1; earlyReturn skips to "after".
+    // "before": its return becomes ctx.prev.result of function 1. runtime.earlyReturn there skips
+    // the pipeline's functions and calls "after" at once, whatever skipTo says (runtime-utils-js.html).
     const before = step(pipeline.code, 'request', { prev: { result: {} } });
     let prev = valueOf(before);
-    if (!jumpsToEnd(before)) {
+    if (before.outcome.kind !== 'earlyReturn') {
       for (const fn of pipeline.functions) {
         const request = step(fn.code, 'request', { prev: { result: prev } });
         if (request.outcome.kind === 'earlyReturn') {
@@ -422,9 +423,10 @@ function queryPath(document: DocumentNode, target: ASTNode | undefined): { field
   const found = { field: '', argument: '' };
   if (!target) return found;
   visit(document, {
-    enter(node, _key, _parent, _path, ancestors) {
+    enter(node, _key, parent, _path, ancestors) {
       if (node !== target) return undefined;
-      const chain = [...ancestors, node].filter((a): a is ASTNode => !Array.isArray(a) && typeof (a as ASTNode).kind === 'string');
+      // `ancestors` stops before the parent.
+      const chain = [...ancestors, parent, node].filter((a): a is ASTNode => a !== undefined && !Array.isArray(a) && typeof (a as ASTNode).kind === 'string');
       found.field = chain
         .filter((a): a is FieldNode => a.kind === Kind.FIELD)
         .map((f) => f.name.value)
