@@ -7,6 +7,8 @@
  */
 import https from 'node:https';
 import http from 'node:http';
+import path from 'node:path';
+import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generate } from 'selfsigned';
 import { print } from 'graphql';
@@ -17,7 +19,10 @@ import { generateClient } from 'aws-amplify/api';
 import { attachRealtime } from '../../infra/local/realtime';
 import type { RealtimeHandle } from '../../infra/local/contracts';
 import { OnIngestionProgressDocument, type OnIngestionProgressSubscription } from '../../clients/api/generated';
-import { API_KEY, fakeAuthenticator, fakeRuntime, listen, loadSchema } from '../infra/local/realtime/doubles';
+import { API_KEY, fakeAuthenticator, fakeRuntime, listen, loadSchema, serverCertificate } from '../infra/local/realtime/doubles';
+import { startTestStack, type TestStack } from '../helpers/localStack';
+import { repoRoot } from '../../infra/bundle';
+import { OnIngestionsChangedDocument, type OnIngestionsChangedSubscription } from '../../clients/api/generated';
 
 type Progress = NonNullable<OnIngestionProgressSubscription['onIngestionProgress']>;
 
@@ -124,5 +129,69 @@ describe('Amplify JS v6 against the local real-time endpoint (bare TLS server)',
     expect(received.map((p) => p.ingestionId)).toEqual(Array(6).fill('amp-1'));
     expect(received.map((p) => p.batchNumber)).toEqual([1, 2, 3, 4, 5, 5]);
     expect(received.at(-1)).toMatchObject({ stage: 'FINISHED', status: 'COMPLETED', processed: 245, created: 245 });
+  });
+});
+
+type AmplifySubscription<T> = { subscribe(o: { next(v: { data: T }): void; error(e: unknown): void }): { unsubscribe(): void } };
+
+describe('Amplify JS v6 against the real local stack during `foreman ingest`', () => {
+  let stack: TestStack;
+  const originalWebSocket = (globalThis as { WebSocket?: unknown }).WebSocket;
+
+  beforeAll(async () => {
+    stack = await startTestStack({ tls: true });
+    const tlsUrl = new URL(stack.graphqlTlsUrl!);
+    // Trust the stack's self-signed certificate for Amplify's wss:// connection.
+    (globalThis as { WebSocket?: unknown }).WebSocket = trustingWebSocket(await serverCertificate(tlsUrl.hostname, Number(tlsUrl.port)));
+    // The same configuration an Amplify app uses against AppSync, pointed at the local stack's HTTPS endpoint.
+    Amplify.configure({ API: { GraphQL: { endpoint: stack.graphqlTlsUrl!, region: 'us-east-1', defaultAuthMode: 'apiKey', apiKey: stack.apiKey } } });
+  });
+
+  afterAll(async () => {
+    (globalThis as { WebSocket?: unknown }).WebSocket = originalWebSocket;
+    await stack?.stop();
+  });
+
+  it('receives every progress event of an ingestion started after it subscribed, in order, ending with the final counts', async () => {
+    const client = generateClient();
+    const events: NonNullable<OnIngestionsChangedSubscription['onIngestionsChanged']>[] = [];
+    let sawFinish!: () => void;
+    const finished = new Promise<void>((resolve) => (sawFinish = resolve));
+    const acked = nextSubscriptionAck();
+    const handle = (client.graphql({ query: print(OnIngestionsChangedDocument) }) as unknown as AmplifySubscription<OnIngestionsChangedSubscription>).subscribe({
+      next: ({ data }) => {
+        events.push(data.onIngestionsChanged!);
+        if (data.onIngestionsChanged?.stage === 'FINISHED') sawFinish();
+      },
+      error: (e) => {
+        throw new Error(JSON.stringify(e));
+      },
+    });
+    await acked;
+
+    // One batch in flight at a time so the server's publish order is the batch order.
+    const child = spawn(
+      process.execPath,
+      [path.join(repoRoot, 'bin/foreman.js'), 'ingest', path.join(repoRoot, 'samples/customers_with_duplicates.csv'), '--endpoint', stack.graphqlUrl, '--api-key', stack.apiKey, '--batch-size', '3', '--concurrency', '1', '--json'],
+      { cwd: repoRoot },
+    );
+    let stdout = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    await finished;
+    handle.unsubscribe();
+
+    const summary = JSON.parse(stdout) as { ingestionId: string; created: number; duplicates: number; invalid: number; rows: number; batches: number };
+    expect(code).toBe(summary.duplicates + summary.invalid > 0 ? 1 : 0);
+    // Every import batch's event (batch size 3), in batch order, then the finish.
+    const imports = events.filter((e) => e.stage === 'IMPORTING');
+    expect(imports.map((e) => e.batchNumber)).toEqual(Array.from({ length: summary.batches }, (_, i) => i + 1));
+    expect(imports.map((e) => e.processed)).toEqual(imports.map((_, i) => Math.min(3 * (i + 1), summary.rows)));
+    expect(new Set(events.map((e) => e.ingestionId))).toEqual(new Set([summary.ingestionId]));
+    // In order: the counters only grow, and the FINISHED event is the last one.
+    const processed = events.map((e) => e.processed);
+    expect(processed).toEqual([...processed].sort((a, b) => a - b));
+    expect(events.findIndex((e) => e.stage === 'FINISHED')).toBe(events.length - 1);
+    expect(events.at(-1)).toMatchObject({ status: 'COMPLETED', created: summary.created, duplicates: summary.duplicates, invalid: summary.invalid, processed: summary.rows });
   });
 });

@@ -7,6 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
+import tls from 'node:tls';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { buildSchema, type GraphQLSchema } from 'graphql';
@@ -168,4 +169,16 @@ export function apiKeyUrl(base: string, host: string, apiKey = API_KEY): string 
 
 export function startMessage(id: string, query: string, variables: Record<string, unknown>, authorization: Record<string, string>) {
   return { id, type: 'start', payload: { data: JSON.stringify({ query, variables }), extensions: { authorization } } };
+}
+
+/** A TLS server's certificate as PEM, read from the handshake: what a user would save and trust. */
+export async function serverCertificate(host: string, port: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = tls.connect({ host, port, rejectUnauthorized: false }, () => {
+      const der = socket.getPeerCertificate().raw;
+      socket.end();
+      resolve(`-----BEGIN CERTIFICATE-----\n${der.toString('base64').replace(/(.{64})/g, '$1\n')}\n-----END CERTIFICATE-----\n`);
+    });
+    socket.on('error', reject);
+  });
 }

@@ -3,28 +3,15 @@
  * its mutations publishing after each field resolves, and TLS. Frames checked one by one with `ws`.
  */
 import { randomUUID, createHash } from 'node:crypto';
-import tls from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'graphql';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { startTestStack, type TestStack } from '../../../helpers/localStack';
 import { createClient, signAppSyncRequest, type GraphQLClient } from '../../../../clients/api/client';
 import { FinishIngestionDocument, ImportCustomersDocument, StartIngestionDocument, type ImportCustomersInput } from '../../../../clients/api/generated';
-import { FrameClient, b64, b64url, startMessage } from './doubles';
+import { FrameClient, b64, b64url, serverCertificate, startMessage } from './doubles';
 
 const PROGRESS = `subscription P($id: ID!) { onIngestionProgress(ingestionId: $id) { ingestionId stage status batchNumber processed created duplicates invalid } }`;
-
-/** The server's certificate as PEM, read from the TLS handshake: what a user would save and trust. */
-async function serverCertificate(host: string, port: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = tls.connect({ host, port, rejectUnauthorized: false }, () => {
-      const der = socket.getPeerCertificate().raw;
-      socket.end();
-      resolve(`-----BEGIN CERTIFICATE-----\n${der.toString('base64').replace(/(.{64})/g, '$1\n')}\n-----END CERTIFICATE-----\n`);
-    });
-    socket.on('error', reject);
-  });
-}
 
 describe('real-time on the local stack', () => {
   let stack: TestStack;
@@ -40,7 +27,7 @@ describe('real-time on the local stack', () => {
   function keyUrl(apiKey = stack.apiKey): string {
     return `${stack.realtimeUrl}?header=${encodeURIComponent(b64({ host, 'x-api-key': apiKey }))}&payload=e30=`;
   }
-  async function subscribed(ingestionId: string, id = randomUUID(), query = PROGRESS): Promise<FrameClient> {
+  async function subscribed(ingestionId: string, id: string = randomUUID(), query = PROGRESS): Promise<FrameClient> {
     const c = connect(keyUrl());
     expect((await c.init()).type).toBe('connection_ack');
     c.send(startMessage(id, query, { id: ingestionId }, { host, 'x-api-key': stack.apiKey }));
