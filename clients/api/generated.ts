@@ -6,6 +6,7 @@ import { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/
 export type CreateCustomerInput = {
   company?: string | null | undefined;
   country?: string | null | undefined;
+  /** Any case, surrounding spaces allowed: the server trims and lower-cases it, then checks it is an email address (a String, not AWSEmail, so that a padded duplicate reaches the uniqueness check instead of failing scalar parsing). */
   email: string;
   name: string;
   notes?: string | null | undefined;
@@ -151,6 +152,7 @@ export type StartOutcome =
 export type UpdateCustomerInput = {
   company?: string | null | undefined;
   country?: string | null | undefined;
+  /** Normalised like CreateCustomerInput.email. */
   email?: string | null | undefined;
   /** When given, the update is refused unless the stored version equals it. */
   expectedVersion?: number | null | undefined;

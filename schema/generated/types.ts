@@ -21,7 +21,8 @@ export type Scalars = {
 export type CreateCustomerInput = {
   company?: InputMaybe<Scalars['String']['input']>;
   country?: InputMaybe<Scalars['String']['input']>;
-  email: Scalars['AWSEmail']['input'];
+  /** Any case, surrounding spaces allowed: the server trims and lower-cases it, then checks it is an email address (a String, not AWSEmail, so that a padded duplicate reaches the uniqueness check instead of failing scalar parsing). */
+  email: Scalars['String']['input'];
   name: Scalars['String']['input'];
   notes?: InputMaybe<Scalars['String']['input']>;
   phone?: InputMaybe<Scalars['AWSPhone']['input']>;
@@ -470,7 +471,8 @@ export type SubscriptionOnIngestionProgressArgs = {
 export type UpdateCustomerInput = {
   company?: InputMaybe<Scalars['String']['input']>;
   country?: InputMaybe<Scalars['String']['input']>;
-  email?: InputMaybe<Scalars['AWSEmail']['input']>;
+  /** Normalised like CreateCustomerInput.email. */
+  email?: InputMaybe<Scalars['String']['input']>;
   /** When given, the update is refused unless the stored version equals it. */
   expectedVersion?: InputMaybe<Scalars['Int']['input']>;
   id: Scalars['ID']['input'];

@@ -114,11 +114,23 @@ describe('customers over HTTP', () => {
     expect(await claimOf(email)).toMatchObject({ kind: 'EMAIL', customerId: first.id });
   });
 
-  it('refuses an email padded with spaces at the AWSEmail scalar, before any resolver runs', async () => {
+  it('refuses a second customer whose email differs only by case and surrounding spaces, and writes nothing', async () => {
     const email = uniqueEmail('pad');
+    const first = await createCustomer(email, 'First');
     const before = (await scanAll('Customers')).length;
-    const error = await failure(createCustomer(`  ${email} `));
-    expect(error.errors[0]!.message).toContain('AWSEmail');
+
+    const error = await failure(createCustomer(`  ${email.toUpperCase()}   `, 'Padded'));
+    expect(error.errorType).toBe('DuplicateEmail');
+    expect(error.errors[0]!.errorInfo).toEqual({ email, existingCustomerId: first.id });
+    expect((await scanAll('Customers')).length).toBe(before);
+    expect(await claimOf(email)).toMatchObject({ customerId: first.id });
+  });
+
+  it('refuses an email that is not an address once trimmed, with a ValidationError naming the field', async () => {
+    const before = (await scanAll('Customers')).length;
+    const error = await failure(createCustomer('  not-an-email  ', 'Nobody'));
+    expect(error.errorType).toBe('ValidationError');
+    expect(error.message).toContain('email');
     expect((await scanAll('Customers')).length).toBe(before);
   });
 
