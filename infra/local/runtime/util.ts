@@ -35,23 +35,23 @@ export function newRunState(fieldName = '', parentTypeName = '', authType = ''):
   };
 }
 
-/** Thrown by `util.error` / `util.unauthorized`; resolver code cannot catch it (no try/catch in APPSYNC_JS). */
-export class UtilErrorSignal extends Error {
-  override name = 'UtilErrorSignal';
-  constructor(readonly entry: AppSyncErrorEntry) {
-    super(entry.message);
-  }
+/**
+ * Thrown by `util.error` / `util.unauthorized`; resolver code cannot catch it (no try/catch in
+ * APPSYNC_JS). Signals are not `Error`s on purpose: capturing a stack trace on every early exit
+ * would cost more than the rest of a handler run.
+ */
+export class UtilErrorSignal {
+  readonly name = 'UtilErrorSignal';
+  constructor(readonly entry: AppSyncErrorEntry) {}
 }
 
 /** Thrown by `runtime.earlyReturn`. */
-export class EarlyReturnSignal extends Error {
-  override name = 'EarlyReturnSignal';
+export class EarlyReturnSignal {
+  readonly name = 'EarlyReturnSignal';
   constructor(
     readonly value: unknown,
     readonly skipTo: 'END' | 'NEXT',
-  ) {
-    super('earlyReturn');
-  }
+  ) {}
 }
 
 function errorEntry(message: unknown, errorType?: unknown, data?: unknown, errorInfo?: unknown): AppSyncErrorEntry {
