@@ -34,7 +34,7 @@ function validUrl(text: string): boolean {
   if (!m) return false;
   try {
     const url = new URL(text);
-    return !url.pathname.slice(1).includes('//') && !/\s/.test(text);
+    return !url.pathname.includes('//') && !/\s/.test(text);
   } catch {
     return false;
   }
