@@ -8,7 +8,7 @@
 import { build } from 'esbuild';
 import path from 'node:path';
 import { CodeRestrictionError, type AppSyncErrorEntry, type ContextInit } from './contracts';
-import { createRuntime } from './runtime/index';
+import { createRuntime, runtimeErrorDetail } from './runtime/index';
 
 export interface EvaluateCodeInput {
   runtime: { name: string; runtimeVersion: string };
@@ -146,7 +146,9 @@ export function evaluateCode(input: EvaluateCodeInput, options: EvaluateOptions 
   const out: EvaluateCodeOutput = {};
   const outErrors = run.appendedErrors.map(outError);
   if (run.outcome.kind === 'error') {
-    out.error = { message: run.outcome.error.message };
+    // EvaluateCode reports where an uncaught error happened (`code.js:L:C: …`); a GraphQL response
+    // only says "Runtime Error".
+    out.error = { message: runtimeErrorDetail(run.outcome.error) ?? run.outcome.error.message };
     outErrors.push(outError(run.outcome.error));
   } else {
     out.evaluationResult = JSON.stringify(run.outcome.value === undefined ? null : run.outcome.value);

@@ -86,18 +86,31 @@ function consoleCallSites(program: Program): Map<string, string> {
   return sites;
 }
 
-/** The error entry AppSync produces for an uncaught runtime error (errorType `Code` [U]). */
-export function runtimeErrorEntry(error: unknown, fileName: string): AppSyncErrorEntry & { line?: number; column?: number } {
+/** Where and what an uncaught runtime error was: `code.js:4:12: TypeError: Cannot read …`. */
+function describeRuntimeError(error: unknown, fileName: string): { detail: string; line?: number; column?: number } {
   const name = typeof error === 'object' && error !== null ? String((error as { name?: unknown }).name ?? 'Error') : 'Error';
   const message = typeof error === 'object' && error !== null ? String((error as { message?: unknown }).message ?? error) : String(error);
   const where = locate(error, fileName);
-  return {
-    message: where ? `${fileName}:${where.line}:${where.column}: ${name}: ${message}` : `${name}: ${message}`,
-    errorType: 'Code',
-    data: null,
-    errorInfo: null,
-    ...(where ?? {}),
-  };
+  return { detail: where ? `${fileName}:${where.line}:${where.column}: ${name}: ${message}` : `${name}: ${message}`, ...(where ?? {}) };
+}
+
+const DETAIL = Symbol('runtimeErrorDetail');
+
+/**
+ * The error entry AppSync puts in the GraphQL response for an uncaught runtime error:
+ * `{"errorType":"Code","message":"Runtime Error"}` (aws/aws-appsync-community#355). The position
+ * and JS message — what EvaluateCode reports — ride along out of sight; read them with
+ * `runtimeErrorDetail(entry)` (e.g. to log them for the developer).
+ */
+function runtimeErrorEntry(detail: string): AppSyncErrorEntry {
+  const entry: AppSyncErrorEntry = { message: 'Runtime Error', errorType: 'Code', data: null, errorInfo: null };
+  Object.defineProperty(entry, DETAIL, { value: detail, enumerable: false });
+  return entry;
+}
+
+/** `code.js:L:C: TypeError: …` for an entry made from an uncaught runtime error, else undefined. */
+export function runtimeErrorDetail(entry: AppSyncErrorEntry): string | undefined {
+  return (entry as unknown as Record<symbol, string | undefined>)[DETAIL];
 }
 
 export interface RuntimeOptions {
@@ -173,8 +186,8 @@ export function createRuntime(options: RuntimeOptions = {}): AppSyncJsRuntime {
     try {
       exported = factory(requireShim);
     } catch (error) {
-      const entry = runtimeErrorEntry(error, fileName);
-      throw new CodeRestrictionError(fileName, [{ rule: 'module-evaluation', message: entry.message, line: entry.line ?? 1, column: entry.column ?? 1 }]);
+      const { detail, line, column } = describeRuntimeError(error, fileName);
+      throw new CodeRestrictionError(fileName, [{ rule: 'module-evaluation', message: detail, line: line ?? 1, column: column ?? 1 }]);
     } finally {
       current = previous;
     }
@@ -205,8 +218,7 @@ export function createRuntime(options: RuntimeOptions = {}): AppSyncJsRuntime {
     } catch (error) {
       if (error instanceof UtilErrorSignal) return finish({ kind: 'error', error: error.entry });
       if (error instanceof EarlyReturnSignal) return finish({ kind: 'earlyReturn', value: error.value, skipTo: error.skipTo });
-      const { line: _line, column: _column, ...entry } = runtimeErrorEntry(error, code.fileName);
-      return finish({ kind: 'error', error: entry });
+      return finish({ kind: 'error', error: runtimeErrorEntry(describeRuntimeError(error, code.fileName).detail) });
     } finally {
       current = previous;
     }

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { ContextInit } from '../../../../infra/local/contracts';
-import { createRuntime } from '../../../../infra/local/runtime/index';
+import { createRuntime, runtimeErrorDetail } from '../../../../infra/local/runtime/index';
 
 const runtime = createRuntime();
 
@@ -70,7 +70,7 @@ describe('the ctx a handler sees', () => {
     const code = load('const c = ctx;\nc.stash = {};\nreturn 1;');
     const run = runtime.run(code, 'request', init());
     expect(run.outcome.kind).toBe('error');
-    expect(run.outcome.kind === 'error' && run.outcome.error.message).toMatch(/stash/);
+    expect(run.outcome.kind === 'error' && runtimeErrorDetail(run.outcome.error)).toMatch(/stash/);
   });
 
   it('gives the response handler the data source result and error', () => {
@@ -106,12 +106,13 @@ describe('handler outcomes', () => {
     });
   });
 
-  it('shapes an uncaught TypeError with its position in the bundle', () => {
+  it('answers an uncaught TypeError as AppSync does, keeping its position for the developer', () => {
+    // aws/aws-appsync-community#355: {"errorType":"Code","message":"Runtime Error"}
     const run = runtime.run(load('const x = ctx.args.nothing;\nreturn x.deeper;'), 'request', init());
     expect(run.outcome.kind).toBe('error');
     if (run.outcome.kind !== 'error') return;
-    expect(run.outcome.error.errorType).toBe('Code');
-    expect(run.outcome.error.message).toMatch(/^code\.js:4:\d+: TypeError: Cannot read properties of undefined/);
+    expect(run.outcome.error).toEqual({ message: 'Runtime Error', errorType: 'Code', data: null, errorInfo: null });
+    expect(runtimeErrorDetail(run.outcome.error)).toMatch(/^code\.js:4:\d+: TypeError: Cannot read properties of undefined/);
   });
 
   it('keeps appended errors, logs and effects to the run that made them', () => {
