@@ -46,6 +46,8 @@ import { invokeDynamoDb, invokeNone, RequestObjectError, type DataSourceOutcome 
 import { FieldFailure, formatExecutionError, formatValidationError, locationsOf, type AppSyncResponse, type AppSyncResponseError } from './errors';
 import { flattenFields, selectionSetGraphQL, selectionSetList, unalias } from './selection';
 
+const DOCUMENT_CACHE_SIZE = 256;
+
 /** The parts of infra/wiring.ts the executor reads; tests inject their own. */
 export interface LocalWiring {
   tables: TableSpec[];
@@ -296,6 +298,8 @@ export async function createExecutor(options: ExecutorOptions): Promise<LocalExe
     }
   };
 
+  const documents = new Map<string, { document: DocumentNode; validationErrors: readonly GraphQLError[] }>();
+
   return {
     schema,
     setPublisher(next) {
@@ -305,14 +309,20 @@ export async function createExecutor(options: ExecutorOptions): Promise<LocalExe
       if (typeof body.query !== 'string' || body.query.trim() === '') {
         return { data: null, errors: [{ path: null, locations: null, message: 'Invalid request: a GraphQL query string is required.' }] };
       }
-      let document: DocumentNode;
-      try {
-        document = parse(body.query);
-      } catch (error) {
-        const e = error instanceof GraphQLError ? error : new GraphQLError(String(error));
-        return { data: null, errors: [formatValidationError(e, () => '')] };
+      // Clients send the same few documents over and over (one per batch): parse and validate once.
+      let prepared = documents.get(body.query);
+      if (!prepared) {
+        try {
+          const document = parse(body.query);
+          prepared = { document, validationErrors: validate(schema, document) };
+        } catch (error) {
+          const e = error instanceof GraphQLError ? error : new GraphQLError(String(error));
+          return { data: null, errors: [formatValidationError(e, () => '')] };
+        }
+        if (documents.size >= DOCUMENT_CACHE_SIZE) documents.delete(documents.keys().next().value as string);
+        documents.set(body.query, prepared);
       }
-      const validationErrors = validate(schema, document);
+      const { document, validationErrors } = prepared;
       if (validationErrors.length) {
         return {
           data: null,
