@@ -6,6 +6,8 @@ import http from 'node:http';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attachRealtime } from '../../../infra/local/realtime';
 import type { RealtimeHandle } from '../../../infra/local/contracts';
@@ -13,6 +15,9 @@ import { repoRoot } from '../../../infra/bundle';
 import { exitCodeFor, followIngestion, renderBar, renderProgressLine, renderSummary, type WatchCounts } from '../../../clients/cli/watchRender';
 import { CliError } from '../../../clients/cli/errors';
 import { API_KEY, fakeAuthenticator, fakeRuntime, listen, loadSchema } from '../../infra/local/realtime/doubles';
+import { startTestStack, type TestStack } from '../../helpers/localStack';
+import { subscribe } from '../../../clients/api/subscribe';
+import { OnIngestionsChangedDocument } from '../../../clients/api/generated';
 
 function counts(partial: Partial<WatchCounts>): WatchCounts {
   return {
@@ -218,5 +223,73 @@ describe('following an ingestion', () => {
     expect(await exited).toBe(0);
     expect(stderr).toContain('progress: 1000/1000 rows');
     expect(stdout).toBe('Done in 2.0 s (500 rows/s): 1,000 rows — 1,000 created, 0 duplicate, 0 invalid.\n');
+  });
+});
+
+describe('foreman watch in a second process during a 10,000-row foreman ingest', () => {
+  let stack: TestStack;
+  let dir: string;
+
+  beforeAll(async () => {
+    stack = await startTestStack();
+    dir = mkdtempSync(path.join(os.tmpdir(), 'foreman-watch-'));
+  });
+  afterAll(async () => {
+    await stack?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  function run(args: string[]): { exited: Promise<number | null>; out: () => string; err: () => string } {
+    const child = spawn(process.execPath, [path.join(repoRoot, 'bin/foreman.js'), ...args, '--endpoint', stack.graphqlUrl, '--api-key', stack.apiKey], { cwd: dir });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    return { exited: new Promise((resolve) => child.on('exit', resolve)), out: () => stdout, err: () => stderr };
+  }
+
+  it('shows the live progress and ends with the same summary and exit code as the ingesting terminal', { timeout: 300_000 }, async () => {
+    // 10,000 rows: 9,971 distinct customers, 20 repeating an earlier email, 9 with a broken email.
+    const lines = ['email,name'];
+    for (let i = 1; i <= 10_000; i += 1) {
+      if (i % 500 === 0) lines.push(`customer${i - 1}@watch.example,Repeat ${i}`);
+      else if (i % 1000 === 1 && i > 1) lines.push(`not-an-email-${i},Broken ${i}`);
+      else lines.push(`customer${i}@watch.example,Customer ${i}`);
+    }
+    const file = path.join(dir, 'customers_10k.csv');
+    writeFileSync(file, `${lines.join('\n')}\n`);
+
+    // Learn the ingestion's id from its first event, then start the watcher in its own process.
+    let watcher: ReturnType<typeof run> | undefined;
+    let onWatcher!: (w: ReturnType<typeof run>) => void;
+    const watcherStarted = new Promise<ReturnType<typeof run>>((resolve) => (onWatcher = resolve));
+    const stop = subscribe({ url: stack.graphqlUrl, auth: { mode: 'API_KEY', apiKey: stack.apiKey } }, OnIngestionsChangedDocument, {}, {
+      next: ({ onIngestionsChanged }) => {
+        if (watcher || !onIngestionsChanged) return;
+        watcher = run(['watch', onIngestionsChanged.ingestionId]);
+        stop();
+        onWatcher(watcher);
+      },
+    });
+    await stop.ready;
+    const ingesting = run(['ingest', file]);
+    const watching = await watcherStarted;
+    const [ingestCode, watchCode] = await Promise.all([ingesting.exited, watching.exited]);
+
+    const ingestHeadline = `${ingesting.out()}\n${ingesting.err()}`.split('\n').find((l) => l.startsWith('Done in'));
+    const watchHeadline = watching.out().split('\n')[0];
+    expect(ingestHeadline).toMatch(/^Done in [\d.]+ s \([\d,]+ rows\/s\): 10,000 rows — 9,971 created, 20 duplicate, 9 invalid\.$/);
+    expect(watchHeadline).toBe(ingestHeadline);
+    expect(ingestCode).toBe(1);
+    expect(watchCode).toBe(ingestCode);
+    // The live progress: several lines with growing counts, the last at 10,000.
+    const progress = watching
+      .err()
+      .split('\n')
+      .filter((l) => l.startsWith('progress: '))
+      .map((l) => Number(/^progress: (\d+)\//.exec(l)?.[1]));
+    expect(progress.length).toBeGreaterThan(2);
+    expect(progress).toEqual([...progress].sort((a, b) => a - b));
+    expect(progress.at(-1)).toBe(10_000);
   });
 });
