@@ -29,9 +29,16 @@ export function modelByKey(key: string): AnyModel | undefined {
   return MODELS.find((m) => m.key === k || m.apiName.toLowerCase() === k);
 }
 
-/** The rule table of a model as plain `[field, rule]` pairs, in declaration order. */
+const fieldCache = new WeakMap<object, [string, FieldRule][]>();
+
+/** The rule table of a model as plain `[field, rule]` pairs, in declaration order (computed once per model). */
 export function fieldsOf(model: AnyModel): [string, FieldRule][] {
-  return Object.entries(model.rules as Record<string, FieldRule>);
+  let fields = fieldCache.get(model.rules);
+  if (!fields) {
+    fields = Object.entries(model.rules as Record<string, FieldRule>);
+    fieldCache.set(model.rules, fields);
+  }
+  return fields;
 }
 
 /**

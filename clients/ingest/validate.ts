@@ -31,7 +31,10 @@ export function normalizeEnum(value: string): string {
 /** `YYYY-MM-DD` naming a real calendar day (the pattern alone accepts 2023-02-31), as the server checks. */
 export function isCalendarDate(text: string): boolean {
   if (!REGEX.date!.test(text)) return false;
-  const [y, m, d] = text.split('-').map(Number) as [number, number, number];
+  const digit = (i: number) => text.charCodeAt(i) - 48;
+  const y = digit(0) * 1000 + digit(1) * 100 + digit(2) * 10 + digit(3);
+  const m = digit(5) * 10 + digit(6);
+  const d = digit(8) * 10 + digit(9);
   const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
   const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1]!;
   return d >= 1 && d <= days;

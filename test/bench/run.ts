@@ -1,0 +1,211 @@
+/**
+ * Foreman's ingestion benchmarks (DESIGN.md "Performance"), as ratios measured side by side in one
+ * run — never timed assertions in tests. `npm run bench` (or `npx tsx test/bench/run.ts`).
+ *
+ * 1. dry run (parse + map + validate, hashing included) rows/s ÷ bare csv-parse rows/s over the
+ *    same file — target ≥ 0.5;
+ * 2. end-to-end ingest rows/s on the local stack ÷ raw TransactWriteItems of the same items straight
+ *    to the same DynamoDB Local with the same concurrency — target ≥ 0.8;
+ * 3. peak RSS of `foreman ingest` (a separate process) ingesting a big file — target ≪ 200 MB for
+ *    1,000,000 rows.
+ *
+ * Flags: --dry-rows N (default 300000) --e2e-rows N (default 5000) --rss-rows N (default 100000,
+ * 0 skips) --concurrency N (default 4) --only dry|e2e|rss
+ */
+import { spawn } from 'node:child_process';
+import { createReadStream, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { parse } from 'csv-parse';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { createClient } from '../../clients/api/client';
+import { ingestFile } from '../../clients/ingest';
+import { fileSource, nodeSha256 } from '../../clients/ingest/node';
+import { startLocalStack } from '../../infra/local/stack';
+import { MAX_BATCH_ROWS } from '../../resolvers/lib/rules';
+import { customerRow, generateCustomers } from './generate';
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+const arg = (name: string, fallback: number): number => {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+};
+const only = (() => {
+  const i = process.argv.indexOf('--only');
+  return i > 0 ? process.argv[i + 1] : undefined;
+})();
+const DRY_ROWS = arg('--dry-rows', 300_000);
+const E2E_ROWS = arg('--e2e-rows', 5_000);
+const RSS_ROWS = arg('--rss-rows', 100_000);
+const CONCURRENCY = arg('--concurrency', 4);
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const dir = mkdtempSync(path.join(os.tmpdir(), 'foreman-bench-'));
+const log = (line: string) => process.stdout.write(`${line}\n`);
+const results: Record<string, unknown> = {};
+
+async function bareCsvParse(file: string): Promise<number> {
+  let n = 0;
+  for await (const record of createReadStream(file, { highWaterMark: 256 * 1024 }).pipe(parse())) {
+    if (record) n++;
+  }
+  return n - 1;
+}
+
+async function dryRun(file: string): Promise<number> {
+  const s = await ingestFile({ fileName: file, source: fileSource(file), createHasher: nodeSha256, dryRun: true });
+  return s.rows;
+}
+
+async function time<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }> {
+  const t = performance.now();
+  const value = await fn();
+  return { ms: performance.now() - t, value };
+}
+
+async function benchDryRun() {
+  const file = path.join(dir, 'dry.csv');
+  await generateCustomers(file, DRY_ROWS, { domain: 'dry.example' });
+  log(`dry run: ${DRY_ROWS.toLocaleString('en-US')} rows, ${(statSync(file).size / 1e6).toFixed(1)} MB`);
+  let bare = Infinity;
+  let ours = Infinity;
+  // Alternate, best of 3 each, so neither side gets all the warm caches.
+  for (let i = 0; i < 3; i++) {
+    const b = await time(() => bareCsvParse(file));
+    const o = await time(() => dryRun(file));
+    if (b.value !== DRY_ROWS || o.value !== DRY_ROWS) throw new Error(`row counts differ: bare ${b.value}, dry run ${o.value}`);
+    bare = Math.min(bare, b.ms);
+    ours = Math.min(ours, o.ms);
+  }
+  const bareRps = (DRY_ROWS * 1000) / bare;
+  const oursRps = (DRY_ROWS * 1000) / ours;
+  results.dryRun = { rows: DRY_ROWS, bareCsvParseRowsPerSecond: Math.round(bareRps), dryRunRowsPerSecond: Math.round(oursRps), ratio: +(oursRps / bareRps).toFixed(2), target: 0.5 };
+  log(`  bare csv-parse ${Math.round(bareRps).toLocaleString('en-US')} rows/s, dry run ${Math.round(oursRps).toLocaleString('en-US')} rows/s → ratio ${(oursRps / bareRps).toFixed(2)} (target ≥ 0.5)`);
+}
+
+async function benchEndToEnd() {
+  const stack = await startLocalStack({ inMemory: true, dataDir: path.join(dir, 'stack'), port: 0, tlsPort: null, quiet: true });
+  try {
+    const client = createClient({ url: stack.graphqlUrl, auth: { mode: 'API_KEY', apiKey: stack.apiKey } });
+    const ddb = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: stack.dynamodb.endpoint, region: stack.dynamodb.region, credentials: stack.dynamodb.credentials }));
+
+    // Warm both paths (JIT, JVM) on a small file first.
+    const warm = path.join(dir, 'warm.csv');
+    await generateCustomers(warm, 500, { domain: 'warm.example' });
+    await ingestFile({ fileName: warm, source: fileSource(warm), createHasher: nodeSha256, client, concurrency: CONCURRENCY });
+
+    const file = path.join(dir, 'e2e.csv');
+    await generateCustomers(file, E2E_ROWS, { domain: 'e2e.example' });
+    log(`end to end: ${E2E_ROWS.toLocaleString('en-US')} rows, batches of ${MAX_BATCH_ROWS}, concurrency ${CONCURRENCY}`);
+    const e2e = await time(() => ingestFile({ fileName: file, source: fileSource(file), createHasher: nodeSha256, client, concurrency: CONCURRENCY, batchSize: MAX_BATCH_ROWS }));
+    if (e2e.value.created !== E2E_ROWS) throw new Error(`expected ${E2E_ROWS} created, got ${e2e.value.created}`);
+
+    // The same items, straight to DynamoDB Local: per batch the customers, their email claims,
+    // a batch marker and the ingestion counter update — 2 items a row + 2, as the resolver writes.
+    const ingestionId = randomUUID();
+    const now = new Date().toISOString();
+    const batches: number[][] = [];
+    for (let i = 0; i < E2E_ROWS; i += MAX_BATCH_ROWS) batches.push(Array.from({ length: Math.min(MAX_BATCH_ROWS, E2E_ROWS - i) }, (_, k) => i + k));
+    const writeBatch = async (rows: number[], batchNumber: number) => {
+      const items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']> = [];
+      for (const n of rows) {
+        const [email, name, phone, company, country, signupDate, notes] = customerRow(n, { domain: 'raw.example' }).split(',');
+        const id = randomUUID();
+        items.push({
+          Put: {
+            TableName: stack.tableNames.Customers,
+            Item: { id, email, name, phone, company, country, signupDate, notes, version: 1, createdAt: now, updatedAt: now, ingestionId, rowNumber: n + 2 },
+            ConditionExpression: 'attribute_not_exists(id)',
+          },
+        });
+        items.push({
+          Put: { TableName: stack.tableNames.Uniques, Item: { key: `email#${email}`, kind: 'EMAIL', customerId: id, ingestionId, rowNumber: n + 2 }, ConditionExpression: 'attribute_not_exists(#k)', ExpressionAttributeNames: { '#k': 'key' } },
+        });
+      }
+      items.push({
+        Put: {
+          TableName: stack.tableNames.Ingestions,
+          Item: { pk: ingestionId, sk: `BATCH#C#${batchNumber}`, kind: 'BATCH', batchNumber, outcomes: rows.map((n) => ({ rowNumber: n + 2, status: 'CREATED', id: 'x' })) },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      });
+      items.push({
+        Update: { TableName: stack.tableNames.Ingestions, Key: { pk: ingestionId, sk: 'META' }, UpdateExpression: 'ADD created :n, batches :one', ExpressionAttributeValues: { ':n': rows.length, ':one': 1 } },
+      });
+      await ddb.send(new TransactWriteCommand({ TransactItems: items }));
+    };
+    const raw = await time(async () => {
+      let next = 0;
+      await Promise.all(
+        Array.from({ length: CONCURRENCY }, async () => {
+          while (next < batches.length) {
+            const i = next++;
+            await writeBatch(batches[i]!, i + 1);
+          }
+        }),
+      );
+    });
+    const e2eRps = (E2E_ROWS * 1000) / e2e.ms;
+    const rawRps = (E2E_ROWS * 1000) / raw.ms;
+    results.endToEnd = { rows: E2E_ROWS, concurrency: CONCURRENCY, ingestRowsPerSecond: Math.round(e2eRps), rawTransactWriteRowsPerSecond: Math.round(rawRps), ratio: +(e2eRps / rawRps).toFixed(2), target: 0.8 };
+    log(`  foreman ingest ${Math.round(e2eRps).toLocaleString('en-US')} rows/s (hash + scan + send), raw TransactWriteItems ${Math.round(rawRps).toLocaleString('en-US')} rows/s → ratio ${(e2eRps / rawRps).toFixed(2)} (target ≥ 0.8)`);
+    ddb.destroy();
+  } finally {
+    await stack.stop();
+  }
+}
+
+/** Peak RSS (VmHWM) of a child process, polled from /proc until it exits. */
+function runAndWatchRss(args: string[]): Promise<{ code: number | null; peakKb: number; stdout: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    let peakKb = 0;
+    let stdout = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    const timer = setInterval(() => {
+      try {
+        const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+        if (m) peakKb = Math.max(peakKb, Number(m[1]));
+      } catch {
+        // exited between polls
+      }
+    }, 100);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearInterval(timer);
+      resolve({ code, peakKb, stdout });
+    });
+  });
+}
+
+async function benchRss() {
+  if (RSS_ROWS <= 0) return;
+  const file = path.join(dir, 'rss.csv');
+  await generateCustomers(file, RSS_ROWS, { domain: 'rss.example' });
+  const small = path.join(dir, 'rss-small.csv');
+  await generateCustomers(small, 1_000, { domain: 'rss-small.example' });
+  const stack = await startLocalStack({ inMemory: true, dataDir: path.join(dir, 'rss-stack'), port: 0, tlsPort: null, quiet: true });
+  try {
+    const bin = path.join(ROOT, 'bin/foreman.js');
+    const flags = ['--endpoint', stack.graphqlUrl, '--api-key', stack.apiKey, '--json', '--concurrency', String(CONCURRENCY)];
+    log(`peak RSS: foreman ingest of 1,000 then ${RSS_ROWS.toLocaleString('en-US')} rows (${(statSync(file).size / 1e6).toFixed(1)} MB), client process only`);
+    const a = await runAndWatchRss([bin, 'ingest', small, ...flags]);
+    const b = await runAndWatchRss([bin, 'ingest', file, ...flags]);
+    const summary = JSON.parse(b.stdout) as { created: number; rowsPerSecond: number; durationMs: number };
+    results.rss = { smallRows: 1000, smallPeakMb: +(a.peakKb / 1024).toFixed(1), rows: RSS_ROWS, peakMb: +(b.peakKb / 1024).toFixed(1), created: summary.created, rowsPerSecond: Math.round(summary.rowsPerSecond), sendSeconds: Math.round(summary.durationMs / 1000) };
+    log(`  1,000 rows: ${(a.peakKb / 1024).toFixed(1)} MB; ${RSS_ROWS.toLocaleString('en-US')} rows: ${(b.peakKb / 1024).toFixed(1)} MB peak RSS, ${summary.created.toLocaleString('en-US')} created at ${Math.round(summary.rowsPerSecond)} rows/s`);
+  } finally {
+    await stack.stop();
+  }
+}
+
+try {
+  if (!only || only === 'dry') await benchDryRun();
+  if (!only || only === 'e2e') await benchEndToEnd();
+  if (!only || only === 'rss') await benchRss();
+  log(JSON.stringify(results, null, 2));
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
