@@ -1,11 +1,13 @@
 /**
  * The HTTP face of the local AppSync: `POST /graphql` (auth first, then GraphQL, AppSync-shaped
- * answers), a landing page at `/` and a small GraphQL console at `/console`. The same handler
+ * answers), a landing page at `/`, a small GraphQL console at `/console` and the web page at `/app/`
+ * (with its `/config.json`, clients/web/serve.ts). The same handler
  * serves HTTP and HTTPS; the real-time WebSocket attaches to the same servers (stack.ts).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Authenticator } from './contracts';
 import type { LocalExecutor } from './graphql/executor';
+import { isWebPath, serveWeb } from '../../clients/web/serve';
 
 export interface ServerInfo {
   graphqlUrl: string;
@@ -87,7 +89,7 @@ function landingPage(info: ServerInfo): string {
 <li>API key (<code>x-api-key</code>): <code>${escapeHtml(info.apiKey)}</code></li>
 <li>AWS_IAM (SigV4, service <code>appsync</code>, region <code>${escapeHtml(info.iam.region)}</code>): access key id <code>${escapeHtml(info.iam.accessKeyId)}</code>, secret <code>${escapeHtml(info.iam.secretAccessKey)}</code></li>
 </ul>
-<p><a href="/console">Open the GraphQL console</a></p>
+<p><a href="/app/">Import a CSV file (the web page)</a> · <a href="/console">Open the GraphQL console</a></p>
 <pre>${escapeHtml(curl)}</pre>
 </body></html>`;
 }
@@ -177,6 +179,8 @@ export function createRequestHandler(options: HandlerOptions): (req: IncomingMes
       sendHtml(res, landingPage(options.info()));
     } else if (route === 'GET /console') {
       sendHtml(res, consolePage(options.info()));
+    } else if ((req.method === 'GET' || req.method === 'HEAD') && isWebPath(url.pathname)) {
+      done(serveWeb(req, res, options.info()));
     } else if (url.pathname === '/graphql') {
       sendJson(res, 405, { errors: [{ errorType: 'MalformedHttpRequestException', message: `${req.method} is not supported: send a POST.` }] });
     } else {

@@ -1,0 +1,382 @@
+/**
+ * The upload page (DESIGN.md, clients/web): pick or drop a CSV file, see the detected model, the
+ * column mapping, a preview and the validation issues (a dry run of the engine, in the browser),
+ * then import it through the GraphQL mutations (source WEB) while a progress bar follows the
+ * ingestion's `onIngestionProgress` subscription. Error report: the engine's own report code.
+ *
+ * `document.body.dataset.state` says where the page is (loading, ready, inspecting, inspected,
+ * file-problem, importing, finished, duplicate, failed, config-problem); tests wait on it.
+ */
+import { createClient } from '../../api/client';
+import {
+  columnOf,
+  describeSendError,
+  FileProblemError,
+  ingestFile,
+  reportHeader,
+  reportLine,
+  delimiterName,
+  type Inspection,
+  type IngestSummary,
+  type RejectedRow,
+  type ScanResult,
+} from '../../ingest/index';
+import type { FieldRule } from '../../../resolvers/lib/rules';
+import { blobSource, browserSha256 } from './browser';
+import { byId, bytes, clip, el, fact, fill, number } from './dom';
+import { parseConfig, ProgressWatch, watchingClient, WebConfigError, type ProgressEvent, type WebConfig } from './session';
+
+/** Issues and rejected rows listed on the page; all of them are in the downloadable report. */
+const MAX_LISTED = 200;
+/** How long to wait for the finishIngestion event after the mutation itself answered. */
+const FINISH_EVENT_WAIT_MS = 10_000;
+
+interface Picked {
+  file: File;
+  inspection: Inspection;
+  scan: ScanResult;
+}
+
+let config: WebConfig | null = null;
+let picked: Picked | null = null;
+let reportUrl: string | null = null;
+let busy = false;
+
+function setState(state: string): void {
+  document.body.dataset.state = state;
+}
+
+function fieldLabel(inspection: Inspection, field: string): string {
+  const rules = inspection.model.rules as Record<string, FieldRule>;
+  return rules[field]?.label ?? field;
+}
+
+/** A rejected row's reasons, each naming the file's column. */
+function reasons(inspection: Inspection, r: RejectedRow): string {
+  const parts = r.errors.map((e) => `${columnOf(inspection.mapping, e.field)}: ${e.message}`);
+  if (r.conflict) {
+    const where = r.conflict.rowNumber ? ` (row ${r.conflict.rowNumber}${r.conflict.ingestionId ? ` of ingestion ${r.conflict.ingestionId}` : ''})` : '';
+    parts.push(`${columnOf(inspection.mapping, r.conflict.field)} ${r.conflict.value} already belongs to ${r.conflict.existingId}${where}`);
+  }
+  return parts.join('; ');
+}
+
+/** Offers `lines` (the engine's report lines after its header) as a CSV download. */
+function offerReport(inspection: Inspection, lines: string[], note: string): void {
+  const area = byId('report-area');
+  if (reportUrl) URL.revokeObjectURL(reportUrl);
+  reportUrl = null;
+  if (!lines.length) {
+    area.hidden = true;
+    return;
+  }
+  const blob = new Blob([reportHeader(inspection.headers), ...lines], { type: 'text/csv;charset=utf-8' });
+  reportUrl = URL.createObjectURL(blob);
+  const link = byId<HTMLAnchorElement>('report-link');
+  link.href = reportUrl;
+  link.download = `${inspection.fileName.replace(/\.[^.]*$/, '')}.errors.csv`;
+  fill(link, `Download the error report (${number(lines.length)} row${lines.length === 1 ? '' : 's'}, CSV)`);
+  fill(byId('report-note'), note);
+  area.hidden = false;
+}
+
+function clearResults(): void {
+  byId('inspection').hidden = true;
+  byId('import').hidden = true;
+  byId('progress-area').hidden = true;
+  byId('counts').hidden = true;
+  byId('rejected-area').hidden = true;
+  byId('file-problem').hidden = true;
+  byId('report-area').hidden = true;
+  fill(byId('outcome'));
+  fill(byId('reading'));
+}
+
+function showInspection(p: Picked, issues: RejectedRow[]): void {
+  const { inspection, scan, file } = p;
+  const { format } = inspection;
+  const second = inspection.scores.find((s) => s.model !== inspection.model && s.mapped > 0);
+  fill(
+    byId('facts'),
+    fact('File', `${file.name} (${bytes(file.size)})`),
+    fact('Detected model', `${inspection.model.label} (${inspection.model.apiName})`, second ? ` — ${inspection.scores[0]!.mapped} columns match it, ${second.mapped} match ${second.model.label}` : ''),
+    fact('Rows', `${number(scan.rows)} data rows${scan.blankRows ? `, ${number(scan.blankRows)} blank lines skipped` : ''}`),
+    fact('Valid rows', number(scan.valid)),
+    fact('Rows with problems', number(scan.invalid)),
+    fact('Format', `${format.encoding.toUpperCase()}${format.bom ? ' with BOM' : ''}, ${delimiterName(format.delimiter)}-separated`),
+    fact('SHA-256', el('code', {}, scan.sha256)),
+  );
+
+  const mappingBody = byId('mapping').querySelector('tbody')!;
+  fill(
+    mappingBody,
+    ...inspection.mapping.columns.map((c) =>
+      el('tr', c.field ? {} : { class: 'unmapped' }, el('td', {}, c.header || `(column ${c.index + 1} has no header)`), el('td', {}, c.field ? `${fieldLabel(inspection, c.field)} (${c.field})` : 'not imported: no field matches this column')),
+    ),
+  );
+
+  const fields = inspection.mapping.columns.filter((c) => c.field).map((c) => c.field!);
+  const previewHead = el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, 'Row'), ...fields.map((f) => el('th', { scope: 'col' }, fieldLabel(inspection, f)))));
+  const previewBody = el('tbody', {}, ...inspection.preview.map((r) => el('tr', {}, el('th', { scope: 'row' }, r.row), ...fields.map((f) => el('td', {}, clip(r.values[f] ?? ''))))));
+  fill(byId('preview'), el('caption', {}, `The first ${inspection.preview.length} rows as they will be sent`), previewHead, previewBody);
+
+  const issuesTable = byId('issues');
+  const issuesBody = issuesTable.querySelector('tbody')!;
+  const listed = issues.slice(0, MAX_LISTED);
+  fill(
+    issuesBody,
+    ...listed.flatMap((r) =>
+      r.errors.map((e) => {
+        const index = inspection.mapping.fieldColumn.get(e.field);
+        const value = index === undefined ? '' : (r.cells[index] ?? '');
+        return el('tr', {}, el('td', {}, r.row), el('td', {}, columnOf(inspection.mapping, e.field)), el('td', {}, e.message), el('td', { class: 'value' }, clip(value)));
+      }),
+    ),
+  );
+  issuesTable.hidden = issues.length === 0;
+  fill(
+    byId('issues-summary'),
+    issues.length === 0
+      ? 'No problems found: every row is valid.'
+      : `${number(issues.length)} row${issues.length === 1 ? '' : 's'} will not be imported because of the problems below${issues.length > listed.length ? ` (the first ${listed.length} are listed; the error report has them all)` : ''}. The other rows can be imported.`,
+  );
+  offerReport(
+    inspection,
+    issues.map((r) => reportLine(r, (f) => columnOf(inspection.mapping, f))),
+    '(rows with problems, found before importing)',
+  );
+  byId('inspection').hidden = false;
+  byId('import').hidden = false;
+  byId<HTMLButtonElement>('import-button').disabled = scan.valid + scan.invalid === 0;
+}
+
+/** Dry run: inspect, scan and validate the whole file in the browser; nothing is sent. */
+async function pick(file: File): Promise<void> {
+  if (busy) return;
+  busy = true;
+  clearResults();
+  picked = null;
+  setState('inspecting');
+  fill(byId('reading'), `Reading ${file.name}…`);
+  const issues: RejectedRow[] = [];
+  let inspection: Inspection | undefined;
+  try {
+    const summary = await ingestFile({
+      fileName: file.name,
+      source: blobSource(file),
+      size: file.size,
+      createHasher: browserSha256,
+      dryRun: true,
+      onInspected: (i) => (inspection = i),
+      onRejected: (r) => issues.push(r),
+    });
+    const scan: ScanResult = { sha256: summary.sha256, bytes: summary.bytes, rows: summary.rows, blankRows: summary.blankRows, valid: summary.rows - summary.invalid, invalid: summary.invalid, durationMs: summary.durationMs };
+    picked = { file, inspection: inspection!, scan };
+    fill(byId('reading'));
+    showInspection(picked, issues);
+    setState('inspected');
+  } catch (error) {
+    fill(byId('reading'));
+    const problem = byId('file-problem');
+    if (error instanceof FileProblemError) {
+      fill(problem, el('strong', {}, 'This file cannot be imported. '), error.message);
+    } else {
+      fill(problem, el('strong', {}, 'Reading the file failed. '), error instanceof Error ? error.message : String(error));
+    }
+    problem.hidden = false;
+    setState('file-problem');
+  } finally {
+    busy = false;
+  }
+}
+
+function progressLine(e: ProgressEvent): string {
+  const total = e.rowCount ?? picked?.scan.rows ?? e.processed;
+  const parts = [`${number(e.created)} created`, `${number(e.duplicates)} duplicate${e.duplicates === 1 ? '' : 's'}`, `${number(e.invalid)} invalid`];
+  if (e.alreadyImported) parts.push(`${number(e.alreadyImported)} already imported`);
+  const head = e.stage === 'FINISHED' ? (e.status === 'COMPLETED' ? 'Finished' : `Ended ${e.status.toLowerCase()}`) : 'Importing';
+  return `${head}: ${number(e.processed)} of ${number(total)} rows processed — ${parts.join(', ')}.`;
+}
+
+function showProgress(e: ProgressEvent): void {
+  const bar = byId<HTMLProgressElement>('progress');
+  const total = e.rowCount ?? picked?.scan.rows ?? e.processed;
+  bar.max = Math.max(total, 1);
+  bar.value = Math.min(e.processed, bar.max);
+  fill(byId('progress-text'), progressLine(e));
+}
+
+function showCounts(c: { rows: number; created: number; duplicates: number; invalid: number; alreadyImported: number; durationMs: number | null }, ingestionId: string | null): void {
+  const counts = byId('counts');
+  fill(
+    counts,
+    fact('Rows in the file', number(c.rows)),
+    fact('Created', number(c.created)),
+    fact('Duplicates (already there)', number(c.duplicates)),
+    fact('Invalid', number(c.invalid)),
+    c.alreadyImported ? fact('Already imported by an earlier run', number(c.alreadyImported)) : null,
+    c.durationMs !== null ? fact('Server time', `${(c.durationMs / 1000).toFixed(1)} s`) : null,
+    ingestionId ? fact('Ingestion', el('code', {}, ingestionId)) : null,
+  );
+  counts.hidden = false;
+}
+
+function showRejected(p: Picked, rejected: RejectedRow[]): void {
+  const area = byId('rejected-area');
+  const body = byId('rejected').querySelector('tbody')!;
+  const listed = rejected.slice(0, MAX_LISTED);
+  fill(body, ...listed.map((r) => el('tr', {}, el('td', {}, r.row), el('td', {}, r.status.toLowerCase()), el('td', {}, clip(reasons(p.inspection, r), 300)))));
+  area.hidden = rejected.length === 0;
+}
+
+function showDuplicate(summary: IngestSummary): void {
+  const d = summary.duplicateOf!;
+  fill(
+    byId('outcome'),
+    el(
+      'div',
+      { class: 'notice duplicate', id: 'duplicate-answer' },
+      el('strong', {}, 'Already imported — nothing was written. '),
+      `These exact bytes (SHA-256 ${summary.sha256.slice(0, 12)}…) were imported before as “${d.fileName}” on ${new Date(d.startedAt).toLocaleString('en-GB', { timeZone: 'UTC' })} UTC (status ${d.status}). Foreman identifies a file by its content, so the same file under any name is refused.`,
+      el('br'),
+      'First ingestion: ',
+      el('code', {}, d.ingestionId),
+    ),
+  );
+  setState('duplicate');
+}
+
+/** The real import: the engine sends the batches; the bar follows the subscription. */
+async function runImport(): Promise<void> {
+  if (!config || !picked || busy) return;
+  busy = true;
+  const p = picked;
+  const button = byId<HTMLButtonElement>('import-button');
+  button.disabled = true;
+  fill(byId('outcome'), `Importing ${p.file.name}…`);
+  byId('counts').hidden = true;
+  byId('rejected-area').hidden = true;
+  setState('importing');
+
+  const watch = new ProgressWatch({
+    config,
+    onProgress: showProgress,
+    onTrouble: (error) => fill(byId('progress-text'), `Live progress interrupted: ${error.message}`),
+  });
+  const client = watchingClient(createClient({ url: config.graphqlUrl, auth: { mode: 'API_KEY', apiKey: config.apiKey } }), async (ingestionId) => {
+    const area = byId('progress-area');
+    byId<HTMLProgressElement>('progress').value = 0;
+    fill(byId('progress-text'), `Ingestion ${ingestionId} started; waiting for the first batch…`);
+    area.hidden = false;
+    await watch.start(ingestionId);
+  });
+  const rejected: RejectedRow[] = [];
+  try {
+    const summary = await ingestFile({
+      fileName: p.file.name,
+      source: blobSource(p.file),
+      size: p.file.size,
+      createHasher: browserSha256,
+      client,
+      sourceKind: 'WEB',
+      onRejected: (r) => rejected.push(r),
+    });
+    if (summary.outcome === 'DUPLICATE_FILE') {
+      showDuplicate(summary);
+      return;
+    }
+    const last = summary.outcome === 'COMPLETED' ? await watch.waitForFinish(FINISH_EVENT_WAIT_MS) : watch.latest;
+    if (last && watch.finished) {
+      showCounts({ rows: last.rowCount ?? summary.rows, ...last }, summary.ingestionId);
+    } else {
+      showCounts({ rows: summary.rows, created: summary.created, duplicates: summary.duplicates, invalid: summary.invalid, alreadyImported: summary.alreadyImported, durationMs: null }, summary.ingestionId);
+    }
+    showRejected(p, rejected);
+    offerReport(
+      p.inspection,
+      rejected.map((r) => reportLine(r, (f) => columnOf(p.inspection.mapping, f))),
+      '(every row that was not imported, with the reasons from this browser and from the server)',
+    );
+    if (summary.outcome === 'COMPLETED') {
+      const resumed = summary.resumed ? ' It continued an earlier import of the same file that had not finished.' : '';
+      const late = watch.finished ? '' : ' (The final progress event did not arrive in time; the counts are this page’s own.)';
+      fill(byId('outcome'), el('div', { class: 'notice ok' }, el('strong', {}, 'Import finished. '), `${number(summary.created)} created, ${number(summary.duplicates)} duplicate${summary.duplicates === 1 ? '' : 's'}, ${number(summary.invalid)} invalid.${resumed}${late}`));
+      setState('finished');
+    } else {
+      fill(
+        byId('outcome'),
+        el('div', { class: 'notice error', role: 'alert' }, el('strong', {}, 'The import stopped. '), `${summary.failure ?? 'unknown failure'}. ${number(summary.unsent)} rows were not sent; import the same file again to continue where it stopped.`),
+      );
+      setState('failed');
+    }
+  } catch (error) {
+    const message = error instanceof FileProblemError ? error.message : describeSendError(error);
+    fill(byId('outcome'), el('div', { class: 'notice error', role: 'alert' }, el('strong', {}, 'The import could not run. '), message));
+    setState('failed');
+  } finally {
+    watch.stop();
+    button.disabled = false;
+    busy = false;
+  }
+}
+
+function wireFilePicking(): void {
+  const input = byId<HTMLInputElement>('file');
+  input.disabled = false;
+  input.addEventListener('change', () => {
+    const file = input.files?.[0];
+    if (file) void pick(file);
+  });
+  const drop = byId('drop');
+  const over = (e: DragEvent) => {
+    e.preventDefault();
+    drop.classList.add('over');
+  };
+  drop.addEventListener('dragenter', over);
+  drop.addEventListener('dragover', over);
+  drop.addEventListener('dragleave', () => drop.classList.remove('over'));
+  drop.addEventListener('drop', (e) => {
+    e.preventDefault();
+    drop.classList.remove('over');
+    const file = e.dataTransfer?.files[0];
+    if (file) void pick(file);
+  });
+  // A file dropped outside the box would otherwise replace the page.
+  window.addEventListener('dragover', (e) => e.preventDefault());
+  window.addEventListener('drop', (e) => e.preventDefault());
+  byId('import-button').addEventListener('click', () => void runImport());
+}
+
+async function loadConfig(): Promise<WebConfig> {
+  let response: Response;
+  try {
+    response = await fetch('config.json', { cache: 'no-store' });
+  } catch (error) {
+    throw new WebConfigError(`config.json could not be fetched: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  if (!response.ok) throw new WebConfigError(`config.json answered HTTP ${response.status}.`);
+  let parsed: unknown;
+  try {
+    parsed = await response.json();
+  } catch {
+    throw new WebConfigError('config.json is not valid JSON.');
+  }
+  return parseConfig(parsed);
+}
+
+async function boot(): Promise<void> {
+  try {
+    config = await loadConfig();
+  } catch (error) {
+    const box = byId('config-problem');
+    fill(box, el('strong', {}, 'The page is not configured. '), error instanceof Error ? error.message : String(error), ' It is written next to the page by the CDK deployment and served by `foreman serve` locally.');
+    box.hidden = false;
+    setState('config-problem');
+    return;
+  }
+  fill(byId('endpoint'), 'API: ', el('code', {}, config.graphqlUrl));
+  wireFilePicking();
+  setState('ready');
+}
+
+void boot();

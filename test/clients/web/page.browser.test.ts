@@ -1,0 +1,298 @@
+/**
+ * The web page in a real browser (Debian's Chromium driven by playwright-core) against a real
+ * in-memory local stack: the page is served by the stack at /app/ with its /config.json, the
+ * engine runs in the browser, writes through the GraphQL mutations and the progress bar follows
+ * the onIngestionProgress subscription over the browser's own WebSocket.
+ *
+ * Chromium must be installed (.ci/run installs it); without it this file fails, it does not skip.
+ * Screenshots go to $FOREMAN_SCREENSHOTS or <tmp>/foreman-web-screenshots (never committed).
+ */
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { parse } from 'csv-parse/sync';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { repoRoot } from '../../../infra/bundle';
+import { startTestStack, type TestStack } from '../../helpers/localStack';
+
+const CHROMIUM = process.env.FOREMAN_CHROMIUM ?? '/usr/bin/chromium';
+const SHOTS = process.env.FOREMAN_SCREENSHOTS ?? path.join(os.tmpdir(), 'foreman-web-screenshots');
+const sample = (name: string) => path.join(repoRoot, 'samples', name);
+
+/** The data rows of a sample, as objects keyed by header (csv-parse, independent of the engine). */
+function rowsOf(file: string): Record<string, string>[] {
+  return parse(readFileSync(file), { columns: true, skip_empty_lines: true }) as Record<string, string>[];
+}
+
+interface DataFrame {
+  type: string;
+  payload?: { data?: { onIngestionProgress?: { stage: string; processed: number; created: number; rowCount: number | null } } };
+}
+
+describe('the web page in Chromium', () => {
+  let stack: TestStack;
+  let context: BrowserContext;
+  let userDataDir: string;
+  let pageUrl: string;
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) {
+      throw new Error(`Chromium is missing at ${CHROMIUM}: the web page tests need a real browser. Install it (apt-get install -y chromium; .ci/run does) or point FOREMAN_CHROMIUM at one.`);
+    }
+    mkdirSync(SHOTS, { recursive: true });
+    stack = await startTestStack();
+    pageUrl = stack.graphqlUrl.replace(/\/graphql$/, '/app/');
+    userDataDir = mkdtempSync(path.join(os.tmpdir(), 'foreman-chromium-'));
+    context = await chromium.launchPersistentContext(userDataDir, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      acceptDownloads: true,
+      viewport: { width: 1100, height: 900 },
+    });
+  });
+
+  afterAll(async () => {
+    await context?.close();
+    await stack?.stop();
+    if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+  });
+
+  /** A fresh tab on the page, failing the test on any script error or alert(). */
+  async function openPage(): Promise<{ page: Page; problems: string[] }> {
+    const page = await context.newPage();
+    const problems: string[] = [];
+    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    page.on('dialog', (d) => {
+      problems.push(`dialog: ${d.message()}`);
+      void d.dismiss();
+    });
+    await page.goto(pageUrl);
+    await page.waitForSelector('body[data-state="ready"]');
+    return { page, problems };
+  }
+
+  async function pickFile(page: Page, file: string): Promise<void> {
+    await page.setInputFiles('#file', file);
+    await page.waitForSelector('body[data-state="inspected"], body[data-state="file-problem"]');
+  }
+
+  async function scanAll(table: 'Customers' | 'Ingestions'): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await stack.ddb.send(new ScanCommand({ TableName: stack.tableNames[table], ConsistentRead: true, ExclusiveStartKey: start }));
+      items.push(...(page.Items ?? []));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return items;
+  }
+
+  it('serves config.json with the shape the CDK app writes, pointing at this stack', async () => {
+    const response = await fetch(stack.graphqlUrl.replace(/\/graphql$/, '/config.json'));
+    expect(response.status).toBe(200);
+    // Keys as infra/aws/stack.ts writes them (s3deploy.Source.jsonData('config.json', …)).
+    expect(await response.json()).toEqual({ graphqlUrl: stack.graphqlUrl, realtimeUrl: stack.realtimeUrl, region: stack.iam.region, apiKey: stack.apiKey, authMode: 'API_KEY' });
+  });
+
+  it('shows the detected model, the column mapping, a five-row preview and no issues for a valid file', async () => {
+    const { page, problems } = await openPage();
+    await pickFile(page, sample('customers_valid.csv'));
+    const rows = rowsOf(sample('customers_valid.csv'));
+
+    await expect(page.locator('#facts').textContent()).resolves.toContain('Customer (CUSTOMER)');
+    const mapping = await page.locator('#mapping tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
+    // Header "Full Name" is an alias of the customer's name field, "Signup Date" of signupDate.
+    expect(mapping).toContainEqual(['Email', 'Email (email)']);
+    expect(mapping.find((m) => m[0] === 'Full Name')?.[1]).toMatch(/\(name\)$/);
+    expect(mapping).toHaveLength(Object.keys(rows[0]!).length);
+
+    const preview = page.locator('#preview tbody tr');
+    await expect(preview.count()).resolves.toBe(5);
+    // Data rows count from 2 (row 1 is the header), as a spreadsheet numbers them.
+    await expect(preview.nth(0).locator('th').textContent()).resolves.toBe('2');
+    await expect(preview.nth(4).textContent()).resolves.toContain(rows[4]!.Email);
+    await expect(page.locator('#issues-summary').textContent()).resolves.toBe('No problems found: every row is valid.');
+    await expect(page.locator('#issues').isHidden()).resolves.toBe(true);
+    await page.screenshot({ path: path.join(SHOTS, '1-inspected.png'), fullPage: true });
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  let firstIngestionId = '';
+
+  it('imports a valid file with the bar following onIngestionProgress to the final counts, and the customers exist', async () => {
+    const { page, problems } = await openPage();
+    const frames: DataFrame[] = [];
+    page.on('websocket', (ws) => {
+      ws.on('framereceived', ({ payload }) => {
+        const frame = JSON.parse(String(payload)) as DataFrame;
+        if (frame.type === 'data') frames.push(frame);
+      });
+    });
+    const rows = rowsOf(sample('customers_valid.csv'));
+    await pickFile(page, sample('customers_valid.csv'));
+    await page.click('#import-button');
+    await page.waitForSelector('body[data-state="finished"], body[data-state="failed"]', { timeout: 60_000 });
+    await page.screenshot({ path: path.join(SHOTS, '2-imported.png'), fullPage: true });
+
+    await expect(page.locator('body').getAttribute('data-state')).resolves.toBe('finished');
+    const bar = await page.locator('#progress').evaluate((p: HTMLProgressElement) => ({ value: p.value, max: p.max }));
+    expect(bar).toEqual({ value: rows.length, max: rows.length });
+    await expect(page.locator('#progress-text').textContent()).resolves.toBe(`Finished: ${rows.length} of ${rows.length} rows processed — ${rows.length} created, 0 duplicates, 0 invalid.`);
+    await expect(page.locator('#progress-text').getAttribute('aria-live')).resolves.toBe('polite');
+    const counts = await page.locator('#counts').textContent();
+    expect(counts).toContain(`Created${rows.length}`);
+    expect(counts).toContain('Invalid0');
+
+    // What the bar shows came over the page's own WebSocket: the last data frame is the finish event.
+    expect(frames.length).toBeGreaterThan(0);
+    const last = frames.at(-1)!.payload!.data!.onIngestionProgress!;
+    expect(last).toMatchObject({ stage: 'FINISHED', processed: rows.length, created: rows.length, rowCount: rows.length });
+
+    // Every row of the file is a customer in DynamoDB, with its name.
+    const customers = await scanAll('Customers');
+    const byEmail = new Map(customers.map((c) => [String(c.email).toLowerCase(), c]));
+    for (const r of rows) expect(byEmail.get(r.Email!.toLowerCase())?.name, r.Email).toBe(r['Full Name']);
+    // The ingestion is recorded as coming from the web page.
+    const ingestions = (await scanAll('Ingestions')).filter((i) => i.sk === 'META' && i.fileName === 'customers_valid.csv');
+    expect(ingestions).toHaveLength(1);
+    expect(ingestions[0]).toMatchObject({ source: 'WEB', status: 'COMPLETED', created: rows.length });
+    firstIngestionId = String(ingestions[0]!.id);
+    await expect(page.locator('#counts').textContent()).resolves.toContain(firstIngestionId);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('answers the same bytes under another name with the duplicate-file answer and writes nothing', async () => {
+    expect(firstIngestionId).not.toBe('');
+    const before = (await scanAll('Customers')).length;
+    const { page, problems } = await openPage();
+    await pickFile(page, sample('customers_valid_copy.csv'));
+    await page.click('#import-button');
+    await page.waitForSelector('body[data-state="duplicate"], body[data-state="failed"], body[data-state="finished"]', { timeout: 60_000 });
+    await page.screenshot({ path: path.join(SHOTS, '3-duplicate.png'), fullPage: true });
+
+    await expect(page.locator('body').getAttribute('data-state')).resolves.toBe('duplicate');
+    const answer = await page.locator('#duplicate-answer').textContent();
+    expect(answer).toContain('Already imported — nothing was written.');
+    expect(answer).toContain('“customers_valid.csv”');
+    expect(answer).toContain(firstIngestionId);
+    await expect(page.locator('#outcome').getAttribute('aria-live')).resolves.toBe('polite');
+    await expect(page.locator('#progress-area').isHidden()).resolves.toBe(true);
+    expect((await scanAll('Customers')).length).toBe(before);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('lists row and column errors of an invalid file before importing, and imports only the valid rows', async () => {
+    const { page, problems } = await openPage();
+    await pickFile(page, sample('customers_invalid.csv'));
+    await page.screenshot({ path: path.join(SHOTS, '4-invalid.png'), fullPage: true });
+    const issues = await page.locator('#issues tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')));
+    const at = (row: number, column: string) => issues.filter((i) => i[0] === String(row) && i[1] === column);
+    // Row numbers as a spreadsheet shows them: header row 1, so "not-an-email" is row 3.
+    expect(at(3, 'Email')[0]?.[2]).toMatch(/not an email address/);
+    expect(at(3, 'Email')[0]?.[3]).toBe('not-an-email');
+    expect(at(4, 'Full Name')[0]?.[2]).toMatch(/required/);
+    expect(at(5, 'Signup Date')[0]?.[3]).toBe('2024-13-45');
+    expect(at(6, 'Signup Date')[0]?.[3]).toBe('03/04/2024');
+    expect(at(10, 'Email')[0]?.[2]).toMatch(/required/);
+    // Rows 2 (Grace Hopper) and 11 (Ada Lovelace) are valid: 11 data rows, 9 with problems.
+    await expect(page.locator('#issues-summary').textContent()).resolves.toMatch(/^9 rows will not be imported/);
+
+    await page.click('#import-button');
+    await page.waitForSelector('body[data-state="finished"], body[data-state="failed"]', { timeout: 60_000 });
+    await expect(page.locator('#progress-text').textContent()).resolves.toBe('Finished: 11 of 11 rows processed — 2 created, 0 duplicates, 9 invalid.');
+    await expect(page.locator('#rejected tbody tr').count()).resolves.toBe(9);
+    const customers = await scanAll('Customers');
+    const emails = new Set(customers.map((c) => c.email));
+    expect(emails.has('grace.hopper@invalid.example')).toBe(true);
+    expect(emails.has('ada.lovelace@invalid.example')).toBe(true);
+    expect(emails.has('bad.date@invalid.example')).toBe(false);
+    await page.screenshot({ path: path.join(SHOTS, '5-invalid-imported.png'), fullPage: true });
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('downloads an error report with formula-looking cells neutralised', async () => {
+    const { page, problems } = await openPage();
+    await pickFile(page, sample('bad/formula_cells.csv'));
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#report-link')]);
+    expect(download.suggestedFilename()).toBe('formula_cells.errors.csv');
+    const report = readFileSync((await download.path())!, 'utf8');
+    const lines = parse(report, { relax_column_count: true }) as string[][];
+    expect(lines[0]).toEqual(['row', 'status', 'reasons', 'email', 'name', 'company', 'notes']);
+    // Row 4's email "=cmd|' /C calc'!A0" is invalid; in the report it must not start with "=".
+    const row4 = lines.find((l) => l[0] === '4');
+    expect(row4?.[1]).toBe('INVALID');
+    expect(row4?.[3]).toBe("'=cmd|' /C calc'!A0");
+    expect(row4?.[5]).toBe('Evil Corp');
+    expect(row4?.[6]).toBe("'@danger");
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('shows a dropped file whose cells hold HTML as text, never as markup', async () => {
+    const { page, problems } = await openPage();
+    const payload = '<img src=x onerror=alert(1)>';
+    // A drop, as a user dragging the file onto the box: a File built in the page, in a DataTransfer.
+    await page.evaluate((name) => {
+      const csv = `Email,Full Name,Company\nxss@web.example,"${name}",<b>Bold Ltd</b>\nbad-email,"${name}",x\n`;
+      const data = new DataTransfer();
+      data.items.add(new File([csv], 'xss.csv', { type: 'text/csv' }));
+      document.getElementById('drop')!.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+    }, payload);
+    await page.waitForSelector('body[data-state="inspected"]');
+    await expect(page.locator('#preview tbody tr').nth(0).locator('td').nth(1).textContent()).resolves.toBe(payload);
+    await expect(page.locator('#preview tbody tr').nth(0).locator('td').nth(2).textContent()).resolves.toBe('<b>Bold Ltd</b>');
+    await expect(page.locator('#issues tbody tr td').nth(3).textContent()).resolves.toBe('bad-email');
+    await page.click('#import-button');
+    await page.waitForSelector('body[data-state="finished"], body[data-state="failed"]', { timeout: 60_000 });
+    await page.screenshot({ path: path.join(SHOTS, '6-xss-as-text.png'), fullPage: true });
+    // No element was made from the cells: the page has no <img> and no <b>, and no alert() ran.
+    await expect(page.locator('img, b').count()).resolves.toBe(0);
+    const customers = await scanAll('Customers');
+    expect(customers.find((c) => c.email === 'xss@web.example')?.name).toBe(payload);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('explains an unusable file and offers no import', async () => {
+    const { page, problems } = await openPage();
+    await pickFile(page, sample('bad/duplicate_headers.csv'));
+    await expect(page.locator('body').getAttribute('data-state')).resolves.toBe('file-problem');
+    const alert = page.locator('#file-problem');
+    await expect(alert.getAttribute('role')).resolves.toBe('alert');
+    await expect(alert.textContent()).resolves.toMatch(/duplicate_headers\.csv: row 1 \(the header\) has two columns named "email" \(columns 1 and 3\)/);
+    await expect(page.locator('#import').isHidden()).resolves.toBe(true);
+    await page.screenshot({ path: path.join(SHOTS, '7-file-problem.png'), fullPage: true });
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('imports nothing when the progress subscription cannot start, and says so', async () => {
+    const { page, problems } = await openPage();
+    // The same config, but a real-time endpoint where nothing listens.
+    await page.route('**/config.json', async (route) => {
+      const response = await route.fetch();
+      const config = (await response.json()) as Record<string, unknown>;
+      await route.fulfill({ json: { ...config, realtimeUrl: 'ws://127.0.0.1:9/graphql/realtime' } });
+    });
+    await page.reload();
+    await page.waitForSelector('body[data-state="ready"]');
+    await pickFile(page, sample('customers_small.csv'));
+    await page.click('#import-button');
+    await page.waitForSelector('body[data-state="failed"], body[data-state="finished"]', { timeout: 60_000 });
+    await expect(page.locator('body').getAttribute('data-state')).resolves.toBe('failed');
+    await expect(page.locator('#outcome').textContent()).resolves.toMatch(/The import could not run\. could not start the ingestion: The real-time connection to 127\.0\.0\.1:9 closed/);
+    const ingestion = (await scanAll('Ingestions')).find((i) => i.sk === 'META' && i.fileName === 'customers_small.csv');
+    expect(ingestion).toMatchObject({ processed: 0, status: 'RUNNING' });
+    const emails = new Set((await scanAll('Customers')).map((c) => c.email));
+    for (const r of rowsOf(sample('customers_small.csv'))) expect(emails.has(r.Email ?? r.email)).toBe(false);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+});
