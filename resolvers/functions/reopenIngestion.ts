@@ -18,20 +18,30 @@ export function request(ctx: Context<unknown, StartStash>) {
     ctx.stash.outcome = 'DUPLICATE';
     runtime.earlyReturn(null);
   }
+  const names: Record<string, string> = {
+    '#status': 'status',
+    '#updatedAt': 'updatedAt',
+    '#resumes': 'resumes',
+    '#finishedAt': 'finishedAt',
+    '#durationMs': 'durationMs',
+    '#failureReason': 'failureReason',
+  };
+  const values: Record<string, unknown> = { ':running': 'RUNNING', ':now': ctx.stash.now, ':zero': 0, ':one': 1 };
+  let set = 'SET #status = :running, #updatedAt = :now, #resumes = if_not_exists(#resumes, :zero) + :one';
+  const rowCount = ctx.stash.newMeta.rowCount;
+  if (typeof rowCount === 'number') {
+    // The resuming client may know the row count the first one did not.
+    set = `${set}, #rowCount = :rowCount`;
+    names['#rowCount'] = 'rowCount';
+    values[':rowCount'] = rowCount;
+  }
   return {
     operation: 'UpdateItem',
     key: util.dynamodb.toMapValues(metaKey(meta.id)),
     update: {
-      expression: 'SET #status = :running, #updatedAt = :now, #resumes = if_not_exists(#resumes, :zero) + :one REMOVE #finishedAt, #durationMs, #failureReason',
-      expressionNames: {
-        '#status': 'status',
-        '#updatedAt': 'updatedAt',
-        '#resumes': 'resumes',
-        '#finishedAt': 'finishedAt',
-        '#durationMs': 'durationMs',
-        '#failureReason': 'failureReason',
-      },
-      expressionValues: util.dynamodb.toMapValues({ ':running': 'RUNNING', ':now': ctx.stash.now, ':zero': 0, ':one': 1 }),
+      expression: `${set} REMOVE #finishedAt, #durationMs, #failureReason`,
+      expressionNames: names,
+      expressionValues: util.dynamodb.toMapValues(values),
     },
     condition: {
       expression: '#status <> :completed',

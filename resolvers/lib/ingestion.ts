@@ -575,7 +575,7 @@ export function batchProgress(stash: BatchStash, stage: IngestionStage): Ingesti
   }
   if (stash.readMarker) {
     // Cancelled by the marker, yet the marker could not be read back: only a deleted ingestion does that.
-    util.error(`Batch ${stash.batchNumber} of ingestion ${stash.ingestionId} was recorded concurrently; send it again.`, 'BatchInProgress');
+    util.error(`Batch ${stash.batchNumber} of ingestion ${stash.ingestionId} is being recorded concurrently; send it again.`, 'TransactionInProgress');
   }
   // Nothing was written: every row goes round again.
   const outcomes: RowOutcome[] = [];

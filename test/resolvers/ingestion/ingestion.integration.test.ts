@@ -155,9 +155,11 @@ describe('startIngestion', () => {
   it('RESUMES an ingestion that never finished, and one that FAILED, as the same ingestion RUNNING again', async () => {
     const sha = freshSha();
     const first = await start('CUSTOMER', sha);
-    const resumed = await start('CUSTOMER', sha, 'renamed.csv');
+    const resumed = await start('CUSTOMER', sha, 'renamed.csv', 42);
     expect(resumed.outcome).toBe('RESUMED');
     expect(resumed.ingestion.id).toBe(first.ingestion.id);
+    // The first name stays; a row count the first client did not know is taken.
+    expect(resumed.ingestion).toMatchObject({ fileName: 'customers.csv', rowCount: 42 });
 
     await iamApi.request(FailIngestionDocument, { ingestionId: first.ingestion.id, reason: 'the S3 object could not be read' });
     expect((await meta(first.ingestion.id)).status).toBe('FAILED');
