@@ -115,6 +115,9 @@ export function evaluateCode(input: EvaluateCodeInput, options: EvaluateOptions 
   if (input.runtime.runtimeVersion !== '1.0.0') throw new EvaluateInputError(`runtimeVersion must be 1.0.0, not ${String(input.runtime.runtimeVersion)}`);
   const handler = input.function ?? 'request';
   if (handler !== 'request' && handler !== 'response') throw new EvaluateInputError(`function must be request or response, not ${String(handler)}`);
+  // API_EvaluateCode.html length constraints.
+  if (input.code.length < 1 || input.code.length > 32768) throw new EvaluateInputError(`code must be 1 to 32768 characters, not ${input.code.length}`);
+  if (input.context.length < 2 || input.context.length > 28000) throw new EvaluateInputError(`context must be 2 to 28000 characters, not ${input.context.length}`);
   let contextJson: unknown;
   try {
     contextJson = JSON.parse(input.context);

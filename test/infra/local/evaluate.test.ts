@@ -253,6 +253,10 @@ describe('evaluateCode answers errors in the API shape', () => {
     expect(out.error?.message).toMatch(/^code\.js:2:\d+: TypeError: /);
   });
 
+  it('rejects code longer than the API accepts (32768 characters)', () => {
+    expect(() => evaluateCode({ runtime: RUNTIME, code: `// ${'x'.repeat(32768)}`, context: '{}' })).toThrow(EvaluateInputError);
+  });
+
   it('rejects a runtime other than APPSYNC_JS 1.0.0 as bad input', () => {
     expect(() => evaluateCode({ runtime: { name: 'APPSYNC_JS', runtimeVersion: '2.0.0' }, code: 'x', context: '{}' })).toThrow(EvaluateInputError);
   });

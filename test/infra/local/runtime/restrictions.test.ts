@@ -121,6 +121,29 @@ describe('load accepts what APPSYNC_JS supports', () => {
     expect(runtime.load(code, 'getCustomer.js')).toEqual({ fileName: 'getCustomer.js', hasRequest: true, hasResponse: true });
   });
 
+  it('loads handlers exported as arrow functions, under other names and from an export list', () => {
+    const code = [
+      "import { util as u } from '@aws-appsync/utils';",
+      'const handle = (ctx) => ({ id: u.autoId() ? ctx.args.id : null });',
+      'export const response = (ctx) => ctx.result;',
+      'export { handle as request };',
+    ].join('\n');
+    const loaded = runtime.load(code, 'code.js');
+    expect(loaded.hasRequest && loaded.hasResponse).toBe(true);
+    const init = {
+      arguments: { id: 'a' },
+      source: null,
+      identity: null,
+      request: { headers: {}, domainName: null },
+      info: { fieldName: 'f', parentTypeName: 'Query', variables: {}, selectionSetList: [], selectionSetGraphQL: '' },
+      env: {},
+      stash: {},
+      prev: { result: null },
+      authType: 'API Key Authorization',
+    };
+    expect(runtime.run(loaded, 'request', init).outcome).toEqual({ kind: 'value', value: { id: 'a' } });
+  });
+
   it('reports a module without a response handler', () => {
     expect(runtime.load('export function request(ctx) { return {}; }', 'code.js')).toEqual({ fileName: 'code.js', hasRequest: true, hasResponse: false });
   });
