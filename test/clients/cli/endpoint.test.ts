@@ -1,0 +1,57 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseDotEnv, resolveEndpoint } from '../../../clients/cli/endpoint';
+import type { LocalStack } from '../../../infra/local/contracts';
+
+const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'foreman-endpoint-'));
+
+function fakeStack(started: string[]) {
+  return async () => {
+    started.push('embedded');
+    return { graphqlUrl: 'http://127.0.0.1:1/graphql', apiKey: 'da2-embedded', stop: async () => void started.push('stopped') } as unknown as LocalStack;
+  };
+}
+
+describe('parseDotEnv', () => {
+  it('reads KEY=value lines, quotes, export and comments', () => {
+    expect(parseDotEnv('# c\nexport FOREMAN_GRAPHQL_URL="http://x/graphql"\nFOREMAN_API_KEY=da2-abc # trailing\nBAD LINE\nQ=\'a b\'\n')).toEqual({
+      FOREMAN_GRAPHQL_URL: 'http://x/graphql',
+      FOREMAN_API_KEY: 'da2-abc',
+      Q: 'a b',
+    });
+  });
+});
+
+describe('resolveEndpoint', () => {
+  it('prefers flags, then the environment, then .env', async () => {
+    const cwd = tmp();
+    writeFileSync(path.join(cwd, '.env'), 'FOREMAN_GRAPHQL_URL=http://dotenv/graphql\nFOREMAN_API_KEY=dotenv-key\n');
+    const env = { FOREMAN_GRAPHQL_URL: 'http://env/graphql', FOREMAN_API_KEY: 'env-key' };
+    expect(await resolveEndpoint({ cwd, env, endpoint: 'http://flag/graphql', apiKey: 'flag-key' })).toMatchObject({ url: 'http://flag/graphql', apiKey: 'flag-key', source: 'flags' });
+    expect(await resolveEndpoint({ cwd, env })).toMatchObject({ url: 'http://env/graphql', apiKey: 'env-key', source: 'environment' });
+    expect(await resolveEndpoint({ cwd, env: {} })).toMatchObject({ url: 'http://dotenv/graphql', apiKey: 'dotenv-key', source: '.env' });
+  });
+
+  it('uses a running foreman serve, and ignores a record whose process is gone', async () => {
+    const cwd = tmp();
+    mkdirSync(path.join(cwd, '.foreman'));
+    const record = (pid: number) => writeFileSync(path.join(cwd, '.foreman', 'server.json'), JSON.stringify({ graphqlUrl: 'http://serve/graphql', apiKey: 'serve-key', pid }));
+    record(process.pid);
+    expect(await resolveEndpoint({ cwd, env: {} })).toMatchObject({ url: 'http://serve/graphql', source: 'foreman serve' });
+    // 2^22 + 1 is above Linux's default pid_max, so no process has it.
+    record(4_194_305);
+    const started: string[] = [];
+    const notices: string[] = [];
+    const r = await resolveEndpoint({ cwd, env: {}, startStack: fakeStack(started), notice: (l) => notices.push(l) });
+    expect(r).toMatchObject({ url: 'http://127.0.0.1:1/graphql', apiKey: 'da2-embedded', source: 'embedded' });
+    expect(notices).toEqual(['starting the embedded local AppSync (DynamoDB Local)…']);
+    await r.stop();
+    expect(started).toEqual(['embedded', 'stopped']);
+  });
+
+  it('refuses an endpoint without any API key', async () => {
+    await expect(resolveEndpoint({ cwd: tmp(), env: {}, endpoint: 'http://x/graphql' })).rejects.toThrow(/no API key/);
+  });
+});
