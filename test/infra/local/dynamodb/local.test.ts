@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { PortInUseError, startDynamoDbLocal, type DynamoDbLocal } from '../../../../infra/local/dynamodb/local';
+import { JavaMissingError, PortInUseError, startDynamoDbLocal, type DynamoDbLocal } from '../../../../infra/local/dynamodb/local';
 import { ensureTables } from '../../../../infra/local/dynamodb/tables';
 import { invokeDynamoDb } from '../../../../infra/local/dynamodb/dataSource';
 import { tables, type TableId } from '../../../../infra/wiring';
@@ -56,6 +56,18 @@ describe('DynamoDB Local lifecycle', () => {
       await expect(startDynamoDbLocal({ inMemory: true, dataDir: '.', port, quiet: true })).rejects.toBeInstanceOf(PortInUseError);
     } finally {
       blocker.close();
+    }
+  });
+
+  it('says Java 17 is required when `java` cannot be found', async () => {
+    const path = process.env.PATH;
+    process.env.PATH = '/nonexistent';
+    try {
+      const attempt = startDynamoDbLocal({ inMemory: true, dataDir: '.', quiet: true });
+      await expect(attempt).rejects.toBeInstanceOf(JavaMissingError);
+      await expect(attempt).rejects.toThrow(/^Java 17 is required for DynamoDB Local: install/);
+    } finally {
+      process.env.PATH = path;
     }
   });
 });
