@@ -27,6 +27,8 @@ import { createGlobals, EarlyReturnSignal, newRunState, UtilErrorSignal, type Ru
 
 type Handler = (ctx: unknown) => unknown;
 
+const CODE_SIZE_LIMIT = 32768;
+
 interface Prepared {
   request?: Handler;
   response?: Handler;
@@ -152,6 +154,12 @@ export function createRuntime(options: RuntimeOptions = {}): AppSyncJsRuntime {
   }
 
   function load(code: string, fileName: string): LoadedCode {
+    // AppSync refuses resolver/function code longer than this (API_Resolver.html, API_FunctionConfiguration.html).
+    if (code.length > CODE_SIZE_LIMIT) {
+      throw new CodeRestrictionError(fileName, [
+        { rule: 'code-size', message: `code is ${code.length} characters; AppSync accepts at most ${CODE_SIZE_LIMIT}`, line: 1, column: 1 },
+      ]);
+    }
     let program;
     try {
       program = parseModule(code);

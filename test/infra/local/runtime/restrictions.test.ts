@@ -81,6 +81,11 @@ describe('load refuses what APPSYNC_JS does not support', () => {
     );
   });
 
+  it('refuses code longer than the 32768 characters AppSync accepts', () => {
+    const code = `${moduleWith('')}// ${'x'.repeat(32768)}`;
+    expect(violationsOf(code)).toEqual([expect.objectContaining({ rule: 'code-size' })]);
+  });
+
   it('refuses a syntax error with its position', () => {
     expect(violationsOf('export function request(ctx) {\n  return {\n}\n')).toEqual([expect.objectContaining({ rule: 'syntax', line: 4 })]);
   });
