@@ -1,0 +1,187 @@
+/**
+ * The page's non-DOM logic: config.json checking, ordering of progress events, the subscription
+ * acknowledged before any import mutation is sent, and the watch's finish wait.
+ */
+import { describe, expect, it } from 'vitest';
+import type { GraphQLClient } from '../../../clients/api/client';
+import { GetIngestionDocument, StartIngestionDocument, type StartIngestionMutation } from '../../../clients/api/generated';
+import { SubscriptionError, type SubscriptionHandlers, type Unsubscribe } from '../../../clients/api/subscribe';
+import { isNewer, parseConfig, ProgressWatch, watchingClient, WebConfigError, type ProgressEvent, type SubscribeFn } from '../../../clients/web/src/session';
+
+const CDK_CONFIG = {
+  // The keys infra/aws/stack.ts writes into config.json.
+  graphqlUrl: 'https://abcdefghijklmnopqrstuvwxyz.appsync-api.eu-west-1.amazonaws.com/graphql',
+  realtimeUrl: 'wss://abcdefghijklmnopqrstuvwxyz.appsync-realtime-api.eu-west-1.amazonaws.com/graphql',
+  region: 'eu-west-1',
+  apiKey: 'da2-abcdefghijklmnopqrstuvwxyz',
+  authMode: 'API_KEY',
+};
+
+function event(processed: number, over: Partial<ProgressEvent> = {}): ProgressEvent {
+  return {
+    ingestionId: 'ing-1',
+    stage: 'IMPORTING',
+    status: 'RUNNING',
+    batchNumber: 1,
+    replayed: false,
+    rowCount: 100,
+    created: processed,
+    duplicates: 0,
+    invalid: 0,
+    alreadyImported: 0,
+    processed,
+    batches: 1,
+    outcomes: [],
+    durationMs: null,
+    rowsPerSecond: null,
+    failureReason: null,
+    updatedAt: '2026-01-01T00:00:00.000Z',
+    ...over,
+  };
+}
+
+describe('parseConfig', () => {
+  it('accepts the config.json the CDK app writes', () => {
+    expect(parseConfig(CDK_CONFIG)).toEqual(CDK_CONFIG);
+  });
+
+  it('refuses a config without an API key, naming the key', () => {
+    expect(() => parseConfig({ ...CDK_CONFIG, apiKey: '' })).toThrow(new WebConfigError('config.json has no apiKey.'));
+  });
+
+  it('refuses an auth mode the page cannot sign with', () => {
+    expect(() => parseConfig({ ...CDK_CONFIG, authMode: 'AWS_IAM' })).toThrow(/authMode AWS_IAM/);
+  });
+
+  it('refuses a graphqlUrl that is not http(s) and a body that is not an object', () => {
+    expect(() => parseConfig({ ...CDK_CONFIG, graphqlUrl: 'javascript:alert(1)' })).toThrow(/not an http\(s\) URL/);
+    expect(() => parseConfig(['x'])).toThrow(/not a JSON object/);
+  });
+
+  it('leaves the real-time URL to be derived when config.json has none', () => {
+    const { realtimeUrl: _dropped, ...rest } = CDK_CONFIG;
+    expect(parseConfig(rest).realtimeUrl).toBeNull();
+  });
+});
+
+describe('isNewer', () => {
+  it('keeps the event with more rows processed when batches answer out of order', () => {
+    expect(isNewer(event(49), event(98))).toBe(true);
+    expect(isNewer(event(98), event(49))).toBe(false);
+  });
+
+  it('lets the finish event replace the last batch event of the same count, and nothing replace it', () => {
+    const finished = event(100, { stage: 'FINISHED', status: 'COMPLETED' });
+    expect(isNewer(event(100), finished)).toBe(true);
+    expect(isNewer(finished, event(100))).toBe(false);
+    expect(isNewer(finished, event(120))).toBe(false);
+  });
+});
+
+describe('watchingClient', () => {
+  function fakeClient(outcome: 'STARTED' | 'RESUMED' | 'DUPLICATE', log: string[]): GraphQLClient {
+    const request = (async (document: unknown) => {
+      log.push(document === StartIngestionDocument ? 'startIngestion' : 'other');
+      if (document === StartIngestionDocument) {
+        return { startIngestion: { outcome, ingestion: { id: 'ing-9' } } } as unknown as StartIngestionMutation;
+      }
+      return { getIngestion: null };
+    }) as GraphQLClient['request'];
+    return { options: { url: 'http://x/graphql', auth: { mode: 'API_KEY', apiKey: 'k' } }, execute: async () => ({ data: null }), request };
+  }
+
+  it('hands startIngestion back only after the subscription for the new ingestion is acknowledged', async () => {
+    const log: string[] = [];
+    let acknowledge!: () => void;
+    const wrapped = watchingClient(fakeClient('STARTED', log), (id) => {
+      log.push(`subscribe ${id}`);
+      return new Promise<void>((resolve) => (acknowledge = resolve));
+    });
+    const answer = wrapped.request(StartIngestionDocument, { input: { fileName: 'f.csv', sha256: 'a'.repeat(64), model: 'CUSTOMER', source: 'WEB' } }).then((r) => {
+      log.push('answered');
+      return r;
+    });
+    await new Promise((r) => setTimeout(r, 0));
+    expect(log).toEqual(['startIngestion', 'subscribe ing-9']);
+    acknowledge();
+    await expect(answer).resolves.toMatchObject({ startIngestion: { outcome: 'STARTED' } });
+    expect(log).toEqual(['startIngestion', 'subscribe ing-9', 'answered']);
+  });
+
+  it('subscribes for a resumed ingestion too, but not for a duplicate file, and passes other operations through', async () => {
+    const resumed: string[] = [];
+    await watchingClient(fakeClient('RESUMED', resumed), async (id) => void resumed.push(`subscribe ${id}`)).request(StartIngestionDocument, {
+      input: { fileName: 'f.csv', sha256: 'a'.repeat(64), model: 'CUSTOMER', source: 'WEB' },
+    });
+    expect(resumed).toEqual(['startIngestion', 'subscribe ing-9']);
+
+    const duplicate: string[] = [];
+    const client = watchingClient(fakeClient('DUPLICATE', duplicate), async (id) => void duplicate.push(`subscribe ${id}`));
+    await client.request(StartIngestionDocument, { input: { fileName: 'f.csv', sha256: 'a'.repeat(64), model: 'CUSTOMER', source: 'WEB' } });
+    await client.request(GetIngestionDocument, { id: 'ing-9' });
+    expect(duplicate).toEqual(['startIngestion', 'other']);
+  });
+
+  it('fails the start when the subscription is refused, so no batch is sent unwatched', async () => {
+    const log: string[] = [];
+    const wrapped = watchingClient(fakeClient('STARTED', log), async () => {
+      throw new SubscriptionError('Connection refused: UnauthorizedException');
+    });
+    await expect(wrapped.request(StartIngestionDocument, { input: { fileName: 'f.csv', sha256: 'a'.repeat(64), model: 'CUSTOMER', source: 'WEB' } })).rejects.toThrow(
+      'Connection refused: UnauthorizedException',
+    );
+  });
+});
+
+describe('ProgressWatch', () => {
+  /** A stand-in for clients/api/subscribe: captures the handlers; `ready` settles as told. */
+  function fakeSubscribe(ready: Promise<void>): { fn: SubscribeFn; handlers: () => SubscriptionHandlers<{ onIngestionProgress: ProgressEvent | null }>; variables: () => unknown } {
+    let handlers: SubscriptionHandlers<{ onIngestionProgress: ProgressEvent | null }> | undefined;
+    let variables: unknown;
+    const fn: SubscribeFn = (_options, _document, vars, h) => {
+      handlers = h;
+      variables = vars;
+      const stop = (() => undefined) as Unsubscribe;
+      stop.ready = ready;
+      return stop;
+    };
+    return { fn, handlers: () => handlers!, variables: () => variables };
+  }
+
+  it('shows only newer events of its own ingestion and wakes the finish wait on the finish event', async () => {
+    const sub = fakeSubscribe(Promise.resolve());
+    const shown: number[] = [];
+    const watch = new ProgressWatch({ config: parseConfig(CDK_CONFIG), subscribe: sub.fn, onProgress: (e) => shown.push(e.processed) });
+    await watch.start('ing-1');
+    expect(sub.variables()).toEqual({ ingestionId: 'ing-1' });
+    const finish = watch.waitForFinish(60_000);
+    sub.handlers().next({ onIngestionProgress: event(49) });
+    sub.handlers().next({ onIngestionProgress: event(98, { ingestionId: 'ing-2' }) });
+    sub.handlers().next({ onIngestionProgress: event(98) });
+    sub.handlers().next({ onIngestionProgress: event(49) });
+    expect(watch.finished).toBe(false);
+    sub.handlers().next({ onIngestionProgress: event(100, { stage: 'FINISHED', status: 'COMPLETED' }) });
+    await expect(finish).resolves.toMatchObject({ stage: 'FINISHED', processed: 100 });
+    expect(shown).toEqual([49, 98, 100]);
+    expect(watch.finished).toBe(true);
+  });
+
+  it('rejects start when AppSync refuses the subscription', async () => {
+    const refused = Promise.reject(new SubscriptionError('Subscription refused: Unauthorized'));
+    refused.catch(() => undefined);
+    const watch = new ProgressWatch({ config: parseConfig(CDK_CONFIG), subscribe: fakeSubscribe(refused).fn, onProgress: () => undefined });
+    await expect(watch.start('ing-1')).rejects.toThrow('Subscription refused: Unauthorized');
+  });
+
+  it('stops waiting for the finish event when the connection drops, answering the last event seen', async () => {
+    const sub = fakeSubscribe(Promise.resolve());
+    const troubles: string[] = [];
+    const watch = new ProgressWatch({ config: parseConfig(CDK_CONFIG), subscribe: sub.fn, onProgress: () => undefined, onTrouble: (e) => troubles.push(e.message) });
+    await watch.start('ing-1');
+    sub.handlers().next({ onIngestionProgress: event(49) });
+    const finish = watch.waitForFinish(60_000);
+    sub.handlers().error!(new SubscriptionError('The real-time connection closed (1006).'));
+    await expect(finish).resolves.toMatchObject({ processed: 49, stage: 'IMPORTING' });
+    expect(troubles).toEqual(['The real-time connection closed (1006).']);
+  });
+});
