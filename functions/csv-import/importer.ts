@@ -31,14 +31,18 @@ import { moveObject, putText } from '../csv-processor/storage';
 export interface Job {
   bucket: string;
   key: string;
+  /** Bytes: objects over 5 GB are moved with a multipart copy. */
+  size?: number;
   fileName: string;
   ingestionId: string;
   model: ModelName;
+  /** Data rows whose cell count differs from the header's (found by the processor's scan). */
+  raggedRows?: number[];
 }
 
 /** One Distributed Map batch: BatchInput from the ItemBatcher, Items from the ItemSelector. */
 export interface MapBatch {
-  BatchInput: { ingestionId: string; model: ModelName };
+  BatchInput: { ingestionId: string; model: ModelName; raggedRows?: number[] };
   Items: { index: number | string; row: Record<string, string> }[];
 }
 
@@ -84,7 +88,22 @@ export async function importBatch(deps: ImporterDeps, batch: MapBatch): Promise<
   if (!first) return result;
   const headers = Object.keys(first.row);
   const mapping = mapColumns(model, headers.map(cleanHeader));
-  const rows: MappedRow[] = batch.Items.map((item) => mapRow(mapping, rowNumberOf(item.index), headers.map((h) => item.row[h] ?? '')));
+  const ragged = new Set(batch.BatchInput.raggedRows ?? []);
+  const rows: MappedRow[] = [];
+  for (const item of batch.Items) {
+    const cells = headers.map((h) => item.row[h] ?? '');
+    // A blank line is not a row, as in the engine (Step Functions hands it over as empty cells).
+    if (cells.every((c) => c.trim() === '')) {
+      result.rows--;
+      continue;
+    }
+    const mapped = mapRow(mapping, rowNumberOf(item.index), cells);
+    if (ragged.has(mapped.row)) {
+      // Step Functions already padded or cut this row; the processor's scan saw its real cell count.
+      mapped.errors.unshift({ field: 'row', code: 'COLUMN_COUNT', message: `row ${mapped.row} has a different number of cells than the header has columns (a missing or extra delimiter?)` });
+    }
+    rows.push(mapped);
+  }
 
   const rejected = rows.filter((r) => r.errors.length);
   const valid = rows.filter((r) => !r.errors.length);
@@ -145,7 +164,7 @@ export async function finish(deps: ImporterDeps, job: Job, startedAt?: string): 
   const movedTo = processedKey(job.key);
   let reportKey: string | undefined;
   if (report) await putText(deps.s3, job.bucket, (reportKey = `${movedTo}.errors.csv`), report, 'text/csv; charset=utf-8');
-  await moveObject(deps.s3, job.bucket, job.key, movedTo);
+  await moveObject(deps.s3, job.bucket, job.key, movedTo, job.size);
   return { movedTo, reportKey, status: done.finishIngestion.status };
 }
 
@@ -155,6 +174,6 @@ export async function fail(deps: ImporterDeps, job: Job, error?: { Error?: strin
   const movedTo = failedKey(job.key);
   const reasonKey = `${movedTo}.reason.txt`;
   await putText(deps.s3, job.bucket, reasonKey, `${relativeKey(job.key)} could not be ingested.\n\nReason: ${reason}\n\nIngestion: ${job.ingestionId}\n`, 'text/plain; charset=utf-8');
-  await moveObject(deps.s3, job.bucket, job.key, movedTo);
+  await moveObject(deps.s3, job.bucket, job.key, movedTo, job.size);
   return { movedTo, reasonKey };
 }

@@ -1,7 +1,7 @@
 /**
  * The seam (./engine) implemented by Foreman's ingestion engine, clients/ingest.
  */
-import { ingestFile, inspectFile } from '../../clients/ingest';
+import { ingestFile, inspectFile, readRecords } from '../../clients/ingest';
 import { nodeSha256 } from '../../clients/ingest/node';
 import type { ModelName } from '../../clients/api/generated';
 import type { IngestionEngine } from './engine';
@@ -34,13 +34,43 @@ export const ingestEngine: IngestionEngine = {
       ...counts,
     };
   },
-  async plan(head, fileName) {
-    const inspection = await inspectFile(
-      async function* () {
-        yield head;
-      },
-      { fileName, previewRows: 1 },
-    );
-    return { model: MODEL_NAMES[inspection.model.key]!, delimiter: inspection.format.delimiter, encoding: inspection.format.encoding };
+  async scan(source, fileName, maxRagged) {
+    // Model and format from the first rows (throws for empty, header-only, unknown model, …).
+    const inspection = await inspectFile(source, { fileName, previewRows: 1 });
+    const hasher = nodeSha256();
+    let hasBackslash = false;
+    let bytes = 0;
+    const tapped = async function* () {
+      for await (const chunk of source()) {
+        if (!hasBackslash && chunk.includes(0x5c)) hasBackslash = true;
+        bytes += chunk.byteLength;
+        yield chunk;
+      }
+    };
+    let width: number | undefined;
+    let rows = 0;
+    const raggedRows: number[] = [];
+    // The whole file through the engine's reader: SHA-256, structural errors, row count, cell counts.
+    for await (const record of readRecords(tapped, { fileName, hasher, delimiter: inspection.format.delimiter })) {
+      if (record.cells.every((c) => c.trim() === '')) continue;
+      if (width === undefined) {
+        width = record.cells.length;
+        continue;
+      }
+      rows++;
+      const n = record.cells.length;
+      // As the engine's mapRow: extra cells that are all empty (a trailing delimiter) are fine.
+      if (n !== width && !(n > width && record.cells.slice(width).every((c) => c.trim() === '')) && raggedRows.length <= maxRagged) raggedRows.push(record.row);
+    }
+    return {
+      sha256: hasher.digest(),
+      bytes,
+      rows,
+      model: MODEL_NAMES[inspection.model.key]!,
+      delimiter: inspection.format.delimiter,
+      encoding: inspection.format.encoding,
+      raggedRows,
+      hasBackslash,
+    };
   },
 };

@@ -34,18 +34,32 @@ export interface EngineRunResult {
   failureReason?: string | null;
 }
 
-/** How the Distributed Map should read a big file. */
-export interface FilePlan {
+/** What the processor needs to know of a big file before handing it to the Distributed Map. */
+export interface FileScan {
+  /** Lower-case hex SHA-256 of every byte. */
+  sha256: string;
+  bytes: number;
+  /** Data rows (blank lines not counted). */
+  rows: number;
   model: ModelName;
   delimiter: ',' | ';' | '\t' | '|';
   encoding: string;
+  /**
+   * Data rows whose cell count differs from the header's, at most `maxRagged + 1` of them. Step
+   * Functions pads short rows with empty strings and drops extra cells without a word
+   * (https://docs.aws.amazon.com/step-functions/latest/dg/example-csv-parse-dist-map.html), so the
+   * import step must mark these rows invalid itself, as the engine does.
+   */
+  raggedRows: number[];
+  /** The file holds a backslash, which Step Functions' CSV reader treats as an escape character (same page). */
+  hasBackslash: boolean;
 }
 
 export interface IngestionEngine {
   /** Streams the file through detection, mapping, validation and the batched mutations. */
   run(input: EngineRunInput): Promise<EngineRunResult>;
-  /** Reads the start of a file (whole lines: the header and some rows) into a plan; throws a file problem when no model fits. */
-  plan(head: Uint8Array, fileName: string): Promise<FilePlan>;
+  /** One streaming pass over a big file: hash, structure, model. Throws a file problem for unusable files. */
+  scan(source: ByteSource, fileName: string, maxRagged: number): Promise<FileScan>;
 }
 
 /**

@@ -6,12 +6,11 @@
  * object, plans the columns from its header, claims the file with `startIngestion` and starts the
  * Distributed Map, whose last step moves the object (functions/csv-import).
  */
-import { createHash } from 'node:crypto';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { StartExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import type { GraphQLClient } from '../../clients/api/client';
 import { FailIngestionDocument, StartIngestionDocument } from '../../clients/api/generated';
-import { isFileProblem, type ByteSource, type IngestionEngine } from './engine';
+import { isFileProblem, type ByteSource, type FileScan, type IngestionEngine } from './engine';
 import { failedKey, processedKey, relativeKey } from './keys';
 import { buildReport, listRowErrors } from './report';
 import { moveObject, objectSource, putText } from './storage';
@@ -37,8 +36,6 @@ export type ProcessResult =
   | { route: 'lambda'; outcome: 'PROCESSED' | 'DUPLICATE' | 'FAILED'; ingestionId?: string; movedTo: string; reportKey?: string; reasonKey?: string }
   | { route: 'stateMachine'; outcome: 'STARTED' | 'DUPLICATE'; ingestionId: string; executionArn?: string; movedTo?: string };
 
-/** How much of a big file's start the engine sees to plan it (header and a few rows). */
-const HEAD_BYTES = 256 * 1024;
 
 /** Processes one upload; throws only for failures worth retrying (network, throttling, 5xx). */
 export async function processUpload(deps: ProcessorDeps, upload: Upload): Promise<ProcessResult> {
@@ -74,62 +71,56 @@ async function ingestHere(deps: ProcessorDeps, upload: Upload, fileName: string,
   const movedTo = processedKey(upload.key);
   let reportKey: string | undefined;
   if (report) await putText(deps.s3, upload.bucket, (reportKey = `${movedTo}.errors.csv`), report, 'text/csv; charset=utf-8');
-  await moveObject(deps.s3, upload.bucket, upload.key, movedTo);
+  await moveObject(deps.s3, upload.bucket, upload.key, movedTo, upload.size);
   return { route: 'lambda', outcome: 'PROCESSED', ingestionId: result.ingestionId, movedTo, reportKey };
 }
 
-async function startLargeFile(deps: ProcessorDeps, upload: Upload, fileName: string, source: ByteSource): Promise<ProcessResult> {
-  // One streaming pass: the SHA-256 of every byte, and the file's first lines kept aside for the plan.
-  const hash = createHash('sha256');
-  const head: Uint8Array[] = [];
-  let headBytes = 0;
-  for await (const chunk of source()) {
-    hash.update(chunk);
-    if (headBytes < HEAD_BYTES) {
-      const part = chunk.subarray(0, HEAD_BYTES - headBytes);
-      head.push(part);
-      headBytes += part.length;
-    }
-  }
-  const sha256 = hash.digest('hex');
-  // Whole lines only: cut after the last newline of the head (if the head has one).
-  const headAll = Buffer.concat(head);
-  const lastNewline = headAll.lastIndexOf(0x0a);
-  const headerBytes = lastNewline > 0 && headBytes >= HEAD_BYTES ? headAll.subarray(0, lastNewline + 1) : headAll;
+/** Rows of a big file whose cell count is off that the import step marks invalid one by one; more and the file is refused. */
+export const MAX_RAGGED_ROWS = 1000;
 
-  let plan;
+/** Why a big file cannot go to the Distributed Map, or null when it can. */
+function largeFileRefusal(fileName: string, scan: FileScan, limitBytes: number): string | null {
+  const limit = `files over ${Math.round(limitBytes / 1024 / 1024)} MB are read by Step Functions' CSV reader`;
+  const instead = 'Split it into files below that size (they are ingested by the engine directly) or fix it, and upload it again.';
+  if (scan.delimiter !== ',' || scan.encoding !== 'utf-8') {
+    return `${fileName}: ${limit}, which needs comma-separated UTF-8; this file is ${scan.encoding} separated by ${JSON.stringify(scan.delimiter)}. ${instead}`;
+  }
+  if (scan.hasBackslash) {
+    return `${fileName}: ${limit}, which treats a backslash as an escape character and would silently change cells that contain one; this file contains backslashes. ${instead}`;
+  }
+  if (scan.raggedRows.length > MAX_RAGGED_ROWS) {
+    return `${fileName}: more than ${MAX_RAGGED_ROWS} rows have a different number of cells than the header (rows ${scan.raggedRows.slice(0, 5).join(', ')}, …): a wrong delimiter or broken quoting? ${instead}`;
+  }
+  return null;
+}
+
+async function startLargeFile(deps: ProcessorDeps, upload: Upload, fileName: string, source: ByteSource): Promise<ProcessResult> {
+  // One streaming pass through the engine's reader: SHA-256, structure, row count, model.
+  let scan: FileScan;
   try {
-    plan = await deps.engine.plan(headerBytes, fileName);
-    if (plan.delimiter !== ',' || plan.encoding !== 'utf-8') {
-      throw Object.assign(
-        new Error(
-          `${fileName}: files over ${Math.round(deps.largeFileBytes / 1024 / 1024)} MB are read by Step Functions, which needs comma-separated UTF-8; ` +
-            `this file is ${plan.encoding} separated by ${JSON.stringify(plan.delimiter)}. Convert it (or split it into smaller files) and upload it again.`,
-        ),
-        { name: 'FileProblemError' as const },
-      );
-    }
+    scan = await deps.engine.scan(source, fileName, MAX_RAGGED_ROWS);
+    const refusal = largeFileRefusal(fileName, scan, deps.largeFileBytes);
+    if (refusal) throw Object.assign(new Error(refusal), { name: 'FileProblemError' as const });
   } catch (error) {
     if (!isFileProblem(error)) throw error;
-    await moveToFailed(deps, upload, error.message);
-    return { route: 'lambda', outcome: 'FAILED', movedTo: failedKey(upload.key) };
+    const reasonKey = await moveToFailed(deps, upload, error.message);
+    return { route: 'lambda', outcome: 'FAILED', movedTo: failedKey(upload.key), reasonKey };
   }
 
-  const started = await deps.client.request(StartIngestionDocument, { input: { fileName, sha256, model: plan.model, source: 'S3' } });
+  const started = await deps.client.request(StartIngestionDocument, {
+    input: { fileName, sha256: scan.sha256, model: scan.model, source: 'S3', rowCount: scan.rows },
+  });
   const { outcome, ingestion } = started.startIngestion;
   if (outcome === 'DUPLICATE') {
-    const movedTo = await moveDuplicate(deps.s3, upload, { ingestionId: ingestion.id, sha256, model: ingestion.model, status: ingestion.status });
+    const movedTo = await moveDuplicate(deps.s3, upload, { ingestionId: ingestion.id, sha256: scan.sha256, model: ingestion.model, status: ingestion.status });
     return { route: 'stateMachine', outcome: 'DUPLICATE', ingestionId: ingestion.id, movedTo };
   }
   // The name makes a retried Lambda start the same execution, not a second one (StartExecution is
   // idempotent for a name with the same input); a resumed ingestion gets a fresh run.
   const executionName = outcome === 'STARTED' ? `ingestion-${ingestion.id}` : `ingestion-${ingestion.id}-resume-${Date.now()}`;
+  const job = { bucket: upload.bucket, key: upload.key, size: upload.size, fileName, ingestionId: ingestion.id, model: scan.model, raggedRows: scan.raggedRows };
   const execution = await deps.sfn.send(
-    new StartExecutionCommand({
-      stateMachineArn: deps.stateMachineArn,
-      name: executionName.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 80),
-      input: JSON.stringify({ bucket: upload.bucket, key: upload.key, fileName, ingestionId: ingestion.id, model: plan.model }),
-    }),
+    new StartExecutionCommand({ stateMachineArn: deps.stateMachineArn, name: executionName.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 80), input: JSON.stringify(job) }),
   );
   return { route: 'stateMachine', outcome: 'STARTED', ingestionId: ingestion.id, executionArn: execution.executionArn };
 }
@@ -150,7 +141,7 @@ async function moveDuplicate(
     at: new Date().toISOString(),
   };
   await putText(s3, upload.bucket, `${movedTo}.duplicate.json`, JSON.stringify(answer, null, 2) + '\n', 'application/json');
-  await moveObject(s3, upload.bucket, upload.key, movedTo);
+  await moveObject(s3, upload.bucket, upload.key, movedTo, upload.size);
   return movedTo;
 }
 
@@ -159,6 +150,6 @@ async function moveToFailed(deps: Pick<ProcessorDeps, 's3'>, upload: Upload, rea
   const reasonKey = `${to}.reason.txt`;
   const text = `${relativeKey(upload.key)} could not be ingested.\n\nReason: ${reason}\n${ingestionId ? `\nIngestion: ${ingestionId}\n` : ''}`;
   await putText(deps.s3, upload.bucket, reasonKey, text, 'text/plain; charset=utf-8');
-  await moveObject(deps.s3, upload.bucket, upload.key, to);
+  await moveObject(deps.s3, upload.bucket, upload.key, to, upload.size);
   return reasonKey;
 }

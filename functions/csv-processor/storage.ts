@@ -4,7 +4,17 @@
  * takes objects up to 5 GB in one request
  * (https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObject.html).
  */
-import { CopyObjectCommand, DeleteObjectCommand, GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CopyObjectCommand,
+  CreateMultipartUploadCommand,
+  DeleteObjectCommand,
+  GetObjectCommand,
+  PutObjectCommand,
+  UploadPartCopyCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
 import type { ByteSource } from './engine';
 
 export class EmptyBodyError extends Error {
@@ -21,9 +31,39 @@ export function objectSource(s3: S3Client, bucket: string, key: string): ByteSou
   };
 }
 
-/** Copies `from` to `to` in the same bucket, then deletes `from`. */
-export async function moveObject(s3: S3Client, bucket: string, from: string, to: string): Promise<void> {
-  await s3.send(new CopyObjectCommand({ Bucket: bucket, Key: to, CopySource: `${bucket}/${encodeURIComponent(from).replace(/%2F/g, '/')}` }));
+/** CopyObject's limit; bigger objects are copied in parts (UploadPartCopy). */
+export const SINGLE_COPY_LIMIT = 5 * 1024 ** 3;
+/** Part size for multipart copies: 10,000 parts at most, so this moves up to ~4.8 TB (S3's object limit is 5 TB). */
+export const COPY_PART_BYTES = 512 * 1024 ** 2;
+
+function copySource(bucket: string, key: string): string {
+  return `${bucket}/${encodeURIComponent(key).replace(/%2F/g, '/')}`;
+}
+
+/**
+ * Copies `from` to `to` in the same bucket, then deletes `from`. `size` (bytes) selects the
+ * multipart copy above 5 GB (https://docs.aws.amazon.com/AmazonS3/latest/userguide/CopyingObjectsMPUapi.html).
+ */
+export async function moveObject(s3: S3Client, bucket: string, from: string, to: string, size = 0): Promise<void> {
+  if (size <= SINGLE_COPY_LIMIT) {
+    await s3.send(new CopyObjectCommand({ Bucket: bucket, Key: to, CopySource: copySource(bucket, from) }));
+  } else {
+    const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: to }));
+    try {
+      const parts: { ETag: string; PartNumber: number }[] = [];
+      for (let start = 0, n = 1; start < size; start += COPY_PART_BYTES, n++) {
+        const end = Math.min(start + COPY_PART_BYTES, size) - 1;
+        const { CopyPartResult } = await s3.send(
+          new UploadPartCopyCommand({ Bucket: bucket, Key: to, UploadId, PartNumber: n, CopySource: copySource(bucket, from), CopySourceRange: `bytes=${start}-${end}` }),
+        );
+        parts.push({ ETag: CopyPartResult!.ETag!, PartNumber: n });
+      }
+      await s3.send(new CompleteMultipartUploadCommand({ Bucket: bucket, Key: to, UploadId, MultipartUpload: { Parts: parts } }));
+    } catch (error) {
+      await s3.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: to, UploadId }));
+      throw error;
+    }
+  }
   await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: from }));
 }
 

@@ -270,7 +270,7 @@ export class ForemanStack extends Stack {
     // The finish/fail steps move the object out of uploads/ and write the report.
     this.importer.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:GetObject', 's3:DeleteObject'], resources: [objectsUnder(PREFIXES.uploads)] }));
     this.importer.addToRolePolicy(
-      new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [objectsUnder(PREFIXES.processed), objectsUnder(PREFIXES.failed)] }),
+      new iam.PolicyStatement({ actions: ['s3:PutObject', 's3:AbortMultipartUpload'], resources: [objectsUnder(PREFIXES.processed), objectsUnder(PREFIXES.failed)] }),
     );
 
     // ---------------------------------------------------------------- Distributed Map for big files
@@ -286,8 +286,10 @@ export class ForemanStack extends Stack {
       itemSelector: { index: sfn.JsonPath.stringAt('$$.Map.Item.Index'), row: sfn.JsonPath.stringAt('$$.Map.Item.Value') },
       itemBatcher: new sfn.ItemBatcher({
         maxItemsPerBatch: MAP_ITEMS_PER_BATCH,
+        // A child's input may hold 256 KiB: rows with huge cells make smaller batches instead of failing.
+        maxInputBytesPerBatch: 200 * 1024,
         // Rendered as written: keys ending in `.$` are paths into the state input.
-        batchInput: { 'ingestionId.$': '$.ingestionId', 'model.$': '$.model' },
+        batchInput: { 'ingestionId.$': '$.ingestionId', 'model.$': '$.model', 'raggedRows.$': '$.raggedRows' },
       }),
       // A few children at once: each runs several transactions in flight already.
       maxConcurrency: 8,
@@ -346,7 +348,7 @@ export class ForemanStack extends Stack {
     grantFields(api, this.processor, PROCESSOR_FIELDS);
     this.processor.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:GetObject', 's3:DeleteObject'], resources: [objectsUnder(PREFIXES.uploads)] }));
     this.processor.addToRolePolicy(
-      new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [objectsUnder(PREFIXES.processed), objectsUnder(PREFIXES.failed)] }),
+      new iam.PolicyStatement({ actions: ['s3:PutObject', 's3:AbortMultipartUpload'], resources: [objectsUnder(PREFIXES.processed), objectsUnder(PREFIXES.failed)] }),
     );
     this.stateMachine.grantStartExecution(this.processor);
     bucket.addEventNotification(s3.EventType.OBJECT_CREATED, new s3n.LambdaDestination(this.processor), { prefix: PREFIXES.uploads });

@@ -3,7 +3,15 @@
  * Distributed Map batch turns into, and the finish/fail steps.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
-import { CopyObjectCommand, DeleteObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  CompleteMultipartUploadCommand,
+  CopyObjectCommand,
+  CreateMultipartUploadCommand,
+  DeleteObjectCommand,
+  PutObjectCommand,
+  S3Client,
+  UploadPartCopyCommand,
+} from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { RETRY_STRIDE } from '../../../clients/ingest';
 import { fail, finish, importBatch, type MapBatch } from '../../../functions/csv-import/importer';
@@ -106,6 +114,24 @@ describe('importBatch', () => {
     // and every row is accounted for once
     expect(result).toMatchObject({ rows: 2, duplicates: 2, created: 0 });
   });
+
+  it('marks the rows the processor found ragged invalid and skips blank lines', async () => {
+    const client = fakeClient({
+      ImportCustomers: (v) => ({ importCustomers: progress((v.input as { rows: { rowNumber: number }[] }).rows.map((r) => ({ rowNumber: r.rowNumber, status: 'CREATED' }))) }),
+      RecordRejectedRows: () => ({ recordRejectedRows: progress([]) }),
+    });
+    // GIVEN items 0..2 where item 1 (row 3) was ragged in the file and item 2 is a blank line
+    const batch = batchOf([customer(1), customer(2), { '\uFEFFEmail': '', 'Full Name': '', Country: '' }]);
+    batch.BatchInput.raggedRows = [3];
+    const result = await importBatch({ s3: new S3Client({}), client }, batch);
+    const rejected = client.calls.find((c) => c.operation === 'RecordRejectedRows')!.variables.input as { rows: { rowNumber: number; errors: { code: string }[] }[] };
+    // THEN row 3 is recorded with COLUMN_COUNT although Step Functions handed it over looking whole
+    expect(rejected.rows.map((r) => [r.rowNumber, r.errors[0]!.code])).toEqual([[3, 'COLUMN_COUNT']]);
+    // the blank line is not a row: only row 2 was imported, and 2 rows are counted
+    const imported = client.calls.find((c) => c.operation === 'ImportCustomers')!.variables.input as { rows: { rowNumber: number }[] };
+    expect(imported.rows.map((r) => r.rowNumber)).toEqual([2]);
+    expect(result.rows).toBe(2);
+  });
 });
 
 describe('finish and fail', () => {
@@ -127,6 +153,25 @@ describe('finish and fail', () => {
     expect(s3Mock).toHaveReceivedCommandWith(CopyObjectCommand, { Key: 'processed/big.csv', CopySource: 'b/uploads/big.csv' });
     expect(s3Mock).toHaveReceivedCommandWith(DeleteObjectCommand, { Key: 'uploads/big.csv' });
     expect(result).toEqual({ movedTo: 'processed/big.csv', reportKey: 'processed/big.csv.errors.csv', status: 'COMPLETED' });
+  });
+
+  it('moves an object over 5 GB with a multipart copy (CopyObject stops at 5 GB)', async () => {
+    s3Mock.on(CreateMultipartUploadCommand).resolves({ UploadId: 'up-1' });
+    s3Mock.on(UploadPartCopyCommand).callsFake((input: { PartNumber: number }) => ({ CopyPartResult: { ETag: `"etag-${input.PartNumber}"` } }));
+    s3Mock.on(CompleteMultipartUploadCommand).resolves({});
+    const client = fakeClient({ FailIngestion: () => ({ failIngestion: { ...progress([]), status: 'FAILED' } }) });
+    // GIVEN a 6 GiB object WHEN it is moved to failed/
+    const size = 6 * 1024 ** 3;
+    await fail({ s3: new S3Client({}), client }, { ...job, size }, { Error: 'X' });
+    // THEN 12 parts of 512 MiB cover every byte, the last ending at size - 1, and no single CopyObject is tried
+    const ranges = s3Mock.commandCalls(UploadPartCopyCommand).map((c) => c.args[0].input.CopySourceRange);
+    expect(ranges).toHaveLength(12);
+    expect(ranges[0]).toBe(`bytes=0-${512 * 1024 ** 2 - 1}`);
+    expect(ranges[11]).toBe(`bytes=${11 * 512 * 1024 ** 2}-${size - 1}`);
+    expect(s3Mock).not.toHaveReceivedCommand(CopyObjectCommand);
+    expect(s3Mock).toHaveReceivedCommandWith(CompleteMultipartUploadCommand, { UploadId: 'up-1', MultipartUpload: { Parts: expect.arrayContaining([{ ETag: '"etag-12"', PartNumber: 12 }]) } });
+    // and the upload is deleted only after the copy completed
+    expect(s3Mock).toHaveReceivedCommandWith(DeleteObjectCommand, { Key: 'uploads/big.csv' });
   });
 
   it('fails the ingestion with the Map error and moves the file to failed/ with the reason', async () => {

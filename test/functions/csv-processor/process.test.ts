@@ -8,6 +8,9 @@
  * is about what the processor does with an engine result (moves, report).
  */
 import { createHash } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { CopyObjectCommand, DeleteObjectCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
@@ -57,7 +60,7 @@ function engineAnswering(result: Partial<EngineRunResult>, seen: { bytes?: Buffe
       seen.bytes = Buffer.concat(chunks);
       return { outcome: 'STARTED', ingestionId: 'ing-9', sha256: 'abc', model: 'CUSTOMER', status: 'COMPLETED', rows: 20, created: 20, duplicates: 0, invalid: 0, alreadyImported: 0, ...result };
     },
-    plan: ingestEngine.plan,
+    scan: ingestEngine.scan,
   };
 }
 
@@ -208,7 +211,7 @@ describe('a file one Lambda can finish', () => {
     serve(key, sample('customers_small.csv'));
     const engine: IngestionEngine = {
       run: () => Promise.reject(new EndpointUnreachableError('https://x/graphql', new Error('ECONNRESET'))),
-      plan: ingestEngine.plan,
+      scan: ingestEngine.scan,
     };
     // WHEN the endpoint cannot be reached THEN the Lambda invocation fails (S3 retries it)
     await expect(processUpload(deps(engine, {}), { bucket: BUCKET, key, size: 10 })).rejects.toThrow(EndpointUnreachableError);
@@ -225,15 +228,19 @@ describe('a file too big for one Lambda run', () => {
     serve(key, sample('customers_large.csv'));
     const size = bytesOf(sample('customers_large.csv')).length;
     const expectedSha = createHash('sha256').update(bytesOf(sample('customers_large.csv'))).digest('hex');
+    // the sample has no quotes and no blank lines: its data rows are its non-empty lines but the header
+    const expectedRows = bytesOf(sample('customers_large.csv')).toString('utf8').split('\n').filter((l) => l.trim()).length - 1;
     const d = deps(ingestEngine, { StartIngestion: () => ({ startIngestion: { outcome: 'STARTED', ingestion: ingestion({ id: 'ing-big', status: 'RUNNING' }) } }) }, 1024);
     // WHEN processed
     const result = await processUpload(d, { bucket: BUCKET, key, size });
-    // THEN the ingestion was started with the whole file's hash and the detected model
-    expect(d.client.calls).toEqual([{ operation: 'StartIngestion', variables: { input: { fileName: 'customers_large.csv', sha256: expectedSha, model: 'CUSTOMER', source: 'S3' } } }]);
+    // THEN the ingestion was started with the whole file's hash, its row count and the detected model
+    expect(d.client.calls).toEqual([
+      { operation: 'StartIngestion', variables: { input: { fileName: 'customers_large.csv', sha256: expectedSha, model: 'CUSTOMER', source: 'S3', rowCount: expectedRows } } },
+    ]);
     // the state machine got the object's location, the ingestion and the model
     expect(sfnMock).toHaveReceivedCommandWith(StartExecutionCommand, { stateMachineArn: STATE_MACHINE, name: 'ingestion-ing-big' });
     const input = JSON.parse(sfnMock.commandCalls(StartExecutionCommand)[0]!.args[0].input.input!) as Record<string, unknown>;
-    expect(input).toEqual({ bucket: BUCKET, key, fileName: 'customers_large.csv', ingestionId: 'ing-big', model: 'CUSTOMER' });
+    expect(input).toEqual({ bucket: BUCKET, key, size, fileName: 'customers_large.csv', ingestionId: 'ing-big', model: 'CUSTOMER', raggedRows: [] });
     // the object stays in uploads/ for the Map to read
     expect(s3Mock).not.toHaveReceivedCommand(CopyObjectCommand);
     expect(s3Mock).not.toHaveReceivedCommand(DeleteObjectCommand);
@@ -250,6 +257,31 @@ describe('a file too big for one Lambda run', () => {
     expect(sfnMock).not.toHaveReceivedCommand(StartExecutionCommand);
     expect(JSON.parse(putBody('processed/again.csv.duplicate.json'))).toMatchObject({ firstIngestion: { id: 'ing-big' } });
     expect(s3Mock).toHaveReceivedCommandWith(CopyObjectCommand, { Key: 'processed/again.csv' });
+  });
+
+  it('hands the rows whose cell count is off to the Map, which would otherwise pad or cut them silently', async () => {
+    // GIVEN a file whose rows 3 and 5 have one cell too few and one too many (a trailing empty cell is fine)
+    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'foreman-ragged-')), 'ragged.csv');
+    writeFileSync(file, 'email,name,country\na@x.example,A,DE\nb@x.example,B\nc@x.example,C,FR,\nd@x.example,D,US,extra\n');
+    const key = 'uploads/ragged.csv';
+    serve(key, file);
+    const d = deps(ingestEngine, { StartIngestion: () => ({ startIngestion: { outcome: 'STARTED', ingestion: ingestion({ id: 'ing-r', status: 'RUNNING' }) } }) }, 1);
+    await processUpload(d, { bucket: BUCKET, key, size: 200 });
+    // THEN the execution input names rows 3 and 5 (spreadsheet numbering, header = 1)
+    const input = JSON.parse(sfnMock.commandCalls(StartExecutionCommand)[0]!.args[0].input.input!) as { raggedRows: number[] };
+    expect(input.raggedRows).toEqual([3, 5]);
+  });
+
+  it('refuses a big file with a backslash, which Step Functions would read as an escape character', async () => {
+    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'foreman-backslash-')), 'paths.csv');
+    writeFileSync(file, 'email,name,notes\na@x.example,A,C:\\temp\\x\n');
+    const key = 'uploads/paths.csv';
+    serve(key, file);
+    const d = deps(ingestEngine, {}, 1);
+    // WHEN processed as a big file THEN nothing is claimed and the reason says why
+    await processUpload(d, { bucket: BUCKET, key, size: 100 });
+    expect(d.client.calls).toEqual([]);
+    expect(putBody('failed/paths.csv.reason.txt')).toMatch(/backslash/);
   });
 
   it('refuses a big file Step Functions cannot read (semicolons) with a reason saying what to do', async () => {

@@ -14,7 +14,7 @@ beforeAll(async () => {
   // GIVEN the real wiring WHEN synthesised for the prod stage
   const s = await completedRealWiring();
   ({ template, stack } = synth({ wiring: s.wiring, code: s.code, stage: 'prod' }, 'Prod', { bundleLambdas: false }));
-});
+}, 240_000);
 
 describe('the prod stage', () => {
   it('protects every table from deletion and retains it when the stack goes', () => {

@@ -32,7 +32,8 @@ beforeAll(async () => {
   // WHEN the stack is synthesised (dev stage, no AWS environment: as `npm run synth` offline)
   ({ template, stack } = synth({ wiring: s.wiring, code: s.code }));
   resources = template.toJSON().Resources as Resources;
-});
+  // Bundling every resolver and two Lambdas takes a while on a busy 2-core machine.
+}, 240_000);
 
 function ofType(type: string): [string, Resources[string]][] {
   return Object.entries(resources).filter(([, r]) => r.Type === type);
@@ -316,7 +317,12 @@ describe('the Distributed Map for big files', () => {
     });
     // each item keeps its position in the file; batches carry the ingestion and the model
     expect(map.ItemSelector).toEqual({ 'index.$': '$$.Map.Item.Index', 'row.$': '$$.Map.Item.Value' });
-    expect(map.ItemBatcher).toEqual({ MaxItemsPerBatch: 490, BatchInput: { 'ingestionId.$': '$.ingestionId', 'model.$': '$.model' } });
+    // (and the rows the processor found ragged, which the reader would pad or cut without a word)
+    expect(map.ItemBatcher).toEqual({
+      MaxItemsPerBatch: 490,
+      MaxInputBytesPerBatch: 200 * 1024,
+      BatchInput: { 'ingestionId.$': '$.ingestionId', 'model.$': '$.model', 'raggedRows.$': '$.raggedRows' },
+    });
     // the child runs the import Lambda's importBatch step
     const child = Object.values((map.ItemProcessor as { States: Record<string, Record<string, unknown>> }).States)[0]!;
     expect(child.Parameters).toEqual({ action: 'importBatch', 'batch.$': '$' });
