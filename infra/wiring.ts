@@ -195,7 +195,18 @@ export const resolvers: ResolverSpec[] = [
   // --- end of ingestion -----------------------------------------------------------------------
 ];
 
-export const unwired: UnwiredField[] = [];
+export const unwired: UnwiredField[] = [
+  {
+    typeName: 'Subscription',
+    fieldName: 'onIngestionProgress',
+    why: 'Served by @aws_subscribe on the ingestion mutations; the ingestionId argument filters events, so no resolver is needed.',
+  },
+  {
+    typeName: 'Subscription',
+    fieldName: 'onIngestionsChanged',
+    why: 'Served by @aws_subscribe on the ingestion mutations, unfiltered (for dashboards); no resolver is needed.',
+  },
+];
 
 /** `ctx.env` for a given table naming (physical names by table id). */
 export function environmentFor(physicalNames: Record<TableId, string>): Record<string, string> {
