@@ -5,11 +5,14 @@
  * The subscription is opened before the current state is read (GetIngestion), so no event between
  * the two is lost; whichever is newer wins.
  */
+import { createHash } from 'node:crypto';
+import { createReadStream, existsSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { createClient, type ClientAuth } from '../api/client';
 import { subscribe, SubscriptionError } from '../api/subscribe';
-import { GetIngestionDocument, OnIngestionProgressDocument, type GetIngestionQuery, type OnIngestionProgressSubscription } from '../api/generated';
+import { GetIngestionDocument, ListIngestionsDocument, OnIngestionProgressDocument, type GetIngestionQuery, type OnIngestionProgressSubscription } from '../api/generated';
 import { CliError, EXIT } from './errors';
+import { resolveEndpoint } from './endpoint';
 
 /** The counters a watcher shows; built from an `IngestionProgress` event or an `Ingestion`. */
 export interface WatchCounts {
@@ -231,4 +234,67 @@ export async function followIngestion(options: FollowOptions): Promise<FollowRes
       },
     );
   });
+}
+
+/** Lower-case hex SHA-256 of a file's bytes, streamed (the id `startIngestion` claims). */
+async function fileSha256(file: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+/**
+ * `foreman ingest FILE --follow`: when the same bytes are being ingested right now by someone else
+ * (another terminal, the web page, the S3 processor), follow that ingestion live instead of sending
+ * the rows a second time. Returns the exit code when it followed one, or null when no RUNNING
+ * ingestion of this file exists (the caller then ingests as usual).
+ */
+export async function followRunningIngestionOf(
+  file: string,
+  endpoint: { url: string; apiKey: string },
+  options: Pick<FollowOptions, 'json' | 'out' | 'err' | 'tty'> & { notice?: (line: string) => void; maxPages?: number } = {},
+): Promise<number | null> {
+  const sha256 = await fileSha256(file);
+  const auth: ClientAuth = { mode: 'API_KEY', apiKey: endpoint.apiKey };
+  const client = createClient({ url: endpoint.url, auth });
+  let nextToken: string | null | undefined;
+  for (let page = 0; page < (options.maxPages ?? 20); page += 1) {
+    const { listIngestions } = await client.request(ListIngestionsDocument, { limit: 100, nextToken });
+    const running = listIngestions.items.find((i) => i.sha256 === sha256 && i.status === 'RUNNING');
+    if (running) {
+      options.notice?.(`Following ingestion ${running.id} of ${file}, already running (started ${running.startedAt} from ${running.source}).`);
+      const { exitCode } = await followIngestion({ url: endpoint.url, auth, ingestionId: running.id, json: options.json, out: options.out, err: options.err, tty: options.tty });
+      return exitCode;
+    }
+    nextToken = listIngestions.nextToken;
+    if (!nextToken) break;
+  }
+  return null;
+}
+
+class NoRunningEndpointError extends Error {
+  override name = 'NoRunningEndpointError';
+}
+
+/**
+ * What `foreman ingest --follow` calls first: with an endpoint configured (flags, environment, .env,
+ * a running `foreman serve`), follows a RUNNING ingestion of the same file and returns its exit code;
+ * otherwise null, and `foreman ingest` proceeds as usual. Never starts an embedded stack itself.
+ */
+export async function followIfRunning(file: string, flags: { endpoint?: string; apiKey?: string; json?: boolean }): Promise<number | null> {
+  if (!existsSync(file)) return null;
+  let endpoint: { url: string; apiKey: string };
+  try {
+    endpoint = await resolveEndpoint({
+      endpoint: flags.endpoint,
+      apiKey: flags.apiKey,
+      startStack: () => {
+        throw new NoRunningEndpointError();
+      },
+    });
+  } catch (error) {
+    if (error instanceof NoRunningEndpointError) return null;
+    throw error;
+  }
+  return followRunningIngestionOf(file, endpoint, { json: flags.json, notice: (line) => process.stderr.write(`${line}\n`) });
 }

@@ -13,6 +13,7 @@ import { fileSource, nodeSha256 } from '../../ingest/node';
 import { resolveEndpoint, type ResolvedEndpoint } from '../endpoint';
 import { CliError, EXIT } from '../errors';
 import { ProgressReporter, describeInspection, describeSummary, describeRejected } from '../ingestOutput';
+import { followIfRunning } from '../watchRender';
 
 export const EXIT_CODES_HELP = `
 Exit codes:
@@ -50,6 +51,7 @@ interface IngestFlags {
   apiKey?: string;
   json?: boolean;
   errorsOut?: string;
+  follow?: boolean;
 }
 
 export function register(program: Command): void {
@@ -66,8 +68,16 @@ export function register(program: Command): void {
     .option('--api-key <key>', 'API key for the endpoint')
     .option('--json', 'print one machine-readable summary object on stdout (and nothing else there)')
     .option('--errors-out <file>', 'write every rejected row, with its reasons, to this CSV file')
+    .option('--follow', 'if this file is already being ingested elsewhere, follow that ingestion live instead of sending it again')
     .addHelpText('after', EXIT_CODES_HELP)
     .action(async (file: string, flags: IngestFlags) => {
+      if (flags.follow) {
+        const followed = await followIfRunning(file, flags);
+        if (followed !== null) {
+          process.exitCode = followed;
+          return;
+        }
+      }
       process.exitCode = await runIngest(file, flags);
     });
 }
@@ -121,6 +131,16 @@ export async function runIngest(file: string, flags: IngestFlags): Promise<numbe
   const jsonRejected: unknown[] = [];
   const progress = new ProgressReporter(process.stderr, true);
   let ingestionId: string | null = null;
+  // Ctrl-C: finish the batches in flight, then stop (and stop the embedded stack) cleanly; the
+  // ingestion stays open, so running the same command again resumes it. A second Ctrl-C quits now.
+  const interrupt = new AbortController();
+  const onSigint = () => {
+    progress.stop();
+    process.stderr.write('\nstopping after the batches in flight (Ctrl-C again to quit at once)…\n');
+    interrupt.abort();
+    process.once('SIGINT', () => process.exit(130));
+  };
+  process.once('SIGINT', onSigint);
 
   try {
     const summary: IngestSummary = await ingestFile({
@@ -133,6 +153,7 @@ export async function runIngest(file: string, flags: IngestFlags): Promise<numbe
       batchSize: flags.batchSize,
       concurrency: flags.concurrency,
       sourceKind: 'CLI' as IngestionSource,
+      signal: interrupt.signal,
       // Resolved only once the file has proved usable: a bad file never starts a local stack.
       client: async () => {
         endpoint = await resolveEndpoint({ endpoint: flags.endpoint, apiKey: flags.apiKey, notice: (line) => process.stderr.write(`${line}\n`) });
@@ -204,6 +225,7 @@ export async function runIngest(file: string, flags: IngestFlags): Promise<numbe
     if (error instanceof SendFailedError) throw new CliError(`${file}: ${error.message}`, EXIT.FAILED);
     throw error;
   } finally {
+    process.removeListener('SIGINT', onSigint);
     await endpoint?.stop();
   }
 }

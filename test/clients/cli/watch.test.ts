@@ -292,4 +292,42 @@ describe('foreman watch in a second process during a 10,000-row foreman ingest',
     expect(progress).toEqual([...progress].sort((a, b) => a - b));
     expect(progress.at(-1)).toBe(10_000);
   });
+
+  it('ingest --follow in a second terminal follows the running ingestion of the same file instead of sending it again', { timeout: 300_000 }, async () => {
+    const lines = ['email,name'];
+    for (let i = 1; i <= 3000; i += 1) lines.push(`follow${i}@watch.example,Follower ${i}`);
+    const file = path.join(dir, 'customers_3k.csv');
+    writeFileSync(file, `${lines.join('\n')}\n`);
+
+    let second: ReturnType<typeof run> | undefined;
+    let onSecond!: (w: ReturnType<typeof run>) => void;
+    const secondStarted = new Promise<ReturnType<typeof run>>((resolve) => (onSecond = resolve));
+    const stop = subscribe({ url: stack.graphqlUrl, auth: { mode: 'API_KEY', apiKey: stack.apiKey } }, OnIngestionsChangedDocument, {}, {
+      next: () => {
+        if (second) return;
+        second = run(['ingest', file, '--follow']);
+        stop();
+        onSecond(second);
+      },
+    });
+    await stop.ready;
+    const first = run(['ingest', file]);
+    const follower = await secondStarted;
+    const [firstCode, followerCode] = await Promise.all([first.exited, follower.exited]);
+
+    const headline = `${first.out()}`.split('\n').find((l) => l.startsWith('Done in'));
+    expect(headline).toMatch(/^Done in [\d.]+ s \([\d,]+ rows\/s\): 3,000 rows — 3,000 created, 0 duplicate, 0 invalid\.$/);
+    expect(follower.err()).toMatch(/^Following ingestion [\w-]+ of .*customers_3k\.csv, already running/m);
+    expect(follower.out().split('\n')[0]).toBe(headline);
+    expect([firstCode, followerCode]).toEqual([0, 0]);
+  });
+
+  it('ingest --follow ingests as usual when the file is not being ingested', { timeout: 120_000 }, async () => {
+    const file = path.join(dir, 'small.csv');
+    writeFileSync(file, 'email,name\nsolo1@watch.example,Solo One\nsolo2@watch.example,Solo Two\n');
+    const alone = run(['ingest', file, '--follow']);
+    expect(await alone.exited).toBe(0);
+    expect(alone.out()).toMatch(/^Done in [\d.]+ s \([\d,]+ rows\/s\): 2 rows — 2 created, 0 duplicate, 0 invalid\.$/m);
+    expect(alone.err()).not.toContain('Following ingestion');
+  });
 });
