@@ -180,3 +180,61 @@ describe('importCustomers pipeline', () => {
     expect(errorType(outcome)).toBe('DynamoDB:ProvisionedThroughputExceededException');
   });
 });
+
+describe('importProjects pipeline', () => {
+  const PROJECTS = localEnvironment.PROJECTS_TABLE!;
+  const PROJECT_META = { ...META, model: 'PROJECT' };
+  const PROJECT_ROWS = [
+    { rowNumber: 1, customerEmail: 'client@example.com', name: 'A' },
+    { rowNumber: 2, customerEmail: 'CLIENT@example.com', name: 'B' },
+    { rowNumber: 3, customerId: 'cust-2', name: 'C' },
+  ];
+
+  async function plannedProjects(): Promise<Stash> {
+    const stash: Stash = {};
+    valueOf(await runHandler('resolvers/Mutation.importProjects.ts', 'request', { args: { input: { ingestionId: 'ing-1', batchNumber: 1, rows: PROJECT_ROWS } }, stash }));
+    const lookup = valueOf(await runHandler('resolvers/functions/readProjectCustomers.ts', 'request', { stash })) as { tables: Record<string, { keys: unknown[] }> };
+    // Rows 1 and 2 name the same customer: one claim read; row 3 one customer read.
+    expect(lookup.tables[UNIQUES]!.keys).toHaveLength(1);
+    expect(lookup.tables[CUSTOMERS]!.keys).toHaveLength(1);
+    await runHandler('resolvers/functions/readProjectCustomers.ts', 'response', {
+      stash,
+      result: { data: { [UNIQUES]: [{ key: 'email#client@example.com', kind: 'EMAIL', customerId: 'cust-1' }], [CUSTOMERS]: [{ id: 'cust-2' }] }, unprocessedKeys: {} },
+    });
+    await runHandler('resolvers/functions/readProjectBatch.ts', 'request', { stash });
+    valueOf(
+      await runHandler('resolvers/functions/readProjectBatch.ts', 'response', {
+        stash,
+        result: { data: { [INGESTIONS]: [PROJECT_META], [PROJECTS]: [null, null, null] }, unprocessedKeys: {} },
+      }),
+    );
+    return stash;
+  }
+
+  it('checks each distinct customer once in the transaction that writes the projects', async () => {
+    const stash = await plannedProjects();
+    const tx = valueOf(await runHandler('resolvers/functions/writeProjectBatch.ts', 'request', { stash })) as TxRequest;
+    // 3 project puts, 2 customer checks (cust-1 for rows 1 and 2, cust-2), marker, META.
+    expect(tx.transactItems.map((i) => `${i.table}:${i.operation}`)).toEqual([
+      `${PROJECTS}:PutItem`,
+      `${PROJECTS}:PutItem`,
+      `${PROJECTS}:PutItem`,
+      `${CUSTOMERS}:ConditionCheck`,
+      `${CUSTOMERS}:ConditionCheck`,
+      `${INGESTIONS}:PutItem`,
+      `${INGESTIONS}:UpdateItem`,
+    ]);
+  });
+
+  it('answers RETRY for every row of a customer deleted between the read and the write', async () => {
+    const stash = await plannedProjects();
+    await runHandler('resolvers/functions/writeProjectBatch.ts', 'request', { stash });
+    // cust-1's condition check (item 4) failed: rows 1 and 2 depend on it.
+    await runHandler('resolvers/functions/writeProjectBatch.ts', 'response', { stash, ...cancelled(['None', 'None', 'None', 'ConditionalCheckFailed', 'None', 'None', 'None']) });
+    const retry = valueOf(await runHandler('resolvers/functions/writeProjectBatchRetry.ts', 'request', { stash })) as TxRequest;
+    expect(retry.transactItems.map((i) => `${i.table}:${i.operation}`)).toEqual([`${PROJECTS}:PutItem`, `${CUSTOMERS}:ConditionCheck`, `${INGESTIONS}:PutItem`, `${INGESTIONS}:UpdateItem`]);
+    await runHandler('resolvers/functions/writeProjectBatchRetry.ts', 'response', { stash, result: { keys: [], cancellationReasons: null } });
+    const progress = valueOf(await runHandler('resolvers/Mutation.importProjects.ts', 'response', { stash })) as { outcomes: { status: string }[] };
+    expect(progress.outcomes.map((o) => o.status)).toEqual(['RETRY', 'RETRY', 'CREATED']);
+  });
+});

@@ -511,6 +511,11 @@ describe('recordRejectedRows and listIngestionRowErrors', () => {
     const page2 = await api.request(ListIngestionRowErrorsDocument, { ingestionId: ingestion.id, limit: 2, nextToken: page1.listIngestionRowErrors.nextToken });
     expect(page2.listIngestionRowErrors.items.map((r) => r.rowNumber)).toEqual([13, 30]);
 
+    // A later run recording a row again (in another batch) answers it as stored and counts it once.
+    const later = await api.request(RecordRejectedRowsDocument, { input: { ...rejected, batchNumber: 7, rows: [rejected.rows[0]!] } });
+    expect(later.recordRejectedRows).toMatchObject({ replayed: false, invalid: 3, processed: 5, batches: 3 });
+    expect(later.recordRejectedRows.outcomes).toMatchObject([{ rowNumber: 2, status: 'INVALID' }]);
+
     // The row error items are the ROW# items of the ingestion's partition, zero-padded.
     const sks = (await partition(ingestion.id)).map((i) => i.sk as string).filter((sk) => sk.startsWith('ROW#'));
     expect(sks).toEqual(['ROW#00000002', 'ROW#00000011', 'ROW#00000013', 'ROW#00000030']);
