@@ -335,7 +335,16 @@ export async function createExecutor(options: ExecutorOptions): Promise<LocalExe
           ),
         };
       }
-      const variables = body.variables && typeof body.variables === 'object' ? (body.variables as Record<string, unknown>) : {};
+      // Some clients send `variables` as a JSON string.
+      let rawVariables = body.variables;
+      if (typeof rawVariables === 'string') {
+        try {
+          rawVariables = JSON.parse(rawVariables) as unknown;
+        } catch {
+          return { data: null, errors: [{ path: null, locations: null, message: 'Invalid request: variables is not valid JSON.' }] };
+        }
+      }
+      const variables = rawVariables && typeof rawVariables === 'object' && !Array.isArray(rawVariables) ? (rawVariables as Record<string, unknown>) : {};
       const operationName = typeof body.operationName === 'string' ? body.operationName : undefined;
       const fragments: Record<string, FragmentDefinitionNode> = {};
       for (const def of document.definitions) if (def.kind === Kind.FRAGMENT_DEFINITION) fragments[def.name.value] = def;

@@ -95,27 +95,6 @@ function stringScalar(name: string, check: StringCheck): Pick<GraphQLScalarType,
   };
 }
 
-function literalToJs(node: ValueNode, variables?: Record<string, unknown> | null): unknown {
-  switch (node.kind) {
-    case Kind.STRING:
-    case Kind.ENUM:
-      return node.value;
-    case Kind.INT:
-    case Kind.FLOAT:
-      return Number(node.value);
-    case Kind.BOOLEAN:
-      return node.value;
-    case Kind.NULL:
-      return null;
-    case Kind.LIST:
-      return node.values.map((v) => literalToJs(v, variables));
-    case Kind.OBJECT:
-      return Object.fromEntries(node.fields.map((f) => [f.name.value, literalToJs(f.value, variables)]));
-    case Kind.VARIABLE:
-      return variables?.[node.name.value];
-  }
-}
-
 const awsJson: Pick<GraphQLScalarType, 'serialize' | 'parseValue' | 'parseLiteral'> = {
   // Output: a map or list is sent as its JSON text; text is sent as it is.
   serialize: (value) => (typeof value === 'string' ? value : JSON.stringify(value)),
@@ -129,8 +108,9 @@ const awsJson: Pick<GraphQLScalarType, 'serialize' | 'parseValue' | 'parseLitera
       throw invalid('AWSJSON', value);
     }
   },
-  parseLiteral: (node, variables) => {
-    if (node.kind !== Kind.STRING) return literalToJs(node, variables);
+  parseLiteral: (node) => {
+    // AWSJSON is written as a JSON *string* in documents; an object literal is not one.
+    if (node.kind !== Kind.STRING) throw invalid('AWSJSON', 'value' in node ? node.value : node.kind);
     try {
       return JSON.parse(node.value) as unknown;
     } catch {
