@@ -63,7 +63,7 @@ export function describeRejected(r: RejectedRow, mapping: Mapping, ingestionId: 
         : c.rowNumber
           ? `row ${c.rowNumber} of ingestion ${c.ingestionId ?? '?'}`
           : 'a customer created outside any file';
-    lines.push(`row ${r.row}, column "${columnOf(mapping, c.field)}": ${c.value} already belongs to ${c.existingId} (${owner})`);
+    lines.push(`row ${r.row}, column "${columnOf(mapping, c.field)}": ${c.value} already belongs to customer ${c.existingId} (${owner})`);
     return lines;
   }
   for (const e of r.errors) {
