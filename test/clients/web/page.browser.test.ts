@@ -166,6 +166,32 @@ describe('the web page in Chromium', () => {
     await page.close();
   });
 
+  it('moves the bar batch by batch, never backwards, as the subscription reports each batch', async () => {
+    const { page, problems } = await openPage();
+    const rows = rowsOf(sample('customers_large.csv'));
+    await pickFile(page, sample('customers_large.csv'));
+    // Every value the bar takes, recorded by the page itself as it changes.
+    await page.evaluate(() => {
+      const seen: number[] = [];
+      (window as unknown as { seen: number[] }).seen = seen;
+      const bar = document.getElementById('progress') as HTMLProgressElement;
+      new MutationObserver(() => seen.push(bar.value)).observe(bar, { attributes: true, attributeFilter: ['value'] });
+    });
+    await page.click('#import-button');
+    await page.waitForSelector('body[data-state="finished"], body[data-state="failed"]', { timeout: 60_000 });
+    const seen = await page.evaluate(() => (window as unknown as { seen: number[] }).seen);
+    const moves = seen.filter((v, i) => v !== seen[i - 1] && v > 0);
+    // 160 rows go in batches of at most 49 (DESIGN.md: 2 items a row + 2 in a 100-item transaction), so
+    // at least 4 batch events reach the bar before the finish event; whatever order they arrive in,
+    // the bar only moves forward and ends at the file's row count.
+    expect(moves.length).toBeGreaterThanOrEqual(2);
+    expect(moves).toEqual([...moves].sort((a, b) => a - b));
+    expect(moves.at(-1)).toBe(rows.length);
+    await expect(page.locator('#progress-text').textContent()).resolves.toBe(`Finished: ${rows.length} of ${rows.length} rows processed — ${rows.length} created, 0 duplicates, 0 invalid.`);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
   it('answers the same bytes under another name with the duplicate-file answer and writes nothing', async () => {
     expect(firstIngestionId).not.toBe('');
     const before = (await scanAll('Customers')).length;
