@@ -9,6 +9,9 @@ import https from 'node:https';
 import http from 'node:http';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { randomUUID, createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generate } from 'selfsigned';
 import { print } from 'graphql';
@@ -22,7 +25,8 @@ import { OnIngestionProgressDocument, type OnIngestionProgressSubscription } fro
 import { API_KEY, fakeAuthenticator, fakeRuntime, listen, loadSchema, serverCertificate } from '../infra/local/realtime/doubles';
 import { startTestStack, type TestStack } from '../helpers/localStack';
 import { repoRoot } from '../../infra/bundle';
-import { OnIngestionsChangedDocument, type OnIngestionsChangedSubscription } from '../../clients/api/generated';
+import { ImportCustomersDocument, OnIngestionsChangedDocument, StartIngestionDocument, type OnIngestionsChangedSubscription } from '../../clients/api/generated';
+import { createClient } from '../../clients/api/client';
 
 type Progress = NonNullable<OnIngestionProgressSubscription['onIngestionProgress']>;
 
@@ -193,5 +197,54 @@ describe('Amplify JS v6 against the real local stack during `foreman ingest`', (
     expect(processed).toEqual([...processed].sort((a, b) => a - b));
     expect(events.findIndex((e) => e.stage === 'FINISHED')).toBe(events.length - 1);
     expect(events.at(-1)).toMatchObject({ status: 'COMPLETED', created: summary.created, duplicates: summary.duplicates, invalid: summary.invalid, processed: summary.rows });
+  });
+
+  it('works in a plain Node 20 process with the ws package as WebSocket and NODE_EXTRA_CA_CERTS, queries included (the README recipe)', async () => {
+    const tlsUrl = new URL(stack.graphqlTlsUrl!);
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'foreman-amplify-'));
+    const certFile = path.join(dir, 'cert.pem');
+    writeFileSync(certFile, await serverCertificate(tlsUrl.hostname, Number(tlsUrl.port)));
+    const app = `
+      import WebSocket from 'ws';
+      import { Amplify } from 'aws-amplify';
+      import { Hub } from 'aws-amplify/utils';
+      import { generateClient } from 'aws-amplify/api';
+      globalThis.WebSocket = WebSocket; // Node 20 has no global WebSocket; Amplify uses the global one.
+      Amplify.configure({ API: { GraphQL: { endpoint: process.env.ENDPOINT, region: 'us-east-1', defaultAuthMode: 'apiKey', apiKey: process.env.API_KEY } } });
+      Hub.listen('api', ({ payload }) => { if (payload.event === 'Subscription ack') console.log('READY'); });
+      // Queries and mutations go over https:// with the same trust.
+      const listed = await generateClient().graphql({ query: 'query { listIngestions(limit: 1) { nextToken } }' });
+      console.log('QUERY_OK', JSON.stringify(listed.data));
+      const sub = generateClient().graphql({ query: 'subscription { onIngestionsChanged { ingestionId processed } }' }).subscribe({
+        next: ({ data }) => { console.log(JSON.stringify(data)); sub.unsubscribe(); setTimeout(() => process.exit(0), 100); },
+        error: (e) => { console.error(JSON.stringify(e)); process.exit(1); },
+      });`;
+    const child = spawn(process.execPath, ['--input-type=module', '-e', app], {
+      cwd: repoRoot,
+      env: { ...process.env, NODE_EXTRA_CA_CERTS: certFile, ENDPOINT: stack.graphqlTlsUrl!, API_KEY: stack.apiKey },
+    });
+    let stdout = '';
+    let stderr = '';
+    const ready = new Promise<void>((resolve) =>
+      child.stdout.on('data', (c: Buffer) => {
+        stdout += c.toString();
+        if (stdout.includes('READY')) resolve();
+      }),
+    );
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    try {
+      await Promise.race([ready, exited.then(() => Promise.reject(new Error(`the Amplify app exited early: ${stderr}`)))]);
+      const client = createClient({ url: stack.graphqlUrl, auth: { mode: 'API_KEY', apiKey: stack.apiKey } });
+      const sha256 = createHash('sha256').update(randomUUID()).digest('hex');
+      const { startIngestion } = await client.request(StartIngestionDocument, { input: { fileName: 'x.csv', sha256, model: 'CUSTOMER', source: 'API', rowCount: 1 } });
+      await client.request(ImportCustomersDocument, { input: { ingestionId: startIngestion.ingestion.id, batchNumber: 1, rows: [{ rowNumber: 2, email: `${randomUUID()}@example.com`, name: 'One' }] } });
+      expect(await exited).toBe(0);
+      expect(stdout).toContain('QUERY_OK');
+      expect(stdout).toContain(JSON.stringify({ onIngestionsChanged: { ingestionId: startIngestion.ingestion.id, processed: 1 } }));
+    } finally {
+      child.kill();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
