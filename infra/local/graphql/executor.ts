@@ -246,6 +246,8 @@ export async function createExecutor(options: ExecutorOptions): Promise<LocalExe
     return field ? getNamedType(field.type).name : null;
   };
 
+  const selectionViews = new WeakMap<FieldNode, { list: string[]; graphql: string }>();
+
   const fieldResolver: GraphQLFieldResolver<unknown, RequestState> = async (source, args, state, info) => {
     const typeName = info.parentType.name;
     const fieldName = info.fieldName;
@@ -258,12 +260,18 @@ export async function createExecutor(options: ExecutorOptions): Promise<LocalExe
       return source !== null && typeof source === 'object' ? (source as Record<string, unknown>)[fieldName] : undefined;
     }
     const node = info.fieldNodes[0]!;
+    // Documents are cached, so their field nodes are too: compute each selection view once.
+    let views = selectionViews.get(node);
+    if (!views) {
+      views = { list: selectionSetList(node, state.fragments, getNamedType(info.returnType).name, returnTypeName), graphql: selectionSetGraphQL(node) };
+      selectionViews.set(node, views);
+    }
     const resolverInfo: ResolverInfo = {
       fieldName,
       parentTypeName: typeName,
       variables: state.variables,
-      selectionSetList: selectionSetList(node, state.fragments, getNamedType(info.returnType).name, returnTypeName),
-      selectionSetGraphQL: selectionSetGraphQL(node),
+      selectionSetList: [...views.list],
+      selectionSetGraphQL: views.graphql,
     };
     const base: Omit<ContextInit, 'prev' | 'result' | 'error'> = {
       arguments: args as Record<string, unknown>,
