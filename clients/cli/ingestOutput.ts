@@ -92,15 +92,15 @@ export function describeSummary(s: IngestSummary, listed: { duplicates: Rejected
     if (s.resumed) lines.push('This resumed an unfinished ingestion of the same file: rows it had written count as already imported.');
   }
   if (s.blankRows) lines.push(`${plural(s.blankRows, 'blank line')} skipped.`);
-  const section = (title: string, rows: RejectedRow[], total: number) => {
+  const section = (title: string, rows: RejectedRow[], total: number, more = 'write them all with --errors-out report.csv') => {
     if (!total) return;
     lines.push('', `${title} (${total.toLocaleString('en-US')}):`);
     for (const r of [...rows].sort((a, b) => a.row - b.row)) for (const l of describeRejected(r, mapping, s.ingestionId)) lines.push(`  ${l}`);
-    if (total > rows.length) lines.push(`  … and ${(total - rows.length).toLocaleString('en-US')} more (write them all with --errors-out report.csv)`);
+    if (total > rows.length) lines.push(`  … and ${(total - rows.length).toLocaleString('en-US')} more (${more})`);
   };
   section('Duplicates', listed.duplicates.slice(0, caps.duplicates), s.duplicates);
   section('Invalid rows', listed.invalid.slice(0, caps.invalid), s.invalid);
-  section('Not sent', listed.unsent.slice(0, caps.invalid), listed.unsent.length);
+  section('Not sent', listed.unsent.slice(0, 5), s.unsent, 'a re-run sends them');
   if (s.failure) lines.push('', `The ingestion stopped: ${s.failure}`, 'Run the same command again to resume: rows already written are recognised, nothing is created twice.');
   return lines.join('\n');
 }

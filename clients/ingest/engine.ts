@@ -629,7 +629,8 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
   const failed = fatal !== undefined || options.signal?.aborted === true;
   if (failed) {
     summary.outcome = 'FAILED';
-    summary.failure = fatal !== undefined ? describeSendError(fatal) : 'stopped before the end of the file';
+    // An interruption explains itself better than the errors it caused in the batches in flight.
+    summary.failure = options.signal?.aborted ? 'interrupted before the end of the file' : describeSendError(fatal);
   } else {
     summary.outcome = 'COMPLETED';
   }

@@ -136,7 +136,7 @@ export async function runIngest(file: string, flags: IngestFlags): Promise<numbe
   const interrupt = new AbortController();
   const onSigint = () => {
     progress.stop();
-    process.stderr.write('\nstopping after the batches in flight (Ctrl-C again to quit at once)…\n');
+    process.stderr.write('\nstopping; run the same command again to resume (Ctrl-C again to quit at once)…\n');
     interrupt.abort();
     process.once('SIGINT', () => process.exit(130));
   };
