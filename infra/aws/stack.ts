@@ -336,7 +336,8 @@ export class ForemanStack extends Stack {
       entry: path.join(repoRoot, 'functions/csv-processor/handler.ts'),
       handler: 'handler',
       description: 'Foreman: S3 uploads/ → ingestion engine (IAM-signed GraphQL) → processed/ | failed/',
-      memorySize: 1024,
+      // 1,769 MB is one full vCPU: parsing is CPU-bound, and big files are scanned whole here.
+      memorySize: 1769,
       timeout: Duration.minutes(15),
       retryAttempts: 2,
       environment: {
