@@ -9,7 +9,7 @@ import { createClient } from '../../clients/api/client';
 import { loadProcessorConfig } from './config';
 import { ingestEngine } from './defaultEngine';
 import { decodeEventKey } from './keys';
-import { processUpload, type ProcessResult } from './process';
+import { processUploadOnce, type ProcessResult } from './process';
 
 /** The part of the S3 notification event we read (https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-content-structure.html). */
 export interface S3NotificationEvent {
@@ -29,7 +29,7 @@ export async function handler(event: S3NotificationEvent): Promise<ProcessResult
   const results: ProcessResult[] = [];
   for (const record of event.Records) {
     const upload = { bucket: record.s3.bucket.name, key: decodeEventKey(record.s3.object.key), size: record.s3.object.size };
-    const result = await processUpload({ s3, sfn, client, engine: ingestEngine, stateMachineArn: config.stateMachineArn, largeFileBytes: config.largeFileBytes }, upload);
+    const result = await processUploadOnce({ s3, sfn, client, engine: ingestEngine, stateMachineArn: config.stateMachineArn, largeFileBytes: config.largeFileBytes }, upload);
     console.log(JSON.stringify({ message: 'processed upload', key: upload.key, size: upload.size, ...result }));
     results.push(result);
   }

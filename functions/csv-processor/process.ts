@@ -33,6 +33,8 @@ export interface Upload {
 }
 
 export type ProcessResult =
+  /** The upload was no longer there: an earlier delivery of the same event already handled it. */
+  | { route: 'none'; outcome: 'ALREADY_HANDLED' }
   | { route: 'lambda'; outcome: 'PROCESSED' | 'DUPLICATE' | 'FAILED'; ingestionId?: string; movedTo: string; reportKey?: string; reasonKey?: string }
   | { route: 'stateMachine'; outcome: 'STARTED' | 'DUPLICATE'; ingestionId: string; executionArn?: string; movedTo?: string };
 
@@ -42,6 +44,20 @@ export async function processUpload(deps: ProcessorDeps, upload: Upload): Promis
   const name = relativeKey(upload.key);
   const source = objectSource(deps.s3, upload.bucket, upload.key);
   return upload.size > deps.largeFileBytes ? startLargeFile(deps, upload, name, source) : ingestHere(deps, upload, name, source);
+}
+
+/**
+ * `processUpload`, tolerating a repeated delivery: S3 delivers events at least once and a failed
+ * invocation is retried, so the object may already have been moved by then
+ * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/EventNotifications.html).
+ */
+export async function processUploadOnce(deps: ProcessorDeps, upload: Upload): Promise<ProcessResult> {
+  try {
+    return await processUpload(deps, upload);
+  } catch (error) {
+    if (error instanceof Error && (error.name === 'NoSuchKey' || error.name === 'NotFound')) return { route: 'none', outcome: 'ALREADY_HANDLED' };
+    throw error;
+  }
 }
 
 async function ingestHere(deps: ProcessorDeps, upload: Upload, fileName: string, source: ByteSource): Promise<ProcessResult> {

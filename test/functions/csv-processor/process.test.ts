@@ -12,13 +12,13 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { CopyObjectCommand, DeleteObjectCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { CopyObjectCommand, DeleteObjectCommand, GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { EndpointUnreachableError } from '../../../clients/api/client';
 import { ingestEngine } from '../../../functions/csv-processor/defaultEngine';
 import type { EngineRunResult, IngestionEngine } from '../../../functions/csv-processor/engine';
-import { processUpload, type ProcessorDeps } from '../../../functions/csv-processor/process';
+import { processUpload, processUploadOnce, type ProcessorDeps } from '../../../functions/csv-processor/process';
 import { bytesOf, fakeClient, ingestion, objectFrom, sample, type Handlers } from './fakes';
 
 const s3Mock = mockClient(S3Client);
@@ -294,5 +294,18 @@ describe('a file too big for one Lambda run', () => {
     expect(d.client.calls).toEqual([]);
     expect(sfnMock).not.toHaveReceivedCommand(StartExecutionCommand);
     expect(putBody('failed/semicolon.csv.reason.txt')).toMatch(/comma-separated UTF-8/);
+  });
+});
+
+describe('a repeated delivery', () => {
+  it('does nothing when the upload is already gone (an earlier delivery moved it)', async () => {
+    // GIVEN S3 answers NoSuchKey for the upload
+    s3Mock.on(GetObjectCommand).rejects(new NoSuchKey({ message: 'The specified key does not exist.', $metadata: {} }));
+    // WHEN the event is delivered again
+    const result = await processUploadOnce(deps(ingestEngine, {}), { bucket: BUCKET, key: 'uploads/gone.csv', size: 10 });
+    // THEN it reports the upload as handled and writes or moves nothing
+    expect(result).toEqual({ route: 'none', outcome: 'ALREADY_HANDLED' });
+    expect(s3Mock).not.toHaveReceivedCommand(PutObjectCommand);
+    expect(s3Mock).not.toHaveReceivedCommand(CopyObjectCommand);
   });
 });
