@@ -2,9 +2,10 @@
  * What happens to one uploaded object. Pure of environment: every dependency comes in `deps`,
  * so the unit tests drive it with mocked S3/Step Functions clients and an engine at the seam.
  *
- * Route by size: up to `largeFileBytes` the engine runs here; above it the processor hashes the
- * object, plans the columns from its header, claims the file with `startIngestion` and starts the
- * Distributed Map, whose last step moves the object (functions/csv-import).
+ * Route by size: up to `largeFileBytes` the engine runs here; above it the processor scans the
+ * object once with the engine's reader (hash, structure, model), claims the file with
+ * `startIngestion` and starts the Distributed Map, whose last step moves the object
+ * (functions/csv-import).
  */
 import type { S3Client } from '@aws-sdk/client-s3';
 import { StartExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
@@ -37,7 +38,6 @@ export type ProcessResult =
   | { route: 'none'; outcome: 'ALREADY_HANDLED' }
   | { route: 'lambda'; outcome: 'PROCESSED' | 'DUPLICATE' | 'FAILED'; ingestionId?: string; movedTo: string; reportKey?: string; reasonKey?: string }
   | { route: 'stateMachine'; outcome: 'STARTED' | 'DUPLICATE'; ingestionId: string; executionArn?: string; movedTo?: string };
-
 
 /** Processes one upload; throws only for failures worth retrying (network, throttling, 5xx). */
 export async function processUpload(deps: ProcessorDeps, upload: Upload): Promise<ProcessResult> {
