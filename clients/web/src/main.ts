@@ -53,7 +53,9 @@ function fieldLabel(inspection: Inspection, field: string): string {
 
 /** A rejected row's reasons, each naming the file's column. */
 function reasons(inspection: Inspection, r: RejectedRow): string {
-  const parts = r.errors.map((e) => `${columnOf(inspection.mapping, e.field)}: ${e.message}`);
+  // For a duplicate the conflict says it all (value, owner, where it came from); the server's
+  // error message beside it repeats the same sentence with less detail.
+  const parts = r.conflict && r.status === 'DUPLICATE' ? [] : r.errors.map((e) => `${columnOf(inspection.mapping, e.field)}: ${e.message}`);
   if (r.conflict) {
     const where = r.conflict.rowNumber ? ` (row ${r.conflict.rowNumber}${r.conflict.ingestionId ? ` of ingestion ${r.conflict.ingestionId}` : ''})` : '';
     parts.push(`${columnOf(inspection.mapping, r.conflict.field)} ${r.conflict.value} already belongs to ${r.conflict.existingId}${where}`);

@@ -42,7 +42,8 @@ describe('the web page in Chromium', () => {
       throw new Error(`Chromium is missing at ${CHROMIUM}: the web page tests need a real browser. Install it (apt-get install -y chromium; .ci/run does) or point FOREMAN_CHROMIUM at one.`);
     }
     mkdirSync(SHOTS, { recursive: true });
-    stack = await startTestStack();
+    // TLS too: one test loads the page over HTTPS, as `foreman serve` also offers it.
+    stack = await startTestStack({ tls: true });
     pageUrl = stack.graphqlUrl.replace(/\/graphql$/, '/app/');
     userDataDir = mkdtempSync(path.join(os.tmpdir(), 'foreman-chromium-'));
     context = await chromium.launchPersistentContext(userDataDir, {
@@ -50,6 +51,8 @@ describe('the web page in Chromium', () => {
       headless: true,
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
       acceptDownloads: true,
+      // The stack's certificate is self-signed (generated per stack); HTTP tests are unaffected.
+      ignoreHTTPSErrors: true,
       viewport: { width: 1100, height: 900 },
     });
   });
@@ -61,7 +64,7 @@ describe('the web page in Chromium', () => {
   });
 
   /** A fresh tab on the page, failing the test on any script error or alert(). */
-  async function openPage(): Promise<{ page: Page; problems: string[] }> {
+  async function openPage(url = pageUrl): Promise<{ page: Page; problems: string[] }> {
     const page = await context.newPage();
     const problems: string[] = [];
     page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
@@ -69,7 +72,7 @@ describe('the web page in Chromium', () => {
       problems.push(`dialog: ${d.message()}`);
       void d.dismiss();
     });
-    await page.goto(pageUrl);
+    await page.goto(url);
     await page.waitForSelector('body[data-state="ready"]');
     return { page, problems };
   }
@@ -209,6 +212,54 @@ describe('the web page in Chromium', () => {
     await expect(page.locator('#outcome').getAttribute('aria-live')).resolves.toBe('polite');
     await expect(page.locator('#progress-area').isHidden()).resolves.toBe(true);
     expect((await scanAll('Customers')).length).toBe(before);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('detects a projects file and shows the server’s verdict on rows whose customer does not exist', async () => {
+    // Needs the northwind customers of customers_valid.csv, imported above.
+    expect(firstIngestionId).not.toBe('');
+    const { page, problems } = await openPage();
+    await pickFile(page, sample('projects.csv'));
+    await expect(page.locator('#facts').textContent()).resolves.toContain('Project (PROJECT)');
+    // Before sending, the browser can only see rows 10 (budget "lots") and 11 (due before start).
+    const issues = await page.locator('#issues tbody tr').evaluateAll((trs) => trs.map((tr) => [tr.children[0]!.textContent, tr.children[1]!.textContent]));
+    expect(issues).toEqual([
+      ['10', 'Budget'],
+      ['11', 'Due Date'],
+    ]);
+    await page.click('#import-button');
+    await page.waitForSelector('body[data-state="finished"], body[data-state="failed"]', { timeout: 60_000 });
+    // Rows 7 and 9 name customers nobody imported: only the server can tell, and it says invalid.
+    await expect(page.locator('#progress-text').textContent()).resolves.toBe('Finished: 10 of 10 rows processed — 6 created, 0 duplicates, 4 invalid.');
+    const rejected = await page.locator('#rejected tbody tr').evaluateAll((trs) => trs.map((tr) => tr.children[0]!.textContent));
+    expect(rejected.sort()).toEqual(['10', '11', '7', '9']);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('works over HTTPS and WSS and shows every duplicate email with the reason', async () => {
+    // Needs the northwind customers of customers_valid.csv, imported above.
+    expect(firstIngestionId).not.toBe('');
+    const httpsPage = stack.graphqlTlsUrl!.replace(/\/graphql$/, '/app/').replace('127.0.0.1', 'localhost');
+    const { page, problems } = await openPage(httpsPage);
+    const sockets: string[] = [];
+    page.on('websocket', (ws) => sockets.push(ws.url()));
+    await expect(page.locator('#endpoint').textContent()).resolves.toBe(`API: ${httpsPage.replace('/app/', '/graphql')}`);
+    await pickFile(page, sample('customers_with_duplicates.csv'));
+    await expect(page.locator('#issues-summary').textContent()).resolves.toBe('No problems found: every row is valid.');
+    await page.click('#import-button');
+    await page.waitForSelector('body[data-state="finished"], body[data-state="failed"]', { timeout: 60_000 });
+    await page.screenshot({ path: path.join(SHOTS, '8-https-duplicates.png'), fullPage: true });
+    expect(sockets).toHaveLength(1);
+    expect(sockets[0]).toMatch(new RegExp(`^wss://localhost:${new URL(httpsPage).port}/graphql/realtime\\?`));
+    // Emails compare trimmed and lower-cased: rows 5, 8 and 15 repeat rows 2, 4 and 9 of the file;
+    // rows 12–14 repeat northwind customers imported earlier. The other 8 rows are new.
+    await expect(page.locator('#progress-text').textContent()).resolves.toBe('Finished: 14 of 14 rows processed — 8 created, 6 duplicates, 0 invalid.');
+    const rejected = await page.locator('#rejected tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.children].map((td) => td.textContent ?? '')));
+    expect(rejected.map((r) => r[0]).sort((a, b) => Number(a) - Number(b))).toEqual(['5', '8', '12', '13', '14', '15']);
+    expect(rejected.every((r) => r[1] === 'duplicate')).toBe(true);
+    expect(rejected.find((r) => r[0] === '12')?.[2]).toMatch(/alice\.petrov@northwind\.example already belongs to /i);
     expect(problems).toEqual([]);
     await page.close();
   });
