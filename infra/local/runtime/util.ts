@@ -155,15 +155,42 @@ export function escapeJavaScript(value: string): string {
 
 const patternCache = new Map<string, RegExp>();
 
+/** Java's POSIX character classes, which JS regexes spell differently. */
+const JAVA_POSIX_CLASSES: Record<string, string> = {
+  Lower: 'a-z',
+  Upper: 'A-Z',
+  ASCII: '\\x00-\\x7F',
+  Alpha: 'a-zA-Z',
+  Digit: '0-9',
+  Alnum: 'a-zA-Z0-9',
+  Punct: '!-\\/:-@\\[-`{-~',
+  Space: ' \\t\\n\\x0B\\f\\r',
+  XDigit: '0-9a-fA-F',
+};
+
 /**
- * Java `Pattern.matches(pattern, value)`: the whole string must match. Java-only syntax that JS
- * lacks (possessive quantifiers, `\A`, `\Z`) is mapped where it has a direct equivalent.
+ * Java `Pattern.matches(pattern, value)`: the whole string must match. Java-only syntax with a
+ * direct JS equivalent is translated: `\A`/`\z`/`\Z`, possessive quantifiers, POSIX classes
+ * (`\p{Alpha}`), and leading inline flags (`(?i)`, `(?s)`, `(?m)`).
  */
 export function javaMatches(pattern: string, value: string): boolean {
   let re = patternCache.get(pattern);
   if (!re) {
-    const translated = pattern.replace(/\\A/g, '^').replace(/\\[Zz]/g, '$').replace(/([*+?}])\+/g, '$1');
-    re = new RegExp(`^(?:${translated})$`, 'u');
+    let source = String(pattern);
+    let flags = '';
+    const inline = /^\(\?([ismx]+)\)/.exec(source);
+    if (inline) {
+      flags = [...new Set(inline[1]!.replace('x', ''))].join('');
+      source = source.slice(inline[0].length);
+    }
+    const translated = source
+      .replace(/\\p\{(\w+)\}/g, (whole, name: string) => (JAVA_POSIX_CLASSES[name] ? `[${JAVA_POSIX_CLASSES[name]}]` : whole))
+      .replace(/\\P\{(\w+)\}/g, (whole, name: string) => (JAVA_POSIX_CLASSES[name] ? `[^${JAVA_POSIX_CLASSES[name]}]` : whole))
+      .replace(/\\A/g, '^')
+      .replace(/\\[Zz]/g, '$')
+      // Possessive quantifiers (`a*+`) are approximated by greedy ones (JS has no possessive form).
+      .replace(/([*+?}])\+/g, '$1');
+    re = new RegExp(`^(?:${translated})$`, `${flags}u`);
     patternCache.set(pattern, re);
   }
   return re.test(String(value));

@@ -51,6 +51,12 @@ describe('util functions', () => {
     expect(util.matches('[a-z]+', 'abc1')).toBe(false);
   });
 
+  it('understands Java-only pattern syntax: POSIX classes and inline flags', () => {
+    expect(util.matches('\\p{Alpha}+\\p{Digit}{2}', 'abc12')).toBe(true);
+    expect(util.matches('\\p{Upper}+', 'abc')).toBe(false);
+    expect(util.matches('(?i)hello', 'HeLLo')).toBe(true);
+  });
+
   it('answers the auth type of the request', () => {
     expect(util.authType()).toBe('IAM Authorization');
   });
