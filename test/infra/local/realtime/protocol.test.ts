@@ -274,6 +274,15 @@ describe('AppSync real-time protocol (bare server, stand-in auth)', () => {
     });
   });
 
+  it('applies the selection-set rule inside nested lists too', async () => {
+    const c = await subscribed('nest', 'ing-nest', `subscription P($id: ID!) { onIngestionProgress(ingestionId: $id) { ingestionId outcomes { rowNumber status conflict { field } } } }`);
+    // The mutation selected outcomes { rowNumber status } only: conflict (nullable) arrives as null.
+    realtime.publish({ fieldName: 'importCustomers', arguments: {}, payload: { ingestionId: 'ing-nest', outcomes: [{ rowNumber: 2, status: 'CREATED' }, { rowNumber: 3, status: 'DUPLICATE' }] } });
+    expect((await c.nextNonKa()).payload).toEqual({
+      data: { onIngestionProgress: { ingestionId: 'ing-nest', outcomes: [{ rowNumber: 2, status: 'CREATED', conflict: null }, { rowNumber: 3, status: 'DUPLICATE', conflict: null }] } },
+    });
+  });
+
   it('applies the subscriber’s aliases to what it receives', async () => {
     const c = await subscribed('al', 'ing-al', `subscription P($id: ID!) { progress: onIngestionProgress(ingestionId: $id) { id: ingestionId done: processed } }`);
     realtime.publish({ fieldName: 'importCustomers', arguments: {}, payload: { ingestionId: 'ing-al', processed: 4 } });
