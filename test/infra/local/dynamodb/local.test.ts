@@ -46,7 +46,8 @@ describe('DynamoDB Local lifecycle', () => {
     expect(await ensureTables(second.client, tables, names)).toEqual([]);
     const read = await invokeDynamoDb({ operation: 'GetItem', key: { key: { S: 'kept' } } }, { client: second.client, tableName: names.Uniques });
     expect(read.result).toEqual({ key: 'kept' });
-  });
+    // Two JVM starts on two shared cores: allow more than the default minute.
+  }, 180_000);
 
   it('refuses a port that is already taken with a PortInUseError', async () => {
     const blocker = net.createServer();

@@ -72,7 +72,8 @@ describe('startLocalStack', () => {
     expect(second.apiKey).toBe(first.apiKey);
     const found = await gql(second, '{ customerByEmail(email: "kept@example.com") { name } }');
     expect(found.body).toEqual({ data: { customerByEmail: { name: 'Kept' } } });
-  });
+    // Two JVM starts on two shared cores: allow more than the default minute.
+  }, 180_000);
 
   it('serves GraphQL over HTTPS with the self-signed certificate it generated into dataDir/tls', async () => {
     const dataDir = tempDir();
