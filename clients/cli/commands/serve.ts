@@ -42,6 +42,7 @@ export function banner(stack: {
     ...(stack.graphqlTlsUrl ? [`  GraphQL (TLS)  ${stack.graphqlTlsUrl}   (self-signed certificate)`] : []),
     `  Real-time      ${stack.realtimeUrl}`,
     ...(stack.realtimeTlsUrl ? [`  Real-time TLS  ${stack.realtimeTlsUrl}`] : []),
+    `  Web page       ${origin}/app/`,
     `  Console        ${origin}/console`,
     `  API key        ${stack.apiKey}          (header x-api-key)`,
     `  IAM (SigV4)    service appsync, region ${stack.iam.region}`,
