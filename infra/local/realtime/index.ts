@@ -26,6 +26,7 @@ import {
   GRAPHQL_WS,
   MAX_PAYLOAD_BYTES,
   fieldUnauthorizedError,
+  realtimeAuthError,
   unauthorizedError,
   unsupportedOperationError,
   type ErrorEntry,
@@ -154,7 +155,7 @@ export function attachRealtime(server: HttpServer | HttpsServer, deps: RealtimeD
         // AWS documents no close code; we close normally (1000).
         send(c.socket, {
           type: 'connection_error',
-          payload: { errors: [{ errorType: result.errorType, message: result.message, errorCode: result.httpStatus }] },
+          payload: { errors: [realtimeAuthError(result)] },
         });
         c.socket.close(1000);
         return;
@@ -195,7 +196,7 @@ export function attachRealtime(server: HttpServer | HttpsServer, deps: RealtimeD
       if (!authorization || typeof authorization !== 'object') return fail([unauthorizedError()]);
       const headers: HeaderMap = normaliseHeaders(authorization as Record<string, unknown>);
       const auth = await deps.auth.authenticate({ method: 'POST', path: '/graphql', headers, body: data });
-      if (!auth.ok) return fail([{ errorType: auth.errorType, message: auth.message, errorCode: auth.httpStatus }]);
+      if (!auth.ok) return fail([realtimeAuthError(auth)]);
 
       const prepared = prepareStart(deps.schema, payload.data);
       if (!prepared.ok) return fail(prepared.errors);

@@ -60,3 +60,16 @@ export function fieldUnauthorizedError(typeName: string, fieldName: string): Err
 export function unsupportedOperationError(): ErrorEntry {
   return { errorType: 'UnsupportedOperation', message: 'unknown not supported through the realtime channel' };
 }
+
+/**
+ * A refused credential as the real-time channel reports it. Over HTTP a bad SigV4 signature is
+ * `InvalidSignatureException` (403); on the WebSocket AppSync reports the same message as
+ * `BadRequestException` (captured in awslabs/aws-mobile-appsync-sdk-js#619 for a `start`, and
+ * aws-amplify/amplify-js#14001 for a connect), which Amplify treats as non-retryable.
+ */
+export function realtimeAuthError(failure: { errorType: string; message: string; httpStatus: number }): ErrorEntry {
+  if (failure.errorType === 'InvalidSignatureException' || failure.errorType === 'IncompleteSignatureException') {
+    return { errorType: 'BadRequestException', message: failure.message, errorCode: 400 };
+  }
+  return { errorType: failure.errorType, message: failure.message, errorCode: failure.httpStatus };
+}
