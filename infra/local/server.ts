@@ -4,6 +4,7 @@
  * (with its `/config.json`, clients/web/serve.ts). The same handler
  * serves HTTP and HTTPS; the real-time WebSocket attaches to the same servers (stack.ts).
  */
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Authenticator } from './contracts';
 import type { LocalExecutor } from './graphql/executor';
@@ -34,7 +35,14 @@ const CORS_HEADERS = {
 
 function sendJson(res: ServerResponse, status: number, body: unknown, extra: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=UTF-8', 'content-length': Buffer.byteLength(text), ...CORS_HEADERS, ...extra });
+  // AppSync names every answer with a request id; clients print it in error reports.
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=UTF-8',
+    'content-length': Buffer.byteLength(text),
+    'x-amzn-requestid': randomUUID(),
+    ...CORS_HEADERS,
+    ...extra,
+  });
   res.end(text);
 }
 
