@@ -53,6 +53,14 @@ const SANDBOX_SETUP = `
 })();
 `;
 
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const inner of Object.values(value)) deepFreeze(inner);
+  }
+  return value;
+}
+
 /** Where a runtime error happened in the bundle, from a V8 stack. */
 function locate(error: unknown, fileName: string): { line: number; column: number } | null {
   const stack = typeof error === 'object' && error !== null ? String((error as { stack?: unknown }).stack ?? '') : '';
@@ -130,8 +138,9 @@ export interface RuntimeOptions {
 export function createRuntime(options: RuntimeOptions = {}): AppSyncJsRuntime {
   const idle = newRunState();
   let current: RunState = idle;
-  const globals = createGlobals(() => current, options.now);
-  const ddbModule = createDynamodbModule();
+  // Shared by every loaded bundle, so frozen: one bundle cannot redefine util.error for the others.
+  const globals = deepFreeze(createGlobals(() => current, options.now));
+  const ddbModule = deepFreeze(createDynamodbModule());
   const utilsModule = Object.freeze({ util: globals.util, extensions: globals.extensions, runtime: globals.runtime });
   const prepared = new WeakMap<LoadedCode, Prepared>();
 

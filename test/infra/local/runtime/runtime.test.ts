@@ -163,6 +163,12 @@ describe('globals as AWS documents them', () => {
     expect(() => runtime.load("import fs from 'node:fs';\nexport function request(ctx) { return fs; }", 'code.js')).toThrow(/Cannot find module 'node:fs'/);
   });
 
+  it('does not let one bundle redefine util for the others', () => {
+    const tamper = runtime.load("import { util } from '@aws-appsync/utils';\nexport function request(ctx) { const u = util; u.autoId = () => 'fixed'; return 1; }", 'tamper.js');
+    expect(runtime.run(tamper, 'request', init()).outcome.kind).toBe('error');
+    expect(runtime.run(load('return util.autoId();'), 'request', init()).outcome).not.toEqual({ kind: 'value', value: 'fixed' });
+  });
+
   it('keeps module-level state of one bundle away from another', () => {
     const a = runtime.load('export const seen = [];\nexport function request(ctx) { seen.push(1); return seen.length; }', 'a.js');
     const b = runtime.load('export const seen = [];\nexport function request(ctx) { return seen.length; }', 'b.js');
