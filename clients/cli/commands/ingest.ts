@@ -221,8 +221,14 @@ export async function runIngest(file: string, flags: IngestFlags): Promise<numbe
   } catch (error) {
     progress.stop();
     report?.close();
-    if (error instanceof FileProblemError) throw new CliError(error.message, EXIT.USAGE);
-    if (error instanceof SendFailedError) throw new CliError(`${file}: ${error.message}`, EXIT.FAILED);
+    if (error instanceof FileProblemError) {
+      if (flags.json) process.stdout.write(`${JSON.stringify({ fileName: file, outcome: 'UNUSABLE_FILE', problem: error.code, where: error.where, message: error.message, exitCode: EXIT.USAGE })}\n`);
+      throw new CliError(error.message, EXIT.USAGE);
+    }
+    if (error instanceof SendFailedError) {
+      if (flags.json) process.stdout.write(`${JSON.stringify({ fileName: file, outcome: 'FAILED', message: error.message, exitCode: EXIT.FAILED })}\n`);
+      throw new CliError(`${file}: ${error.message}`, EXIT.FAILED);
+    }
     throw error;
   } finally {
     process.removeListener('SIGINT', onSigint);

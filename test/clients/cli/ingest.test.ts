@@ -55,6 +55,12 @@ describe('foreman ingest --dry-run on readable files', () => {
     expect(ragged.stdout).toMatch(/row 4: 6 cells where the header has 4 columns/);
   });
 
+  it('prints a JSON object naming the problem for an unusable file with --json', async () => {
+    const r = await runCli(['ingest', 'samples/bad/unterminated_quote.csv', '--json']);
+    expect(r.code).toBe(2);
+    expect(JSON.parse(r.stdout)).toMatchObject({ outcome: 'UNUSABLE_FILE', problem: 'MALFORMED', where: { row: 3 }, exitCode: 2 });
+  });
+
   it('prints only one JSON object on stdout with --json', async () => {
     const r = await runCli(['ingest', 'samples/customers_invalid.csv', '--dry-run', '--json']);
     const summary = JSON.parse(r.stdout) as { outcome: string; rows: number; invalid: number; exitCode: number; rejected: { row: number; errors: { column: string; code: string }[] }[] };
