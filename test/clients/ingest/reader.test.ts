@@ -41,6 +41,22 @@ describe('readRecords', () => {
     expect(records[3]!.cells[1]).toBe('Jürgen Weiß');
   });
 
+  it('decodes UTF-16 BE with its BOM', async () => {
+    const text = 'email;name\r\nann@x.example;Ännchen\r\n';
+    const bytes = new Uint8Array(2 + text.length * 2);
+    bytes.set([0xfe, 0xff]);
+    for (let i = 0; i < text.length; i++) {
+      bytes[2 + i * 2] = text.charCodeAt(i) >> 8;
+      bytes[3 + i * 2] = text.charCodeAt(i) & 0xff;
+    }
+    const { records, format } = await all(bytesSource(bytes, 3));
+    expect(format).toEqual({ encoding: 'utf-16be', bom: true, delimiter: ';' });
+    expect(records.map((r) => r.cells)).toEqual([
+      ['email', 'name'],
+      ['ann@x.example', 'Ännchen'],
+    ]);
+  });
+
   it('hashes exactly the file bytes (BOM included) while reading', async () => {
     const { sha256 } = await all(fileSource('samples/bad/bom_utf8.csv', 16));
     expect(sha256).toBe(createHash('sha256').update(readFileSync('samples/bad/bom_utf8.csv')).digest('hex'));
