@@ -25,7 +25,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
 import { repoRoot } from '../bundle';
-import { environmentFor, functionCodePath, resolverCodePath, type DataSourceSpec, type KeySpec, type TableId } from '../wiring';
+import { functionCodePath, resolverCodePath, type DataSourceSpec, type KeySpec, type TableId } from '../wiring';
 import { assertWiring, readSchema, type Wiring } from './checkWiring';
 import { PREFIXES } from '../../functions/csv-processor/keys';
 
@@ -133,7 +133,8 @@ export class ForemanStack extends Stack {
       tables[spec.id] = table;
     }
     this.tables = tables;
-    const physicalNames = Object.fromEntries(wiring.tables.map((t) => [t.id, tables[t.id].tableName])) as Record<TableId, string>;
+    // ctx.env for the given wiring's tables (environmentFor() in infra/wiring.ts is bound to the real table list).
+    const tableEnvironment = Object.fromEntries(wiring.tables.map((t) => [t.envVar, tables[t.id].tableName]));
 
     // ---------------------------------------------------------------- API
     const expiryDays = props.apiKeyExpiryDays ?? 365;
@@ -152,7 +153,7 @@ export class ForemanStack extends Stack {
         additionalAuthorizationModes: [{ authorizationType: appsync.AuthorizationType.IAM }],
       },
       // Resolvers read the physical table names from ctx.env, exactly as in the local stack.
-      environmentVariables: environmentFor(physicalNames),
+      environmentVariables: tableEnvironment,
     });
     const api = this.api;
     // Field logging at ERROR: failing fields only; ALL would log every resolver's ctx (row data,

@@ -3,7 +3,11 @@
  * against a small schema, and the real schema with a wrong field.
  */
 import { describe, expect, it } from 'vitest';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { App } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { WiringError, wiringProblems, type Wiring } from '../../../infra/aws/checkWiring';
 import { ForemanStack } from '../../../infra/aws/stack';
 import * as realWiring from '../../../infra/wiring';
@@ -22,7 +26,7 @@ const SCHEMA = `
 
 function small(overrides: Partial<Wiring> = {}): Wiring {
   return {
-    tables: [{ id: 'Customers', envVar: 'T', localName: 't', partitionKey: { name: 'id', type: 'S' }, globalSecondaryIndexes: [] }],
+    tables: [{ id: 'Customers', envVar: 'THINGS_TABLE', localName: 'things', partitionKey: { name: 'id', type: 'S' }, globalSecondaryIndexes: [] }],
     dataSources: [{ name: 'Things', kind: 'AMAZON_DYNAMODB', table: 'Customers', alsoTouches: [], access: 'read' }],
     functions: [{ name: 'getThing', dataSource: 'Things' }],
     resolvers: [
@@ -82,6 +86,31 @@ describe('wiringProblems', () => {
 });
 
 describe('ForemanStack', () => {
+  it('synthesises any wiring it is given: a small schema with its own table, function and resolvers', () => {
+    // GIVEN the small schema in a file and a wiring table that covers it
+    const schemaFile = path.join(mkdtempSync(path.join(os.tmpdir(), 'foreman-small-schema-')), 'schema.graphql');
+    writeFileSync(schemaFile, SCHEMA);
+    const wiring = small();
+    const code = new Map<string, string>([
+      ['resolvers/functions/getThing.ts', PLACEHOLDER_CODE],
+      ...wiring.resolvers.map((r) => [`resolvers/${r.typeName}.${r.fieldName}.ts`, PLACEHOLDER_CODE] as [string, string]),
+    ]);
+    // WHEN synthesised (Lambda bundling skipped: not under test here)
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const template = Template.fromStack(new ForemanStack(app, 'Small', { stage: 'dev', wiring, code, schemaFile }));
+    // THEN exactly its one table, one function and three resolvers exist
+    template.resourceCountIs('AWS::DynamoDB::Table', 1);
+    template.resourceCountIs('AWS::AppSync::FunctionConfiguration', 1);
+    template.resourceCountIs('AWS::AppSync::Resolver', 3);
+    // its table's name reaches the resolvers under the env var the wiring names
+    template.hasResourceProperties('AWS::AppSync::GraphQLApi', { EnvironmentVariables: { THINGS_TABLE: Match.objectLike({ Ref: Match.stringLikeRegexp('^CustomersTable') }) } });
+    // the function runs on the wired data source, and the read-only source cannot write
+    template.hasResourceProperties('AWS::AppSync::FunctionConfiguration', { Name: 'getThing', DataSourceName: 'Things' });
+    const policies = Object.entries(template.findResources('AWS::IAM::Policy')).filter(([id]) => id.startsWith('ThingsDataSourceRole'));
+    expect(JSON.stringify(policies)).not.toContain('dynamodb:PutItem');
+    expect(JSON.stringify(policies)).toContain('dynamodb:GetItem');
+  });
+
   it('refuses to synthesise a wiring that names a field the real schema lacks, before bundling anything', () => {
     // GIVEN the real wiring plus a resolver for a field that does not exist
     const wiring: Wiring = {
