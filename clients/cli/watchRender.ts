@@ -12,6 +12,8 @@ import { createClient, type ClientAuth } from '../api/client';
 import { subscribe, SubscriptionError } from '../api/subscribe';
 import { GetIngestionDocument, ListIngestionsDocument, OnIngestionProgressDocument, type GetIngestionQuery, type OnIngestionProgressSubscription } from '../api/generated';
 import { CliError, EXIT } from './errors';
+import { ProgressReporter } from './ingestOutput';
+import type { Progress } from '../ingest';
 import { resolveEndpoint } from './endpoint';
 
 /** The counters a watcher shows; built from an `IngestionProgress` event or an `Ingestion`. */
@@ -97,13 +99,23 @@ export function renderProgressLine(c: WatchCounts, rowsPerSecond: number): strin
   return `progress: ${c.processed}/${total} rows, ${c.batches} batches, ${Math.round(rowsPerSecond).toLocaleString('en-US')} rows/s, created ${c.created}, duplicate ${c.duplicates}, invalid ${c.invalid}${already}`;
 }
 
-/** The terminal bar, drawn like `foreman ingest`'s: `████░░░░ 52% | 5,200/10,000 rows | … `. */
-export function renderBar(c: WatchCounts, rowsPerSecond: number, width = 24): string {
-  const total = c.rowCount ?? c.processed;
-  const ratio = total ? Math.min(1, c.processed / total) : isFinished(c) ? 1 : 0;
-  const filled = Math.round(ratio * width);
-  const already = c.alreadyImported ? ` | already imported ${c.alreadyImported}` : '';
-  return `${'█'.repeat(filled)}${'░'.repeat(width - filled)} ${Math.round(ratio * 100)}% | ${c.processed}/${total} rows | ${Math.round(rowsPerSecond).toLocaleString('en-US')} rows/s | created ${c.created} | duplicate ${c.duplicates} | invalid ${c.invalid}${already}`;
+/** The counters in the shape `foreman ingest`'s progress reporter draws. */
+function engineProgress(c: WatchCounts, rowsPerSecond: number, elapsedMs: number): Progress {
+  return {
+    phase: 'send',
+    bytesRead: 0,
+    totalBytes: null,
+    rowsRead: c.processed,
+    rowsTotal: c.rowCount,
+    created: c.created,
+    duplicates: c.duplicates,
+    invalid: c.invalid,
+    alreadyImported: c.alreadyImported,
+    retried: 0,
+    batches: c.batches,
+    elapsedMs,
+    rowsPerSecond,
+  };
 }
 
 /**
@@ -154,6 +166,7 @@ export async function followIngestion(options: FollowOptions): Promise<FollowRes
   let lastStep = -1;
   // The watcher's own rate: rows accounted for since it first saw the ingestion, per second.
   let first: { at: number; processed: number } | null = null;
+  let reporter: ProgressReporter | undefined;
 
   const show = (c: WatchCounts) => {
     if (options.json) {
@@ -165,7 +178,9 @@ export async function followIngestion(options: FollowOptions): Promise<FollowRes
     const elapsed = (now - first.at) / 1000;
     const rate = isFinished(c) && c.rowsPerSecond !== null ? c.rowsPerSecond : elapsed > 0 ? (c.processed - first.processed) / elapsed : 0;
     if (tty) {
-      err.write(`\r${renderBar(c, rate)}\x1b[K`);
+      // On a terminal: the very bar `foreman ingest` draws.
+      reporter ??= new ProgressReporter(err as NodeJS.WriteStream, true);
+      reporter.update(engineProgress(c, rate, now - first.at));
       return;
     }
     // Not a terminal: a line per 10 % (or per 10 batches when the total is unknown), and the last one.
@@ -183,6 +198,7 @@ export async function followIngestion(options: FollowOptions): Promise<FollowRes
       settled = true;
       stop();
       if (!options.json) {
+        reporter?.stop();
         if (tty) err.write('\n');
         out.write(renderSummary(c));
       }

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attachRealtime } from '../../../infra/local/realtime';
 import type { RealtimeHandle } from '../../../infra/local/contracts';
 import { repoRoot } from '../../../infra/bundle';
-import { exitCodeFor, followIngestion, renderBar, renderProgressLine, renderSummary, type WatchCounts } from '../../../clients/cli/watchRender';
+import { exitCodeFor, followIngestion, renderProgressLine, renderSummary, type WatchCounts } from '../../../clients/cli/watchRender';
 import { CliError } from '../../../clients/cli/errors';
 import { API_KEY, fakeAuthenticator, fakeRuntime, listen, loadSchema } from '../../infra/local/realtime/doubles';
 import { startTestStack, type TestStack } from '../../helpers/localStack';
@@ -88,12 +88,6 @@ function ingestion(id: string, over: Record<string, unknown> = {}) {
 }
 
 describe('rendering', () => {
-  it('draws a bar proportional to processed/rowCount with the counters', () => {
-    expect(renderBar(counts({ processed: 500, created: 480, duplicates: 15, invalid: 5 }), 100, 10)).toBe(
-      '█████░░░░░ 50% | 500/1000 rows | 100 rows/s | created 480 | duplicate 15 | invalid 5',
-    );
-  });
-
   it('prints progress lines in the words of foreman ingest', () => {
     expect(renderProgressLine(counts({ processed: 500, created: 480, duplicates: 15, invalid: 5, batches: 11 }), 812.4)).toBe(
       'progress: 500/1000 rows, 11 batches, 812 rows/s, created 480, duplicate 15, invalid 5',
@@ -175,6 +169,22 @@ describe('following an ingestion', () => {
     expect(processed).toEqual(expect.arrayContaining([100, 500, 900, 1000]));
     expect(bars.at(-1)).toMatch(/^progress: 1000\/1000 rows, 10 batches, 250 rows\/s, created 990, duplicate 0, invalid 10$/);
     expect(stdout).toBe(renderSummary(result.final));
+  });
+
+  it('draws foreman ingest’s own progress bar on a terminal', async () => {
+    ingestions.set('tty', ingestion('tty'));
+    const err = Object.assign(new PassThrough(), { isTTY: true, columns: 160 });
+    let drawn = '';
+    err.on('data', (c: Buffer) => (drawn += c.toString()));
+    const ready = whenQueried('tty');
+    const following = followIngestion({ url, auth: { mode: 'API_KEY', apiKey: API_KEY }, ingestionId: 'tty', out: new PassThrough(), err, tty: true });
+    await ready;
+    realtime.publish({ fieldName: 'importCustomers', arguments: {}, payload: event('tty', 500) });
+    realtime.publish({ fieldName: 'finishIngestion', arguments: {}, payload: event('tty', 1000, { stage: 'FINISHED', status: 'COMPLETED', rowsPerSecond: 300 }) });
+    expect((await following).exitCode).toBe(0);
+    // cli-progress's shades_classic bar with foreman ingest's format, redrawn in place.
+    expect(drawn).toContain('█'.repeat(24));
+    expect(drawn).toContain('100% | 1000/1000 rows | 300 rows/s | created 1000 | duplicate 0 | invalid 0');
   });
 
   it('prints the summary straight away for an ingestion that already finished', async () => {
