@@ -38,7 +38,8 @@ describe('foreman serve', () => {
       if (child.exitCode === null) child.kill('SIGKILL');
       rmSync(dataDir, { recursive: true, force: true });
     }
-  });
+    // A fresh node + tsx + JVM on two shared cores: allow more than the default minute.
+  }, 180_000);
 
   it('exits 1 saying Java 17 is required when java is missing', async () => {
     // node itself is started by absolute path; nothing else on PATH, so no java.
