@@ -31,6 +31,17 @@ const MAX_LISTED = 200;
 /** How long to wait for the finishIngestion event after the mutation itself answered. */
 const FINISH_EVENT_WAIT_MS = 10_000;
 
+/** Rejected rows as they come: the first MAX_LISTED for the page, every one as a report line. */
+interface Rejections {
+  listed: RejectedRow[];
+  lines: string[];
+}
+
+function collect(into: Rejections, inspection: Inspection, r: RejectedRow): void {
+  if (into.listed.length < MAX_LISTED) into.listed.push(r);
+  into.lines.push(reportLine(r, (f) => columnOf(inspection.mapping, f)));
+}
+
 interface Picked {
   file: File;
   inspection: Inspection;
@@ -94,7 +105,7 @@ function clearResults(): void {
   fill(byId('reading'));
 }
 
-function showInspection(p: Picked, issues: RejectedRow[]): void {
+function showInspection(p: Picked, found: Rejections): void {
   const { inspection, scan, file } = p;
   const { format } = inspection;
   const second = inspection.scores.find((s) => s.model !== inspection.model && s.mapped > 0);
@@ -124,7 +135,8 @@ function showInspection(p: Picked, issues: RejectedRow[]): void {
 
   const issuesTable = byId('issues');
   const issuesBody = issuesTable.querySelector('tbody')!;
-  const listed = issues.slice(0, MAX_LISTED);
+  const listed = found.listed;
+  const total = found.lines.length;
   fill(
     issuesBody,
     ...listed.flatMap((r) =>
@@ -135,16 +147,16 @@ function showInspection(p: Picked, issues: RejectedRow[]): void {
       }),
     ),
   );
-  issuesTable.hidden = issues.length === 0;
+  issuesTable.hidden = total === 0;
   fill(
     byId('issues-summary'),
-    issues.length === 0
+    total === 0
       ? 'No problems found: every row is valid.'
-      : `${number(issues.length)} row${issues.length === 1 ? '' : 's'} will not be imported because of the problems below${issues.length > listed.length ? ` (the first ${listed.length} are listed; the error report has them all)` : ''}. The other rows can be imported.`,
+      : `${number(total)} row${total === 1 ? '' : 's'} will not be imported because of the problems below${total > listed.length ? ` (the first ${listed.length} are listed; the error report has them all)` : ''}. The other rows can be imported.`,
   );
   offerReport(
     inspection,
-    issues.map((r) => reportLine(r, (f) => columnOf(inspection.mapping, f))),
+    found.lines,
     '(rows with problems, found before importing)',
   );
   byId('inspection').hidden = false;
@@ -160,7 +172,7 @@ async function pick(file: File): Promise<void> {
   picked = null;
   setState('inspecting');
   fill(byId('reading'), `Reading ${file.name}…`);
-  const issues: RejectedRow[] = [];
+  const found: Rejections = { listed: [], lines: [] };
   let inspection: Inspection | undefined;
   try {
     const summary = await ingestFile({
@@ -170,12 +182,13 @@ async function pick(file: File): Promise<void> {
       createHasher: browserSha256,
       dryRun: true,
       onInspected: (i) => (inspection = i),
-      onRejected: (r) => issues.push(r),
+      // onInspected always comes first, so the mapping is known for the report line.
+      onRejected: (r) => collect(found, inspection!, r),
     });
     const scan: ScanResult = { sha256: summary.sha256, bytes: summary.bytes, rows: summary.rows, blankRows: summary.blankRows, valid: summary.rows - summary.invalid, invalid: summary.invalid, durationMs: summary.durationMs };
     picked = { file, inspection: inspection!, scan };
     fill(byId('reading'));
-    showInspection(picked, issues);
+    showInspection(picked, found);
     setState('inspected');
   } catch (error) {
     fill(byId('reading'));
@@ -223,12 +236,13 @@ function showCounts(c: { rows: number; created: number; duplicates: number; inva
   counts.hidden = false;
 }
 
-function showRejected(p: Picked, rejected: RejectedRow[]): void {
+function showRejected(p: Picked, rejected: Rejections): void {
   const area = byId('rejected-area');
   const body = byId('rejected').querySelector('tbody')!;
-  const listed = rejected.slice(0, MAX_LISTED);
-  fill(body, ...listed.map((r) => el('tr', {}, el('td', {}, r.row), el('td', {}, r.status.toLowerCase()), el('td', {}, clip(reasons(p.inspection, r), 300)))));
-  area.hidden = rejected.length === 0;
+  const total = rejected.lines.length;
+  fill(body, ...rejected.listed.map((r) => el('tr', {}, el('td', {}, r.row), el('td', {}, r.status.toLowerCase()), el('td', {}, clip(reasons(p.inspection, r), 300)))));
+  fill(byId('rejected-title'), total > rejected.listed.length ? `Rows not imported (the first ${rejected.listed.length} of ${number(total)}; the error report has them all)` : 'Rows not imported');
+  area.hidden = total === 0;
 }
 
 function showDuplicate(summary: IngestSummary): void {
@@ -272,7 +286,7 @@ async function runImport(): Promise<void> {
     area.hidden = false;
     await watch.start(ingestionId);
   });
-  const rejected: RejectedRow[] = [];
+  const rejected: Rejections = { listed: [], lines: [] };
   try {
     const summary = await ingestFile({
       fileName: p.file.name,
@@ -281,7 +295,7 @@ async function runImport(): Promise<void> {
       createHasher: browserSha256,
       client,
       sourceKind: 'WEB',
-      onRejected: (r) => rejected.push(r),
+      onRejected: (r) => collect(rejected, p.inspection, r),
     });
     if (summary.outcome === 'DUPLICATE_FILE') {
       showDuplicate(summary);
@@ -296,7 +310,7 @@ async function runImport(): Promise<void> {
     showRejected(p, rejected);
     offerReport(
       p.inspection,
-      rejected.map((r) => reportLine(r, (f) => columnOf(p.inspection.mapping, f))),
+      rejected.lines,
       '(every row that was not imported, with the reasons from this browser and from the server)',
     );
     if (summary.outcome === 'COMPLETED') {

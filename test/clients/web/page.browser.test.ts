@@ -337,6 +337,27 @@ describe('the web page in Chromium', () => {
     await page.close();
   });
 
+  it('lists the first 200 issues of a file with more, and puts every one in the report', async () => {
+    const { page, problems } = await openPage();
+    await page.evaluate(() => {
+      const lines = ['Email,Full Name'];
+      for (let i = 1; i <= 250; i += 1) lines.push(`not-an-email-${i},Person ${i}`);
+      const data = new DataTransfer();
+      data.items.add(new File([lines.join('\n')], 'many_errors.csv', { type: 'text/csv' }));
+      document.getElementById('drop')!.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+    });
+    await page.waitForSelector('body[data-state="inspected"]');
+    await expect(page.locator('#issues tbody tr').count()).resolves.toBe(200);
+    await expect(page.locator('#issues-summary').textContent()).resolves.toMatch(/^250 rows will not be imported because of the problems below \(the first 200 are listed; the error report has them all\)/);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#report-link')]);
+    const lines = parse(readFileSync((await download.path())!, 'utf8')) as string[][];
+    // The header, then rows 2 … 251.
+    expect(lines).toHaveLength(251);
+    expect(lines.at(-1)?.slice(0, 2)).toEqual(['251', 'INVALID']);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
   it('explains an unusable file and offers no import', async () => {
     const { page, problems } = await openPage();
     await pickFile(page, sample('bad/duplicate_headers.csv'));
