@@ -254,6 +254,8 @@ export function attachRealtime(server: HttpServer | HttpsServer, deps: RealtimeD
   }
 
   function publish(event: MutationEvent): void {
+    // Subscribers with the same document and variables get the same payload: shape it once.
+    const shaped = new Map<string, string>();
     for (const [subscriptionField, mutations] of topology) {
       if (!mutations.has(event.fieldName)) continue;
       for (const c of connections) {
@@ -263,7 +265,12 @@ export function attachRealtime(server: HttpServer | HttpsServer, deps: RealtimeD
           // Enhanced filters replace argument filters; the two are never combined.
           const matches = sub.filter ? matchesFilter(sub.filter, event.payload) : matchesArguments(sub.start.arguments, event.payload);
           if (!matches) continue;
-          const frame = JSON.stringify({ id: sub.id, type: 'data', payload: shapePayload(shaping, sub.start, event.payload) });
+          let payload = shaped.get(sub.start.shapeKey);
+          if (payload === undefined) {
+            payload = JSON.stringify(shapePayload(shaping, sub.start, event.payload));
+            shaped.set(sub.start.shapeKey, payload);
+          }
+          const frame = `{"id":${JSON.stringify(sub.id)},"type":"data","payload":${payload}}`;
           if (Buffer.byteLength(frame) > maxPayload) {
             // AppSync drops it silently (aws-appsync-community#33, #175); the mutation is unaffected.
             log(`realtime: ${event.fieldName} → ${subscriptionField} payload of ${Buffer.byteLength(frame)} bytes exceeds ${maxPayload}; not delivered`);

@@ -70,6 +70,8 @@ export interface PreparedStart {
   variables: Record<string, unknown>;
   selectionSetList: string[];
   selectionSetGraphQL: string;
+  /** Same key ⇒ same shaped payload for the same event (query text, operation and variables). */
+  shapeKey: string;
 }
 
 function locationsOf(error: GraphQLError): ErrorEntry['locations'] {
@@ -173,6 +175,7 @@ export function prepareStart(schema: GraphQLSchema, data: unknown): PrepareResul
       variables: coerced.coerced,
       selectionSetList: selectionList(fieldNode.selectionSet, fragments),
       selectionSetGraphQL: fieldNode.selectionSet ? printSelection(request.query, fieldNode.selectionSet) : '',
+      shapeKey: JSON.stringify([request.query, operation.name?.value ?? null, coerced.coerced]),
     },
   };
 }
