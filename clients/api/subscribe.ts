@@ -217,16 +217,14 @@ export function subscribe<R, V extends Record<string, unknown>>(
   const unsubscribe = (() => {
     if (stopped) return;
     stopped = true;
-    if (socket && started && socket.readyState === 1) {
-      socket.send(JSON.stringify({ type: 'stop', id }));
-      // If the server never answers `complete`, close anyway.
-      const fallback = setTimeout(() => finish(), 2000);
-      (fallback as { unref?: () => void }).unref?.();
-    } else if (socket && !started) {
-      // start_ack not yet received: the stop is sent when it arrives; close if the start was refused.
-    } else {
-      finish();
-    }
+    // Before start_ack the stop is sent when the ack arrives (see 'start_ack' above); before the
+    // socket exists the connect is abandoned once the auth headers are ready.
+    if (!socket || !started) return;
+    if (socket.readyState !== 1) return finish();
+    socket.send(JSON.stringify({ type: 'stop', id }));
+    // If the server never answers `complete`, close anyway.
+    const fallback = setTimeout(() => finish(), 2000);
+    (fallback as { unref?: () => void }).unref?.();
   }) as Unsubscribe;
   unsubscribe.ready = ready;
   return unsubscribe;

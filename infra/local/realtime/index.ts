@@ -127,7 +127,7 @@ export function attachRealtime(server: HttpServer | HttpsServer, deps: RealtimeD
           message: error instanceof Error ? error.message : String(error),
           httpStatus: 401,
         }))
-      : Promise.resolve({ ok: false as const, ...unauthorizedError(), errorType: 'UnauthorizedException', httpStatus: 401 });
+      : Promise.resolve({ ok: false as const, errorType: 'UnauthorizedException', message: unauthorizedError().message, httpStatus: 401 });
     const connection: Connection = { socket, auth, acked: false, subscriptions: new Map(), pendingStarts: new Set(), queue: Promise.resolve() };
     connections.add(connection);
     socket.on('close', () => connections.delete(connection));
