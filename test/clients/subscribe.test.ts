@@ -102,6 +102,19 @@ describe('subscribe()', () => {
     expect(got).toEqual([7]);
   });
 
+  it('completes without opening a subscription when unsubscribed at once', async () => {
+    const before = realtime.connectionCount();
+    await new Promise<void>((resolve, reject) => {
+      const stop = subscribe({ url, auth: { mode: 'API_KEY', apiKey: API_KEY } }, OnIngestionProgressDocument, { ingestionId: 'never' }, {
+        next: () => reject(new Error('no event expected')),
+        error: reject,
+        complete: resolve,
+      });
+      stop();
+    });
+    expect(realtime.connectionCount()).toBe(before);
+  });
+
   it('reports a refused connect through error() and rejects ready', async () => {
     const errors: SubscriptionError[] = [];
     const stop = subscribe({ url, auth: { mode: 'API_KEY', apiKey: 'da2-wrong' } }, OnIngestionProgressDocument, { ingestionId: 'x' }, {
