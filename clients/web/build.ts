@@ -49,8 +49,16 @@ export async function buildWeb(options: { minify?: boolean } = {}): Promise<Map<
     minify: options.minify ?? true,
     sourcemap: 'linked',
     legalComments: 'linked',
-    // csv-parse's main entry is built on Node's stream module; its browser build bundles what it needs.
-    alias: { 'csv-parse': 'csv-parse/browser/esm' },
+    // csv-parse's main entry is built on Node's stream module: the engine gets its browser build,
+    // through src/csvParse.ts (which makes it accept the engine's Uint8Array chunks).
+    plugins: [
+      {
+        name: 'csv-parse-for-browsers',
+        setup(b) {
+          b.onResolve({ filter: /^csv-parse$/ }, () => ({ path: path.join(webSourceDir, 'csvParse.ts') }));
+        },
+      },
+    ],
     // Only loaded by clients/api/subscribe when there is no global WebSocket, which browsers have.
     external: ['ws'],
     define: { 'process.env.NODE_ENV': '"production"' },

@@ -7,7 +7,7 @@
  * Chromium must be installed (.ci/run installs it); without it this file fails, it does not skip.
  * Screenshots go to $FOREMAN_SCREENSHOTS or <tmp>/foreman-web-screenshots (never committed).
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
@@ -356,6 +356,30 @@ describe('the web page in Chromium', () => {
     expect(lines.at(-1)?.slice(0, 2)).toEqual(['251', 'INVALID']);
     expect(problems).toEqual([]);
     await page.close();
+  });
+
+  it('reads a file the browser streams in many chunks (2 MB, 25,000 rows) in the dry run', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'foreman-web-big-'));
+    try {
+      const file = path.join(dir, 'big.csv');
+      const lines = ['Email,Full Name,Phone,Company,Country,Signup Date,Notes'];
+      for (let i = 0; i < 25_000; i += 1) lines.push(`person${i}@big.example,"Person ${i}, Jr.",+1 555 010 ${String(i % 10_000).padStart(4, '0')},Contoso,DE,2020-01-15,note ${i}`);
+      // One bad row near the end: found only if every chunk boundary was read right.
+      lines[24_000] = 'not-an-email,Somebody,,,,,';
+      writeFileSync(file, lines.join('\n'));
+      const { page, problems } = await openPage();
+      await pickFile(page, file);
+      await expect(page.locator('body').getAttribute('data-state')).resolves.toBe('inspected');
+      const facts = await page.locator('#facts').textContent();
+      expect(facts).toContain('25,000 data rows');
+      expect(facts).toContain('Valid rows24,999');
+      // lines[24000] is data row 24,000, spreadsheet row 24,001.
+      await expect(page.locator('#issues tbody tr td').first().textContent()).resolves.toBe('24001');
+      expect(problems).toEqual([]);
+      await page.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('explains an unusable file and offers no import', async () => {
