@@ -358,6 +358,28 @@ describe('the web page in Chromium', () => {
     await page.close();
   });
 
+  it('reads Latin-1, UTF-16, a BOM and semicolons in the browser as the engine does in Node', async () => {
+    const { page, problems } = await openPage();
+    // [file, what the Format line says, a name from row 2 decoded right]
+    const cases: [string, RegExp, string][] = [
+      ['bad/latin1.csv', /^WINDOWS-1252, comma-separated$/, 'José Müller'],
+      ['bad/utf16le.csv', /^UTF-16LE( with BOM)?, comma-separated$/, 'Ünal Kaya'],
+      ['bad/bom_utf8.csv', /^UTF-8 with BOM, comma-separated$/, 'Alice Martin'],
+      ['bad/semicolon.csv', /^UTF-8, semicolon-separated$/, 'Alice Martin'],
+    ];
+    for (const [file, format, name] of cases) {
+      await pickFile(page, sample(file));
+      await expect(page.locator('body').getAttribute('data-state'), file).resolves.toBe('inspected');
+      const facts = await page.locator('#facts dd').allTextContents();
+      expect(facts[5], file).toMatch(format);
+      await expect(page.locator('#preview tbody tr').first().locator('td').nth(1).textContent(), file).resolves.toBe(name);
+      // The BOM is not part of the first header.
+      await expect(page.locator('#mapping tbody tr').first().locator('td').first().textContent(), file).resolves.toBe('email');
+    }
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
   it('reads a file the browser streams in many chunks (2 MB, 25,000 rows) in the dry run', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'foreman-web-big-'));
     try {
