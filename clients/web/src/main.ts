@@ -268,7 +268,10 @@ async function runImport(): Promise<void> {
   busy = true;
   const p = picked;
   const button = byId<HTMLButtonElement>('import-button');
+  const input = byId<HTMLInputElement>('file');
+  // Another file cannot be picked while this one is being imported.
   button.disabled = true;
+  input.disabled = true;
   fill(byId('outcome'), `Importing ${p.file.name}…`);
   byId('counts').hidden = true;
   byId('rejected-area').hidden = true;
@@ -332,6 +335,7 @@ async function runImport(): Promise<void> {
   } finally {
     watch.stop();
     button.disabled = false;
+    input.disabled = false;
     busy = false;
   }
 }
