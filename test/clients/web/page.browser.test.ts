@@ -39,7 +39,7 @@ describe('the web page in Chromium', () => {
 
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) {
-      throw new Error(`Chromium is missing at ${CHROMIUM}: the web page tests need a real browser. Install it (apt-get install -y chromium; `npm test` does it through test/preflight.sh) or point FOREMAN_CHROMIUM at one.`);
+      throw new Error(`Chromium is missing at ${CHROMIUM}: the web page tests need a real browser. Install it (apt-get install -y chromium; npm test does it through test/preflight.sh) or point FOREMAN_CHROMIUM at one.`);
     }
     mkdirSync(SHOTS, { recursive: true });
     // TLS too: one test loads the page over HTTPS, as `foreman serve` also offers it.
