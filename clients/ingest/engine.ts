@@ -503,6 +503,10 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
       noteServer(result);
       progress.batches++;
       if (result.replayed) summary.replayedBatches++;
+      // In a resumed run, a replayed batch is one an earlier run wrote: its stored CREATED outcomes
+      // are this run's "already imported". (A batch replayed after a lost answer within this run
+      // is rare, and would be under-counted as created by this run, never double-counted.)
+      const writtenEarlier = result.replayed === true && summary.resumed;
       const byRow = new Map((result.outcomes ?? []).map((o) => [o.rowNumber, o]));
       const again: MappedRow[] = [];
       for (const r of pending) {
@@ -513,7 +517,8 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
         }
         switch (o.status) {
           case 'CREATED':
-            progress.created++;
+            if (writtenEarlier) progress.alreadyImported++;
+            else progress.created++;
             break;
           case 'ALREADY_IMPORTED':
             progress.alreadyImported++;

@@ -82,9 +82,15 @@ function installExitHooks(): void {
   process.once('exit', killAll);
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     const onSignal = (): void => {
+      if (process.listenerCount(signal) > 0) {
+        // The program handles this signal itself (e.g. `foreman ingest` lets its batches in flight
+        // finish on the first Ctrl-C, then stops the stack): leave the JVM to it, and to 'exit'.
+        process.once(signal, onSignal);
+        return;
+      }
       killAll();
-      // If we were the only listener, Node's default (terminate) would have applied: keep it.
-      if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+      // We were the only listener, so Node's default (terminate) would have applied: keep it.
+      process.kill(process.pid, signal);
     };
     // Registered with `once` so that re-raising the signal reaches Node's default behaviour.
     process.once(signal, onSignal);
@@ -145,7 +151,9 @@ async function startOnce(options: DynamoDbLocalOptions, port: number): Promise<D
     mkdirSync(dbPath, { recursive: true });
   }
   installExitHooks();
-  const child = spawn({ port, path: dbPath, sharedDb: true, stdio: 'pipe' });
+  // Its own process group: a terminal's Ctrl-C goes to our process only, and we decide when the
+  // JVM stops (stop(), the signal hooks above, or 'exit'), so batches in flight can finish first.
+  const child = spawn({ port, path: dbPath, sharedDb: true, stdio: 'pipe', detached: true });
   live.add(child);
 
   let output = '';
