@@ -435,8 +435,20 @@ function tablesOf(request: Record<string, unknown>): Record<string, unknown> {
   return isObject(request.tables) ? request.tables : fail('tables must be a map of table name → entries');
 }
 
-function keyMatches(item: Item, key: Item): boolean {
-  return Object.keys(key).every((k) => sameValue(item[k], key[k]));
+/**
+ * An item's identity under the key attributes `names` (S/N/B values, as DynamoDB keys are): equal
+ * ids ⇔ the same key. Numbers go through Number() so `1` and `1.0` name the same key, as in DynamoDB.
+ */
+function keyId(item: Item, names: string[]): string {
+  return JSON.stringify(
+    names.map((n) => {
+      const v = item[n];
+      if (v?.S !== undefined) return ['S', v.S];
+      if (v?.N !== undefined) return ['N', Number(v.N)];
+      if (v?.B !== undefined) return ['B', Buffer.from(v.B).toString('base64')];
+      return null;
+    }),
+  );
 }
 
 async function batchGet(client: DynamoDBClient, request: Record<string, unknown>): Promise<DataSourceOutcome> {
@@ -464,15 +476,21 @@ async function batchGet(client: DynamoDBClient, request: Record<string, unknown>
     Object.assign(found, out.Responses ?? {});
     for (const [table, rest] of Object.entries(out.UnprocessedKeys ?? {})) unprocessed[table] = rest.Keys ?? [];
   }
-  // AppSync answers in the order of the requested keys, null where no item exists.
+  // AppSync answers in the order of the requested keys, null where no item exists. Found items
+  // and skipped keys are indexed by key once: matching every requested key against every found
+  // item was quadratic (100 × 100 comparisons for a full import batch on a resumed run).
   const data: Record<string, Json[]> = {};
   const unprocessedKeys: Record<string, Json[]> = {};
   for (const [table, keys] of Object.entries(wanted)) {
     const skipped = unprocessed[table] ?? [];
+    const names = keys.length ? Object.keys(keys[0]!) : [];
+    const skippedIds = new Set(skipped.map((k) => keyId(k, names)));
+    const byKey = new Map<string, Item>();
+    for (const item of found[table] ?? []) byKey.set(keyId(item, names), item);
     data[table] = keys
-      .filter((key) => !skipped.some((s) => keyMatches(s, key)))
+      .filter((key) => !skippedIds.has(keyId(key, names)))
       .map((key) => {
-        const item = (found[table] ?? []).find((candidate) => keyMatches(candidate, key));
+        const item = byKey.get(keyId(key, names));
         return item ? fromItem(item) : null;
       });
     unprocessedKeys[table] = skipped.map(fromItem);

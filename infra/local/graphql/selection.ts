@@ -56,6 +56,9 @@ export function selectionSetGraphQL(field: FieldNode): string {
   return field.selectionSet ? print(field.selectionSet) : '';
 }
 
+/** flattenFields(set, fragments, null) per selection set node (a node belongs to one document). */
+const flattenedUntyped = new WeakMap<SelectionSetNode, FieldNode[]>();
+
 /**
  * Restricts an executed (aliased) response value to what was selected, keyed by field name:
  * aliases undone, fragments flattened. What subscribers of a mutation receive.
@@ -66,7 +69,14 @@ export function unalias(value: unknown, selectionSet: SelectionSetNode | undefin
   if (typeof value !== 'object') return value;
   const source = value as Record<string, unknown>;
   const out: Record<string, unknown> = {};
-  for (const f of flattenFields(selectionSet, fragments, null)) {
+  // A list of 49 row outcomes flattened the same selection set 49 times per mutation; documents
+  // are cached, so their selection sets (and the fragments they spread) can be flattened once.
+  let fields = flattenedUntyped.get(selectionSet);
+  if (!fields) {
+    fields = flattenFields(selectionSet, fragments, null);
+    flattenedUntyped.set(selectionSet, fields);
+  }
+  for (const f of fields) {
     const key = f.alias?.value ?? f.name.value;
     if (!(key in source)) continue;
     const nested = unalias(source[key], f.selectionSet, fragments);
