@@ -21,7 +21,7 @@ export class CodeTooLargeError extends Error {
 const cache = new Map<string, Promise<string>>();
 
 /**
- * @param file path relative to the repository root, e.g. `resolvers/Mutation.createCustomer.ts`
+ * @param file path relative to the repository root, e.g. `resolvers/Mutation.createCustomer.ts`, or absolute
  * @returns the ESM bundle as AppSync would receive it
  * @example
  * const code = await bundleAppsyncCode('resolvers/functions/putCustomer.ts');
@@ -38,7 +38,7 @@ export function bundleAppsyncCode(file: string): Promise<string> {
 
 async function bundle(file: string): Promise<string> {
   const result = await build({
-    entryPoints: [path.join(repoRoot, file)],
+    entryPoints: [path.resolve(repoRoot, file)],
     absWorkingDir: repoRoot,
     bundle: true,
     write: false,

@@ -5,7 +5,7 @@
  * `evaluationResult` (a JSON string), `error` (`message`, `codeErrors`), `logs`, `stash` and
  * `outErrors` (JSON strings).
  */
-import { build } from 'esbuild';
+import { bundleAppsyncCode } from '../bundle';
 import path from 'node:path';
 import { CodeRestrictionError, type AppSyncErrorEntry, type ContextInit } from './contracts';
 import { createRuntime, runtimeErrorDetail } from './runtime/index';
@@ -163,21 +163,10 @@ export function evaluateCode(input: EvaluateCodeInput, options: EvaluateOptions 
 }
 
 /**
- * Bundles a TypeScript (or multi-file JavaScript) resolver the way infra/bundle.ts does, for
- * `foreman evaluate --code file://x.ts`: ESM, `@aws-appsync/*` external, no source map.
+ * Bundles a TypeScript (or multi-file JavaScript) resolver for `foreman evaluate --code file://x.ts`
+ * with the very bundler the local stack and the CDK app use (infra/bundle.ts), so `code.js:L:C`
+ * positions are those of the code AppSync would receive.
  */
-export async function bundleForEvaluate(file: string): Promise<string> {
-  const result = await build({
-    entryPoints: [path.resolve(file)],
-    bundle: true,
-    write: false,
-    format: 'esm',
-    platform: 'neutral',
-    target: 'es2020',
-    external: ['@aws-appsync/*'],
-    sourcemap: false,
-    minify: false,
-    logLevel: 'silent',
-  });
-  return result.outputFiles[0]!.text;
+export function bundleForEvaluate(file: string): Promise<string> {
+  return bundleAppsyncCode(path.resolve(file));
 }
