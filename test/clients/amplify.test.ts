@@ -24,6 +24,7 @@ import type { RealtimeHandle } from '../../infra/local/contracts';
 import { OnIngestionProgressDocument, type OnIngestionProgressSubscription } from '../../clients/api/generated';
 import { API_KEY, fakeAuthenticator, fakeRuntime, listen, loadSchema, serverCertificate } from '../infra/local/realtime/doubles';
 import { startTestStack, type TestStack } from '../helpers/localStack';
+import { progressEvent } from '../helpers/progress';
 import { repoRoot } from '../../infra/bundle';
 import { ImportCustomersDocument, OnIngestionsChangedDocument, StartIngestionDocument, type OnIngestionsChangedSubscription } from '../../clients/api/generated';
 import { createClient } from '../../clients/api/client';
@@ -52,26 +53,14 @@ function nextSubscriptionAck(): Promise<void> {
 }
 
 function progress(ingestionId: string, batch: number, over: Partial<Progress> = {}): Progress {
-  return {
-    ingestionId,
-    stage: 'IMPORTING',
-    status: 'RUNNING',
+  return progressEvent(ingestionId, batch * 49, {
     batchNumber: batch,
-    replayed: false,
     rowCount: 245,
-    created: batch * 49,
-    duplicates: 0,
-    invalid: 0,
-    alreadyImported: 0,
-    processed: batch * 49,
     batches: batch,
     outcomes: [{ rowNumber: batch, status: 'CREATED', id: `c-${batch}`, errors: null, conflict: null }],
-    durationMs: null,
-    rowsPerSecond: null,
-    failureReason: null,
     updatedAt: new Date().toISOString(),
     ...over,
-  };
+  });
 }
 
 describe('Amplify JS v6 against the local real-time endpoint (bare TLS server)', () => {

@@ -9,29 +9,12 @@ import type { RealtimeHandle } from '../../infra/local/contracts';
 import { realtimeUrlFor, subscribe, SubscriptionError } from '../../clients/api/subscribe';
 import { OnIngestionProgressDocument, type OnIngestionProgressSubscription } from '../../clients/api/generated';
 import { API_KEY, IAM, fakeAuthenticator, fakeRuntime, listen, loadSchema } from '../infra/local/realtime/doubles';
+import { progressEvent } from '../helpers/progress';
 
 type Progress = NonNullable<OnIngestionProgressSubscription['onIngestionProgress']>;
 
-function progress(ingestionId: string, processed: number, stage = 'IMPORTING'): Record<string, unknown> {
-  return {
-    ingestionId,
-    stage,
-    status: stage === 'FINISHED' ? 'COMPLETED' : 'RUNNING',
-    batchNumber: 1,
-    replayed: false,
-    rowCount: 100,
-    created: processed,
-    duplicates: 0,
-    invalid: 0,
-    alreadyImported: 0,
-    processed,
-    batches: 1,
-    outcomes: [],
-    durationMs: null,
-    rowsPerSecond: null,
-    failureReason: null,
-    updatedAt: '2026-01-01T00:00:00.000Z',
-  };
+function progress(ingestionId: string, processed: number, stage: 'IMPORTING' | 'FINISHED' = 'IMPORTING'): Progress {
+  return progressEvent(ingestionId, processed, { stage, status: stage === 'FINISHED' ? 'COMPLETED' : 'RUNNING' });
 }
 
 describe('subscribe()', () => {

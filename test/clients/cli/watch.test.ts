@@ -18,6 +18,7 @@ import { API_KEY, fakeAuthenticator, fakeRuntime, listen, loadSchema } from '../
 import { startTestStack, type TestStack } from '../../helpers/localStack';
 import { subscribe } from '../../../clients/api/subscribe';
 import { OnIngestionsChangedDocument } from '../../../clients/api/generated';
+import { progressEvent, type Progress } from '../../helpers/progress';
 
 function counts(partial: Partial<WatchCounts>): WatchCounts {
   return {
@@ -39,27 +40,9 @@ function counts(partial: Partial<WatchCounts>): WatchCounts {
   };
 }
 
-function event(ingestionId: string, processed: number, over: Record<string, unknown> = {}) {
-  return {
-    ingestionId,
-    stage: 'IMPORTING',
-    status: 'RUNNING',
-    batchNumber: Math.ceil(processed / 100),
-    replayed: false,
-    rowCount: 1000,
-    created: processed,
-    duplicates: 0,
-    invalid: 0,
-    alreadyImported: 0,
-    processed,
-    batches: Math.ceil(processed / 100),
-    outcomes: [],
-    durationMs: null,
-    rowsPerSecond: null,
-    failureReason: null,
-    updatedAt: new Date().toISOString(),
-    ...over,
-  };
+function event(ingestionId: string, processed: number, over: Partial<Progress> = {}): Progress {
+  const batches = Math.ceil(processed / 100);
+  return progressEvent(ingestionId, processed, { batchNumber: batches, batches, rowCount: 1000, updatedAt: new Date().toISOString(), ...over });
 }
 
 function ingestion(id: string, over: Record<string, unknown> = {}) {

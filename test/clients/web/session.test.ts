@@ -7,6 +7,7 @@ import type { GraphQLClient } from '../../../clients/api/client';
 import { GetIngestionDocument, StartIngestionDocument, type StartIngestionMutation } from '../../../clients/api/generated';
 import { SubscriptionError, type SubscriptionHandlers, type Unsubscribe } from '../../../clients/api/subscribe';
 import { isNewer, parseConfig, ProgressWatch, watchingClient, WebConfigError, type ProgressEvent, type SubscribeFn } from '../../../clients/web/src/session';
+import { progressEvent } from '../../helpers/progress';
 
 const CDK_CONFIG = {
   // The keys infra/aws/stack.ts writes into config.json.
@@ -18,26 +19,7 @@ const CDK_CONFIG = {
 };
 
 function event(processed: number, over: Partial<ProgressEvent> = {}): ProgressEvent {
-  return {
-    ingestionId: 'ing-1',
-    stage: 'IMPORTING',
-    status: 'RUNNING',
-    batchNumber: 1,
-    replayed: false,
-    rowCount: 100,
-    created: processed,
-    duplicates: 0,
-    invalid: 0,
-    alreadyImported: 0,
-    processed,
-    batches: 1,
-    outcomes: [],
-    durationMs: null,
-    rowsPerSecond: null,
-    failureReason: null,
-    updatedAt: '2026-01-01T00:00:00.000Z',
-    ...over,
-  };
+  return progressEvent('ing-1', processed, over);
 }
 
 describe('parseConfig', () => {
