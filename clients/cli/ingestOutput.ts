@@ -74,8 +74,22 @@ export function describeRejected(r: RejectedRow, mapping: Mapping, ingestionId: 
   return lines;
 }
 
-function plural(n: number, one: string, many = `${one}s`): string {
+/** "1 row", "10,000 rows": the count grouped as en-US, the word in singular or plural. */
+export function plural(n: number, one: string, many = `${one}s`): string {
   return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+}
+
+/**
+ * The plain progress line (non-terminal output), shared by `foreman ingest` and `foreman watch`:
+ * `progress: 5200/10000 rows, 107 batches, 812 rows/s, created 5100, duplicate 60, invalid 40`.
+ */
+export function progressLine(
+  processed: number,
+  total: number,
+  c: { batches: number; rowsPerSecond: number; created: number; duplicates: number; invalid: number; alreadyImported: number },
+): string {
+  const already = c.alreadyImported ? ` | already imported ${c.alreadyImported}` : '';
+  return `progress: ${processed}/${total} rows, ${c.batches} batches, ${Math.round(c.rowsPerSecond).toLocaleString('en-US')} rows/s, created ${c.created}, duplicate ${c.duplicates}, invalid ${c.invalid}${already}`;
 }
 
 /** The closing summary. `listed` holds the rejected rows kept for display (capped). */
@@ -147,7 +161,7 @@ export class ProgressReporter {
     if (done ? this.printedDone : now - this.lastLine < 2000) return;
     this.printedDone = done;
     this.lastLine = now;
-    this.stream.write(`progress: ${processed}/${total} rows, ${p.batches} batches, ${payload.rps} rows/s, created ${p.created}, duplicate ${p.duplicates}, invalid ${p.invalid}${payload.already}\n`);
+    this.stream.write(`${progressLine(processed, total, p)}\n`);
   }
 
   stop(): void {

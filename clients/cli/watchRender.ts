@@ -12,7 +12,7 @@ import { createClient, type ClientAuth } from '../api/client';
 import { subscribe, SubscriptionError } from '../api/subscribe';
 import { GetIngestionDocument, ListIngestionsDocument, OnIngestionProgressDocument, type GetIngestionQuery, type OnIngestionProgressSubscription } from '../api/generated';
 import { CliError, EXIT } from './errors';
-import { ProgressReporter } from './ingestOutput';
+import { plural, progressLine, ProgressReporter } from './ingestOutput';
 import type { Progress } from '../ingest';
 import { resolveEndpoint } from './endpoint';
 
@@ -87,16 +87,14 @@ export function exitCodeFor(c: WatchCounts): number {
 }
 
 const n = (value: number) => value.toLocaleString('en-US');
-const plural = (count: number, word: string) => `${n(count)} ${word}${count === 1 ? '' : 's'}`;
 
 /**
  * One progress line, in the words `foreman ingest` uses for its non-terminal output:
- * `progress: 5,200/10,000 rows, 107 batches, 812 rows/s, created 5,100, duplicate 60, invalid 40`.
+ * `progress: 5200/10000 rows, 107 batches, 812 rows/s, created 5100, duplicate 60, invalid 40` (the
+ * line is `progressLine` in ingestOutput.ts).
  */
 export function renderProgressLine(c: WatchCounts, rowsPerSecond: number): string {
-  const total = c.rowCount ?? c.processed;
-  const already = c.alreadyImported ? ` | already imported ${c.alreadyImported}` : '';
-  return `progress: ${c.processed}/${total} rows, ${c.batches} batches, ${Math.round(rowsPerSecond).toLocaleString('en-US')} rows/s, created ${c.created}, duplicate ${c.duplicates}, invalid ${c.invalid}${already}`;
+  return progressLine(c.processed, c.rowCount ?? c.processed, { ...c, rowsPerSecond });
 }
 
 /** The counters in the shape `foreman ingest`'s progress reporter draws. */
