@@ -215,7 +215,6 @@ describe('customers over HTTP', () => {
     // A create that lost while the winner's transaction was still in flight is told to retry;
     // one that lost after it committed is told the email is taken.
     expect(types.every((t) => t === 'DuplicateEmail' || t === 'TransactionConflict')).toBe(true);
-    console.log(`concurrent creates: ${types.filter((t) => t === 'DuplicateEmail').length} DuplicateEmail, ${types.filter((t) => t === 'TransactionConflict').length} TransactionConflict`);
   });
 
   it('pages through customers with limit and nextToken, each exactly once', async () => {
