@@ -6,17 +6,7 @@
 import { util } from '@aws-appsync/utils';
 import type { Context } from '@aws-appsync/utils';
 import type { FieldError } from '../../schema/generated/types';
-import {
-  batchItems,
-  currentRun,
-  batchStateKeys,
-  putNew,
-  readBatchItems,
-  requireAllRead,
-  requireRunning,
-  requireSameRows,
-  storedOutcome,
-} from '../lib/ingestion';
+import { batchItems, batchStateKeys, currentRun, putNew, readBatchState, storedOutcome } from '../lib/ingestion';
 import type { BatchStash, PlannedRow, TxItem } from '../lib/ingestion';
 import { emailClaimKey, normalizeEmail } from '../lib/keys';
 
@@ -63,15 +53,9 @@ export function request(ctx: Context<unknown, CustomerBatchStash>) {
 }
 
 export function response(ctx: Context<unknown, CustomerBatchStash>) {
-  if (ctx.error) {
-    util.error(ctx.error.message, ctx.error.type);
-  }
-  requireAllRead(ctx.result);
   const stash = ctx.stash;
-  const rowErrors = readBatchItems(stash, batchItems<Record<string, unknown>>(ctx.result, ctx.env.INGESTIONS_TABLE as string));
-  requireRunning(stash.meta, stash.ingestionId, 'CUSTOMER');
-  if (stash.replay) {
-    requireSameRows(stash);
+  const rowErrors = readBatchState(stash, ctx.error, ctx.result, ctx.env.INGESTIONS_TABLE as string, 'CUSTOMER');
+  if (!rowErrors) {
     return null;
   }
   const claims: Record<string, ClaimItem> = {};

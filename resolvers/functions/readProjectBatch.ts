@@ -5,18 +5,7 @@
  */
 import { util } from '@aws-appsync/utils';
 import type { Context } from '@aws-appsync/utils';
-import {
-  batchItems,
-  currentRun,
-  batchStateKeys,
-  importedProjectId,
-  putNew,
-  readBatchItems,
-  requireAllRead,
-  requireRunning,
-  requireSameRows,
-  storedOutcome,
-} from '../lib/ingestion';
+import { batchItems, batchStateKeys, currentRun, importedProjectId, putNew, readBatchState, storedOutcome } from '../lib/ingestion';
 import type { PlannedRow, TxItem } from '../lib/ingestion';
 import { customerRef } from './readProjectCustomers';
 import type { CheckedProjectRow, ProjectBatchStash } from './readProjectCustomers';
@@ -49,15 +38,9 @@ export function request(ctx: Context<unknown, ProjectBatchStash>) {
 }
 
 export function response(ctx: Context<unknown, ProjectBatchStash>) {
-  if (ctx.error) {
-    util.error(ctx.error.message, ctx.error.type);
-  }
-  requireAllRead(ctx.result);
   const stash = ctx.stash;
-  const rowErrors = readBatchItems(stash, batchItems<Record<string, unknown>>(ctx.result, ctx.env.INGESTIONS_TABLE as string));
-  requireRunning(stash.meta, stash.ingestionId, 'PROJECT');
-  if (stash.replay) {
-    requireSameRows(stash);
+  const rowErrors = readBatchState(stash, ctx.error, ctx.result, ctx.env.INGESTIONS_TABLE as string, 'PROJECT');
+  if (!rowErrors) {
     return null;
   }
   const existing: Record<string, ProjectItem> = {};

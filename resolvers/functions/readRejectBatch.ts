@@ -1,8 +1,7 @@
 /** Reads the ingestion, the REJECT marker and the rows' stored errors in one BatchGetItem, and plans the rows. */
-import { util } from '@aws-appsync/utils';
 import type { Context } from '@aws-appsync/utils';
 import type { FieldError } from '../../schema/generated/types';
-import { batchItems, batchStateKeys, readBatchItems, requireAllRead, requireRunning, requireSameRows, storedOutcome } from '../lib/ingestion';
+import { batchStateKeys, readBatchState, storedOutcome } from '../lib/ingestion';
 import type { BatchStash, PlannedRow } from '../lib/ingestion';
 
 export interface RejectedRow {
@@ -22,15 +21,9 @@ export function request(ctx: Context<unknown, RejectBatchStash>) {
 }
 
 export function response(ctx: Context<unknown, RejectBatchStash>) {
-  if (ctx.error) {
-    util.error(ctx.error.message, ctx.error.type);
-  }
-  requireAllRead(ctx.result);
   const stash = ctx.stash;
-  const rowErrors = readBatchItems(stash, batchItems<Record<string, unknown>>(ctx.result, ctx.env.INGESTIONS_TABLE as string));
-  requireRunning(stash.meta, stash.ingestionId, null);
-  if (stash.replay) {
-    requireSameRows(stash);
+  const rowErrors = readBatchState(stash, ctx.error, ctx.result, ctx.env.INGESTIONS_TABLE as string, null);
+  if (!rowErrors) {
     return null;
   }
   const plan: PlannedRow[] = [];

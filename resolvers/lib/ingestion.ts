@@ -656,6 +656,32 @@ export function readBatchItems(stash: BatchStash, items: Record<string, unknown>
   return rowErrors;
 }
 
+/**
+ * The shared start of every batch read's response: fails the field on a DynamoDB error or unread
+ * keys, reads the batch's META, marker and row errors from `table`, and refuses an ingestion that is
+ * missing, of another model, or not RUNNING. Returns the stored row errors (row number → item), or
+ * null for a replayed batch (its marker exists and holds these rows): nothing is left to plan.
+ */
+export function readBatchState(
+  stash: BatchStash,
+  error: { message: string; type: string } | null | undefined,
+  result: unknown,
+  table: string,
+  model: ModelName | null,
+): Record<string, RowErrorItem> | null {
+  if (error) {
+    util.error(error.message, error.type);
+  }
+  requireAllRead(result);
+  const rowErrors = readBatchItems(stash, batchItems<Record<string, unknown>>(result, table));
+  requireRunning(stash.meta, stash.ingestionId, model);
+  if (stash.replay) {
+    requireSameRows(stash);
+    return null;
+  }
+  return rowErrors;
+}
+
 /** Batch-get keys of a batch's META, marker and row errors. */
 export function batchStateKeys(stash: BatchStash): Record<string, unknown>[] {
   const keys: Record<string, unknown>[] = [util.dynamodb.toMapValues(metaKey(stash.ingestionId)), util.dynamodb.toMapValues({ pk: stash.ingestionId, sk: stash.markerSk })];
