@@ -14,7 +14,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { LocalStack } from '../../infra/local/contracts';
 import type { LocalWiring } from '../../infra/local/graphql/executor';
 import { startLocalStack } from '../../infra/local/stack';
@@ -59,4 +59,20 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Every item of `tableName` on the stack's DynamoDB Local, following LastEvaluatedKey, read
+ * consistently so a test sees what the API wrote just before. (Shared by the integration tests
+ * that each used to carry their own copy.)
+ */
+export async function scanTable(stack: TestStack, tableName: string): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await stack.ddb.send(new ScanCommand({ TableName: tableName, ConsistentRead: true, ExclusiveStartKey: startKey }));
+    items.push(...((page.Items ?? []) as Record<string, unknown>[]));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return items;
 }

@@ -4,7 +4,7 @@
  * tables are read directly (not through our API) to prove what was, and was not, stored.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { createClient, GraphQLResponseError, type GraphQLClient } from '../../clients/api/client';
 import {
   CreateCustomerDocument,
@@ -20,7 +20,8 @@ import {
   UpdateCustomerDocument,
   UpdateProjectDocument,
 } from '../../clients/api/generated';
-import { startTestStack, type TestStack } from '../helpers/localStack';
+import { scanTable, startTestStack, type TestStack } from '../helpers/localStack';
+import { failure } from '../helpers/graphql';
 
 let stack: TestStack;
 let api: GraphQLClient;
@@ -36,14 +37,7 @@ type Item = Record<string, unknown>;
 
 /** Every item of a table, read straight from DynamoDB Local (strongly consistent). */
 async function scanAll(table: 'Customers' | 'Projects' | 'Uniques'): Promise<Item[]> {
-  const items: Item[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await stack.ddb.send(new ScanCommand({ TableName: stack.tableNames[table], ConsistentRead: true, ExclusiveStartKey: start }));
-    items.push(...((page.Items ?? []) as Item[]));
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return items;
+  return scanTable(stack, stack.tableNames[table]);
 }
 
 async function claimOf(email: string): Promise<Item | undefined> {
@@ -52,14 +46,6 @@ async function claimOf(email: string): Promise<Item | undefined> {
 }
 
 /** The GraphQL error a call must fail with. */
-async function failure(call: Promise<unknown>): Promise<GraphQLResponseError> {
-  const error = await call.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(GraphQLResponseError);
-  return error as GraphQLResponseError;
-}
 
 /** Unique per test, so tests sharing the stack never collide. */
 let serial = 0;

@@ -8,12 +8,11 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, type GraphQLClient } from '../../../clients/api/client';
 import { ingestFile, type IngestSummary } from '../../../clients/ingest';
 import { fileSource, nodeSha256 } from '../../../clients/ingest/node';
-import { startTestStack, type TestStack } from '../../helpers/localStack';
+import { scanTable, startTestStack, type TestStack } from '../../helpers/localStack';
 import { generateCustomers } from '../../bench/generate';
 import { BIN, ROOT, runCli } from '../cli/run';
 
@@ -27,14 +26,7 @@ beforeAll(async () => {
 afterAll(() => stack?.stop());
 
 async function scanAll(table: string): Promise<Record<string, unknown>[]> {
-  const items: Record<string, unknown>[] = [];
-  let ExclusiveStartKey: Record<string, unknown> | undefined;
-  do {
-    const page = await stack.ddb.send(new ScanCommand({ TableName: table, ExclusiveStartKey }));
-    items.push(...((page.Items ?? []) as Record<string, unknown>[]));
-    ExclusiveStartKey = page.LastEvaluatedKey as Record<string, unknown> | undefined;
-  } while (ExclusiveStartKey);
-  return items;
+  return scanTable(stack, table);
 }
 
 function ingest(file: string, extra: Partial<Parameters<typeof ingestFile>[0]> = {}): Promise<IngestSummary> {

@@ -5,8 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
-import { GetCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { createClient, GraphQLResponseError, type GraphQLClient } from '../../../clients/api/client';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { createClient, type GraphQLClient } from '../../../clients/api/client';
 import {
   CreateCustomerDocument,
   FailIngestionDocument,
@@ -23,7 +23,8 @@ import {
   type ProjectRowInput,
   type StartIngestionMutation,
 } from '../../../clients/api/generated';
-import { startTestStack, type TestStack } from '../../helpers/localStack';
+import { scanTable, startTestStack, type TestStack } from '../../helpers/localStack';
+import { failure } from '../../helpers/graphql';
 
 let stack: TestStack;
 let api: GraphQLClient;
@@ -73,14 +74,6 @@ async function importProjects(ingestionId: string, batchNumber: number, rows: Pr
 }
 
 /** The error a request must fail with. */
-async function failure(promise: Promise<unknown>): Promise<GraphQLResponseError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(GraphQLResponseError);
-  return error as GraphQLResponseError;
-}
 
 async function meta(ingestionId: string): Promise<Item> {
   const { Item } = await stack.ddb.send(new GetCommand({ TableName: stack.tableNames.Ingestions, Key: { pk: ingestionId, sk: 'META' }, ConsistentRead: true }));
@@ -88,14 +81,7 @@ async function meta(ingestionId: string): Promise<Item> {
 }
 
 async function scanAll(table: 'Customers' | 'Projects' | 'Uniques' | 'Ingestions'): Promise<Item[]> {
-  const items: Item[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await stack.ddb.send(new ScanCommand({ TableName: stack.tableNames[table], ConsistentRead: true, ExclusiveStartKey: startKey }));
-    items.push(...((page.Items ?? []) as Item[]));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return items;
+  return scanTable(stack, stack.tableNames[table]);
 }
 
 async function customersWithEmail(email: string): Promise<Item[]> {
