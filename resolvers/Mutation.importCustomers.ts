@@ -13,31 +13,21 @@
  *    answered RETRY (send them again in a later batch) and the rest is written once more;
  * 5. readBatchMarker: a re-sent batch (its marker exists) answers the stored outcomes, replayed.
  */
-import { util } from '@aws-appsync/utils';
 import type { Context } from '@aws-appsync/utils';
 import type { IngestionProgress, MutationImportCustomersArgs } from '../schema/generated/types';
-import { batchProgress, checkBatchShape, markerSk, rawRow } from './lib/ingestion';
+import { batchProgress, rawRow, startBatch } from './lib/ingestion';
 import { MAX_BATCH_ROWS } from './lib/rules';
 import { validateCustomerRow } from './lib/validate';
 import type { CustomerBatchStash } from './functions/readCustomerBatch';
 
 export function request(ctx: Context<MutationImportCustomersArgs, CustomerBatchStash>) {
   const input = ctx.args.input;
-  const rowNumbers: number[] = [];
-  for (const row of input.rows) {
-    rowNumbers.push(row.rowNumber);
-  }
-  checkBatchShape(input.batchNumber, rowNumbers, MAX_BATCH_ROWS);
+  startBatch(ctx.stash, 'BATCH#C', input, MAX_BATCH_ROWS);
   const checked = [];
   for (const row of input.rows) {
     const result = validateCustomerRow(row);
     checked.push({ rowNumber: row.rowNumber, values: result.values, errors: result.errors, raw: rawRow(row as unknown as Record<string, unknown>) });
   }
-  ctx.stash.ingestionId = input.ingestionId;
-  ctx.stash.batchNumber = input.batchNumber;
-  ctx.stash.rowNumbers = rowNumbers;
-  ctx.stash.markerSk = markerSk('BATCH#C', input.batchNumber, rowNumbers);
-  ctx.stash.now = util.time.nowISO8601();
   ctx.stash.rows = checked;
   return {};
 }

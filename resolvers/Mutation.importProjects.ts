@@ -11,31 +11,21 @@
  * A project's id derives from its ingestion and row number, which makes a resumed run find the
  * projects it already wrote (ALREADY_IMPORTED) instead of writing them twice.
  */
-import { util } from '@aws-appsync/utils';
 import type { Context } from '@aws-appsync/utils';
 import type { IngestionProgress, MutationImportProjectsArgs } from '../schema/generated/types';
-import { batchProgress, checkBatchShape, markerSk, rawRow } from './lib/ingestion';
+import { batchProgress, rawRow, startBatch } from './lib/ingestion';
 import { MAX_BATCH_ROWS } from './lib/rules';
 import { validateProjectRow } from './lib/validate';
 import type { ProjectBatchStash } from './functions/readProjectCustomers';
 
 export function request(ctx: Context<MutationImportProjectsArgs, ProjectBatchStash>) {
   const input = ctx.args.input;
-  const rowNumbers: number[] = [];
-  for (const row of input.rows) {
-    rowNumbers.push(row.rowNumber);
-  }
-  checkBatchShape(input.batchNumber, rowNumbers, MAX_BATCH_ROWS);
+  startBatch(ctx.stash, 'BATCH#P', input, MAX_BATCH_ROWS);
   const checked = [];
   for (const row of input.rows) {
     const result = validateProjectRow(row);
     checked.push({ rowNumber: row.rowNumber, values: result.values, errors: result.errors, raw: rawRow(row as unknown as Record<string, unknown>) });
   }
-  ctx.stash.ingestionId = input.ingestionId;
-  ctx.stash.batchNumber = input.batchNumber;
-  ctx.stash.rowNumbers = rowNumbers;
-  ctx.stash.markerSk = markerSk('BATCH#P', input.batchNumber, rowNumbers);
-  ctx.stash.now = util.time.nowISO8601();
   ctx.stash.rows = checked;
   ctx.stash.customerIds = {};
   return {};

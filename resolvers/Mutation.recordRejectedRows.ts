@@ -5,19 +5,17 @@
  * marker `REJECT#<batch>#…` makes a re-send answer the stored outcomes, and a row already accounted
  * for by an earlier run is answered as stored and not counted again.
  */
-import { util } from '@aws-appsync/utils';
 import type { Context } from '@aws-appsync/utils';
 import type { IngestionProgress, MutationRecordRejectedRowsArgs } from '../schema/generated/types';
-import { batchProgress, checkBatchShape, markerSk } from './lib/ingestion';
+import { batchProgress, startBatch } from './lib/ingestion';
 import { MAX_BATCH_ROWS } from './lib/rules';
 import type { RejectBatchStash } from './functions/readRejectBatch';
 
 export function request(ctx: Context<MutationRecordRejectedRowsArgs, RejectBatchStash>) {
   const input = ctx.args.input;
-  const rowNumbers: number[] = [];
+  startBatch(ctx.stash, 'REJECT', input, MAX_BATCH_ROWS);
   const rows = [];
   for (const row of input.rows) {
-    rowNumbers.push(row.rowNumber);
     // AppSync hands AWSJSON arguments to resolvers parsed; the row error stores the JSON text.
     const raw = row.raw === null || row.raw === undefined ? null : typeof row.raw === 'string' ? row.raw : JSON.stringify(row.raw);
     const errors = [];
@@ -26,12 +24,6 @@ export function request(ctx: Context<MutationRecordRejectedRowsArgs, RejectBatch
     }
     rows.push({ rowNumber: row.rowNumber, errors, raw });
   }
-  checkBatchShape(input.batchNumber, rowNumbers, MAX_BATCH_ROWS);
-  ctx.stash.ingestionId = input.ingestionId;
-  ctx.stash.batchNumber = input.batchNumber;
-  ctx.stash.rowNumbers = rowNumbers;
-  ctx.stash.markerSk = markerSk('REJECT', input.batchNumber, rowNumbers);
-  ctx.stash.now = util.time.nowISO8601();
   ctx.stash.rejected = rows;
   return {};
 }

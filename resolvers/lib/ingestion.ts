@@ -262,6 +262,24 @@ export function checkBatchShape(batchNumber: number, rowNumbers: number[], maxRo
 }
 
 /**
+ * The shared start of every batch mutation's request: refuses a batch no transaction could hold
+ * (checkBatchShape) and fills the stash every later step reads (ingestion, batch, rows, marker, now).
+ * The rows themselves are validated per model by the caller.
+ */
+export function startBatch(stash: BatchStash, kind: MarkerKind, input: { ingestionId: string; batchNumber: number; rows: { rowNumber: number }[] }, maxRows: number): void {
+  const rowNumbers: number[] = [];
+  for (const row of input.rows) {
+    rowNumbers.push(row.rowNumber);
+  }
+  checkBatchShape(input.batchNumber, rowNumbers, maxRows);
+  stash.ingestionId = input.ingestionId;
+  stash.batchNumber = input.batchNumber;
+  stash.rowNumbers = rowNumbers;
+  stash.markerSk = markerSk(kind, input.batchNumber, rowNumbers);
+  stash.now = util.time.nowISO8601();
+}
+
+/**
  * One row's planned outcome. `count` says which counter it moves; `writes` are the transaction
  * items only this row needs; `rowError` asks for a `ROW#` item; `shared` names items several rows
  * depend on (a project's customer check).
