@@ -9,19 +9,11 @@ import { JavaMissingError, PortInUseError, startDynamoDbLocal, type DynamoDbLoca
 import { ensureTables } from '../../../../infra/local/dynamodb/tables';
 import { invokeDynamoDb } from '../../../../infra/local/dynamodb/dataSource';
 import { tables, type TableId } from '../../../../infra/wiring';
+import { alive } from '../../../helpers/process';
 
 const names = Object.fromEntries(tables.map((t) => [t.id, t.localName])) as Record<TableId, string>;
 const started: DynamoDbLocal[] = [];
 const dirs: string[] = [];
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 afterEach(async () => {
   await Promise.all(started.splice(0).map((d) => d.stop()));

@@ -3,17 +3,9 @@
 import { describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { alive } from '../../../helpers/process';
 
 const script = fileURLToPath(new URL('./holdDynamoDb.ts', import.meta.url));
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 async function gone(pid: number): Promise<boolean> {
   // The JVM needs a moment to act on the signal; give it up to 30 s before calling it an orphan.
