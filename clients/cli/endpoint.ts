@@ -7,6 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LocalStack, LocalStackOptions } from '../../infra/local/contracts';
+import { isProcessAlive, readServerRecord, type ServerRecord } from '../../infra/local/serverRecord';
 import { CliError, EXIT } from './errors';
 
 export type EndpointSource = 'flags' | 'environment' | '.env' | 'foreman serve' | 'embedded';
@@ -37,23 +38,6 @@ export function parseDotEnv(text: string): Record<string, string> {
     out[m[1]!] = value;
   }
   return out;
-}
-
-/** Is a process with this pid alive (signal 0 checks without signalling)? */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-interface ServerRecord {
-  pid?: number;
-  graphqlUrl?: string;
-  url?: string;
-  apiKey?: string;
 }
 
 export interface ResolveOptions {
@@ -101,17 +85,11 @@ export async function resolveEndpoint(options: ResolveOptions): Promise<Resolved
     if (!apiKey) throw new CliError(`${dotEnvPath} sets FOREMAN_GRAPHQL_URL but not FOREMAN_API_KEY: add it or pass --api-key.`, EXIT.USAGE);
     return { url: dotEnv.FOREMAN_GRAPHQL_URL, apiKey, source: '.env', stop: none };
   }
-  const recordPath = join(cwd, '.foreman', 'server.json');
-  if (existsSync(recordPath)) {
-    try {
-      const record = JSON.parse(readFileSync(recordPath, 'utf8')) as ServerRecord;
-      const url = record.graphqlUrl ?? record.url;
-      if (url && record.apiKey && record.pid && alive(record.pid)) {
-        return { url, apiKey: options.apiKey ?? record.apiKey, source: 'foreman serve', stop: none };
-      }
-    } catch {
-      // A stale or half-written record: fall through to the embedded stack.
-    }
+  // A stale or half-written record: fall through to the embedded stack.
+  const record = readServerRecord(join(cwd, '.foreman')) as (Partial<ServerRecord> & { url?: string }) | null;
+  const url = record?.graphqlUrl ?? record?.url;
+  if (record && url && record.apiKey && record.pid && isProcessAlive(record.pid)) {
+    return { url, apiKey: options.apiKey ?? record.apiKey, source: 'foreman serve', stop: none };
   }
   options.notice?.('starting the embedded local AppSync (DynamoDB Local)…');
   const stack = await (options.startStack ?? defaultStartStack)({ dataDir: join(cwd, '.foreman'), port: 0, tlsPort: null, quiet: true });

@@ -21,9 +21,11 @@ import { buildLocalSchema } from './graphql/schema';
 import { attachRealtime } from './realtime';
 import { createRuntime } from './runtime';
 import { createRequestHandler } from './server';
+import { isProcessAlive, readServerRecord, serverRecordPath, type ServerRecord } from './serverRecord';
 
 export { JavaMissingError, PortInUseError } from './dynamodb/local';
 export { WiredCodeError } from './graphql/executor';
+export type { ServerRecord } from './serverRecord';
 
 /** Another stack already serves this data directory (DynamoDB Local's files can have one owner). */
 export class StackAlreadyRunningError extends Error {
@@ -39,14 +41,6 @@ export class StackAlreadyRunningError extends Error {
         : `Another Foreman process (pid ${pid}) is using the local data in ${dataDir}: wait for it to finish or stop it first.`,
     );
   }
-}
-
-/** `<dataDir>/server.json`, present while a persisted stack serves. */
-export interface ServerRecord {
-  graphqlUrl: string;
-  realtimeUrl: string;
-  apiKey: string;
-  pid: number;
 }
 
 /** Options beyond the contract (`foreman serve`, tests). */
@@ -71,25 +65,10 @@ export function generateApiKey(): string {
   return key;
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /** The stack serving `dataDir` right now, if any (stale records of dead processes are ignored). */
 export function runningStack(dataDir = '.foreman'): ServerRecord | null {
-  const file = path.resolve(dataDir, 'server.json');
-  if (!existsSync(file)) return null;
-  try {
-    const record = JSON.parse(readFileSync(file, 'utf8')) as ServerRecord;
-    return typeof record.pid === 'number' && record.pid !== process.pid && isAlive(record.pid) ? record : null;
-  } catch {
-    return null;
-  }
+  const record = readServerRecord(dataDir);
+  return record && typeof record.pid === 'number' && record.pid !== process.pid && isProcessAlive(record.pid) ? (record as ServerRecord) : null;
 }
 
 function loadOrCreateApiKey(dataDir: string): string {
@@ -188,7 +167,7 @@ export async function startLocalStack(options: LocalStackOptions = {}, internal:
   const lockFile = path.join(dataDir, 'dynamodb.lock');
   if (!inMemory && existsSync(lockFile)) {
     const owner = Number(readFileSync(lockFile, 'utf8').trim());
-    if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && isAlive(owner)) throw new StackAlreadyRunningError(owner, dataDir, runningStack(dataDir)?.graphqlUrl ?? null);
+    if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && isProcessAlive(owner)) throw new StackAlreadyRunningError(owner, dataDir, runningStack(dataDir)?.graphqlUrl ?? null);
   }
   // Fail on a taken port before paying for a JVM start.
   for (const [p, what] of [
@@ -261,7 +240,7 @@ export async function startLocalStack(options: LocalStackOptions = {}, internal:
       graphqlTlsUrl: httpsPort === null ? null : `https://${shownHost}:${httpsPort}/graphql`,
     };
 
-    const recordFile = path.join(dataDir, 'server.json');
+    const recordFile = serverRecordPath(dataDir);
     if (announce) {
       const record: ServerRecord = { graphqlUrl: info.graphqlUrl, realtimeUrl: info.realtimeUrl, apiKey, pid: process.pid };
       mkdirSync(dataDir, { recursive: true });
