@@ -6,26 +6,10 @@
  */
 import type { GraphQLClient } from '../../clients/api/client';
 import { ListIngestionRowErrorsDocument, type ListIngestionRowErrorsQuery } from '../../clients/api/generated';
+// The same CSV writer (quoting, formula neutralising) as `foreman ingest --errors-out`.
+import { csvLine } from '../../clients/ingest/report';
 
 export type RowErrorItem = ListIngestionRowErrorsQuery['listIngestionRowErrors']['items'][number];
-
-const FORMULA_START = /^[=+\-@\t\r]/;
-
-/** `=SUM(A1)` → `'=SUM(A1)`: the leading quote keeps it text in Excel, LibreOffice and Sheets. */
-export function neutralizeCell(value: string): string {
-  return FORMULA_START.test(value) ? `'${value}` : value;
-}
-
-export function csvLine(cells: readonly string[]): string {
-  return (
-    cells
-      .map((cell) => {
-        const v = neutralizeCell(cell);
-        return /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
-      })
-      .join(',') + '\r\n'
-  );
-}
 
 /** Every row error of an ingestion, all pages. */
 export async function listRowErrors(client: GraphQLClient, ingestionId: string): Promise<RowErrorItem[]> {
