@@ -36,7 +36,7 @@ export const INGESTION_KIND = 'INGESTION';
 export const ROW_PREFIX = 'ROW#';
 
 /** `n` in decimal, left-padded with zeros to `width` digits (String.padStart is not in APPSYNC_JS). */
-export function pad(n: number, width: number): string {
+function pad(n: number, width: number): string {
   const digits = `${n}`;
   if (digits.length >= width) {
     return digits;
@@ -53,18 +53,18 @@ export function metaKey(ingestionId: string): IngestionKey {
   return { pk: ingestionId, sk: META_SK };
 }
 
-export function rowSk(rowNumber: number): string {
+function rowSk(rowNumber: number): string {
   return `${ROW_PREFIX}${pad(rowNumber, 8)}`;
 }
 
-export function rowKey(ingestionId: string, rowNumber: number): IngestionKey {
+function rowKey(ingestionId: string, rowNumber: number): IngestionKey {
   return { pk: ingestionId, sk: rowSk(rowNumber) };
 }
 
 export type MarkerKind = 'BATCH#C' | 'BATCH#P' | 'REJECT';
 
 /** The marker of batch `batchNumber` holding exactly `rowNumbers`. */
-export function markerSk(kind: MarkerKind, batchNumber: number, rowNumbers: number[]): string {
+function markerSk(kind: MarkerKind, batchNumber: number, rowNumbers: number[]): string {
   let first = 0;
   let last = 0;
   for (const n of rowNumbers) {
@@ -143,7 +143,7 @@ export interface MarkerItem {
 }
 
 /** Rows per second over `durationMs`, to two decimals; null without a duration. */
-export function rate(processed: number, durationMs: number | null | undefined): number | null {
+function rate(processed: number, durationMs: number | null | undefined): number | null {
   if (typeof durationMs !== 'number' || durationMs <= 0) {
     return null;
   }
@@ -218,7 +218,7 @@ export function toProgress(
 }
 
 /** The ingestion an import or close may work on, or a GraphQL error saying why not. */
-export function requireRunning(item: IngestionItem | null | undefined, ingestionId: string, model: ModelName | null): IngestionItem {
+function requireRunning(item: IngestionItem | null | undefined, ingestionId: string, model: ModelName | null): IngestionItem {
   if (!item) {
     util.error(`No ingestion ${ingestionId}.`, 'IngestionNotFound', null, { ingestionId });
   }
@@ -236,7 +236,7 @@ export function requireRunning(item: IngestionItem | null | undefined, ingestion
 // ---------------------------------------------------------------------------------------------
 
 /** Refuses a batch that no transaction could hold, or that names a row twice. */
-export function checkBatchShape(batchNumber: number, rowNumbers: number[], maxRows: number): void {
+function checkBatchShape(batchNumber: number, rowNumbers: number[], maxRows: number): void {
   if (batchNumber < 1) {
     util.error(`batchNumber must be 1 or more, got ${batchNumber}.`, 'BadRequest');
   }
@@ -471,7 +471,7 @@ function countRow(delta: Counts, row: PlannedRow): void {
 }
 
 /** ADDs a batch's counts to the ingestion, only while it is RUNNING. */
-export function counterUpdate(table: string, ingestionId: string, delta: Counts, now: string): TxItem {
+function counterUpdate(table: string, ingestionId: string, delta: Counts, now: string): TxItem {
   return {
     table,
     operation: 'UpdateItem',
@@ -658,7 +658,7 @@ export function requireAllRead(result: unknown): void {
 }
 
 /** The META, marker and ROW# items of a batch, found in a batch-get result. */
-export function readBatchItems(stash: BatchStash, items: Record<string, unknown>[]): Record<string, RowErrorItem> {
+function readBatchItems(stash: BatchStash, items: Record<string, unknown>[]): Record<string, RowErrorItem> {
   const rowErrors: Record<string, RowErrorItem> = {};
   for (const item of items) {
     const sk = item.sk as string;
