@@ -525,7 +525,9 @@ describe('finishIngestion, failIngestion, getIngestion, listIngestions', () => {
 
     const { getIngestion } = await api.request(GetIngestionDocument, { id: ingestion.id });
     expect(getIngestion).toMatchObject({ status: 'COMPLETED', durationMs: 500, rowsPerSecond: 4 });
-    expect(getIngestion!.finishedAt).toBeTruthy();
+    // finishedAt is an AWSDateTime (ISO 8601 in UTC) no earlier than the start.
+    expect(getIngestion!.finishedAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/);
+    expect(Date.parse(getIngestion!.finishedAt!)).toBeGreaterThanOrEqual(Date.parse(getIngestion!.startedAt));
     expect((await api.request(GetIngestionDocument, { id: 'missing' })).getIngestion).toBeNull();
   });
 
@@ -534,6 +536,8 @@ describe('finishIngestion, failIngestion, getIngestion, listIngestions', () => {
     const { finishIngestion } = await api.request(FinishIngestionDocument, { input: { ingestionId: ingestion.id, status: 'FAILED', failureReason: 'stopped by the user' } });
     expect(finishIngestion.status).toBe('FAILED');
     expect(finishIngestion.failureReason).toBe('stopped by the user');
+    // A whole number of milliseconds (the schema's Int), never negative.
+    expect(Number.isInteger(finishIngestion.durationMs)).toBe(true);
     expect(finishIngestion.durationMs).toBeGreaterThanOrEqual(0);
     expect((await meta(ingestion.id)).durationMs).toBe(finishIngestion.durationMs);
   });
