@@ -6,6 +6,7 @@
  *                 [--in-memory] [--data-dir .foreman] [--api-key da2-…]
  */
 import type { Command } from 'commander';
+import type { LocalStack } from '../../../infra/local/contracts';
 import { CliError, EXIT } from '../errors';
 
 interface ServeOptions {
@@ -25,15 +26,10 @@ function portNumber(value: string, flag: string): number {
 }
 
 /** The text `foreman serve` prints once the stack is up. */
-export function banner(stack: {
-  graphqlUrl: string;
-  realtimeUrl: string;
-  graphqlTlsUrl: string | null;
-  realtimeTlsUrl: string | null;
-  apiKey: string;
-  iam: { region: string; accessKeyId: string; secretAccessKey: string };
-  dynamodb: { endpoint: string };
-}, where: string): string {
+export function banner(
+  stack: Pick<LocalStack, 'graphqlUrl' | 'realtimeUrl' | 'graphqlTlsUrl' | 'realtimeTlsUrl' | 'apiKey' | 'iam'> & { dynamodb: Pick<LocalStack['dynamodb'], 'endpoint'> },
+  where: string,
+): string {
   const origin = new URL(stack.graphqlUrl).origin;
   const lines = [
     `Foreman local AppSync is up (${where}).`,
