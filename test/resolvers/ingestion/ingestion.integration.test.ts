@@ -284,7 +284,8 @@ describe('importCustomers', () => {
     const rows = Array.from({ length: 49 }, (_, i) => ({ rowNumber: i + 1, email: uniqueEmail(`full${i}`), name: `Full ${i}` }));
     const progress = await importCustomers(ingestion.id, 1, rows);
     expect(progress).toMatchObject({ created: 49, processed: 49, batches: 1 });
-    expect((progress.outcomes ?? []).every((o) => o.status === 'CREATED')).toBe(true);
+    // One CREATED outcome per row, in row order (an absent outcomes list no longer passes vacuously).
+    expect(progress.outcomes?.map((o) => [o.rowNumber, o.status])).toEqual(rows.map((r) => [r.rowNumber, 'CREATED']));
   });
 
   it('refuses rows for an unknown ingestion, one of another model, and one that finished', async () => {
