@@ -114,7 +114,8 @@ describe('resuming and racing', () => {
     });
     expect(killedAt).toBeGreaterThan(0);
     const partial = (await scanAll(stack.tableNames.Customers)).filter((c) => String(c.email).endsWith('@resume.example'));
-    expect(partial.length).toBeGreaterThan(0);
+    // Progress counts only rows the server committed, so at least that many are stored.
+    expect(partial.length).toBeGreaterThanOrEqual(killedAt);
     expect(partial.length).toBeLessThan(rows);
 
     // Second run of the same file: resumes, and every row ends up created exactly once.
