@@ -2,10 +2,11 @@
 import { util } from '@aws-appsync/utils';
 import type { Context } from '@aws-appsync/utils';
 import type { QueryListIngestionsArgs } from '../../schema/generated/types';
-import { INGESTION_KIND, pageOf } from '../lib/ingestion';
+import { INGESTION_KIND } from '../lib/ingestion';
+import { pageOf } from '../lib/paging';
 
 export function request(ctx: Context<QueryListIngestionsArgs>) {
-  const page = pageOf(ctx.args.limit, ctx.args.nextToken, 20, 100);
+  const page = pageOf(ctx.args);
   const query: Record<string, unknown> = {
     operation: 'Query',
     index: 'byStartedAt',

@@ -2,10 +2,11 @@
 import { util } from '@aws-appsync/utils';
 import type { Context } from '@aws-appsync/utils';
 import type { QueryListIngestionRowErrorsArgs } from '../../schema/generated/types';
-import { pageOf, ROW_PREFIX } from '../lib/ingestion';
+import { ROW_PREFIX } from '../lib/ingestion';
+import { pageWithin } from '../lib/paging';
 
 export function request(ctx: Context<QueryListIngestionRowErrorsArgs>) {
-  const page = pageOf(ctx.args.limit, ctx.args.nextToken, 100, 1000);
+  const page = pageWithin(ctx.args, 100, 1000);
   const query: Record<string, unknown> = {
     operation: 'Query',
     query: {

@@ -735,9 +735,3 @@ export function requireSameRows(stash: BatchStash): void {
     util.error(`Batch ${stash.batchNumber} was recorded with other rows; number a new batch.`, 'BatchMismatch', null, { batchNumber: stash.batchNumber });
   }
 }
-
-/** A list field's page: `limit` defaults to `fallback` and is held within 1..`max`. */
-export function pageOf(limit: number | null | undefined, nextToken: string | null | undefined, fallback: number, max: number): { limit: number; nextToken: string | null } {
-  const asked = typeof limit === 'number' ? limit : fallback;
-  return { limit: Math.min(Math.max(asked, 1), max), nextToken: nextToken || null };
-}

@@ -18,6 +18,11 @@ export interface PageStash {
 
 /** The page a list field asked for: `limit` defaults to 20 and is held within 1..100. */
 export function pageOf(args: { limit?: number | null; nextToken?: string | null }): Page {
-  const asked = typeof args.limit === 'number' ? args.limit : DEFAULT_PAGE_SIZE;
-  return { limit: Math.min(Math.max(asked, 1), MAX_PAGE_SIZE), nextToken: args.nextToken || null };
+  return pageWithin(args, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
+}
+
+/** The page a list field asked for: `limit` defaults to `fallback` and is held within 1..`max`. */
+export function pageWithin(args: { limit?: number | null; nextToken?: string | null }, fallback: number, max: number): Page {
+  const asked = typeof args.limit === 'number' ? args.limit : fallback;
+  return { limit: Math.min(Math.max(asked, 1), max), nextToken: args.nextToken || null };
 }
