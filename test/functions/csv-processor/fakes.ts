@@ -6,6 +6,7 @@ import { createReadStream, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Kind, type DocumentNode } from 'graphql';
 import { sdkStreamMixin } from '@smithy/util-stream';
+import { expect } from 'vitest';
 import type { GraphQLClient } from '../../../clients/api/client';
 
 export const repo = path.resolve(import.meta.dirname, '../../..');
@@ -70,4 +71,19 @@ export function ingestion(overrides: Record<string, unknown> = {}) {
     updatedAt: '2026-01-01T00:00:01.000Z',
     ...overrides,
   };
+}
+
+/** What aws-sdk-client-mock records for each PutObject call (only the fields putBody reads). */
+interface RecordedPut {
+  args: readonly [{ input: { Key?: string; Body?: unknown } }, ...unknown[]];
+}
+
+/**
+ * The body the processor wrote to `key`, from the calls an S3 mock recorded
+ * (`s3Mock.commandCalls(PutObjectCommand)`). Fails the test when nothing was written there.
+ */
+export function putBody(calls: readonly RecordedPut[], key: string): string {
+  const call = calls.find((c) => c.args[0].input.Key === key);
+  expect(call, `PutObject ${key}`).toBeDefined();
+  return String(call!.args[0].input.Body);
 }

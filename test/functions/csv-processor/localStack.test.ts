@@ -18,7 +18,7 @@ import { ingestEngine } from '../../../functions/csv-processor/defaultEngine';
 import { processUpload, type ProcessorDeps } from '../../../functions/csv-processor/process';
 import { MAP_ITEMS_PER_BATCH } from '../../../infra/aws/stack';
 import { startTestStack, type TestStack } from '../../helpers/localStack';
-import { objectFrom, sample } from './fakes';
+import { objectFrom, putBody as putBodyOf, sample } from './fakes';
 
 const s3Mock = mockClient(S3Client);
 const sfnMock = mockClient(SFNClient);
@@ -52,9 +52,8 @@ function upload(key: string, file: string) {
   return { bucket: BUCKET, key, size: readFileSync(file).length };
 }
 
-function putBody(key: string): string | undefined {
-  const call = s3Mock.commandCalls(PutObjectCommand).find((c) => c.args[0].input.Key === key);
-  return call ? String(call.args[0].input.Body) : undefined;
+function putBody(key: string): string {
+  return putBodyOf(s3Mock.commandCalls(PutObjectCommand), key);
 }
 
 describe('csv-processor on the local stack', () => {

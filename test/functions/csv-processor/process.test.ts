@@ -19,7 +19,7 @@ import { EndpointUnreachableError } from '../../../clients/api/client';
 import { ingestEngine } from '../../../functions/csv-processor/defaultEngine';
 import type { EngineRunResult, IngestionEngine } from '../../../functions/csv-processor/engine';
 import { processUpload, processUploadOnce, type ProcessorDeps } from '../../../functions/csv-processor/process';
-import { bytesOf, fakeClient, ingestion, objectFrom, sample, type Handlers } from './fakes';
+import { bytesOf, fakeClient, ingestion, objectFrom, putBody as putBodyOf, sample, type Handlers } from './fakes';
 
 const s3Mock = mockClient(S3Client);
 const sfnMock = mockClient(SFNClient);
@@ -46,9 +46,7 @@ function deps(engine: IngestionEngine, handlers: Handlers, largeFileBytes = 50 *
 
 /** The body of the PutObject to `key`, as text. */
 function putBody(key: string): string {
-  const call = s3Mock.commandCalls(PutObjectCommand).find((c) => c.args[0].input.Key === key);
-  expect(call, `PutObject ${key}`).toBeDefined();
-  return String(call!.args[0].input.Body);
+  return putBodyOf(s3Mock.commandCalls(PutObjectCommand), key);
 }
 
 /** An engine at the seam that reads the whole object (proving it streams from S3) and answers `result`. */
