@@ -180,6 +180,26 @@ function decodeToken(token: unknown, table: string, index: string | undefined): 
   }
 }
 
+/** The `ctx.error` a request gets while DynamoDB Local is not answering (retry later). */
+export const DYNAMODB_UNAVAILABLE = {
+  type: 'DynamoDB:ServiceUnavailableException',
+  message: 'DynamoDB Local is not answering (it stopped and is being restarted): retry in a moment.',
+} as const;
+
+const CONNECTION_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'UND_ERR_SOCKET']);
+
+/** A failure to reach DynamoDB Local at all (dead or restarting JVM), as opposed to an answer from it. */
+export function isConnectionError(error: unknown): boolean {
+  for (let e: unknown = error; e && typeof e === 'object'; e = (e as { cause?: unknown }).cause) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && CONNECTION_ERRORS.has(code)) return true;
+    if ((e as { name?: unknown }).name === 'TimeoutError') return true;
+    const errors = (e as { errors?: unknown }).errors;
+    if (Array.isArray(errors) && errors.some(isConnectionError)) return true;
+  }
+  return false;
+}
+
 /**
  * AppSync passes DynamoDB's error on as `ctx.error` with `type` `DynamoDB:<ErrorCode>` and the
  * message in the AWS SDK for Java's format (condition-expressions page: "The conditional request
@@ -187,6 +207,7 @@ function decodeToken(token: unknown, table: string, index: string | undefined): 
  * Request ID: …)").
  */
 export function dynamoError(error: unknown): { message: string; type: string } {
+  if (isConnectionError(error)) return { ...DYNAMODB_UNAVAILABLE };
   if (error instanceof DynamoDBServiceException) {
     const status = error.$metadata.httpStatusCode ?? 400;
     const requestId = error.$metadata.requestId ?? 'null';

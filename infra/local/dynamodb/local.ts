@@ -69,9 +69,11 @@ export interface DynamoDbLocal {
  */
 function startWatchdog(jvmPid: number): void {
   if (process.platform === 'win32') return;
-  const script = `while kill -0 ${process.pid} 2>/dev/null && kill -0 ${jvmPid} 2>/dev/null; do sleep 1; done; if kill -0 ${jvmPid} 2>/dev/null; then kill -TERM ${jvmPid}; sleep 5; kill -KILL ${jvmPid} 2>/dev/null; fi`;
+  const script = `while kill -0 ${process.pid} 2>/dev/null && kill -0 ${jvmPid} 2>/dev/null; do sleep 1 || exit 0; done; if kill -0 ${jvmPid} 2>/dev/null; then kill -TERM ${jvmPid}; sleep 5; kill -KILL ${jvmPid} 2>/dev/null; fi`;
   try {
-    const watchdog = spawnProcess('/bin/sh', ['-c', script], { detached: true, stdio: 'ignore' });
+    // `sleep` must be found whatever PATH the user runs us with.
+    const env = { PATH: `${process.env.PATH ?? ''}:/usr/bin:/bin` };
+    const watchdog = spawnProcess('/bin/sh', ['-c', script], { detached: true, stdio: 'ignore', env });
     watchdog.on('error', () => undefined);
     watchdog.unref();
   } catch {

@@ -4,28 +4,13 @@
  * While DynamoDB Local is down or restarting, calls answer a transient `ctx.error` instead of a
  * raw connection error.
  */
-import { invokeDynamoDb } from '../../dynamodb/dataSource';
+import { DYNAMODB_UNAVAILABLE, invokeDynamoDb, isConnectionError } from '../../dynamodb/dataSource';
+
+export { DYNAMODB_UNAVAILABLE } from '../../dynamodb/dataSource';
 import type { ApiDataSourceSpec } from '../../../wiring';
 import type { DataSourceDeps, DataSourceOutcome, LocalDataSource } from '../types';
 
 type Spec = Extract<ApiDataSourceSpec, { kind: 'AMAZON_DYNAMODB' }>;
-
-/** The `ctx.error` a request gets while DynamoDB Local is not answering (retry later). */
-export const DYNAMODB_UNAVAILABLE = {
-  type: 'DynamoDB:ServiceUnavailableException',
-  message: 'DynamoDB Local is not answering (it stopped and is being restarted): retry in a moment.',
-} as const;
-
-const CONNECTION_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'UND_ERR_SOCKET']);
-
-function isConnectionError(error: unknown): boolean {
-  for (let e: unknown = error; e && typeof e === 'object'; e = (e as { cause?: unknown }).cause) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string' && CONNECTION_ERRORS.has(code)) return true;
-    if ((e as { name?: unknown }).name === 'TimeoutError') return true;
-  }
-  return false;
-}
 
 export function createDynamoDbDataSource(spec: Spec, deps: DataSourceDeps): LocalDataSource {
   const tableName = deps.tableNames[spec.table];
