@@ -5,7 +5,7 @@
 // WebSocket clients.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -143,6 +143,15 @@ describe('the todo API example', () => {
       });
     } finally {
       client.close();
+    }
+  });
+});
+
+describe('docs/local-appsync.md', () => {
+  it('shows the example exactly as it is served here (config, resolvers, handler)', () => {
+    const doc = readFileSync('docs/local-appsync.md', 'utf8');
+    for (const file of ['appsync.json', 'resolvers/Mutation.createTodo.js', 'resolvers/functions/scoreTitle.js', 'resolvers/Query.getTodo.js', 'lambda/score.mjs']) {
+      expect(doc, file).toContain(readFileSync(path.join('examples/todo-api', file), 'utf8').trim());
     }
   });
 });
