@@ -9,8 +9,12 @@
  * 3. peak RSS of `foreman ingest` (a separate process) ingesting a big file — target ≪ 200 MB for
  *    1,000,000 rows.
  *
+ * 4. start-up: `foreman serve` ready time (spawn → banner, median of 5 after a warm-up run, so the
+ *    disk caches — resolver bundles, TLS-less — are warm) next to a bare DynamoDB Local start, and
+ *    the whole `foreman ingest` of a one-batch file on the embedded stack (start, first batch, stop).
+ *
  * Flags: --dry-rows N (default 300000) --e2e-rows N (default 5000) --rounds N (default 3) --rss-rows N (default 100000,
- * 0 skips) --concurrency N (default 4) --only dry|e2e|rss
+ * 0 skips) --concurrency N (default 4) --only dry|e2e|rss|startup
  */
 import { spawn } from 'node:child_process';
 import { createReadStream, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -223,10 +227,72 @@ async function benchRss() {
   }
 }
 
+const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+/** Spawns the CLI and resolves when `ready(stdout)` holds (ms since spawn), or when it exits. */
+function timeCli(args: string[], cwd: string, ready: ((stdout: string) => boolean) | null): Promise<{ ms: number; child: ReturnType<typeof spawn>; code: number | null }> {
+  const started = performance.now();
+  const child = spawn(process.execPath, [path.join(ROOT, 'bin/foreman.js'), ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  return new Promise((resolve, reject) => {
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (ready?.(out)) resolve({ ms: performance.now() - started, child, code: null });
+    });
+    child.once('exit', (code) => {
+      if (ready && !ready(out)) reject(new Error(`foreman ${args[0]} exited ${code}: ${err.trim().slice(-500)}`));
+      else resolve({ ms: performance.now() - started, child, code });
+    });
+  });
+}
+
+async function benchStartup() {
+  const { startDynamoDbLocal } = await import('../../infra/local/dynamodb/local');
+  const RUNS = 5;
+  log(`start-up: median of ${RUNS} after one warm-up run (2 shared cores; other processes may load the machine)`);
+  const bare: number[] = [];
+  for (let i = 0; i <= RUNS; i += 1) {
+    const t = performance.now();
+    const ddb = await startDynamoDbLocal({ inMemory: false, dataDir: path.join(dir, 'bare-ddb'), quiet: true });
+    if (i > 0) bare.push(performance.now() - t);
+    await ddb.stop();
+  }
+  const serveDir = path.join(dir, 'serve-data');
+  const serve: number[] = [];
+  for (let i = 0; i <= RUNS; i += 1) {
+    const run = await timeCli(['serve', '--port', '0', '--no-tls', '--data-dir', serveDir], ROOT, (out) => out.includes('Press Ctrl-C to stop.'));
+    if (i > 0) serve.push(run.ms);
+    const exited = new Promise((r) => run.child.once('exit', r));
+    run.child.kill('SIGINT');
+    await exited;
+  }
+  // `foreman ingest` with no endpoint configured starts the embedded stack itself; one batch's worth
+  // of rows, a new file each run (the same bytes again would be a duplicate), the same folder so its
+  // .foreman caches stay warm.
+  const cwd = path.join(dir, 'ingest-cwd');
+  const { mkdirSync } = await import('node:fs');
+  mkdirSync(cwd, { recursive: true });
+  const ingest: number[] = [];
+  for (let i = 0; i <= RUNS; i += 1) {
+    const file = path.join(cwd, `batch-${i}.csv`);
+    await generateCustomers(file, 40, { domain: `startup${i}.example` });
+    const run = await timeCli(['ingest', file, '--json'], cwd, null);
+    if (run.code !== 0) throw new Error(`foreman ingest exited ${run.code}`);
+    if (i > 0) ingest.push(run.ms);
+  }
+  results.startup = { bareDynamoDbLocalMs: Math.round(median(bare)), serveReadyMs: Math.round(median(serve)), serveRatio: +(median(serve) / median(bare)).toFixed(2), embeddedIngestOneBatchMs: Math.round(median(ingest)) };
+  log(`  bare DynamoDB Local ready: ${(median(bare) / 1000).toFixed(2)} s (in-process, no Node start-up)`);
+  log(`  foreman serve ready:       ${(median(serve) / 1000).toFixed(2)} s (spawn → banner; goal < 3 s) = ${(median(serve) / median(bare)).toFixed(2)}× bare`);
+  log(`  foreman ingest, 1 batch:   ${(median(ingest) / 1000).toFixed(2)} s (spawn → exit on the embedded stack: start, first batch, stop)`);
+}
+
 try {
   if (!only || only === 'dry') await benchDryRun();
   if (!only || only === 'e2e') await benchEndToEnd();
   if (!only || only === 'rss') await benchRss();
+  if (!only || only === 'startup') await benchStartup();
   log(JSON.stringify(results, null, 2));
 } finally {
   rmSync(dir, { recursive: true, force: true });
