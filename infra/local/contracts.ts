@@ -144,6 +144,11 @@ export interface LocalStackOptions {
   apiKey?: string;
   /** Silence DynamoDB Local's output. */
   quiet?: boolean;
+  /**
+   * The trust-boundary limits (query depth, resolver count, request size, real-time init timeout).
+   * Each defaults to infra/limits.ts, the values the CDK app sets on the AppSync API.
+   */
+  limits?: Partial<import('../limits').ApiLimits>;
 }
 
 export interface LocalStack {

@@ -13,6 +13,8 @@ import path from 'node:path';
 import { generate } from 'selfsigned';
 import { tables, type TableId } from '../wiring';
 import { createAuthenticator, LOCAL_IAM } from './auth';
+import { TrustBoundary } from './boundary';
+import { DEFAULT_LIMITS } from '../limits';
 import type { LocalStack, LocalStackOptions, MutationEvent, RealtimeHandle } from './contracts';
 import { LOCAL_DYNAMODB_CREDENTIALS, LOCAL_DYNAMODB_REGION, PortInUseError, portTaken, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb/local';
 import { ensureTables } from './dynamodb/tables';
@@ -157,6 +159,7 @@ export async function startLocalStack(options: LocalStackOptions = {}, internal:
   const port = options.port ?? 4000;
   const tlsPort = options.tlsPort === undefined ? 4443 : options.tlsPort;
   const inMemory = options.inMemory ?? false;
+  const limits = { ...DEFAULT_LIMITS, ...options.limits };
 
   const announce = internal.announce ?? false;
   if (announce) {
@@ -200,16 +203,18 @@ export async function startLocalStack(options: LocalStackOptions = {}, internal:
     const schema = buildLocalSchema();
     const auth = createAuthenticator({ schema, apiKey, iam: LOCAL_IAM });
     const runtime = createRuntime();
-    const executor = await createExecutor({ schema, runtime, auth, env, dynamodb: ddb.client, tableNames, wiring: internal.wiring, onLog: internal.onLog });
+    const executor = await createExecutor({ schema, runtime, auth, env, dynamodb: ddb.client, tableNames, wiring: internal.wiring, onLog: internal.onLog, limits });
 
     let info = { graphqlUrl: '', realtimeUrl: '', graphqlTlsUrl: null as string | null, apiKey, iam: { region: LOCAL_IAM.region, accessKeyId: LOCAL_IAM.accessKeyId, secretAccessKey: LOCAL_IAM.secretAccessKey } };
-    const handler = createRequestHandler({ executor, auth, info: () => info });
+    const boundary = new TrustBoundary();
+    const handler = createRequestHandler({ executor, auth, info: () => info, boundary, maxBodyBytes: limits.maxRequestBytes });
 
     const servers: (http.Server | https.Server)[] = [];
     const httpServer = http.createServer(handler);
     servers.push(httpServer);
     cleanups.push(() => closeServer(httpServer));
     const httpPort = await listen(httpServer, port, host, 'GraphQL over HTTP');
+    boundary.serve('http', host, httpPort);
 
     let httpsPort: number | null = null;
     if (tlsPort !== null) {
@@ -218,10 +223,13 @@ export async function startLocalStack(options: LocalStackOptions = {}, internal:
       servers.push(httpsServer);
       cleanups.push(() => closeServer(httpsServer));
       httpsPort = await listen(httpsServer, tlsPort, host, 'GraphQL over HTTPS');
+      boundary.serve('https', host, httpsPort);
     }
 
     // Real-time on every server; each mutation is published to all of them.
-    const realtime: RealtimeHandle[] = servers.map((server) => attachRealtime(server, { schema, auth, runtime, env }, { log: internal.onLog }));
+    const realtime: RealtimeHandle[] = servers.map((server) =>
+      attachRealtime(server, { schema, auth, runtime, env }, { log: internal.onLog, connectionInitTimeoutMs: limits.connectionInitTimeoutMs, verifyUpgrade: (req) => boundary.check(req) }),
+    );
     // Close sockets before the servers (cleanups run in reverse).
     cleanups.push(async () => {
       await Promise.all(realtime.map((r) => r.close()));
