@@ -228,7 +228,12 @@ export async function startLocalStack(options: LocalStackOptions = {}, internal:
 
     // Real-time on every server; each mutation is published to all of them.
     const realtime: RealtimeHandle[] = servers.map((server) =>
-      attachRealtime(server, { schema, auth, runtime, env }, { log: internal.onLog, connectionInitTimeoutMs: limits.connectionInitTimeoutMs, verifyUpgrade: (req) => boundary.check(req) }),
+      attachRealtime(server, { schema, auth, runtime, env }, {
+        log: internal.onLog,
+        connectionInitTimeoutMs: limits.connectionInitTimeoutMs,
+        queryDepthLimit: limits.queryDepthLimit,
+        verifyUpgrade: (req) => boundary.check(req),
+      }),
     );
     // Close sockets before the servers (cleanups run in reverse).
     cleanups.push(async () => {

@@ -33,7 +33,7 @@ import {
   type ServerMessage,
 } from './protocol';
 import { SubscriptionResolverRunner, wiringCodeSource, type SubscriptionCodeSource } from './resolvers';
-import { CONNECTION_INIT_TIMEOUT_MS } from '../../limits';
+import { CONNECTION_INIT_TIMEOUT_MS, QUERY_DEPTH_LIMIT } from '../../limits';
 import { matchesArguments, prepareStart, shapePayload, shapingSchema, subscribedMutations, type PreparedStart } from './subscriptions';
 
 export interface RealtimeOptions {
@@ -50,6 +50,8 @@ export interface RealtimeOptions {
    * AppSync's documented connection timeout (infra/limits.ts); tests use a few milliseconds.
    */
   connectionInitTimeoutMs?: number;
+  /** AppSync's queryDepthLimit for subscription documents. Default infra/limits.ts. */
+  queryDepthLimit?: number;
   /** Refuses an upgrade before the handshake (the stack's Host/Origin check, infra/local/boundary.ts). */
   verifyUpgrade?: (request: IncomingMessage) => { status: number; errorType: string; message: string } | null;
 }
@@ -231,7 +233,7 @@ export function attachRealtime(server: HttpServer | HttpsServer, deps: RealtimeD
       const auth = await deps.auth.authenticate({ method: 'POST', path: '/graphql', headers, body: data });
       if (!auth.ok) return fail([realtimeAuthError(auth)]);
 
-      const prepared = prepareStart(deps.schema, payload.data);
+      const prepared = prepareStart(deps.schema, payload.data, options.queryDepthLimit ?? QUERY_DEPTH_LIMIT);
       if (!prepared.ok) return fail(prepared.errors);
       const start = prepared.start;
       if (!deps.auth.isFieldAllowed('Subscription', start.fieldName, auth.mode)) {

@@ -255,6 +255,33 @@ describe('query depth and resolver count', () => {
   });
 });
 
+describe('subscription depth', () => {
+  it(`refuses a subscription nested deeper than ${QUERY_DEPTH_LIMIT} levels at start, before validating it`, async () => {
+    const header = Buffer.from(JSON.stringify({ host: url.host, 'x-api-key': stack.apiKey })).toString('base64');
+    const ws = new WebSocket(`${stack.realtimeUrl}?header=${header}&payload=e30=`, 'graphql-ws');
+    const frames: { type: string; id?: string; payload?: { errors: { errorType?: string }[] } }[] = [];
+    const next = (type: string) =>
+      new Promise<(typeof frames)[number]>((resolve) => {
+        const seen = frames.find((f) => f.type === type);
+        if (seen) resolve(seen);
+        ws.on('message', (m) => {
+          const f = JSON.parse(m.toString()) as (typeof frames)[number];
+          if (f.type === type) resolve(f);
+        });
+      });
+    ws.on('message', (m) => frames.push(JSON.parse(m.toString()) as (typeof frames)[number]));
+    await new Promise((resolve) => ws.once('open', resolve));
+    ws.send(JSON.stringify({ type: 'connection_init' }));
+    await next('connection_ack');
+    const query = `subscription { onIngestionProgress(ingestionId: "x") { ${'a { '.repeat(30)}b${' }'.repeat(30)} } }`;
+    ws.send(JSON.stringify({ id: 'deep', type: 'start', payload: { data: JSON.stringify({ query }), extensions: { authorization: { host: url.host, 'x-api-key': stack.apiKey } } } }));
+    const error = await next('error');
+    expect(error.id).toBe('deep');
+    expect(error.payload!.errors[0]!.errorType).toBe('QueryDepthLimitReached');
+    ws.close();
+  });
+});
+
 describe('real-time connections without connection_init', () => {
   it('closes 300 idle sockets after the init timeout, and the server stays small and answering', async () => {
     const sockets = Array.from({ length: 300 }, () => new WebSocket(stack.realtimeUrl, 'graphql-ws'));
