@@ -1,0 +1,8 @@
+/**
+ * Thrown by a built-in utility for a call it refuses (`select()` without a table, `returning` on
+ * MySQL, XML that does not parse, …). The runtime reports it like any uncaught error, but without
+ * an error-class prefix: AWS answers these as `code.js:L:C: <message>`.
+ */
+export class UtilsUsageError extends Error {
+  override name = 'UtilsUsageError';
+}
