@@ -5,4 +5,12 @@
  */
 export class UtilsUsageError extends Error {
   override name = 'UtilsUsageError';
+  constructor(message: string) {
+    // The resolver's frame (`code.js:L:C`) can sit deep below the utility's own frames; keep enough
+    // of the stack to find it.
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 100;
+    super(message);
+    Error.stackTraceLimit = limit;
+  }
 }
