@@ -46,6 +46,45 @@ const MYSQL: Dialect = { quote: '`', name: 'createMySQLStatement', returning: fa
 
 const COMPARISONS: Record<string, string> = { eq: '=', ne: '!=', lt: '<', le: '<=', gt: '>', ge: '>=' };
 
+/** `agg.*` and the aggregate keys of a `having` condition (samples/rds/README.md "Aggregates"). */
+const AGGREGATES: Record<string, { fn: string; distinct: boolean }> = {
+  min: { fn: 'MIN', distinct: false },
+  minDistinct: { fn: 'MIN', distinct: true },
+  max: { fn: 'MAX', distinct: false },
+  maxDistinct: { fn: 'MAX', distinct: true },
+  sum: { fn: 'SUM', distinct: false },
+  sumDistinct: { fn: 'SUM', distinct: true },
+  avg: { fn: 'AVG', distinct: false },
+  avgDistinct: { fn: 'AVG', distinct: true },
+  count: { fn: 'COUNT', distinct: false },
+  countDistinct: { fn: 'COUNT', distinct: true },
+};
+
+/** The join properties of `select` (samples/rds/README.md "Joins"), in SQL. */
+const JOINS: Record<string, string> = {
+  join: 'JOIN',
+  innerJoin: 'INNER JOIN',
+  leftJoin: 'LEFT JOIN',
+  leftOuterJoin: 'LEFT OUTER JOIN',
+  rightJoin: 'RIGHT JOIN',
+  rightOuterJoin: 'RIGHT OUTER JOIN',
+  fullOuterJoin: 'FULL OUTER JOIN',
+  crossJoin: 'CROSS JOIN',
+  joinNatural: 'NATURAL JOIN',
+  innerJoinNatural: 'NATURAL INNER JOIN',
+  leftJoinNatural: 'NATURAL LEFT JOIN',
+  leftOuterJoinNatural: 'NATURAL LEFT OUTER JOIN',
+  rightJoinNatural: 'NATURAL RIGHT JOIN',
+  rightOuterJoinNatural: 'NATURAL RIGHT OUTER JOIN',
+  fullOuterJoinNatural: 'NATURAL FULL OUTER JOIN',
+};
+
+interface Aggregate {
+  fn: string;
+  distinct: boolean;
+  column: unknown;
+}
+
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -60,6 +99,7 @@ class StatementWriter {
     private readonly hints: WeakSet<object>,
     private readonly templates: WeakSet<object>,
     private readonly statements: WeakMap<object, Statement>,
+    private readonly aggregates: WeakSet<object>,
   ) {}
 
   write(item: unknown): void {
@@ -111,25 +151,90 @@ class StatementWriter {
       .join('.');
   }
 
-  /** `'persons'`, `'private.persons'`, or an alias `{ p: 'persons' }` → `"persons" as "p"`. */
+  private isTemplate(value: unknown): value is SqlTemplate {
+    return typeof value === 'object' && value !== null && this.templates.has(value);
+  }
+
+  private isStatement(value: unknown): boolean {
+    return typeof value === 'object' && value !== null && this.statements.has(value);
+  }
+
+  /**
+   * What a FROM (or a join) names: a table (`'persons'`, `'private.persons'`), an alias object
+   * `{ p: 'persons' }` → `"persons" as "p"`, a subquery (`select(…)`, or `{ sub: select(…) }`) in
+   * parentheses, or a `sql` template.
+   */
+  private source(name: unknown): string {
+    if (typeof name === 'string') return this.identifier(name);
+    if (this.isTemplate(name)) return `(${this.template(name)})`;
+    if (this.isStatement(name)) return `(${this.statement(this.statements.get(name as object)!)})`;
+    if (!isPlainObject(name)) throw new UtilsUsageError('table name is expected to be a string or alias.');
+    const entries = Object.entries(name);
+    if (entries.length !== 1) throw new UtilsUsageError('table alias is allowed only one key-value pair.');
+    const [alias, actual] = entries[0]!;
+    if (typeof actual !== 'string' && !this.isTemplate(actual) && !this.isStatement(actual))
+      throw new UtilsUsageError('Table alias value is expected to be a string.');
+    return `${this.source(actual)} as ${this.identifier(alias)}`;
+  }
+
   private table(input: Record<string, unknown>, allowFrom: boolean): string {
     const { table, from } = input;
     if (allowFrom && table != null && from != null) throw new UtilsUsageError("'from' and 'table' keys cannot be used together");
     const name = table ?? (allowFrom ? from : undefined);
     if (name === null || name === undefined) throw new UtilsUsageError("'table' or 'from' key is required.");
-    if (typeof name === 'string') return this.identifier(name);
-    if (!isPlainObject(name)) throw new UtilsUsageError('table name is expected to be a string or alias.');
-    const entries = Object.entries(name);
-    if (entries.length !== 1) throw new UtilsUsageError('table alias is allowed only one key-value pair.');
-    const [alias, actual] = entries[0]!;
-    if (typeof actual !== 'string') throw new UtilsUsageError('Table alias value is expected to be a string.');
-    return `${this.identifier(actual)} as ${this.identifier(alias)}`;
+    return this.source(name);
+  }
+
+  /** A column: a name, `{ alias: name | agg.x(…) | sql… }`, an aggregate, or a `sql` template. */
+  private column(column: unknown): string {
+    if (typeof column === 'string') return this.identifier(column);
+    if (this.isTemplate(column)) return this.template(column);
+    if (typeof column === 'object' && column !== null && this.aggregates.has(column)) return this.aggregate(column as Aggregate);
+    if (isPlainObject(column)) {
+      const entries = Object.entries(column);
+      if (entries.length !== 1) throw new UtilsUsageError('column alias is allowed only one key-value pair.');
+      const [alias, expression] = entries[0]!;
+      return `${this.column(expression)} as ${this.identifier(alias)}`;
+    }
+    throw new UtilsUsageError('Invalid type in column array.');
+  }
+
+  private aggregate({ fn, distinct, column }: Aggregate): string {
+    return `${fn}(${distinct ? 'DISTINCT ' : ''}${this.column(column)})`;
   }
 
   private columns(columns: unknown): string {
     if (columns === '*') return '*';
     if (!Array.isArray(columns)) throw new UtilsUsageError('Expected column to be * or an array.');
-    return columns.map((c) => this.identifier(c)).join(', ');
+    return columns.map((c) => this.column(c)).join(', ');
+  }
+
+  private joins(input: Record<string, unknown>): string[] {
+    const parts: string[] = [];
+    for (const [key, items] of Object.entries(input)) {
+      const kind = JOINS[key];
+      if (!kind) continue;
+      if (!this.dialect.returning && key.startsWith('fullOuter')) throw new UtilsUsageError(`${key} is not supported in MySQL.`);
+      if (!Array.isArray(items)) throw new UtilsUsageError(`${key} expects an array.`);
+      for (const item of items) {
+        if (!isPlainObject(item)) throw new UtilsUsageError(`${key} item expected to be an object.`);
+        let text = `${kind} ${this.source(item.from ?? item.table)}`;
+        if (Array.isArray(item.using)) text += ` USING (${item.using.map((c) => this.identifier(c)).join(', ')})`;
+        else if (this.isTemplate(item.on)) text += ` ON ${this.template(item.on)}`;
+        else if (item.on !== undefined || item.using !== undefined)
+          throw new UtilsUsageError(`${key} expects using to be an array or on to be a sql template.`);
+        parts.push(text);
+      }
+    }
+    return parts;
+  }
+
+  private groupBy(groupBy: unknown): string[] {
+    if (groupBy === null || groupBy === undefined) return [];
+    if (!Array.isArray(groupBy)) throw new UtilsUsageError('groupBy expects an array.');
+    if (groupBy.length === 0) return [];
+    // An ordinal (`groupBy: [1]`) names the column by position.
+    return ['GROUP BY', groupBy.map((c) => (typeof c === 'number' && Number.isInteger(c) ? String(c) : this.column(c))).join(', ')];
   }
 
   private returning(returning: unknown): string | null {
@@ -156,8 +261,15 @@ class StatementWriter {
     const parts: string[] = [];
     switch (kind) {
       case 'SELECT': {
-        parts.push('SELECT', input.columns === null || input.columns === undefined ? '*' : this.columns(input.columns), `FROM ${this.table(input, true)}`);
+        parts.push(
+          'SELECT',
+          input.columns === null || input.columns === undefined ? '*' : this.columns(input.columns),
+          `FROM ${this.table(input, true)}`,
+        );
+        parts.push(...this.joins(input));
         parts.push(...this.where(input.where));
+        parts.push(...this.groupBy(input.groupBy));
+        parts.push(...this.where(input.having, 'HAVING'));
         const { orderBy } = input;
         if (orderBy !== null && orderBy !== undefined) {
           if (!Array.isArray(orderBy)) throw new UtilsUsageError('orderBy expects an array.');
@@ -179,7 +291,11 @@ class StatementWriter {
       }
       case 'UPDATE': {
         const entries = Object.entries(this.values(input, 'update'));
-        parts.push(`UPDATE ${this.table(input, false)}`, 'SET', entries.map(([name, value]) => `${this.identifier(name)} = ${this.valueOrNull(value)}`).join(', '));
+        parts.push(
+          `UPDATE ${this.table(input, false)}`,
+          'SET',
+          entries.map(([name, value]) => `${this.identifier(name)} = ${this.valueOrNull(value)}`).join(', '),
+        );
         parts.push(...this.where(input.where));
         const returning = this.returning(input.returning);
         if (returning) parts.push(returning);
@@ -209,15 +325,15 @@ class StatementWriter {
   }
 
   /** `WHERE …`, or nothing when the condition renders to nothing (`{}`, `{ and: [] }`). */
-  private where(where: unknown): string[] {
+  private where(where: unknown, keyword: 'WHERE' | 'HAVING' = 'WHERE'): string[] {
     if (where === null || where === undefined) return [];
-    if (typeof where === 'object' && this.templates.has(where)) {
-      const text = this.template(where as SqlTemplate);
-      return text ? ['WHERE', text] : [];
+    if (this.isTemplate(where)) {
+      const text = this.template(where);
+      return text ? [keyword, text] : [];
     }
-    if (!isPlainObject(where)) throw new UtilsUsageError('WHERE values are expected to be SQL templates or a condition object.');
+    if (!isPlainObject(where)) throw new UtilsUsageError(`${keyword} values are expected to be SQL templates or a condition object.`);
     const text = this.condition(where, false, 'AND');
-    return text ? ['WHERE', text] : [];
+    return text ? [keyword, text] : [];
   }
 
   /**
@@ -245,14 +361,14 @@ class StatementWriter {
         const inner = members.filter((m) => m !== '').join(' AND ');
         if (inner !== '') blocks.push(`NOT (${inner})`);
       } else {
-        const text = this.column(key, operand);
+        const text = this.columnCondition(key, operand);
         if (text !== '') blocks.push(wrap ? `(${text})` : text);
       }
     }
     return blocks.join(` ${joiner} `);
   }
 
-  private column(name: string, condition: unknown): string {
+  private columnCondition(name: string, condition: unknown): string {
     if (!isPlainObject(condition)) throw new UtilsUsageError('Expected condition to be an Object.');
     const column = this.identifier(name);
     return Object.entries(condition)
@@ -273,19 +389,12 @@ class StatementWriter {
         return `${target} NOT LIKE ${this.bind(this.text(path, value))}`;
       case 'beginsWith':
         return `${target} LIKE ${this.bind(`${this.text(path, value)}%`)}`;
-      case 'size': {
-        if (!isPlainObject(value)) throw new UtilsUsageError(`Expected ${path} to be an Object.`);
-        const length = `LENGTH (${target})`;
-        return Object.entries(value)
-          .map(([op, operand]) => {
-            if (op === 'between') return this.between(length, path, operand);
-            const sql = COMPARISONS[op];
-            if (!sql) throw new UtilsUsageError(`${path} has invalid size operator.`);
-            return `${length} ${sql} ${this.valueOrNull(operand)}`;
-          })
-          .join(' AND ');
-      }
+      case 'size':
+        return this.measured(`LENGTH (${target})`, path, value);
       default: {
+        const aggregate = AGGREGATES[operator];
+        // In `having`: `{ album_id: { count: { gt: 1 } } }` compares COUNT("album_id").
+        if (aggregate) return this.measured(`${aggregate.fn}(${aggregate.distinct ? 'DISTINCT ' : ''}${target})`, path, value);
         const sql = COMPARISONS[operator];
         if (!sql) throw new UtilsUsageError(`Unsupported condition ${path}.`);
         if (value === null || value === undefined) throw new UtilsUsageError(`Value for ${path} can't be null.`);
@@ -294,9 +403,23 @@ class StatementWriter {
     }
   }
 
+  /** Comparisons on a computed value (`LENGTH (…)`, `COUNT(…)`), AND-ed. */
+  private measured(length: string, path: string, value: unknown): string {
+    if (!isPlainObject(value)) throw new UtilsUsageError(`Expected ${path} to be an Object.`);
+    return Object.entries(value)
+      .map(([op, operand]) => {
+        if (op === 'between') return this.between(length, path, operand);
+        const sql = COMPARISONS[op];
+        if (!sql) throw new UtilsUsageError(`${path} has invalid size operator.`);
+        return `${length} ${sql} ${this.valueOrNull(operand)}`;
+      })
+      .join(' AND ');
+  }
+
   private between(target: string, path: string, value: unknown): string {
     if (!Array.isArray(value)) throw new UtilsUsageError(`${path} condition expects an array with length of 2.`);
-    if (value.length !== 2) throw new UtilsUsageError(`${path} condition expects an array with 2 values but received an array with length ${value.length}.`);
+    if (value.length !== 2)
+      throw new UtilsUsageError(`${path} condition expects an array with 2 values but received an array with length ${value.length}.`);
     const low = this.valueOrNull(value[0]);
     const high = this.valueOrNull(value[1]);
     return `${target} BETWEEN ${low} AND ${high}`;
@@ -368,6 +491,7 @@ export function createRdsModule() {
   const hints = new WeakSet<object>();
   const templates = new WeakSet<object>();
   const statements = new WeakMap<object, Statement>();
+  const aggregates = new WeakSet<object>();
 
   const hint =
     (type: TypeHintName) =>
@@ -391,7 +515,7 @@ export function createRdsModule() {
     (dialect: Dialect) =>
     (...items: unknown[]): RdsRequest => {
       if (items.length === 0) throw new UtilsUsageError(`An argument is expected to be passed to ${dialect.name}`);
-      const writer = new StatementWriter(dialect, hints, templates, statements);
+      const writer = new StatementWriter(dialect, hints, templates, statements, aggregates);
       for (const item of items) writer.write(item);
       return writer.request;
     };
@@ -413,6 +537,19 @@ export function createRdsModule() {
     createPgStatement: create(POSTGRES),
     createMySQLStatement: create(MYSQL),
     toJsonObject,
+    /** `agg.count('*')` → `COUNT(*)`, `agg.countDistinct('genre_id')` → `COUNT(DISTINCT "genre_id")`. */
+    agg: Object.freeze(
+      Object.fromEntries(
+        Object.entries(AGGREGATES).map(([name, { fn, distinct }]) => [
+          name,
+          (column: unknown): Readonly<Aggregate> => {
+            const made = Object.freeze({ fn, distinct, column });
+            aggregates.add(made);
+            return made;
+          },
+        ]),
+      ),
+    ),
     typeHint: Object.freeze({
       DECIMAL: hint('DECIMAL'),
       JSON: hint('JSON'),

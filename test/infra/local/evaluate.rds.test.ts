@@ -374,3 +374,85 @@ describe('rds refusals: what AppSync will not build', () => {
     );
   });
 });
+
+/**
+ * What AWS's resolver samples document beyond the devguide: aliases, joins, aggregates, groupBy/having
+ * and subqueries (aws-samples/aws-appsync-resolver-samples, samples/rds/README.md and
+ * samples/rds/queries/*.js). The README gives one exact answer (the `sql` example); for the others it
+ * publishes no statement text, so the expected SQL is reasoned: standard SQL in the module's own
+ * conventions (quoted identifiers, lower-case `as` as in the alias comments, bound values).
+ */
+describe('rds select beyond the devguide (samples/rds/README.md)', () => {
+  it('answers the README’s sql example exactly as it prints it', () => {
+    const code = request('createPgStatement(sql`select count(*) from album where artist_id = ${ctx.args.artist_id}`)');
+    expect(resultOf(code, { arguments: { artist_id: 134 } })).toEqual(statement(['select count(*) from album where artist_id = :P0'], { ':P0': 134 }));
+  });
+
+  it('aliases a table and columns ("SELECT … \\"persons\\".\\"name\\" as \\"theName\\"", "as \\"people\\"")', () => {
+    const code = request(`createPgStatement(select({ table: { al: 'private.album' }, columns: ['album_id', { name: 'album.title' }] }))`);
+    expect(resultOf(code)).toEqual(statement(['SELECT "album_id", "album"."title" as "name" FROM "private"."album" as "al"']));
+  });
+
+  it('joins with USING and ON, groups, filters groups with having and orders (samples/rds/queries/select.js)', () => {
+    const code = request(
+      `createPgStatement(select({ from: 'album', columns: ['name', { count: agg.count('*') }], join: [{ from: 'artist', using: ['artist_id'] }, { from: 'track', on: sql\`album.album_id = track.album_id\` }], groupBy: ['name'], having: { album_id: { count: { gt: 1 } } }, orderBy: [{ column: 'name' }] }))`,
+      "import { select, sql, agg, createPgStatement } from '@aws-appsync/utils/rds';",
+    );
+    expect(resultOf(code)).toEqual(
+      statement(
+        ['SELECT "name", COUNT(*) as "count" FROM "album" JOIN "artist" USING ("artist_id") JOIN "track" ON album.album_id = track.album_id GROUP BY "name" HAVING COUNT("album_id") > :P0 ORDER BY "name" ASC'],
+        { ':P0': 1 },
+      ),
+    );
+  });
+
+  it('nests a subquery in FROM, sharing its variables, with an ordinal groupBy (samples/rds/queries/subquery.js)', () => {
+    const code = request(
+      `createPgStatement(select({ from: { sub: select({ from: 'album', columns: ['album_id', { genres: agg.countDistinct('genre_id') }], join: [{ from: 'track', using: ['album_id'] }], groupBy: [1], having: { genre_id: { countDistinct: { gt: 1 } } }, orderBy: [{ column: 'genres', dir: 'desc' }] }) }, columns: ['album_id', 'name'], join: [{ from: 'artist', using: ['artist_id'] }], limit: 5 }))`,
+      "import { select, agg, createPgStatement } from '@aws-appsync/utils/rds';",
+    );
+    expect(resultOf(code)).toEqual(
+      statement(
+        [
+          'SELECT "album_id", "name" FROM (SELECT "album_id", COUNT(DISTINCT "genre_id") as "genres" FROM "album" JOIN "track" USING ("album_id") GROUP BY 1 HAVING COUNT(DISTINCT "genre_id") > :P0 ORDER BY "genres" DESC) as "sub" JOIN "artist" USING ("artist_id") LIMIT :P1',
+        ],
+        { ':P0': 1, ':P1': 5 },
+      ),
+    );
+  });
+
+  it('writes every aggregate of the README, DISTINCT ones included', () => {
+    const names = ['min', 'minDistinct', 'max', 'maxDistinct', 'sum', 'sumDistinct', 'avg', 'avgDistinct', 'count', 'countDistinct'];
+    const code = request(`createPgStatement(select({ table: 't', columns: ${JSON.stringify(names)}.map((n) => agg[n]('c')) }))`, "import { select, agg, createPgStatement } from '@aws-appsync/utils/rds';");
+    expect(resultOf(code)).toEqual(
+      statement([
+        'SELECT MIN("c"), MIN(DISTINCT "c"), MAX("c"), MAX(DISTINCT "c"), SUM("c"), SUM(DISTINCT "c"), AVG("c"), AVG(DISTINCT "c"), COUNT("c"), COUNT(DISTINCT "c") FROM "t"',
+      ]),
+    );
+  });
+
+  it('takes a sql template as the whole where clause', () => {
+    const code = request('createPgStatement(select({ from: \'album\', where: sql`length(title) > ${ctx.args.size}` }))');
+    expect(resultOf(code, { arguments: { size: 10 } })).toEqual(statement(['SELECT * FROM "album" WHERE length(title) > :P0'], { ':P0': 10 }));
+  });
+
+  it('names each join kind of the README in SQL, and refuses FULL OUTER JOIN on MySQL ("Postgres only")', () => {
+    const kinds = {
+      innerJoin: 'INNER JOIN',
+      leftJoin: 'LEFT JOIN',
+      leftOuterJoin: 'LEFT OUTER JOIN',
+      rightJoin: 'RIGHT JOIN',
+      rightOuterJoin: 'RIGHT OUTER JOIN',
+      fullOuterJoin: 'FULL OUTER JOIN',
+      crossJoin: 'CROSS JOIN',
+      joinNatural: 'NATURAL JOIN',
+      leftJoinNatural: 'NATURAL LEFT JOIN',
+      fullOuterJoinNatural: 'NATURAL FULL OUTER JOIN',
+    };
+    for (const [key, sqlKind] of Object.entries(kinds)) {
+      expect(resultOf(request(`createPgStatement(select({ table: 'a', ${key}: [{ from: 'b' }] }))`))).toEqual(statement([`SELECT * FROM "a" ${sqlKind} "b"`]));
+    }
+    const out = evaluate(request(`createMySQLStatement(select({ table: 'a', fullOuterJoin: [{ from: 'b', using: ['id'] }] }))`));
+    expect(out.error?.message).toMatch(/: fullOuterJoin is not supported in MySQL\.$/);
+  });
+});
