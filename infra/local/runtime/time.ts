@@ -494,7 +494,21 @@ export function formatEpoch(epochMs: number, pattern: string, zoneId?: string): 
 
 export function parseFormatted(text: string, pattern: string, zone?: string): number {
   let pos = 0;
-  const f = { year: 1970, month: 1, day: 1, hour: 0, minute: 0, second: 0, ms: 0, pm: null as boolean | null, offset: null as number | null };
+  const f = {
+    year: 1970,
+    month: 1,
+    day: 1,
+    dayOfYear: null as number | null,
+    hour: 0,
+    minute: 0,
+    second: 0,
+    ms: 0,
+    milliOfDay: null as number | null,
+    pm: null as boolean | null,
+    bc: false,
+    offset: null as number | null,
+    zone: null as string | null,
+  };
   const fail = (): never => {
     throw new TimeFormatError(`Text '${text}' could not be parsed at index ${pos}`);
   };
@@ -504,13 +518,18 @@ export function parseFormatted(text: string, pattern: string, zone?: string): nu
     pos += m![0].length;
     return Number(m![0]);
   };
+  /** The longest option that matches here, case-insensitively; its index. */
   const word = (options: string[]): number => {
     const rest = text.slice(pos).toLowerCase();
-    const index = options.findIndex((o) => rest.startsWith(o.toLowerCase()));
-    if (index < 0) fail();
-    pos += options[index]!.length;
-    return index;
+    let best = -1;
+    options.forEach((o, i) => {
+      if (rest.startsWith(o.toLowerCase()) && (best < 0 || o.length > options[best]!.length)) best = i;
+    });
+    if (best < 0) fail();
+    pos += options[best]!.length;
+    return best;
   };
+  const textForms = (full: string[], count: number): string[] => full.map((w) => (count === 4 ? w : count === 5 ? w[0]! : w.slice(0, 3)));
   const offsetAt = (): number => {
     if (text[pos] === 'Z') {
       pos += 1;
@@ -519,6 +538,14 @@ export function parseFormatted(text: string, pattern: string, zone?: string): nu
     const m = /^(?:GMT)?([+-])(\d{2}):?(\d{2})?(?::?(\d{2}))?/.exec(text.slice(pos));
     if (!m) fail();
     pos += m![0].length;
+    return (m![1] === '-' ? -1 : 1) * (Number(m![2]) * 3600 + Number(m![3] ?? 0) * 60 + Number(m![4] ?? 0));
+  };
+  /** O / OOOO: `GMT`, `GMT+8`, `GMT+5:30`, `GMT+08:00`. */
+  const localizedOffsetAt = (): number => {
+    const m = /^GMT(?:([+-])(\d{1,2})(?::(\d{2}))?(?::(\d{2}))?)?/.exec(text.slice(pos));
+    if (!m) fail();
+    pos += m![0].length;
+    if (!m![1]) return 0;
     return (m![1] === '-' ? -1 : 1) * (Number(m![2]) * 3600 + Number(m![3] ?? 0) * 60 + Number(m![4] ?? 0));
   };
   const tokens = tokenize(pattern);
@@ -536,22 +563,46 @@ export function parseFormatted(text: string, pattern: string, zone?: string): nu
       pos += t.text.length;
       return;
     }
+    // A padded field (`ppd`) may start with spaces.
+    if (t.pad > 0) while (text[pos] === ' ') pos += 1;
     const next = tokens[index + 1];
-    const adjacentNumber = next?.kind === 'field' && /[yuMdHhkKmsS]/.test(next.letter);
+    const adjacentNumber = next?.kind === 'field' && /[yuMdHhkKmsSDn]/.test(next.letter);
     const max = adjacentNumber ? t.count : 9;
     switch (t.letter) {
+      case 'G':
+        f.bc = word(t.count === 4 ? ['Anno Domini', 'Before Christ'] : t.count === 5 ? ['A', 'B'] : ['AD', 'BC']) === 1;
+        break;
       case 'y':
       case 'u':
         f.year = t.count === 2 ? 2000 + digits(2, 2) : digits(t.count, Math.max(max, 4));
         break;
       case 'M':
       case 'L':
-        if (t.count >= 4) f.month = word(MONTHS) + 1;
-        else if (t.count === 3) f.month = word(MONTHS.map((m) => m.slice(0, 3))) + 1;
-        else f.month = digits(t.count, Math.max(2, t.count));
+        f.month = t.count >= 3 ? word(textForms(MONTHS, t.count)) + 1 : digits(t.count, Math.max(2, t.count));
         break;
       case 'd':
         f.day = digits(t.count, 2);
+        break;
+      case 'D':
+        f.dayOfYear = digits(t.count, 3);
+        break;
+      case 'Q':
+      case 'q':
+        // Read and checked for form only; the month decides the date.
+        if (t.count === 3) word(['Q1', 'Q2', 'Q3', 'Q4']);
+        else if (t.count === 4) word(QUARTER_NAMES);
+        else digits(t.count === 2 ? 2 : 1, t.count === 2 ? 2 : 1);
+        break;
+      case 'E':
+        word(textForms(DAYS, t.count));
+        break;
+      case 'e':
+      case 'c':
+        if (t.count <= 2) digits(t.count, t.count === 2 ? 2 : 1);
+        else word(textForms(DAYS, t.count));
+        break;
+      case 'F':
+        digits(1, 1);
         break;
       case 'H':
       case 'k':
@@ -570,32 +621,64 @@ export function parseFormatted(text: string, pattern: string, zone?: string): nu
       case 'S': {
         const start = pos;
         digits(t.count, t.count);
-        f.ms = Math.round(Number(`0.${text.slice(start, pos)}`) * 1000);
+        // Java keeps nanoseconds; epoch milliseconds drop what is below a millisecond.
+        f.ms = Math.floor(Number(`0.${text.slice(start, pos)}`) * 1000 + 1e-9);
         break;
       }
+      case 'n':
+        f.ms = Math.floor(digits(t.count, Math.max(max, 9)) / 1_000_000);
+        break;
+      case 'A':
+        f.milliOfDay = digits(t.count, Math.max(max, 8));
+        break;
+      case 'N':
+        f.milliOfDay = Math.floor(digits(t.count, Math.max(max, 14)) / 1_000_000);
+        break;
       case 'a':
         f.pm = word(['AM', 'PM']) === 1;
         break;
-      case 'E':
-        word(t.count >= 4 ? DAYS : DAYS.map((d) => d.slice(0, 3)));
-        break;
       case 'Z':
+        f.offset = t.count === 4 ? localizedOffsetAt() : offsetAt();
+        break;
       case 'X':
       case 'x':
         f.offset = offsetAt();
         break;
+      case 'O':
+        f.offset = localizedOffsetAt();
+        break;
+      case 'V': {
+        const m = /^[A-Za-z][A-Za-z0-9_/+-]*|^[+-]\d{2}(?::?\d{2})?(?::?\d{2})?|^Z/.exec(text.slice(pos));
+        if (!m) fail();
+        pos += m![0].length;
+        f.zone = resolveZone(m![0]).id;
+        break;
+      }
       default:
         throw new TimeFormatError(`Unsupported pattern letter for parsing: ${t.letter}`);
     }
   });
-  if (pos !== text.length) fail();
+  if (pos !== text.length) throw new TimeFormatError(`Text '${text}' could not be parsed, unparsed text found at index ${pos}`);
   if (f.pm !== null && f.pm) f.hour += 12;
-  const local = Date.UTC(f.year, f.month - 1, f.day, f.hour, f.minute, f.second, f.ms);
+  const year = f.bc ? 1 - f.year : f.year;
+  const date = f.dayOfYear !== null ? Date.UTC(year, 0, f.dayOfYear) : Date.UTC(year, f.month - 1, f.day);
+  const time = f.milliOfDay !== null ? f.milliOfDay : ((f.hour * 60 + f.minute) * 60 + f.second) * 1000 + f.ms;
+  const local = new Date(date).setUTCFullYear(year) + time;
   if (f.offset !== null) return local - f.offset * 1000;
-  // Resolve a zone's offset at the local time (two passes settle DST edges).
-  let offset = zoneOffsetSeconds(zone, local);
-  offset = zoneOffsetSeconds(zone, local - offset * 1000);
-  return local - offset * 1000;
+  return localToEpoch(resolveZone(f.zone ?? zone), local);
+}
+
+/**
+ * The instant of a local date-time in `zone`, resolved as java.time does (ZonedDateTime.ofLocal):
+ * in an overlap the earlier offset wins; in a gap the time moves later by the gap's length.
+ */
+function localToEpoch(zone: Zone, local: number): number {
+  const before = zone.offsetAt(local - 86400000);
+  const after = zone.offsetAt(local + 86400000);
+  for (const offset of [before, after]) {
+    if (zone.offsetAt(local - offset * 1000) === offset) return local - offset * 1000;
+  }
+  return local - before * 1000;
 }
 
 /** ISO 8601 (`2018-02-01T17:21:05.180+08:00`, `…Z`, without seconds or fraction) → epoch ms. */

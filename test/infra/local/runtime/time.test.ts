@@ -9,7 +9,7 @@
  * documented: we assume a Java 17-era JVM in en-US (docs/local-appsync-runtime.md says so).
  */
 import { describe, expect, it } from 'vitest';
-import { formatEpoch, TimeFormatError } from '../../../../infra/local/runtime/time';
+import { formatEpoch, parseFormatted, TimeFormatError } from '../../../../infra/local/runtime/time';
 
 type Row = [pattern: string, instant: string | null, zone: string | null, expected: string | { error: string }];
 
@@ -325,5 +325,55 @@ describe('util.time formats like Java DateTimeFormatter (JDK 17 outputs)', () =>
     expect(() => formatEpoch(0, 'HH', 'Mars/Olympus')).toThrow(TimeFormatError);
     expect(() => formatEpoch(0, 'HH', '+19:00')).toThrow(TimeFormatError);
     expect(() => formatEpoch(0, 'HH', '+8:0')).toThrow(TimeFormatError);
+  });
+});
+
+/**
+ * Parsing, against Java's `ZonedDateTime.parse(text, ofPattern(pattern, Locale.US).withZone(zone))`
+ * (rows printed by test/fixtures/time/JavaParses.java with OpenJDK 17.0.15). The docs' parse examples
+ * are the first two rows.
+ */
+const JAVA_PARSES: [text: string, pattern: string, zone: string, expected: number | { error: string }][] = [
+  ['2018-02-02 01:19:22+0800', 'yyyy-MM-dd HH:mm:ssZ', 'UTC', 1517505562000],
+  ['2018-02-02 01:19:22', 'yyyy-MM-dd HH:mm:ss', '+08:00', 1517505562000],
+  ['Tue, 6 Feb 2018 19:01:35 GMT+08:00', 'EEE, d MMM yyyy HH:mm:ss OOOO', 'UTC', 1517914895000],
+  ['Tue, 6 Feb 2018 19:01:35 GMT+8', 'EEE, d MMM yyyy HH:mm:ss O', 'UTC', 1517914895000],
+  ['AD 2018-037 07:01:35 PM', 'G yyyy-DDD hh:mm:ss a', 'Australia/Perth', 1517914895000],
+  ['2018-02-06 19:01:35.758123456', 'yyyy-MM-dd HH:mm:ss.SSSSSSSSS', 'UTC', 1517943695758],
+  ['2018-02-06 19:01:35.9999', 'yyyy-MM-dd HH:mm:ss.SSSS', 'UTC', 1517943695999],
+  ['2018-02-06 68495758', 'yyyy-MM-dd A', 'UTC', 1517943695758],
+  ['2018-02-06 19:01:35 758000000', 'yyyy-MM-dd HH:mm:ss n', 'UTC', 1517943695758],
+  ['2018-02-06T19:01:35 Australia/Perth', 'yyyy-MM-dd\'T\'HH:mm:ss VV', 'UTC', 1517914895000],
+  ['2018-02-06T19:01:35 -07:00:30', 'yyyy-MM-dd\'T\'HH:mm:ss XXXXX', 'UTC', 1517968925000],
+  ['2018-02-06T19:01:35Z', 'yyyy-MM-dd\'T\'HH:mm:ssX', 'Australia/Perth', 1517943695000],
+  ['2024-03-10 02:30', 'yyyy-MM-dd HH:mm', 'America/New_York', 1710055800000],
+  ['2024-11-03 01:30', 'yyyy-MM-dd HH:mm', 'America/New_York', 1730611800000],
+  ['2024-07-15 09:00', 'yyyy-MM-dd HH:mm', 'Europe/London', 1721030400000],
+  ['18-2-6 7:1:35', 'yy-M-d H:m:s', 'UTC', 1517900495000],
+  ['2018-02-06 19:01', 'yyyy-MM-dd HH:mm:ss', 'UTC', { error: 'Text \'2018-02-06 19:01\' could not be parsed at index 16' }],
+  ['2018-02-06 19:01:35 XYZ', 'yyyy-MM-dd HH:mm:ss', 'UTC', { error: 'Text \'2018-02-06 19:01:35 XYZ\' could not be parsed, unparsed text found at index 19' }],
+  ['2018-Foo-06', 'yyyy-MMM-dd', 'UTC', { error: 'Text \'2018-Foo-06\' could not be parsed at index 5' }],
+];
+
+describe('util.time parses like Java DateTimeFormatter (JDK 17 answers)', () => {
+  it.each(JAVA_PARSES.filter((row): row is [string, string, string, number] => typeof row[3] === 'number'))(
+    'parses %j with %j in %s as Java does',
+    (text, pattern, zone, expected) => {
+      expect(parseFormatted(text, pattern, zone)).toBe(expected);
+    },
+  );
+
+  it.each(JAVA_PARSES.filter((row): row is [string, string, string, { error: string }] => typeof row[3] !== 'number'))(
+    'refuses %j with %j with Java’s message',
+    (text, pattern, zone, expected) => {
+      expect(() => parseFormatted(text, pattern, zone)).toThrow(new TimeFormatError(expected.error));
+    },
+  );
+
+  it('takes midnight for a pattern without a time, where Java’s ZonedDateTime.parse refuses one', () => {
+    // A documented difference (docs/local-appsync-runtime.md): AppSync does not say what it does with a
+    // date-only pattern; java.time needs a time to make a ZonedDateTime.
+    expect(parseFormatted('2018 Q1 February 06 Tuesday', 'yyyy QQQ MMMM dd EEEE', 'America/New_York')).toBe(Date.parse('2018-02-06T05:00:00Z'));
+    expect(parseFormatted('Anno Domini 2018 February 6', 'GGGG yyyy MMMM d', 'UTC')).toBe(Date.parse('2018-02-06T00:00:00Z'));
   });
 });
