@@ -63,6 +63,8 @@ export interface HandlerEffects {
   subscriptionInvalidationFilter?: unknown;
   invalidateSubscriptions: { subscriptionField: string; payload: Record<string, unknown> }[];
   evictFromApiCache: { typeName: string; fieldName: string; keys: Record<string, unknown> }[];
+  /** `util.http.addResponseHeader(s)`: accepted headers, values rendered as text (last one wins). */
+  responseHeaders?: Record<string, string>;
 }
 
 export interface HandlerRun {
