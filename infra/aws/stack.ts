@@ -25,7 +25,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
 import { repoRoot } from '../bundle';
-import { functionCodePath, resolverCodePath, type DataSourceSpec, type KeySpec, type TableId } from '../wiring';
+import { functionCodePath, resolverCodePath, type DataSourceSpec, type KeySpec, type ForemanTableId as TableId } from '../wiring';
 import { assertWiring, readSchema, type Wiring } from './checkWiring';
 import { ForemanUserPool } from './auth';
 import { attachWebAcls, DEFAULT_API_RATE_LIMIT, DEFAULT_WEB_RATE_LIMIT } from './waf';

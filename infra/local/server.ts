@@ -1,7 +1,7 @@
 /**
  * The HTTP face of the local AppSync: `POST /graphql` (auth first, then GraphQL, AppSync-shaped
- * answers), a landing page at `/`, a small GraphQL console at `/console` and the web page at `/app/`
- * (with its `/config.json`, clients/web/serve.ts). The same handler
+ * answers), a landing page at `/`, a small GraphQL console at `/console`, and whatever routes the host
+ * application passes in (Foreman's web page at `/app/` with its `/config.json`). The same handler
  * serves HTTP and HTTPS; the real-time WebSocket attaches to the same servers (stack.ts).
  */
 import { randomUUID } from 'node:crypto';
@@ -9,7 +9,6 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { BodyTooLargeError, readBodyWithin, TrustBoundary } from './boundary';
 import type { Authenticator } from './contracts';
 import type { LocalExecutor } from './graphql/executor';
-import { isWebPath, serveWeb } from '../../clients/web/serve';
 import { MAX_REQUEST_BYTES } from '../limits';
 
 export interface ServerInfo {
@@ -20,7 +19,15 @@ export interface ServerInfo {
   iam: { region: string; accessKeyId: string; secretAccessKey: string };
 }
 
+/**
+ * A route the host application adds (web page, config.json, console…): return true when it takes
+ * the request (it answers it, possibly later), false to let the next route look at it.
+ */
+export type ExtraRoute = (req: IncomingMessage, res: ServerResponse, info: ServerInfo) => boolean;
+
 export interface HandlerOptions {
+  /** Tried in order after POST /graphql and CORS preflight, before the built-in pages. */
+  routes?: ExtraRoute[];
   executor: LocalExecutor;
   auth: Authenticator;
   info: () => ServerInfo;
@@ -169,12 +176,12 @@ export function createRequestHandler(options: HandlerOptions): (req: IncomingMes
       res.end();
     } else if (route === 'POST /graphql') {
       done(graphql(req, res));
+    } else if (options.routes?.some((r) => r(req, res, options.info()))) {
+      // taken by a host route
     } else if (route === 'GET /' || route === 'GET /index.html') {
       sendHtml(res, landingPage(options.info()));
     } else if (route === 'GET /console') {
       sendHtml(res, consolePage(options.info()));
-    } else if ((req.method === 'GET' || req.method === 'HEAD') && isWebPath(url.pathname)) {
-      done(serveWeb(req, res, options.info()));
     } else if (url.pathname === '/graphql') {
       sendJson(res, 405, { errors: [{ errorType: 'MalformedHttpRequestException', message: `${req.method} is not supported: send a POST.` }] });
     } else {

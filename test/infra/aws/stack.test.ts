@@ -151,7 +151,7 @@ describe('tables', () => {
     const ddb = mockClient(DynamoDBClient);
     ddb.on(DescribeTableCommand).rejects(new ResourceNotFoundException({ message: 'not found', $metadata: {} }));
     ddb.on(CreateTableCommand).resolves({});
-    const names = Object.fromEntries(realWiring.tables.map((t) => [t.id, t.localName])) as Record<realWiring.TableId, string>;
+    const names = Object.fromEntries(realWiring.tables.map((t) => [t.id, t.localName])) as Record<realWiring.ForemanTableId, string>;
     await ensureTables(new DynamoDBClient({}), realWiring.tables, names);
     const local = ddb.commandCalls(CreateTableCommand).map((c) => c.args[0].input as CreateTableCommandInput);
     ddb.restore();
