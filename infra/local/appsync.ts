@@ -30,6 +30,8 @@ import { installAwsScalars } from './graphql/scalars';
 import { attachRealtime } from './realtime';
 import { createRuntime } from './runtime';
 import { createRequestHandler, type ExtraRoute, type ServerInfo } from './server';
+import { TrustBoundary } from './boundary';
+import { DEFAULT_LIMITS, type ApiLimits } from '../limits';
 import { readServerRecord, isProcessAlive, serverRecordPath, type ServerRecord } from './serverRecord';
 
 export type { ExtraRoute, ServerInfo } from './server';
@@ -97,6 +99,8 @@ export interface LocalAppSyncOptions {
   credentials?: import('./datasources').DataSourceDeps['credentials'];
   /** DynamoDB Local restarts tried before the stack gives up (`failed` settles). Default 3. */
   maxDynamoDbRestarts?: number;
+  /** Request size, query depth, resolver count, connection_init timeout. Default: infra/limits.ts (as the CDK app sets them). */
+  limits?: Partial<ApiLimits>;
 }
 
 const API_KEY_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
@@ -218,6 +222,7 @@ export async function startLocalAppSync(options: LocalAppSyncOptions): Promise<L
   const host = options.host ?? '127.0.0.1';
   const port = options.port ?? 4000;
   const tlsPort = options.tlsPort ?? null;
+  const limits: ApiLimits = { ...DEFAULT_LIMITS, ...options.limits };
   const inMemory = options.inMemory ?? false;
   const onLog = options.onLog;
 
@@ -305,6 +310,7 @@ export async function startLocalAppSync(options: LocalAppSyncOptions): Promise<L
       onLog,
       dataDir: inMemory ? null : dataDir,
       credentials: options.credentials,
+      limits,
     });
     const loadTls = tlsPort === null ? Promise.resolve(null) : loadOrCreateCertificate(dataDir, host);
     // Settle all three before deciding, so a failure never leaves a JVM behind.
@@ -317,13 +323,15 @@ export async function startLocalAppSync(options: LocalAppSyncOptions): Promise<L
 
     const iamInfo = { region: iam?.region ?? LOCAL_IAM.region, accessKeyId: iam?.accessKeyId ?? '', secretAccessKey: iam?.secretAccessKey ?? '' };
     let info: ServerInfo = { graphqlUrl: '', realtimeUrl: '', graphqlTlsUrl: null, apiKey: apiKey ?? '', iam: iamInfo };
-    const handler = createRequestHandler({ executor, auth, info: () => info, routes: options.extraRoutes });
+    const boundary = new TrustBoundary();
+    const handler = createRequestHandler({ executor, auth, info: () => info, routes: options.extraRoutes, boundary, maxBodyBytes: limits.maxRequestBytes });
 
     const servers: (http.Server | https.Server)[] = [];
     const httpServer = http.createServer(handler);
     servers.push(httpServer);
     cleanups.push(() => closeServer(httpServer));
     const httpPort = await listen(httpServer, port, host, 'GraphQL over HTTP');
+    boundary.serve('http', host, httpPort);
 
     let httpsPort: number | null = null;
     if (tls && tlsPort !== null) {
@@ -331,11 +339,20 @@ export async function startLocalAppSync(options: LocalAppSyncOptions): Promise<L
       servers.push(httpsServer);
       cleanups.push(() => closeServer(httpsServer));
       httpsPort = await listen(httpsServer, tlsPort, host, 'GraphQL over HTTPS');
+      boundary.serve('https', host, httpsPort);
     }
 
     // Real-time on every server; each mutation is published to all of them. Subscription
     // resolvers run through the executor, like every other resolver.
-    const realtime: RealtimeHandle[] = servers.map((server) => attachRealtime(server, { schema, auth, runtime, env }, { log: onLog, codeSource: executor }));
+    const realtime: RealtimeHandle[] = servers.map((server) => 
+      attachRealtime(server, { schema, auth, runtime, env }, {
+        log: onLog,
+        codeSource: executor,
+        connectionInitTimeoutMs: limits.connectionInitTimeoutMs,
+        queryDepthLimit: limits.queryDepthLimit,
+        verifyUpgrade: (req) => boundary.check(req),
+      }),
+    );
     cleanups.push(async () => {
       await Promise.all(realtime.map((r) => r.close()));
     });

@@ -63,6 +63,8 @@ export interface HandlerEffects {
   subscriptionInvalidationFilter?: unknown;
   invalidateSubscriptions: { subscriptionField: string; payload: Record<string, unknown> }[];
   evictFromApiCache: { typeName: string; fieldName: string; keys: Record<string, unknown> }[];
+  /** `util.http.addResponseHeader(s)`: accepted headers, values rendered as text (last one wins). */
+  responseHeaders?: Record<string, string>;
 }
 
 export interface HandlerRun {
@@ -144,6 +146,11 @@ export interface LocalStackOptions {
   apiKey?: string;
   /** Silence DynamoDB Local's output. */
   quiet?: boolean;
+  /**
+   * The trust-boundary limits (query depth, resolver count, request size, real-time init timeout).
+   * Each defaults to infra/limits.ts, the values the CDK app sets on the AppSync API.
+   */
+  limits?: Partial<import('../limits').ApiLimits>;
 }
 
 /** A running local AppSync serving any API (`startLocalAppSync`). */

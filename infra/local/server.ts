@@ -6,8 +6,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { BodyTooLargeError, readBodyWithin, TrustBoundary } from './boundary';
 import type { Authenticator } from './contracts';
 import type { LocalExecutor } from './graphql/executor';
+import { MAX_REQUEST_BYTES } from '../limits';
 
 export interface ServerInfo {
   graphqlUrl: string;
@@ -29,16 +31,11 @@ export interface HandlerOptions {
   executor: LocalExecutor;
   auth: Authenticator;
   info: () => ServerInfo;
-  /** AppSync's request size limit is far above what anyone sends locally; refuse absurd bodies. */
+  /** The hosts and origins this stack serves (filled in by stack.ts once its ports are known). */
+  boundary: TrustBoundary;
+  /** Larger request bodies are refused with 413 before they are read. Default infra/limits.ts MAX_REQUEST_BYTES. */
   maxBodyBytes?: number;
 }
-
-const CORS_HEADERS = {
-  'access-control-allow-origin': '*',
-  'access-control-allow-methods': 'POST, GET, OPTIONS',
-  'access-control-allow-headers': 'content-type, x-api-key, authorization, x-amz-date, x-amz-security-token, x-amz-user-agent, x-amz-content-sha256',
-  'access-control-max-age': '86400',
-};
 
 function sendJson(res: ServerResponse, status: number, body: unknown, extra: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
@@ -47,7 +44,6 @@ function sendJson(res: ServerResponse, status: number, body: unknown, extra: Rec
     'content-type': 'application/json; charset=UTF-8',
     'content-length': Buffer.byteLength(text),
     'x-amzn-requestid': randomUUID(),
-    ...CORS_HEADERS,
     ...extra,
   });
   res.end(text);
@@ -56,26 +52,6 @@ function sendJson(res: ServerResponse, status: number, body: unknown, extra: Rec
 function sendHtml(res: ServerResponse, html: string): void {
   res.writeHead(200, { 'content-type': 'text/html; charset=UTF-8', 'content-length': Buffer.byteLength(html) });
   res.end(html);
-}
-
-class BodyTooLargeError extends Error {}
-
-function readBody(req: IncomingMessage, limit: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        reject(new BodyTooLargeError());
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
 }
 
 /** `ctx.request.headers`: lower-case names, a repeated header as an array, never the cookie. */
@@ -133,15 +109,17 @@ document.addEventListener('keydown', (e) => { if (e.key === 'Enter' && (e.ctrlKe
 
 /** The request handler shared by the HTTP and HTTPS servers. */
 export function createRequestHandler(options: HandlerOptions): (req: IncomingMessage, res: ServerResponse) => void {
-  const limit = options.maxBodyBytes ?? 10 * 1024 * 1024;
+  const limit = options.maxBodyBytes ?? MAX_REQUEST_BYTES;
+  const { boundary } = options;
 
   async function graphql(req: IncomingMessage, res: ServerResponse): Promise<void> {
     let body: string;
     try {
-      body = await readBody(req, limit);
+      body = await readBodyWithin(req, limit);
     } catch (error) {
       if (error instanceof BodyTooLargeError) {
-        sendJson(res, 413, { errors: [{ errorType: 'PayloadTooLargeException', message: 'The request body is too large.' }] });
+        // The rest of the body is drained, not kept (infra/local/boundary.ts).
+        sendJson(res, 413, { errors: [{ errorType: 'PayloadTooLargeException', message: error.message }] }, { 'x-amzn-errortype': 'PayloadTooLargeException' });
         return;
       }
       throw error;
@@ -177,6 +155,14 @@ export function createRequestHandler(options: HandlerOptions): (req: IncomingMes
   }
 
   return (req, res) => {
+    const refusal = boundary.check(req);
+    if (refusal) {
+      req.resume();
+      sendJson(res, refusal.status, { errors: [{ errorType: refusal.errorType, message: refusal.message }] }, { connection: 'close', 'x-amzn-errortype': refusal.errorType });
+      return;
+    }
+    // A grant for the stack's own origins only (the http and https listeners call each other).
+    for (const [name, value] of Object.entries(boundary.corsHeaders(req.headers.origin))) res.setHeader(name, value);
     const url = new URL(req.url ?? '/', 'http://localhost');
     const route = `${req.method} ${url.pathname}`;
     const done = (promise: Promise<void>): void => {
@@ -186,7 +172,7 @@ export function createRequestHandler(options: HandlerOptions): (req: IncomingMes
       });
     };
     if (req.method === 'OPTIONS') {
-      res.writeHead(204, CORS_HEADERS);
+      res.writeHead(204);
       res.end();
     } else if (route === 'POST /graphql') {
       done(graphql(req, res));

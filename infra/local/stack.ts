@@ -69,6 +69,7 @@ export async function startLocalStack(options: LocalStackOptions = {}, internal:
     announce: internal.announce ?? false,
     onLog: internal.onLog,
     quiet: options.quiet ?? false,
+    limits: options.limits,
   });
   // Foreman's wiring names exactly its four tables.
   return stack as LocalStack;

@@ -45,7 +45,9 @@ import {
 import { createDataSource, RequestObjectError, type DataSourceDeps, type DataSourceOutcome, type LocalDataSource } from '../datasources';
 import { invokeNone } from '../datasources/none';
 import { FieldFailure, formatExecutionError, formatValidationError, locationsOf, type AppSyncResponse, type AppSyncResponseError } from './errors';
+import { checkOperationLimits, type OperationLimits } from './limits';
 import { flattenFields, selectionSetGraphQL, selectionSetList, unalias } from './selection';
+import { QUERY_DEPTH_LIMIT, RESOLVER_COUNT_LIMIT } from '../../limits';
 
 const DOCUMENT_CACHE_SIZE = 256;
 
@@ -99,6 +101,8 @@ export interface ExecutorOptions {
   bundle?: (file: string) => Promise<string>;
   /** Handler `console.*` lines. Default: dropped. */
   onLog?: (line: string) => void;
+  /** AppSync's queryDepthLimit / resolverCountLimit. Default: infra/limits.ts, as the CDK app sets them. */
+  limits?: Partial<OperationLimits>;
   /** Where data sources record things (EventBridge's log); null keeps it in memory. */
   dataDir?: string | null;
   /** Credentials for SigV4-signed HTTP data sources (default: the AWS SDK's chain). */
@@ -224,6 +228,8 @@ interface RequestState {
   fragments: Record<string, FragmentDefinitionNode>;
   /** util.appendError entries, already shaped with the field's path and locations. */
   appended: AppSyncResponseError[];
+  /** Resolvers started so far (AppSync's resolverCountLimit counts lists' repeats too). */
+  resolversRun: number;
 }
 
 /** `file` as the wiring names it (messages show it so); `absolute` is where it is. */
@@ -246,6 +252,10 @@ async function loadFile(file: string, absolute: string, runtime: AppSyncJsRuntim
 /** Loads (bundles, checks) every wired resolver and function once, then serves requests. */
 export async function createExecutor(options: ExecutorOptions): Promise<LocalExecutor> {
   const { schema, runtime, auth, wiring } = options;
+  const limits: OperationLimits = {
+    queryDepthLimit: options.limits?.queryDepthLimit ?? QUERY_DEPTH_LIMIT,
+    resolverCountLimit: options.limits?.resolverCountLimit ?? RESOLVER_COUNT_LIMIT,
+  };
   const bundle = options.bundle ?? bundleAppsyncCode;
   const root = path.resolve(wiring.root ?? process.cwd());
   const resolvePath = (file: string): string => path.resolve(root, file);
@@ -355,6 +365,15 @@ export async function createExecutor(options: ExecutorOptions): Promise<LocalExe
       return source !== null && typeof source === 'object' ? (source as Record<string, unknown>)[fieldName] : undefined;
     }
     const node = info.fieldNodes[0]!;
+    state.resolversRun += 1;
+    if (state.resolversRun > limits.resolverCountLimit) {
+      throw new FieldFailure({
+        errorType: 'ResolverExecutionLimitReached',
+        message: `Resolver count limit of ${limits.resolverCountLimit} reached: ${typeName}.${fieldName} was not resolved.`,
+        data: null,
+        errorInfo: null,
+      });
+    }
     // Documents are cached, so their field nodes are too: compute each selection view once.
     let views = selectionViews.get(node);
     if (!views) {
@@ -401,7 +420,8 @@ export async function createExecutor(options: ExecutorOptions): Promise<LocalExe
     }
   };
 
-  const documents = new Map<string, { document: DocumentNode; validationErrors: readonly GraphQLError[] }>();
+  const documents = new Map<string, { document: DocumentNode; validationErrors?: readonly GraphQLError[] }>();
+  const isWired = (typeName: string, fieldName: string): boolean => resolvers.has(`${typeName}.${fieldName}`);
 
   return {
     schema,
@@ -440,8 +460,7 @@ export async function createExecutor(options: ExecutorOptions): Promise<LocalExe
       let prepared = documents.get(body.query);
       if (!prepared) {
         try {
-          const document = parse(body.query);
-          prepared = { document, validationErrors: validate(schema, document) };
+          prepared = { document: parse(body.query) };
         } catch (error) {
           const e = error instanceof GraphQLError ? error : new GraphQLError(String(error));
           return { data: null, errors: [formatValidationError(e, () => '')] };
@@ -449,6 +468,11 @@ export async function createExecutor(options: ExecutorOptions): Promise<LocalExe
         if (documents.size >= DOCUMENT_CACHE_SIZE) documents.delete(documents.keys().next().value as string);
         documents.set(body.query, prepared);
       }
+      const operationName = typeof body.operationName === 'string' ? body.operationName : undefined;
+      // Before validation: validating a 10,000-alias document is the expensive part.
+      const overLimit = checkOperationLimits(prepared.document, operationName, schema, isWired, limits);
+      if (overLimit) return { data: null, errors: [overLimit] };
+      prepared.validationErrors ??= validate(schema, prepared.document);
       const { document, validationErrors } = prepared;
       if (validationErrors.length) {
         return {
@@ -472,10 +496,9 @@ export async function createExecutor(options: ExecutorOptions): Promise<LocalExe
         }
       }
       const variables = rawVariables && typeof rawVariables === 'object' && !Array.isArray(rawVariables) ? (rawVariables as Record<string, unknown>) : {};
-      const operationName = typeof body.operationName === 'string' ? body.operationName : undefined;
       const fragments: Record<string, FragmentDefinitionNode> = {};
       for (const def of document.definitions) if (def.kind === Kind.FRAGMENT_DEFINITION) fragments[def.name.value] = def;
-      const state: RequestState = { caller, variables, fragments, appended: [] };
+      const state: RequestState = { caller, variables, fragments, appended: [], resolversRun: 0 };
       const result = await execute({ schema, document, variableValues: variables, operationName, contextValue: state, fieldResolver, rootValue: {} });
       if (!result.data && result.errors?.length && result.errors.every((e) => !e.path)) {
         // Request-level problems (bad variables, unknown operation): no data, validation-style errors.
