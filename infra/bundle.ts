@@ -37,6 +37,14 @@ export function bundleAppsyncCode(file: string): Promise<string> {
 }
 
 async function bundle(file: string): Promise<string> {
+  return (await bundleWithInputs(file)).code;
+}
+
+/**
+ * Like bundleAppsyncCode (not memoised) and also names every file the bundle was built from
+ * (absolute paths), so a cache can tell when it is stale.
+ */
+export async function bundleWithInputs(file: string): Promise<{ code: string; inputs: string[] }> {
   const result = await build({
     entryPoints: [path.resolve(repoRoot, file)],
     absWorkingDir: repoRoot,
@@ -50,10 +58,12 @@ async function bundle(file: string): Promise<string> {
     sourcesContent: false,
     minify: false,
     logLevel: 'silent',
+    metafile: true,
   });
   const code = result.outputFiles[0]!.text;
+  const inputs = Object.keys(result.metafile.inputs).map((input) => path.resolve(repoRoot, input));
   if (code.length > APPSYNC_CODE_LIMIT) {
     throw new CodeTooLargeError(`${file} bundles to ${code.length} characters; AppSync accepts at most ${APPSYNC_CODE_LIMIT}.`);
   }
-  return code;
+  return { code, inputs };
 }

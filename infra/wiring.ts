@@ -22,9 +22,15 @@ export interface IndexSpec {
   sortKey?: KeySpec;
 }
 
-export interface TableSpec {
+/** A local secondary index: same partition key as its table, another sort key. */
+export interface LocalIndexSpec {
+  indexName: string;
+  sortKey: KeySpec;
+}
+
+export interface TableSpec<Id extends string = TableId> {
   /** Logical id, used by data sources and as the CDK construct id. */
-  id: TableId;
+  id: Id;
   /** The AppSync environment variable (`ctx.env.X`) that carries the physical table name. */
   envVar: string;
   /** Physical name in the local stack (the CDK lets CloudFormation name the table). */
@@ -32,22 +38,90 @@ export interface TableSpec {
   partitionKey: KeySpec;
   sortKey?: KeySpec;
   globalSecondaryIndexes: IndexSpec[];
+  localSecondaryIndexes?: LocalIndexSpec[];
 }
 
-export type TableId = 'Customers' | 'Projects' | 'Uniques' | 'Ingestions';
+/** Any API's table ids are its own names; Foreman's are these four. */
+export type TableId = string;
+export type ForemanTableId = 'Customers' | 'Projects' | 'Uniques' | 'Ingestions';
 
 export type DataSourceSpec =
   | {
       name: string;
       kind: 'AMAZON_DYNAMODB';
       /** The table the data source is attached to. */
-      table: TableId;
+      table: ForemanTableId;
       /** Further tables its transactions and batch operations touch (least privilege lists exactly these). */
-      alsoTouches: TableId[];
+      alsoTouches: ForemanTableId[];
       /** What the resolvers using it do; the CDK grants exactly these. */
       access: 'read' | 'readWrite';
     }
   | { name: string; kind: 'NONE' };
+
+/**
+ * EventBridge (PutEvents). Locally the events are recorded (infra/local/datasources/eventbridge);
+ * in AWS the data source targets `eventBusArn` (default: the account's default bus).
+ */
+export interface EventBridgeDataSourceSpec {
+  name: string;
+  kind: 'AMAZON_EVENTBRIDGE';
+  eventBusArn?: string;
+}
+
+/** SigV4 for an HTTP data source (AppSync's `authorizationConfig`). */
+export interface HttpAuthorizationConfig {
+  authorizationType: 'AWS_IAM';
+  awsIamConfig: { signingRegion: string; signingServiceName: string };
+}
+
+/**
+ * Every data source kind the local AppSync serves (any API, not only Foreman's). Foreman's own
+ * `DataSourceSpec` is a subset, so its wiring table is one such API.
+ */
+export type ApiDataSourceSpec =
+  | { name: string; kind: 'AMAZON_DYNAMODB'; table: TableId; alsoTouches?: TableId[]; access?: 'read' | 'readWrite' }
+  | { name: string; kind: 'NONE' }
+  | { name: string; kind: 'HTTP'; endpoint: string; authorizationConfig?: HttpAuthorizationConfig }
+  | {
+      name: string;
+      kind: 'AWS_LAMBDA';
+      /** The handler module (absolute, or relative to the API's root). */
+      handler: string;
+      /** The module's export to call. Default `handler`. */
+      export?: string;
+      /** `inProcess` (default: fast, shares this process) or `child` (its own Node process and environment). */
+      isolation?: 'inProcess' | 'child';
+      /** The function's environment variables (child isolation only; in-process they are not applied). */
+      environment?: Record<string, string>;
+      /** BatchInvoke: at most this many payloads per invocation. Default 10 (AppSync's maxBatchSize default is 0 = off; set it per resolver in AWS). */
+      maxBatchSize?: number;
+    }
+  | EventBridgeDataSourceSpec
+  | { name: string; kind: 'RELATIONAL_DATABASE'; databaseName?: string }
+  | { name: string; kind: 'AMAZON_OPENSEARCH_SERVICE'; endpoint?: string };
+
+export type DataSourceKind = ApiDataSourceSpec['kind'];
+
+/** A pipeline function of any API: its code path (absolute or relative to the API's root) and data source. */
+export interface ApiFunctionSpec {
+  name: string;
+  dataSource: string;
+  code?: string;
+}
+
+/**
+ * A resolver of any API. UNIT: `dataSource` set, the resolver's own request/response talk to it
+ * (no `code` with an AWS_LAMBDA data source = a direct Lambda resolver). PIPELINE: `pipeline` names
+ * its functions; the resolver's code holds the before/after handlers.
+ */
+export interface ApiResolverSpec {
+  typeName: string;
+  fieldName: string;
+  kind?: 'UNIT' | 'PIPELINE';
+  dataSource?: string;
+  pipeline?: string[];
+  code?: string;
+}
 
 export interface FunctionSpec {
   /** Also the file name: `resolvers/functions/<name>.ts`. */
@@ -68,7 +142,7 @@ export interface UnwiredField {
   why: string;
 }
 
-export const tables: TableSpec[] = [
+export const tables: TableSpec<ForemanTableId>[] = [
   {
     id: 'Customers',
     envVar: 'CUSTOMERS_TABLE',
@@ -209,12 +283,12 @@ export const unwired: UnwiredField[] = [
 ];
 
 /** `ctx.env` for a given table naming (physical names by table id). */
-export function environmentFor(physicalNames: Record<TableId, string>): Record<string, string> {
-  return Object.fromEntries(tables.map((t) => [t.envVar, physicalNames[t.id]]));
+export function environmentFor(physicalNames: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(tables.map((t) => [t.envVar, physicalNames[t.id] ?? t.localName]));
 }
 
 export const localEnvironment: Record<string, string> = environmentFor(
-  Object.fromEntries(tables.map((t) => [t.id, t.localName])) as Record<TableId, string>,
+  Object.fromEntries(tables.map((t) => [t.id, t.localName])),
 );
 
 export function resolverCodePath(r: Pick<ResolverSpec, 'typeName' | 'fieldName'>): string {

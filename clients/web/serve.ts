@@ -71,7 +71,8 @@ function send(res: ServerResponse, status: number, contentType: string, body: st
 export async function serveWeb(req: IncomingMessage, res: ServerResponse, info: LocalEndpointInfo): Promise<void> {
   const { pathname } = new URL(req.url ?? '/', 'http://localhost');
   if (pathname === '/config.json' || pathname === `${WEB_PATH}config.json`) {
-    send(res, 200, 'application/json; charset=UTF-8', JSON.stringify(localWebConfig(req, info)), { 'access-control-allow-origin': '*' });
+    // CORS: infra/local/server.ts grants the stack's own origins only (never `*`).
+    send(res, 200, 'application/json; charset=UTF-8', JSON.stringify(localWebConfig(req, info)));
     return;
   }
   if (pathname === '/app') {

@@ -1,9 +1,11 @@
 /**
  * The CDK app: `npm run synth` / `npm run deploy` (see cdk.json).
  *
- * Stage: `-c stage=prod` (deletion protection, RETAIN) or the default `dev` (everything is
- * destroyed with the stack). API key lifetime: `-c apiKeyExpiryDays=90`. Big-file route:
- * `-c largeFileThresholdMb=50`.
+ * Stage: `-c stage=prod` (deletion protection, RETAIN, introspection off) or the default `dev`
+ * (everything is destroyed with the stack). Big-file route: `-c largeFileThresholdMb=50`.
+ * WAF rate limits (requests per IP per 5 minutes): `-c apiRateLimit=10000 -c webRateLimit=2000`.
+ * Region: the CLI's (CDK_DEFAULT_REGION) or `-c region=eu-west-1`. Outside us-east-1 the web page's
+ * CloudFront web ACL lives in a second stack, `Foreman-<stage>-edge`, in us-east-1 (infra/aws/waf.ts).
  *
  * esbuild runs asynchronously, so everything is bundled first and the stack is built after.
  * No lookups and no Docker: synthesis works offline, without AWS credentials.
@@ -15,27 +17,49 @@ import { repoRoot } from '../bundle';
 import { assertWiring, readSchema } from './checkWiring';
 import { bundleWiring } from './code';
 import { DEFAULT_LARGE_FILE_THRESHOLD_BYTES, ForemanStack, type Stage } from './stack';
+import { cloudFrontAclPlacement, DEFAULT_WEB_RATE_LIMIT, ForemanEdgeStack } from './waf';
+
+function numberContext(app: App, name: string): number | undefined {
+  const value = app.node.tryGetContext(name);
+  return value === undefined ? undefined : Number(value);
+}
 
 async function main(): Promise<void> {
   const app = new App();
   const stage = String(app.node.tryGetContext('stage') ?? process.env.FOREMAN_STAGE ?? 'dev');
   if (stage !== 'dev' && stage !== 'prod') throw new Error(`stage must be dev or prod, not ${stage}`);
-  const expiry = app.node.tryGetContext('apiKeyExpiryDays');
-  const thresholdMb = app.node.tryGetContext('largeFileThresholdMb');
+  const thresholdMb = numberContext(app, 'largeFileThresholdMb');
+  const account = process.env.CDK_DEFAULT_ACCOUNT;
+  const region = (app.node.tryGetContext('region') as string | undefined) ?? process.env.CDK_DEFAULT_REGION;
+  const webRateLimit = numberContext(app, 'webRateLimit') ?? DEFAULT_WEB_RATE_LIMIT;
 
   // Check the wiring before bundling, so a wiring naming a missing field fails with that message
   // rather than with "file not found" from esbuild.
   assertWiring(wiring, readSchema(path.join(repoRoot, 'schema/schema.graphql')));
   const code = await bundleWiring(wiring);
 
+  // The CloudFront ACL must be made in us-east-1: a second stack there unless this one is.
+  const edge =
+    cloudFrontAclPlacement(region) === 'edge-stack'
+      ? new ForemanEdgeStack(app, `Foreman-${stage}-edge`, {
+          env: { account, region: 'us-east-1' },
+          crossRegionReferences: true,
+          webRateLimit,
+          description: `Foreman (${stage}): the web page's CloudFront web ACL (us-east-1)`,
+        })
+      : undefined;
+
   new ForemanStack(app, `Foreman-${stage}`, {
     stage: stage as Stage,
     wiring,
     code,
-    apiKeyExpiryDays: expiry === undefined ? undefined : Number(expiry),
-    largeFileThresholdBytes: thresholdMb === undefined ? DEFAULT_LARGE_FILE_THRESHOLD_BYTES : Number(thresholdMb) * 1024 * 1024,
-    // Environment-agnostic unless the CLI knows the account: no lookups, so no credentials needed.
-    env: process.env.CDK_DEFAULT_ACCOUNT ? { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION } : undefined,
+    largeFileThresholdBytes: thresholdMb === undefined ? DEFAULT_LARGE_FILE_THRESHOLD_BYTES : thresholdMb * 1024 * 1024,
+    apiRateLimit: numberContext(app, 'apiRateLimit'),
+    webRateLimit,
+    cloudFrontWebAclArn: edge?.webAcl.attrArn,
+    crossRegionReferences: edge !== undefined,
+    // Environment-agnostic unless the region is known: no lookups, so no credentials needed.
+    env: region ? { account, region } : undefined,
     description: `Foreman (${stage}): AppSync + DynamoDB + S3-triggered CSV ingestion`,
   });
   app.synth();

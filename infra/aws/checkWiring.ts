@@ -7,11 +7,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { Kind, parse, type DocumentNode, type FieldDefinitionNode } from 'graphql';
-import type { DataSourceSpec, FunctionSpec, ResolverSpec, TableSpec, UnwiredField } from '../wiring';
+import type { DataSourceSpec, ForemanTableId, FunctionSpec, ResolverSpec, TableSpec, UnwiredField } from '../wiring';
 
 /** The shape of `infra/wiring.ts`: pass `import * as wiring from '../wiring'` or a test's own table. */
 export interface Wiring {
-  tables: readonly TableSpec[];
+  tables: readonly TableSpec<ForemanTableId>[];
   dataSources: readonly DataSourceSpec[];
   functions: readonly FunctionSpec[];
   resolvers: readonly ResolverSpec[];

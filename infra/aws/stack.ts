@@ -9,7 +9,7 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { CfnOutput, Duration, Expiration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as appsync from 'aws-cdk-lib/aws-appsync';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
@@ -25,8 +25,11 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
 import { repoRoot } from '../bundle';
-import { functionCodePath, resolverCodePath, type DataSourceSpec, type KeySpec, type TableId } from '../wiring';
+import { functionCodePath, resolverCodePath, type DataSourceSpec, type KeySpec, type ForemanTableId as TableId } from '../wiring';
 import { assertWiring, readSchema, type Wiring } from './checkWiring';
+import { ForemanUserPool } from './auth';
+import { attachWebAcls, DEFAULT_API_RATE_LIMIT, DEFAULT_WEB_RATE_LIMIT } from './waf';
+import { assertAppSyncLimits, QUERY_DEPTH_LIMIT, RESOLVER_COUNT_LIMIT } from '../limits';
 import { PREFIXES } from '../../functions/csv-processor/keys';
 
 export type Stage = 'dev' | 'prod';
@@ -45,8 +48,14 @@ export interface ForemanStackProps extends StackProps {
   code: ReadonlyMap<string, string>;
   /** Default `schema/schema.graphql` (the file AppSync receives; AWS scalars are implicit there). */
   schemaFile?: string;
-  /** Days until the default API key expires (AppSync allows 1–365). Default 365. */
-  apiKeyExpiryDays?: number;
+  /** AppSync's queryDepthLimit (1–75) and resolverCountLimit (1–10000). Default infra/limits.ts, as the local stack. */
+  queryDepthLimit?: number;
+  resolverCountLimit?: number;
+  /** WAF rate limits, requests per client IP per 5 minutes (infra/aws/waf.ts). */
+  apiRateLimit?: number;
+  webRateLimit?: number;
+  /** The CloudFront-scope web ACL from ForemanEdgeStack, when this stack is not in us-east-1. */
+  cloudFrontWebAclArn?: string;
   /** Default DEFAULT_LARGE_FILE_THRESHOLD_BYTES. */
   largeFileThresholdBytes?: number;
   /** Directory holding the built web page; default: the first of clients/web/dist, clients/web/public, clients/web that has an index.html. */
@@ -80,6 +89,16 @@ export const IMPORTER_FIELDS = {
   Query: ['listIngestionRowErrors'],
 } as const;
 
+/** config.json next to the deployed page. `cognitoEndpoint` exists only on the local stack. */
+export interface WebConfig {
+  graphqlUrl: string;
+  realtimeUrl: string;
+  region: string;
+  authMode: 'AMAZON_COGNITO_USER_POOLS';
+  userPoolId: string;
+  userPoolClientId: string;
+}
+
 export class MissingCodeError extends Error {
   override name = 'MissingCodeError';
 }
@@ -96,6 +115,9 @@ class ScopedDynamoDbDataSource extends appsync.BackedDataSource {
 
 export class ForemanStack extends Stack {
   readonly api: appsync.GraphqlApi;
+  readonly auth: ForemanUserPool;
+  /** The web page's config.json (the contract in clients/web: no key, ever). */
+  readonly webConfig: WebConfig;
   readonly tables: Record<TableId, dynamodb.Table>;
   readonly bucket: s3.Bucket;
   readonly processor: nodejs.NodejsFunction;
@@ -137,21 +159,24 @@ export class ForemanStack extends Stack {
     const tableEnvironment = Object.fromEntries(wiring.tables.map((t) => [t.envVar, tables[t.id].tableName]));
 
     // ---------------------------------------------------------------- API
-    const expiryDays = props.apiKeyExpiryDays ?? 365;
-    if (!Number.isInteger(expiryDays) || expiryDays < 1 || expiryDays > 365) {
-      throw new RangeError(`apiKeyExpiryDays must be a whole number from 1 to 365 (AppSync's limit), not ${expiryDays}.`);
-    }
+    // People sign in to the user pool (the default mode); machines sign with IAM. No API key.
+    this.auth = new ForemanUserPool(this, 'Auth', { prod });
+    const limits = { queryDepthLimit: props.queryDepthLimit ?? QUERY_DEPTH_LIMIT, resolverCountLimit: props.resolverCountLimit ?? RESOLVER_COUNT_LIMIT };
+    assertAppSyncLimits(limits);
     this.api = new appsync.GraphqlApi(this, 'Api', {
       name: `foreman-${stage}`,
       definition: appsync.Definition.fromFile(schemaFile),
       authorizationConfig: {
         defaultAuthorization: {
-          authorizationType: appsync.AuthorizationType.API_KEY,
-          // Relative to synthesis time, so every deploy pushes the expiry forward.
-          apiKeyConfig: { name: 'default', description: 'Foreman clients (CLI, web page)', expires: Expiration.after(Duration.days(expiryDays)) },
+          authorizationType: appsync.AuthorizationType.USER_POOL,
+          userPoolConfig: { userPool: this.auth.userPool, defaultAction: appsync.UserPoolDefaultAction.ALLOW },
         },
         additionalAuthorizationModes: [{ authorizationType: appsync.AuthorizationType.IAM }],
       },
+      // The schema stays private in production; dev keeps it for consoles and codegen.
+      introspectionConfig: prod ? appsync.IntrospectionConfig.DISABLED : appsync.IntrospectionConfig.ENABLED,
+      queryDepthLimit: limits.queryDepthLimit,
+      resolverCountLimit: limits.resolverCountLimit,
       // Resolvers read the physical table names from ctx.env, exactly as in the local stack.
       environmentVariables: tableEnvironment,
     });
@@ -376,6 +401,14 @@ export class ForemanStack extends Stack {
       enableAcceptEncodingBrotli: true,
     });
     const webOrigin = origins.S3BucketOrigin.withOriginAccessControl(webBucket);
+    // WAF on the API (REGIONAL) and the page (CLOUDFRONT, us-east-1 only): infra/aws/waf.ts.
+    const waf = attachWebAcls(this, {
+      apiArn: api.arn,
+      apiRateLimit: props.apiRateLimit ?? DEFAULT_API_RATE_LIMIT,
+      webRateLimit: props.webRateLimit ?? DEFAULT_WEB_RATE_LIMIT,
+      cloudFrontWebAclArn: props.cloudFrontWebAclArn,
+      metricName: `foreman-${stage}`,
+    });
     const distribution = new cloudfront.Distribution(this, 'WebDistribution', {
       comment: `Foreman ${stage} web page`,
       defaultRootObject: 'index.html',
@@ -393,29 +426,33 @@ export class ForemanStack extends Stack {
         },
       },
       priceClass: cloudfront.PriceClass.PRICE_CLASS_100,
+      webAclId: waf.cloudFrontWebAclArn,
     });
+    // Public by nature: endpoints and the user pool's public ids, never a key (docs/security.md).
+    this.webConfig = {
+      graphqlUrl: api.graphqlUrl,
+      realtimeUrl,
+      region: this.region,
+      authMode: 'AMAZON_COGNITO_USER_POOLS',
+      userPoolId: this.auth.userPool.userPoolId,
+      userPoolClientId: this.auth.webClient.userPoolClientId,
+    };
     const webDir = props.webDir ?? findWebDir();
     new s3deploy.BucketDeployment(this, 'WebDeployment', {
       destinationBucket: webBucket,
       sources: [
         webDir ? s3deploy.Source.asset(webDir) : s3deploy.Source.data('index.html', PLACEHOLDER_PAGE),
-        s3deploy.Source.jsonData('config.json', {
-          graphqlUrl: api.graphqlUrl,
-          realtimeUrl,
-          region: this.region,
-          apiKey: api.apiKey,
-          authMode: 'API_KEY',
-        }),
+        s3deploy.Source.jsonData('config.json', this.webConfig),
       ],
     });
 
     // ---------------------------------------------------------------- outputs (write-env.ts reads these)
     new CfnOutput(this, 'GraphqlUrl', { value: api.graphqlUrl, description: 'FOREMAN_GRAPHQL_URL' });
     new CfnOutput(this, 'RealtimeUrl', { value: realtimeUrl, description: 'FOREMAN_REALTIME_URL' });
-    const apiKeyResource = api.node.findChild('defaultApiKey') as appsync.CfnApiKey;
-    new CfnOutput(this, 'ApiKeyId', { value: apiKeyResource.attrApiKeyId, description: 'The default API key id (the key itself: ApiKey output / aws appsync list-api-keys)' });
-    new CfnOutput(this, 'ApiKey', { value: api.apiKey!, description: 'FOREMAN_API_KEY (also in the web page config.json, which is public by nature)' });
-    new CfnOutput(this, 'Region', { value: this.region, description: 'AWS_REGION' });
+    new CfnOutput(this, 'Region', { value: this.region, description: 'FOREMAN_REGION and AWS_REGION' });
+    new CfnOutput(this, 'UserPoolId', { value: this.auth.userPool.userPoolId, description: 'FOREMAN_USER_POOL_ID' });
+    new CfnOutput(this, 'WebClientId', { value: this.auth.webClient.userPoolClientId, description: 'The web page app client (config.json userPoolClientId)' });
+    new CfnOutput(this, 'CliClientId', { value: this.auth.cliClient.userPoolClientId, description: 'FOREMAN_USER_POOL_CLIENT_ID (foreman login)' });
     new CfnOutput(this, 'IngestBucketName', { value: bucket.bucketName, description: `Upload CSV files under s3://<bucket>/${PREFIXES.uploads}` });
     new CfnOutput(this, 'WebUrl', { value: `https://${distribution.distributionDomainName}`, description: 'The web page' });
     new CfnOutput(this, 'LargeFileStateMachineArn', { value: this.stateMachine.stateMachineArn, description: 'Distributed Map for big files' });
@@ -451,6 +488,6 @@ const PLACEHOLDER_PAGE = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Foreman</title></head>
 <body><h1>Foreman</h1>
 <p>The web page was not built when this stack was deployed (no clients/web/dist, clients/web/public or clients/web with an index.html).
-The API is up: <a href="config.json">config.json</a> holds its endpoint, region and API key.</p>
+The API is up: <a href="config.json">config.json</a> holds its endpoint, region and user pool ids.</p>
 </body></html>
 `;

@@ -13,19 +13,23 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-/** Stack output → variable. */
+/** Stack output → the variables it is written to. */
 export const OUTPUT_VARIABLES = {
-  GraphqlUrl: 'FOREMAN_GRAPHQL_URL',
-  ApiKey: 'FOREMAN_API_KEY',
-  RealtimeUrl: 'FOREMAN_REALTIME_URL',
-  Region: 'AWS_REGION',
-  ApiKeyId: 'FOREMAN_API_KEY_ID',
-  IngestBucketName: 'FOREMAN_INGEST_BUCKET',
-  WebUrl: 'FOREMAN_WEB_URL',
-  LargeFileStateMachineArn: 'FOREMAN_STATE_MACHINE_ARN',
+  GraphqlUrl: ['FOREMAN_GRAPHQL_URL'],
+  RealtimeUrl: ['FOREMAN_REALTIME_URL'],
+  // FOREMAN_REGION for `foreman login`; AWS_REGION for the SDK's IAM signing.
+  Region: ['FOREMAN_REGION', 'AWS_REGION'],
+  UserPoolId: ['FOREMAN_USER_POOL_ID'],
+  CliClientId: ['FOREMAN_USER_POOL_CLIENT_ID'],
+  IngestBucketName: ['FOREMAN_INGEST_BUCKET'],
+  WebUrl: ['FOREMAN_WEB_URL'],
+  LargeFileStateMachineArn: ['FOREMAN_STATE_MACHINE_ARN'],
 } as const;
 
-const REQUIRED: (keyof typeof OUTPUT_VARIABLES)[] = ['GraphqlUrl', 'ApiKey', 'RealtimeUrl', 'Region'];
+/** Variables earlier versions wrote (the API key is gone): dropped from an existing `.env`. */
+const RETIRED_VARIABLES = ['FOREMAN_API_KEY', 'FOREMAN_API_KEY_ID'];
+
+const REQUIRED: (keyof typeof OUTPUT_VARIABLES)[] = ['GraphqlUrl', 'RealtimeUrl', 'Region', 'UserPoolId', 'CliClientId'];
 
 export class OutputsError extends Error {
   override name = 'OutputsError';
@@ -48,7 +52,7 @@ export function stackOutputs(file: OutputsFile, stack?: string): { stack: string
 
 /** The `.env` text: the existing lines that are not ours, then ours. */
 export function renderEnv(outputs: Record<string, string>, existing = '', stack = 'Foreman'): string {
-  const ours = new Set<string>(Object.values(OUTPUT_VARIABLES));
+  const ours = new Set<string>([...Object.values(OUTPUT_VARIABLES).flat(), ...RETIRED_VARIABLES]);
   const kept = existing
     .split(/\r?\n/)
     .filter((line) => {
@@ -58,9 +62,9 @@ export function renderEnv(outputs: Record<string, string>, existing = '', stack 
     .join('\n')
     .trim();
   const lines = [`# Foreman on AWS (stack ${stack}), written by npm run write-env`];
-  for (const [output, variable] of Object.entries(OUTPUT_VARIABLES)) {
+  for (const [output, variables] of Object.entries(OUTPUT_VARIABLES)) {
     const value = outputs[output];
-    if (value !== undefined) lines.push(`${variable}=${value}`);
+    if (value !== undefined) for (const variable of variables) lines.push(`${variable}=${value}`);
   }
   return (kept ? `${kept}\n\n` : '') + lines.join('\n') + '\n';
 }

@@ -8,7 +8,7 @@
  *   realtime/  the AppSync real-time WebSocket protocol, fed by mutations
  *   stack.ts   starts all of it: `startLocalStack()`
  */
-import type { TableId } from '../wiring';
+import type { ForemanTableId } from '../wiring';
 
 // ---------------------------------------------------------------------------------------------
 // runtime/ — implemented by infra/local/runtime/index.ts
@@ -63,6 +63,8 @@ export interface HandlerEffects {
   subscriptionInvalidationFilter?: unknown;
   invalidateSubscriptions: { subscriptionField: string; payload: Record<string, unknown> }[];
   evictFromApiCache: { typeName: string; fieldName: string; keys: Record<string, unknown> }[];
+  /** `util.http.addResponseHeader(s)`: accepted headers, values rendered as text (last one wins). */
+  responseHeaders?: Record<string, string>;
 }
 
 export interface HandlerRun {
@@ -144,9 +146,15 @@ export interface LocalStackOptions {
   apiKey?: string;
   /** Silence DynamoDB Local's output. */
   quiet?: boolean;
+  /**
+   * The trust-boundary limits (query depth, resolver count, request size, real-time init timeout).
+   * Each defaults to infra/limits.ts, the values the CDK app sets on the AppSync API.
+   */
+  limits?: Partial<import('../limits').ApiLimits>;
 }
 
-export interface LocalStack {
+/** A running local AppSync serving any API (`startLocalAppSync`). */
+export interface LocalAppSync {
   graphqlUrl: string;
   realtimeUrl: string;
   /** `https://…/graphql` when TLS is on. */
@@ -156,8 +164,23 @@ export interface LocalStack {
   /** The credentials the local stack accepts for AWS_IAM (SigV4, service `appsync`). */
   iam: { region: string; accessKeyId: string; secretAccessKey: string };
   dynamodb: { endpoint: string; region: string; credentials: { accessKeyId: string; secretAccessKey: string } };
-  tableNames: Record<TableId, string>;
+  /** Physical table names by table id. */
+  tableNames: Record<string, string>;
+  /**
+   * Events recorded by the API's EventBridge data sources (all of them, or the one named), oldest
+   * first, in the shape a rule target receives. Also appended to `<dataDir>/eventbridge/<name>.ndjson`.
+   */
+  events(dataSource?: string): import('./datasources').RecordedEvent[];
+  /** The JVM serving DynamoDB right now (it changes when the stack restarts a dead one). */
+  dynamodbPid(): number;
+  /** Settles with the reason when the stack cannot go on (DynamoDB Local died and did not come back). */
+  failed: Promise<Error>;
   stop(): Promise<void>;
+}
+
+/** Foreman's own stack: a LocalAppSync whose tables are Foreman's four. */
+export interface LocalStack extends LocalAppSync {
+  tableNames: Record<ForemanTableId, string>;
 }
 
 // ---------------------------------------------------------------------------------------------

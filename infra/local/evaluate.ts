@@ -78,14 +78,24 @@ export function contextFromJson(json: Json): ContextInit {
   };
 }
 
-/** What `util.authType()` answers for an identity of this shape (built-in-util-js.html). */
-function authTypeOf(identity: unknown): string {
-  const id = asObject(identity);
-  if (identity === null || identity === undefined) return 'API Key Authorization';
-  if ('resolverContext' in id) return 'Lambda Authorization';
-  if ('accountId' in id || 'userArn' in id) return 'IAM Authorization';
-  if ('defaultAuthStrategy' in id || 'groups' in id) return 'User Pool Authorization';
-  if ('sub' in id && 'issuer' in id) return 'Open ID Connect Authorization';
+const has = (id: Json, ...keys: string[]): boolean => keys.every((k) => Object.hasOwn(id, k));
+
+/**
+ * What `util.authType()` answers for a mock identity of this shape. AWS reads the mode back from
+ * the identity's keys (resolver-context-reference-js.html lists each mode's identity); an identity
+ * that is no mode's complete shape counts as an API key. Checked against AWS EvaluateCode answers
+ * recorded by localstack/appsync-utils (__tests__/__snapshots__/authType.test.js.snap): an empty
+ * identity `{}` is "Lambda Authorization" (an authorizer that returned no resolverContext); an IAM
+ * identity without `userArn`, or with `sourceIp: null`, falls back to "API Key Authorization".
+ */
+export function authTypeOf(identity: unknown): string {
+  if (identity === null || identity === undefined || typeof identity !== 'object' || Array.isArray(identity)) return 'API Key Authorization';
+  const id = identity as Json;
+  const keys = Object.keys(id);
+  if (keys.length === 0 || has(id, 'resolverContext')) return 'Lambda Authorization';
+  if (has(id, 'accountId', 'userArn', 'sourceIp') && Array.isArray(id.sourceIp)) return 'IAM Authorization';
+  if (has(id, 'sub', 'issuer', 'claims', 'username', 'defaultAuthStrategy', 'sourceIp') && Array.isArray(id.sourceIp)) return 'User Pool Authorization';
+  if (has(id, 'sub', 'issuer', 'claims') && keys.every((k) => ['sub', 'issuer', 'claims'].includes(k))) return 'Open ID Connect Authorization';
   return 'API Key Authorization';
 }
 

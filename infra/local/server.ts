@@ -1,14 +1,15 @@
 /**
  * The HTTP face of the local AppSync: `POST /graphql` (auth first, then GraphQL, AppSync-shaped
- * answers), a landing page at `/`, the GraphQL console (GraphiQL, clients/console) at `/console/` and the web page at `/app/`
- * (with its `/config.json`, clients/web/serve.ts). The same handler
+ * answers), a landing page at `/`, the GraphQL console (GraphiQL, clients/console) at `/console/`, and
+ * whatever routes the host application passes in (Foreman's web page at `/app/` with its `/config.json`). The same handler
  * serves HTTP and HTTPS; the real-time WebSocket attaches to the same servers (stack.ts).
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { BodyTooLargeError, readBodyWithin, TrustBoundary } from './boundary';
 import type { Authenticator } from './contracts';
 import type { LocalExecutor } from './graphql/executor';
-import { isWebPath, serveWeb } from '../../clients/web/serve';
+import { MAX_REQUEST_BYTES } from '../limits';
 import { isConsolePath, serveConsole } from '../../clients/console/serve';
 
 export interface ServerInfo {
@@ -19,20 +20,23 @@ export interface ServerInfo {
   iam: { region: string; accessKeyId: string; secretAccessKey: string };
 }
 
+/**
+ * A route the host application adds (web page, config.json, console…): return true when it takes
+ * the request (it answers it, possibly later), false to let the next route look at it.
+ */
+export type ExtraRoute = (req: IncomingMessage, res: ServerResponse, info: ServerInfo) => boolean;
+
 export interface HandlerOptions {
+  /** Tried in order after POST /graphql and CORS preflight, before the built-in pages. */
+  routes?: ExtraRoute[];
   executor: LocalExecutor;
   auth: Authenticator;
   info: () => ServerInfo;
-  /** AppSync's request size limit is far above what anyone sends locally; refuse absurd bodies. */
+  /** The hosts and origins this stack serves (filled in by stack.ts once its ports are known). */
+  boundary: TrustBoundary;
+  /** Larger request bodies are refused with 413 before they are read. Default infra/limits.ts MAX_REQUEST_BYTES. */
   maxBodyBytes?: number;
 }
-
-const CORS_HEADERS = {
-  'access-control-allow-origin': '*',
-  'access-control-allow-methods': 'POST, GET, OPTIONS',
-  'access-control-allow-headers': 'content-type, x-api-key, authorization, x-amz-date, x-amz-security-token, x-amz-user-agent, x-amz-content-sha256',
-  'access-control-max-age': '86400',
-};
 
 function sendJson(res: ServerResponse, status: number, body: unknown, extra: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
@@ -41,7 +45,6 @@ function sendJson(res: ServerResponse, status: number, body: unknown, extra: Rec
     'content-type': 'application/json; charset=UTF-8',
     'content-length': Buffer.byteLength(text),
     'x-amzn-requestid': randomUUID(),
-    ...CORS_HEADERS,
     ...extra,
   });
   res.end(text);
@@ -50,26 +53,6 @@ function sendJson(res: ServerResponse, status: number, body: unknown, extra: Rec
 function sendHtml(res: ServerResponse, html: string): void {
   res.writeHead(200, { 'content-type': 'text/html; charset=UTF-8', 'content-length': Buffer.byteLength(html) });
   res.end(html);
-}
-
-class BodyTooLargeError extends Error {}
-
-function readBody(req: IncomingMessage, limit: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        reject(new BodyTooLargeError());
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
 }
 
 /** `ctx.request.headers`: lower-case names, a repeated header as an array, never the cookie. */
@@ -105,15 +88,17 @@ function landingPage(info: ServerInfo): string {
 
 /** The request handler shared by the HTTP and HTTPS servers. */
 export function createRequestHandler(options: HandlerOptions): (req: IncomingMessage, res: ServerResponse) => void {
-  const limit = options.maxBodyBytes ?? 10 * 1024 * 1024;
+  const limit = options.maxBodyBytes ?? MAX_REQUEST_BYTES;
+  const { boundary } = options;
 
   async function graphql(req: IncomingMessage, res: ServerResponse): Promise<void> {
     let body: string;
     try {
-      body = await readBody(req, limit);
+      body = await readBodyWithin(req, limit);
     } catch (error) {
       if (error instanceof BodyTooLargeError) {
-        sendJson(res, 413, { errors: [{ errorType: 'PayloadTooLargeException', message: 'The request body is too large.' }] });
+        // The rest of the body is drained, not kept (infra/local/boundary.ts).
+        sendJson(res, 413, { errors: [{ errorType: 'PayloadTooLargeException', message: error.message }] }, { 'x-amzn-errortype': 'PayloadTooLargeException' });
         return;
       }
       throw error;
@@ -149,6 +134,14 @@ export function createRequestHandler(options: HandlerOptions): (req: IncomingMes
   }
 
   return (req, res) => {
+    const refusal = boundary.check(req);
+    if (refusal) {
+      req.resume();
+      sendJson(res, refusal.status, { errors: [{ errorType: refusal.errorType, message: refusal.message }] }, { connection: 'close', 'x-amzn-errortype': refusal.errorType });
+      return;
+    }
+    // A grant for the stack's own origins only (the http and https listeners call each other).
+    for (const [name, value] of Object.entries(boundary.corsHeaders(req.headers.origin))) res.setHeader(name, value);
     const url = new URL(req.url ?? '/', 'http://localhost');
     const route = `${req.method} ${url.pathname}`;
     const done = (promise: Promise<void>): void => {
@@ -158,16 +151,16 @@ export function createRequestHandler(options: HandlerOptions): (req: IncomingMes
       });
     };
     if (req.method === 'OPTIONS') {
-      res.writeHead(204, CORS_HEADERS);
+      res.writeHead(204);
       res.end();
     } else if (route === 'POST /graphql') {
       done(graphql(req, res));
+    } else if (options.routes?.some((r) => r(req, res, options.info()))) {
+      // taken by a host route
     } else if (route === 'GET /' || route === 'GET /index.html') {
       sendHtml(res, landingPage(options.info()));
     } else if ((req.method === 'GET' || req.method === 'HEAD') && isConsolePath(url.pathname)) {
       done(serveConsole(req, res, { apiKey: options.info().apiKey, iam: options.info().iam }));
-    } else if ((req.method === 'GET' || req.method === 'HEAD') && isWebPath(url.pathname)) {
-      done(serveWeb(req, res, options.info()));
     } else if (url.pathname === '/graphql') {
       sendJson(res, 405, { errors: [{ errorType: 'MalformedHttpRequestException', message: `${req.method} is not supported: send a POST.` }] });
     } else {

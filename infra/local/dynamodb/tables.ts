@@ -1,5 +1,5 @@
 /**
- * Creates the wiring table's tables (keys, GSIs) in DynamoDB Local, idempotently: a table that
+ * Creates an API's tables (keys, GSIs, LSIs) in DynamoDB Local, idempotently: a table that
  * already exists (persisted data from an earlier run) is left as it is.
  */
 import {
@@ -11,7 +11,7 @@ import {
   type DynamoDBClient,
   type KeySchemaElement,
 } from '@aws-sdk/client-dynamodb';
-import type { KeySpec, TableId, TableSpec } from '../../wiring';
+import type { KeySpec, TableSpec } from '../../wiring';
 
 function keySchema(partitionKey: KeySpec, sortKey?: KeySpec): KeySchemaElement[] {
   const schema: KeySchemaElement[] = [{ AttributeName: partitionKey.name, KeyType: 'HASH' }];
@@ -30,6 +30,7 @@ function attributeDefinitions(spec: TableSpec): AttributeDefinition[] {
     add(index.partitionKey);
     add(index.sortKey);
   }
+  for (const index of spec.localSecondaryIndexes ?? []) add(index.sortKey);
   return [...byName].map(([AttributeName, AttributeType]) => ({ AttributeName, AttributeType }));
 }
 
@@ -44,14 +45,14 @@ async function exists(client: DynamoDBClient, name: string): Promise<boolean> {
 }
 
 /**
- * @param names physical table name per table id (the local stack uses `wiring.tables[].localName`)
+ * @param names physical table name per table id (default: the spec's `localName`)
  * @returns the names of the tables that had to be created
  */
-export async function ensureTables(client: DynamoDBClient, specs: TableSpec[], names: Record<TableId, string>): Promise<string[]> {
+export async function ensureTables(client: DynamoDBClient, specs: TableSpec[], names: Record<string, string> = {}): Promise<string[]> {
   const created: string[] = [];
   await Promise.all(
     specs.map(async (spec) => {
-      const name = names[spec.id];
+      const name = names[spec.id] ?? spec.localName;
       if (await exists(client, name)) return;
       try {
         await client.send(
@@ -64,6 +65,13 @@ export async function ensureTables(client: DynamoDBClient, specs: TableSpec[], n
               ? spec.globalSecondaryIndexes.map((index) => ({
                   IndexName: index.indexName,
                   KeySchema: keySchema(index.partitionKey, index.sortKey),
+                  Projection: { ProjectionType: 'ALL' },
+                }))
+              : undefined,
+            LocalSecondaryIndexes: spec.localSecondaryIndexes?.length
+              ? spec.localSecondaryIndexes.map((index) => ({
+                  IndexName: index.indexName,
+                  KeySchema: keySchema(spec.partitionKey, index.sortKey),
                   Projection: { ProjectionType: 'ALL' },
                 }))
               : undefined,

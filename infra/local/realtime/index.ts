@@ -33,6 +33,7 @@ import {
   type ServerMessage,
 } from './protocol';
 import { SubscriptionResolverRunner, wiringCodeSource, type SubscriptionCodeSource } from './resolvers';
+import { CONNECTION_INIT_TIMEOUT_MS, QUERY_DEPTH_LIMIT } from '../../limits';
 import { matchesArguments, prepareStart, shapePayload, shapingSchema, subscribedMutations, type PreparedStart } from './subscriptions';
 
 export interface RealtimeOptions {
@@ -44,7 +45,19 @@ export interface RealtimeOptions {
   log?: (line: string) => void;
   /** Default 240 KB, AppSync's limit. */
   maxPayloadBytes?: number;
+  /**
+   * A connection that has not sent `connection_init` by then is closed (4408). Default 300,000 ms,
+   * AppSync's documented connection timeout (infra/limits.ts); tests use a few milliseconds.
+   */
+  connectionInitTimeoutMs?: number;
+  /** AppSync's queryDepthLimit for subscription documents. Default infra/limits.ts. */
+  queryDepthLimit?: number;
+  /** Refuses an upgrade before the handshake (the stack's Host/Origin check, infra/local/boundary.ts). */
+  verifyUpgrade?: (request: IncomingMessage) => { status: number; errorType: string; message: string } | null;
 }
+
+/** The close code for a connection that never sent `connection_init` (graphql-ws uses the same; AppSync documents none). */
+export const INIT_TIMEOUT_CLOSE_CODE = 4408;
 
 export const REALTIME_PATHS = ['/graphql/realtime', '/graphql'];
 
@@ -62,6 +75,8 @@ interface Connection {
   pendingStarts: Set<string>;
   /** Messages are handled one after another, so a stop cannot overtake its start. */
   queue: Promise<void>;
+  /** Closes the connection if `connection_init` does not come in time; cleared by the ack or the close. */
+  initTimer: NodeJS.Timeout | null;
 }
 
 function send(socket: WebSocket, message: ServerMessage): void {
@@ -84,6 +99,7 @@ function refuseUpgrade(socket: Duplex, status: number, reason: string, body: unk
 export function attachRealtime(server: HttpServer | HttpsServer, deps: RealtimeDeps, options: RealtimeOptions = {}): RealtimeHandle {
   const keepAliveMs = options.keepAliveIntervalMs ?? DEFAULT_KEEP_ALIVE_INTERVAL_MS;
   const maxPayload = options.maxPayloadBytes ?? MAX_PAYLOAD_BYTES;
+  const initTimeoutMs = options.connectionInitTimeoutMs ?? CONNECTION_INIT_TIMEOUT_MS;
   const log = options.log ?? (() => {});
   const topology = subscribedMutations(deps.schema);
   const shaping: GraphQLSchema = shapingSchema(deps.schema);
@@ -92,6 +108,8 @@ export function attachRealtime(server: HttpServer | HttpsServer, deps: RealtimeD
 
   const wss = new WebSocketServer({
     noServer: true,
+    // ws would otherwise buffer frames of up to 100 MiB; over-240 KB starts still get their error frame.
+    maxPayload: Math.max(maxPayload * 4, 1024 * 1024),
     handleProtocols: (protocols) => (protocols.has(GRAPHQL_WS) ? GRAPHQL_WS : false),
   });
 
@@ -105,6 +123,11 @@ export function attachRealtime(server: HttpServer | HttpsServer, deps: RealtimeD
     if (!REALTIME_PATHS.includes(path)) {
       // Someone else may serve other upgrade paths; if nobody does, answer rather than hang.
       if (server.listenerCount('upgrade') === 1) refuseUpgrade(socket, 404, 'Not Found', { message: `No WebSocket endpoint at ${path}` });
+      return;
+    }
+    const refusal = options.verifyUpgrade?.(request);
+    if (refusal) {
+      refuseUpgrade(socket, refusal.status, 'Forbidden', { errors: [{ errorType: refusal.errorType, message: refusal.message }] });
       return;
     }
     if (!offeredSubprotocols(request).includes(GRAPHQL_WS)) {
@@ -128,10 +151,20 @@ export function attachRealtime(server: HttpServer | HttpsServer, deps: RealtimeD
           httpStatus: 401,
         }))
       : Promise.resolve({ ok: false as const, errorType: 'UnauthorizedException', message: unauthorizedError().message, httpStatus: 401 });
-    const connection: Connection = { socket, auth, acked: false, subscriptions: new Map(), pendingStarts: new Set(), queue: Promise.resolve() };
+    const connection: Connection = { socket, auth, acked: false, subscriptions: new Map(), pendingStarts: new Set(), queue: Promise.resolve(), initTimer: null };
     connections.add(connection);
-    socket.on('close', () => connections.delete(connection));
-    socket.on('error', () => connections.delete(connection));
+    connection.initTimer = setTimeout(() => {
+      connection.initTimer = null;
+      if (!connection.acked) socket.close(INIT_TIMEOUT_CLOSE_CODE, 'Connection initialisation timeout');
+    }, initTimeoutMs);
+    connection.initTimer.unref();
+    const forget = (): void => {
+      if (connection.initTimer) clearTimeout(connection.initTimer);
+      connection.initTimer = null;
+      connections.delete(connection);
+    };
+    socket.on('close', forget);
+    socket.on('error', forget);
     socket.on('message', (raw, isBinary) => {
       connection.queue = connection.queue
         .then(() => onMessage(connection, raw, isBinary))
@@ -161,6 +194,8 @@ export function attachRealtime(server: HttpServer | HttpsServer, deps: RealtimeD
         return;
       }
       c.acked = true;
+      if (c.initTimer) clearTimeout(c.initTimer);
+      c.initTimer = null;
       send(c.socket, { type: 'connection_ack', payload: { connectionTimeoutMs: CONNECTION_TIMEOUT_MS } });
       // AppSync sends a first `ka` right after the ack (amplify-js#9226 logs), then periodically.
       send(c.socket, { type: 'ka' });
@@ -198,7 +233,7 @@ export function attachRealtime(server: HttpServer | HttpsServer, deps: RealtimeD
       const auth = await deps.auth.authenticate({ method: 'POST', path: '/graphql', headers, body: data });
       if (!auth.ok) return fail([realtimeAuthError(auth)]);
 
-      const prepared = prepareStart(deps.schema, payload.data);
+      const prepared = prepareStart(deps.schema, payload.data, options.queryDepthLimit ?? QUERY_DEPTH_LIMIT);
       if (!prepared.ok) return fail(prepared.errors);
       const start = prepared.start;
       if (!deps.auth.isFieldAllowed('Subscription', start.fieldName, auth.mode)) {
@@ -288,7 +323,10 @@ export function attachRealtime(server: HttpServer | HttpsServer, deps: RealtimeD
     async close() {
       clearInterval(keepAlive);
       server.off('upgrade', onUpgrade);
-      for (const c of connections) c.socket.terminate();
+      for (const c of connections) {
+        if (c.initTimer) clearTimeout(c.initTimer);
+        c.socket.terminate();
+      }
       connections.clear();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
     },

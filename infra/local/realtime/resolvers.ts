@@ -1,37 +1,31 @@
 /**
- * Runs a Subscription field's resolver at `start`, as AppSync does: the resolver's request, its
- * pipeline functions (subscription resolvers use the NONE data source: a request's `payload` becomes
- * the result), then its response, where `extensions.setSubscriptionFilter(...)` may set an enhanced
- * filter (extensions-js.html: "only in the response handler of a subscription resolver").
- * A `util.error`/`util.unauthorized` in any handler refuses the subscription.
+ * Runs a Subscription field's resolver at `start`, as AppSync does, through the executor's one
+ * resolver runner (infra/local/graphql/executor.ts `runResolver`): UNIT or PIPELINE, data sources
+ * and all. `extensions.setSubscriptionFilter(...)` in a handler sets the enhanced filter
+ * (extensions-js.html: "only in the response handler of a subscription resolver"); a
+ * `util.error`/`util.unauthorized` in any handler refuses the subscription.
+ *
+ * The stack passes its executor (`{ resolveSubscription }`); bare code sources (tests) run their
+ * functions on the NONE data source, which subscription resolvers use.
  */
-import type { AppSyncErrorEntry, AppSyncJsRuntime, ContextInit, HandlerRun, LoadedCode } from '../contracts';
-import { functionCodePath, resolverCodePath, resolvers } from '../../wiring';
-import { bundleAppsyncCode } from '../../bundle';
+import { FieldFailure } from '../graphql/errors';
+import { invokeNoneStep, runResolver, type ResolverBase, type SubscriptionResolution } from '../graphql/executor';
+import type { AppSyncJsRuntime, HandlerRun, LoadedCode } from '../contracts';
+
+export type { SubscriptionResolution } from '../graphql/executor';
 
 export interface SubscriptionPipelineCode {
   resolver: string;
   functions: { name: string; code: string }[];
 }
 
-/** Where subscription resolver code comes from: by default the wiring table and the bundler. */
-export type SubscriptionCodeSource = (fieldName: string) => Promise<SubscriptionPipelineCode | null>;
+/** Subscription resolver code by field name (null: none wired); or the executor that runs them. */
+export type SubscriptionCodeSource =
+  | ((fieldName: string) => Promise<SubscriptionPipelineCode | null>)
+  | { resolveSubscription(fieldName: string, base: ResolverBase): Promise<SubscriptionResolution> };
 
-export const wiringCodeSource: SubscriptionCodeSource = async (fieldName) => {
-  const spec = resolvers.find((r) => r.typeName === 'Subscription' && r.fieldName === fieldName);
-  if (!spec) return null;
-  const [resolver, ...functions] = await Promise.all([
-    bundleAppsyncCode(resolverCodePath(spec)),
-    ...spec.pipeline.map((name) => bundleAppsyncCode(functionCodePath(name))),
-  ]);
-  return { resolver: resolver!, functions: spec.pipeline.map((name, i) => ({ name, code: functions[i]! })) };
-};
-
-export type SubscriptionResolution =
-  | { ok: true; filter: unknown; hasFilter: boolean }
-  | { ok: false; error: AppSyncErrorEntry };
-
-type Base = Omit<ContextInit, 'prev' | 'result' | 'error'>;
+/** No subscription resolvers at all (an API that wires none). */
+export const wiringCodeSource: SubscriptionCodeSource = async () => null;
 
 export class SubscriptionResolverRunner {
   private readonly loaded = new Map<string, Promise<{ resolver: LoadedCode; functions: LoadedCode[] } | null>>();
@@ -41,10 +35,10 @@ export class SubscriptionResolverRunner {
     private readonly source: SubscriptionCodeSource,
   ) {}
 
-  private load(fieldName: string) {
+  private load(fieldName: string, source: (fieldName: string) => Promise<SubscriptionPipelineCode | null>) {
     let pending = this.loaded.get(fieldName);
     if (!pending) {
-      pending = this.source(fieldName).then((code) =>
+      pending = source(fieldName).then((code) =>
         code
           ? {
               resolver: this.runtime.load(code.resolver, `Subscription.${fieldName}`),
@@ -59,56 +53,23 @@ export class SubscriptionResolverRunner {
   }
 
   /** No resolver wired: AppSync's default passes everything, argument filters apply. */
-  async resolve(fieldName: string, base: Base): Promise<SubscriptionResolution> {
-    const code = await this.load(fieldName);
+  async resolve(fieldName: string, base: ResolverBase): Promise<SubscriptionResolution> {
+    if (typeof this.source !== 'function') return this.source.resolveSubscription(fieldName, base);
+    const code = await this.load(fieldName, this.source);
     if (!code) return { ok: true, filter: undefined, hasFilter: false };
     let filter: unknown;
     let hasFilter = false;
-    const note = (run: HandlerRun) => {
+    const onRun = (run: HandlerRun): void => {
       if (run.effects.subscriptionFilter !== undefined) {
         filter = run.effects.subscriptionFilter;
         hasFilter = true;
       }
     };
-    let prev: unknown = null;
-    let skipFunctions = false;
-    if (code.resolver.hasRequest) {
-      const run = this.runtime.run(code.resolver, 'request', { ...base, prev: { result: null } });
-      note(run);
-      if (run.outcome.kind === 'error') return { ok: false, error: run.outcome.error };
-      prev = run.outcome.value;
-      skipFunctions = run.outcome.kind === 'earlyReturn';
-    }
-    if (!skipFunctions) {
-      for (const fn of code.functions) {
-        let result: unknown = null;
-        if (fn.hasRequest) {
-          const req = this.runtime.run(fn, 'request', { ...base, prev: { result: prev } });
-          note(req);
-          if (req.outcome.kind === 'error') return { ok: false, error: req.outcome.error };
-          if (req.outcome.kind === 'earlyReturn') {
-            prev = req.outcome.value;
-            if (req.outcome.skipTo === 'END') break;
-            continue;
-          }
-          // NONE data source: the request's `payload` is the data source's result.
-          const value = req.outcome.value as { payload?: unknown } | null;
-          result = value && typeof value === 'object' && 'payload' in value ? value.payload : null;
-        }
-        if (fn.hasResponse) {
-          const res = this.runtime.run(fn, 'response', { ...base, prev: { result: prev }, result, error: null });
-          note(res);
-          if (res.outcome.kind === 'error') return { ok: false, error: res.outcome.error };
-          prev = res.outcome.value;
-        } else {
-          prev = result;
-        }
-      }
-    }
-    if (code.resolver.hasResponse) {
-      const run = this.runtime.run(code.resolver, 'response', { ...base, prev: { result: prev }, result: prev, error: null });
-      note(run);
-      if (run.outcome.kind === 'error') return { ok: false, error: run.outcome.error };
+    try {
+      await runResolver(this.runtime, { code: code.resolver, unit: null, functions: code.functions.map((c) => ({ code: c, invoke: invokeNoneStep })) }, base, { onAppend: () => undefined, onRun });
+    } catch (error) {
+      if (error instanceof FieldFailure) return { ok: false, error: error.entry };
+      throw error;
     }
     return { ok: true, filter, hasFilter };
   }

@@ -30,6 +30,7 @@ import {
   type FragmentDefinitionNode,
   type GraphQLObjectType,
 } from 'graphql';
+import { checkOperationLimits } from '../graphql/limits';
 import type { ErrorEntry } from './protocol';
 
 /** Subscription field → the mutation fields that feed it. */
@@ -119,7 +120,7 @@ function selectionList(set: SelectionSetNode | undefined, fragments: Map<string,
 export type PrepareResult = { ok: true; start: PreparedStart } | { ok: false; errors: ErrorEntry[] };
 
 /** Parses and validates the `data` of a `start` message (`{query, variables}` as a JSON string). */
-export function prepareStart(schema: GraphQLSchema, data: unknown): PrepareResult {
+export function prepareStart(schema: GraphQLSchema, data: unknown, queryDepthLimit?: number): PrepareResult {
   let request: { query?: unknown; variables?: unknown; operationName?: unknown };
   try {
     request = typeof data === 'string' ? (JSON.parse(data) as typeof request) : (data as typeof request);
@@ -142,6 +143,11 @@ export function prepareStart(schema: GraphQLSchema, data: unknown): PrepareResul
   if (!operation) return { ok: false, errors: [{ errorType: 'BadRequestException', message: 'No operation to start.' }] };
   if (operation.operation !== 'subscription') {
     return { ok: false, errors: [{ errorType: 'UnsupportedOperation', message: `${operation.operation} not supported through the realtime channel` }] };
+  }
+  // AppSync's queryDepthLimit applies to subscriptions too; measured before validation (graphql/limits.ts).
+  if (queryDepthLimit !== undefined) {
+    const over = checkOperationLimits(document, operation.name?.value, schema, () => false, { queryDepthLimit, resolverCountLimit: Number.MAX_SAFE_INTEGER });
+    if (over) return { ok: false, errors: [{ errorType: over.errorType ?? 'QueryDepthLimitReached', message: over.message, ...(over.locations ? { locations: over.locations } : {}) }] };
   }
   const validationErrors = validate(schema, document);
   if (validationErrors.length) return { ok: false, errors: validationErrors.map(validationEntry) };

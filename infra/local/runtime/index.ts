@@ -20,6 +20,8 @@ import {
   type LoadedCode,
 } from '../contracts';
 import { createDynamodbModule } from './dynamodb-module';
+import { UtilsUsageError } from './errors';
+import { createRdsModule } from './rds';
 import { toScript, UnsupportedModuleSyntaxError } from './module';
 import type { Program } from 'acorn';
 import { CodeSyntaxError, findViolations, parseModule, walk, type EsNode } from './restrictions';
@@ -101,7 +103,9 @@ function describeRuntimeError(error: unknown, fileName: string): { detail: strin
   const name = typeof error === 'object' && error !== null ? String((error as { name?: unknown }).name ?? 'Error') : 'Error';
   const message = typeof error === 'object' && error !== null ? String((error as { message?: unknown }).message ?? error) : String(error);
   const where = locate(error, fileName);
-  return { detail: where ? `${fileName}:${where.line}:${where.column}: ${name}: ${message}` : `${name}: ${message}`, ...(where ?? {}) };
+  // The utils' own refusals read `code.js:L:C: <message>` on AWS, without an error class.
+  const text = error instanceof UtilsUsageError ? message : `${name}: ${message}`;
+  return { detail: where ? `${fileName}:${where.line}:${where.column}: ${text}` : text, ...(where ?? {}) };
 }
 
 const DETAIL = Symbol('runtimeErrorDetail');
@@ -141,13 +145,15 @@ export function createRuntime(options: RuntimeOptions = {}): AppSyncJsRuntime {
   // Shared by every loaded bundle, so frozen: one bundle cannot redefine util.error for the others.
   const globals = deepFreeze(createGlobals(() => current, options.now));
   const ddbModule = deepFreeze(createDynamodbModule());
+  const rdsModule = deepFreeze(createRdsModule());
   const utilsModule = Object.freeze({ util: globals.util, extensions: globals.extensions, runtime: globals.runtime });
   const prepared = new WeakMap<LoadedCode, Prepared>();
 
   const requireShim = (name: string): unknown => {
     if (name === '@aws-appsync/utils') return utilsModule;
     if (name === '@aws-appsync/utils/dynamodb') return ddbModule;
-    throw new Error(`Cannot find module '${name}': APPSYNC_JS provides only @aws-appsync/utils and @aws-appsync/utils/dynamodb`);
+    if (name === '@aws-appsync/utils/rds') return rdsModule;
+    throw new Error(`Cannot find module '${name}': APPSYNC_JS provides only @aws-appsync/utils, @aws-appsync/utils/dynamodb and @aws-appsync/utils/rds`);
   };
 
   function makeConsole(fileName: string, sites: Map<string, string>) {

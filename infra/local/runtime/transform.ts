@@ -201,7 +201,10 @@ function subscriptionGroups(obj: unknown, ignored: Set<string>): SubscriptionFil
  * group(s), so at least one rule must hold ("included … in such a way that at least one of the
  * rules will be satisfied").
  */
-export function toSubscriptionFilter(obj: unknown, ignoredFields?: string[] | null, rules?: unknown): SubscriptionFilter {
+export function toSubscriptionFilter(obj: unknown, ignoredFields?: string[] | null, rules?: unknown): SubscriptionFilter | null {
+  // Not a filter object (null, nothing, a list, a JSON string): AWS answers null, as EvaluateCode
+  // recordings show (localstack/appsync-utils __tests__/__snapshots__/transform-subscription.test.js.snap).
+  if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) return null;
   const ignored = new Set(ignoredFields ?? []);
   const base = subscriptionGroups(obj, ignored).filter((g) => g.length > 0);
   if (rules === null || rules === undefined || typeof rules !== 'object') {

@@ -11,7 +11,9 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { AppSyncErrorEntry, HandlerEffects } from '../contracts';
 import { createDynamodbUtil } from './dynamodb-utils';
 import { createTimeUtil } from './time';
+import { toJsonObject } from './rds';
 import { conditionExpression, filterExpression, toElasticsearchQueryDSL, toSubscriptionFilter } from './transform';
+import { xmlToJsonString, xmlToMap } from './xml';
 
 export interface RunState {
   appendedErrors: AppSyncErrorEntry[];
@@ -20,7 +22,6 @@ export interface RunState {
   fieldName: string;
   parentTypeName: string;
   authType: string;
-  responseHeaders: Record<string, unknown>;
 }
 
 export function newRunState(fieldName = '', parentTypeName = '', authType = ''): RunState {
@@ -31,7 +32,6 @@ export function newRunState(fieldName = '', parentTypeName = '', authType = ''):
     fieldName,
     parentTypeName,
     authType,
-    responseHeaders: {},
   };
 }
 
@@ -200,7 +200,22 @@ function nullableJson(value: unknown): string | null {
   return value === null ? null : JSON.stringify(value);
 }
 
+/** Dropped by `util.http.copyHeaders` and refused as response headers (http-helpers-in-utils-http-js.html). */
+const HOP_HEADERS = new Set(['transfer-encoding', 'connection', 'host', 'expect', 'keep-alive', 'upgrade', 'proxy-authenticate', 'proxy-authorization', 'te', 'content-length']);
+/** Refused as response headers on top of HOP_HEADERS (same page). */
+const RESPONSE_ONLY_RESTRICTED = new Set([
+  'access-control-allow-credentials',
+  'access-control-allow-origin',
+  'access-control-expose-headers',
+  'access-control-max-age',
+  'access-control-allow-methods',
+  'access-control-allow-headers',
+  'vary',
+  'content-type',
+]);
 const RESTRICTED_HEADER_PREFIXES = ['x-amzn-', 'x-amz-'];
+/** "The size of custom response headers can't exceed 4 KB. This includes header names and values." */
+const RESPONSE_HEADERS_MAX_BYTES = 4096;
 
 /** `current()` returns the state of the handler that is running. */
 export function createGlobals(current: () => RunState, now: () => number = Date.now) {
@@ -213,9 +228,10 @@ export function createGlobals(current: () => RunState, now: () => number = Date.
     autoId: () => randomUUID(),
     autoUlid: () => ulid(now()),
     autoKsuid: () => ksuid(now()),
+    // AWS answers util.unauthorized() with the message "Unauthorized", not the field-denial text
+    // ("Not Authorized to access … on type …") its auth checks produce.
     unauthorized: (): never => {
-      const s = current();
-      throw new UtilErrorSignal(errorEntry(`Not Authorized to access ${s.fieldName} on type ${s.parentTypeName}`, 'Unauthorized'));
+      throw new UtilErrorSignal(errorEntry('Unauthorized', 'Unauthorized'));
     },
     error: (message: unknown, errorType?: unknown, data?: unknown, errorInfo?: unknown): never => {
       throw new UtilErrorSignal(errorEntry(message, errorType, data, errorInfo));
@@ -234,6 +250,15 @@ export function createGlobals(current: () => RunState, now: () => number = Date.
       toElasticsearchQueryDSL,
       toSubscriptionFilter,
     },
+    xml: {
+      toMap: xmlToMap,
+      toJsonString: xmlToJsonString,
+    },
+    rds: {
+      toJsonObject,
+      /** The VTL helper's JS twin: `toJsonObject` as a JSON string. */
+      toJsonString: (result: unknown) => JSON.stringify(toJsonObject(result)),
+    },
     str: {
       normalize: (value: string, form: string) => String(value).normalize(String(form).toUpperCase() as 'NFC'),
     },
@@ -248,13 +273,11 @@ export function createGlobals(current: () => RunState, now: () => number = Date.
       copyHeaders: (headers: Record<string, unknown>) => {
         const out: Record<string, unknown> = {};
         for (const [k, v] of Object.entries(headers ?? {})) {
-          const lower = k.toLowerCase();
-          if (RESTRICTED_HEADER_PREFIXES.some((p) => lower.startsWith(p)) || ['host', 'content-length', 'authorization', 'x-api-key', 'cookie'].includes(lower)) continue;
-          out[k] = v;
+          if (!HOP_HEADERS.has(k.toLowerCase())) out[k] = v;
         }
         return out;
       },
-      addResponseHeader: (name: string, value: unknown) => {
+      addResponseHeader: (name: unknown, value: unknown) => {
         addHeader(current(), name, value);
       },
       addResponseHeaders: (headers: Record<string, unknown>) => {
@@ -289,10 +312,26 @@ export function createGlobals(current: () => RunState, now: () => number = Date.
   return { util, extensions, runtime };
 }
 
-function addHeader(state: RunState, name: string, value: unknown): void {
-  const lower = String(name).toLowerCase();
-  if (RESTRICTED_HEADER_PREFIXES.some((p) => lower.startsWith(p))) {
-    throw new UtilErrorSignal(errorEntry(`Header name ${name} is restricted`, 'BadRequestException'));
+/**
+ * `util.http.addResponseHeader`: a header with an empty or restricted name or a null value is
+ * ignored and yields a `ResponseHeaderError` in the operation's errors; the handler carries on
+ * (http-helpers-in-utils-http-js.html). The last definition of a name wins.
+ */
+function addHeader(state: RunState, name: unknown, value: unknown): void {
+  const text = typeof name === 'string' ? name : '';
+  const lower = text.toLowerCase();
+  const refuse = (why: string): void => {
+    state.appendedErrors.push(errorEntry(why, 'ResponseHeaderError'));
+  };
+  if (text.trim() === '') return refuse('Response header name must not be empty');
+  if (value === null || value === undefined) return refuse(`Response header ${text} has a null value`);
+  if (HOP_HEADERS.has(lower) || RESPONSE_ONLY_RESTRICTED.has(lower) || RESTRICTED_HEADER_PREFIXES.some((p) => lower.startsWith(p))) {
+    return refuse(`Response header ${text} is restricted`);
   }
-  state.responseHeaders[name] = value;
+  const rendered = typeof value === 'string' ? value : JSON.stringify(value);
+  const current = state.effects.responseHeaders ?? {};
+  const headers = { ...current, [text]: rendered };
+  const size = Object.entries(headers).reduce((sum, [k, v]) => sum + Buffer.byteLength(k) + Buffer.byteLength(v), 0);
+  if (size > RESPONSE_HEADERS_MAX_BYTES) return refuse(`Response header ${text} would take custom response headers past ${RESPONSE_HEADERS_MAX_BYTES} bytes`);
+  state.effects.responseHeaders = headers;
 }

@@ -27,6 +27,18 @@ describe('the prod stage', () => {
     }
   });
 
+  it('disables introspection, so the schema is not published', () => {
+    const api = Object.values(template.toJSON().Resources as Record<string, { Type: string; Properties: Record<string, unknown> }>).find((r) => r.Type === 'AWS::AppSync::GraphQLApi')!;
+    expect(api.Properties.IntrospectionConfig).toBe('DISABLED');
+  });
+
+  it('protects the user pool from deletion and retains it with the stack', () => {
+    const resources = template.toJSON().Resources as Record<string, { Type: string; DeletionPolicy?: string; Properties: Record<string, unknown> }>;
+    const pool = resources[stack.getLogicalId(stack.auth.userPool.node.defaultChild as import('aws-cdk-lib').CfnElement)]!;
+    expect(pool.Properties.DeletionProtection).toBe('ACTIVE');
+    expect(pool.DeletionPolicy).toBe('Retain');
+  });
+
   it('retains the ingestion bucket and does not empty it automatically', () => {
     const resources = template.toJSON().Resources as Record<string, { Type: string; DeletionPolicy?: string }>;
     const bucket = resources[stack.getLogicalId(stack.bucket.node.defaultChild as import('aws-cdk-lib').CfnElement)]!;

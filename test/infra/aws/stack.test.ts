@@ -65,10 +65,11 @@ function allStatements(): { id: string; statement: Statement }[] {
 const asArray = <T,>(v: T | T[]): T[] => (Array.isArray(v) ? v : [v]);
 
 describe('the API', () => {
-  it('serves the schema from schema/schema.graphql with an API key by default and IAM as well', () => {
-    // THEN the API's default mode is API_KEY and IAM is the additional mode
+  it('serves the schema from schema/schema.graphql with the Cognito user pool by default and IAM as well', () => {
+    // THEN the API's default mode is the stack's user pool and IAM is the only additional mode
     template.hasResourceProperties('AWS::AppSync::GraphQLApi', {
-      AuthenticationType: 'API_KEY',
+      AuthenticationType: 'AMAZON_COGNITO_USER_POOLS',
+      UserPoolConfig: Match.objectLike({ UserPoolId: { Ref: logicalIdOf(stack.auth.userPool) }, DefaultAction: 'ALLOW' }),
       AdditionalAuthenticationProviders: [{ AuthenticationType: 'AWS_IAM' }],
       // field logs at ERROR only, and without request/response bodies
       LogConfig: { FieldLogLevel: 'ERROR', ExcludeVerboseContent: true, CloudWatchLogsRoleArn: Match.anyValue() },
@@ -86,15 +87,11 @@ describe('the API', () => {
     }
   });
 
-  it('creates an API key that expires after the configured number of days', () => {
-    // GIVEN a 30-day key WHEN synthesised
-    const before = Math.floor(Date.now() / 1000);
-    const { template: t } = synth({ wiring: s.wiring, code: s.code, apiKeyExpiryDays: 30 }, 'Expiry', { bundleLambdas: false });
-    const key = Object.values(t.toJSON().Resources as Resources).find((r) => r.Type === 'AWS::AppSync::ApiKey')!;
-    const expires = key.Properties.Expires as number;
-    // THEN it expires 30 days from synthesis (CloudFormation takes epoch seconds; AppSync rounds down to the hour)
-    expect(expires).toBeGreaterThanOrEqual(before + 30 * 86400 - 3600);
-    expect(expires).toBeLessThanOrEqual(before + 30 * 86400 + 3600);
+  it('has no API key at all: no key resource, no API_KEY mode, nothing in the outputs', () => {
+    // a key would reach every field the schema still marks @aws_api_key
+    expect(ofType('AWS::AppSync::ApiKey')).toEqual([]);
+    expect(JSON.stringify(template.toJSON())).not.toContain('API_KEY');
+    expect(Object.keys(template.toJSON().Outputs as object).filter((o) => /apikey/i.test(o))).toEqual([]);
   });
 });
 
@@ -154,7 +151,7 @@ describe('tables', () => {
     const ddb = mockClient(DynamoDBClient);
     ddb.on(DescribeTableCommand).rejects(new ResourceNotFoundException({ message: 'not found', $metadata: {} }));
     ddb.on(CreateTableCommand).resolves({});
-    const names = Object.fromEntries(realWiring.tables.map((t) => [t.id, t.localName])) as Record<realWiring.TableId, string>;
+    const names = Object.fromEntries(realWiring.tables.map((t) => [t.id, t.localName])) as Record<realWiring.ForemanTableId, string>;
     await ensureTables(new DynamoDBClient({}), realWiring.tables, names);
     const local = ddb.commandCalls(CreateTableCommand).map((c) => c.args[0].input as CreateTableCommandInput);
     ddb.restore();
@@ -361,10 +358,26 @@ describe('web hosting and outputs', () => {
     expect(JSON.stringify(deployment.SourceMarkers)).toContain('GraphQLUrl');
   });
 
-  it('outputs what write-env needs: GraphQL URL, real-time URL, API key id and key, region, bucket, web URL, state machine', () => {
+  it('writes a config.json with the user pool ids and no API key (the contract of clients/web)', () => {
+    // exactly the contract's keys: no apiKey, no cognitoEndpoint (that one is local only)
+    expect(Object.keys(stack.webConfig).sort()).toEqual(['authMode', 'graphqlUrl', 'realtimeUrl', 'region', 'userPoolClientId', 'userPoolId']);
+    expect(stack.webConfig.authMode).toBe('AMAZON_COGNITO_USER_POOLS');
+    // the ids are the stack's user pool and its web client, not the CLI's
+    expect(stack.resolve(stack.webConfig.userPoolId)).toEqual({ Ref: logicalIdOf(stack.auth.userPool) });
+    expect(stack.resolve(stack.webConfig.userPoolClientId)).toEqual({ Ref: logicalIdOf(stack.auth.webClient) });
+    // and what is deployed is made of those values only: no marker points at a key
+    const deployment = ofType('Custom::CDKBucketDeployment')[0]![1].Properties;
+    expect(JSON.stringify(deployment.SourceMarkers)).not.toMatch(/ApiKey/i);
+    expect(JSON.stringify(deployment.SourceMarkers)).toContain(logicalIdOf(stack.auth.webClient));
+  });
+
+  it('outputs what write-env needs: GraphQL URL, real-time URL, region, user pool and client ids, bucket, web URL, state machine', () => {
     const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
     // every output write-env.ts reads is there
-    expect(Object.keys(outputs).sort()).toEqual(['ApiKey', 'ApiKeyId', 'GraphqlUrl', 'IngestBucketName', 'LargeFileStateMachineArn', 'RealtimeUrl', 'Region', 'WebUrl']);
+    expect(Object.keys(outputs).sort()).toEqual(['CliClientId', 'GraphqlUrl', 'IngestBucketName', 'LargeFileStateMachineArn', 'RealtimeUrl', 'Region', 'UserPoolId', 'WebClientId', 'WebUrl']);
+    expect(outputs.UserPoolId!.Value).toEqual({ Ref: logicalIdOf(stack.auth.userPool) });
+    expect(outputs.CliClientId!.Value).toEqual({ Ref: logicalIdOf(stack.auth.cliClient) });
+    expect(outputs.WebClientId!.Value).toEqual({ Ref: logicalIdOf(stack.auth.webClient) });
     // the URLs come from the API's attributes, not from guesses
     expect(outputs.GraphqlUrl!.Value).toEqual({ 'Fn::GetAtt': [logicalIdOf(stack.api), 'GraphQLUrl'] });
     expect(outputs.RealtimeUrl!.Value).toEqual({ 'Fn::GetAtt': [logicalIdOf(stack.api), 'RealtimeUrl'] });

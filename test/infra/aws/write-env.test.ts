@@ -11,9 +11,10 @@ import { main, OutputsError, renderEnv, stackOutputs } from '../../../infra/aws/
 const outputs = {
   GraphqlUrl: 'https://abc123.appsync-api.eu-west-1.amazonaws.com/graphql',
   RealtimeUrl: 'wss://abc123.appsync-realtime-api.eu-west-1.amazonaws.com/graphql',
-  ApiKey: 'da2-abcdefghijklmnopqrstuvwxyz',
-  ApiKeyId: 'da2-abcdefghijklmnopqrstuvwxyz',
   Region: 'eu-west-1',
+  UserPoolId: 'eu-west-1_AbCdEfGhI',
+  WebClientId: '1example23456789web',
+  CliClientId: '4example56789012cli',
   IngestBucketName: 'foreman-dev-ingestbucket-1',
   WebUrl: 'https://d111111abcdef8.cloudfront.net',
   LargeFileStateMachineArn: 'arn:aws:states:eu-west-1:123456789012:stateMachine:LargeFileImport',
@@ -23,9 +24,26 @@ describe('write-env', () => {
   it('writes the variables the clients read, which the CLI parses back to the same values', () => {
     const env = parseDotEnv(renderEnv(outputs));
     // what `foreman ingest` and the typed client read
-    expect(env).toMatchObject({ FOREMAN_GRAPHQL_URL: outputs.GraphqlUrl, FOREMAN_API_KEY: outputs.ApiKey, FOREMAN_REALTIME_URL: outputs.RealtimeUrl, AWS_REGION: 'eu-west-1' });
+    expect(env).toMatchObject({ FOREMAN_GRAPHQL_URL: outputs.GraphqlUrl, FOREMAN_REALTIME_URL: outputs.RealtimeUrl, AWS_REGION: 'eu-west-1' });
+    // what `foreman login` reads: the pool, the CLI's own client (not the web page's) and the region
+    expect(env).toMatchObject({ FOREMAN_USER_POOL_ID: outputs.UserPoolId, FOREMAN_USER_POOL_CLIENT_ID: outputs.CliClientId, FOREMAN_REGION: 'eu-west-1' });
+    // and no API key of any kind
+    expect(Object.keys(env).filter((k) => k.includes('API_KEY'))).toEqual([]);
     // and the rest of the deployment, for scripts
     expect(env.FOREMAN_INGEST_BUCKET).toBe(outputs.IngestBucketName);
+  });
+
+  it('drops the API key lines an earlier deployment wrote', () => {
+    const existing = 'FOREMAN_API_KEY=da2-old\nFOREMAN_API_KEY_ID=da2-old\nMY_TOKEN=keep-me\n';
+    const env = parseDotEnv(renderEnv(outputs, existing));
+    expect(env.FOREMAN_API_KEY).toBeUndefined();
+    expect(env.FOREMAN_API_KEY_ID).toBeUndefined();
+    expect(env.MY_TOKEN).toBe('keep-me');
+  });
+
+  it('refuses outputs without the user pool (a stack from before sign-in existed)', () => {
+    const { UserPoolId: _pool, ...old } = outputs;
+    expect(() => stackOutputs({ 'Foreman-dev': old })).toThrow(/UserPoolId/);
   });
 
   it('keeps unrelated lines of an existing .env and replaces its own', () => {

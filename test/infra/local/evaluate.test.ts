@@ -229,6 +229,113 @@ export function response(ctx) {
     // Java's Pattern.matches needs the whole input to match, so "aaaaabc" is not.
     expect(resultOf(`[util.matches("a*b", "aaaaab"), util.matches("a*b", "aaaaabc")]`)).toEqual([true, false]);
   });
+
+  it('reads the current time in epoch milliseconds as the time helpers page shows', () => {
+    // https://docs.aws.amazon.com/appsync/latest/devguide/time-helpers-in-util-time-js.html: the
+    // nowEpochMilliSeconds example read 1517943695750.
+    expect(resultOf('util.time.nowEpochMilliSeconds()', { now: () => 1517943695750 })).toBe(1517943695750);
+  });
+
+  it('converts the two documented XML documents with util.xml.toMap', () => {
+    // https://docs.aws.amazon.com/appsync/latest/devguide/xml-helpers-in-util-xml-js.html (Example 1, Example 2)
+    const one = '<?xml version="1.0" encoding="UTF-8"?>\n<posts>\n<post>\n    <id>1</id>\n    <title>Getting started with GraphQL</title>\n</post>\n</posts>';
+    const two =
+      '<?xml version="1.0" encoding="UTF-8"?>\n<posts>\n<post>\n  <id>1</id>\n  <title>Getting started with GraphQL</title>\n</post>\n<post>\n  <id>2</id>\n  <title>Getting started with AppSync</title>\n</post>\n</posts>';
+    expect(resultOf(`util.xml.toMap(${JSON.stringify(one)})`)).toEqual({ posts: { post: { id: 1, title: 'Getting started with GraphQL' } } });
+    expect(resultOf(`util.xml.toMap(${JSON.stringify(two)})`)).toEqual({
+      posts: {
+        post: [
+          { id: 1, title: 'Getting started with GraphQL' },
+          { id: 2, title: 'Getting started with AppSync' },
+        ],
+      },
+    });
+  });
+
+  it('answers util.xml.toJsonString as toMap in a JSON string, string-encoded again on request', () => {
+    // Same page: "similar to toMap, except that the output is a string … optional boolean parameter to
+    // determine if you want to string-encode the JSON."
+    const xml = '<posts><post><id>1</id></post></posts>';
+    expect(resultOf(`util.xml.toJsonString(${JSON.stringify(xml)})`)).toBe('{"posts":{"post":{"id":1}}}');
+    expect(resultOf(`util.xml.toJsonString(${JSON.stringify(xml)}, true)`)).toBe('"{\\"posts\\":{\\"post\\":{\\"id\\":1}}}"');
+  });
+
+  it('fails on XML that does not parse, naming the call', () => {
+    const out = evaluateExpression(`util.xml.toMap("<posts><post></posts>")`);
+    expect(out.evaluationResult).toBeUndefined();
+    expect(out.error?.message).toMatch(/^code\.js:3:\d+: util\.xml\.toMap: the XML does not parse/);
+  });
+
+  it('runs both documented addResponseHeader(s) examples without an error', () => {
+    // https://docs.aws.amazon.com/appsync/latest/devguide/http-helpers-in-utils-http-js.html
+    const code = `import { util } from '@aws-appsync/utils';
+export function request(ctx) {
+  util.http.addResponseHeader('itemsCount', 7)
+  util.http.addResponseHeader('render', ctx.args.render)
+  const headers = {
+    headerInt: 12,
+    headerString: 'stringValue',
+    headerObject: {
+      field1: 7,
+      field2: 'string'
+    }
+  }
+  util.http.addResponseHeaders(headers)
+  return {}
+}
+export function response(ctx) {
+  return ctx.result;
+}
+`;
+    const out = evaluateCode({ runtime: RUNTIME, code, context: '{"arguments":{"render":"full"}}', function: 'request' });
+    expect(out.evaluationResult).toBe('{}');
+    expect(JSON.parse(out.outErrors!)).toEqual([]);
+  });
+
+  it('records a ResponseHeaderError for a restricted response header and still returns the result', () => {
+    // Same page: a restricted name (here the x-amz- prefix, and Content-Type) is ignored and yields a
+    // ResponseHeaderError in the errors; the handler carries on.
+    const out = evaluateExpression(`(util.http.addResponseHeader('x-amz-meta', 'a'), util.http.addResponseHeader('Content-Type', 'b'), { ok: true })`);
+    expect(JSON.parse(out.evaluationResult!)).toEqual({ ok: true });
+    expect(JSON.parse(out.outErrors!).map((e: { type: string }) => e.type)).toEqual(['ResponseHeaderError', 'ResponseHeaderError']);
+  });
+
+  it('answers util.unauthorized() with the message Unauthorized', () => {
+    // built-in-util-js.html: "Throws Unauthorized for the field being resolved."
+    const out = evaluateExpression('util.unauthorized()', { info: { fieldName: 'getPost', parentTypeName: 'Query' } });
+    expect(out.error).toEqual({ message: 'Unauthorized' });
+    expect(JSON.parse(out.outErrors!)).toEqual([{ message: 'Unauthorized', type: 'Unauthorized' }]);
+  });
+});
+
+describe('an unused import of @aws-appsync/utils/rds changes nothing', () => {
+  // Issue 11: EvaluateCode recordings all carry `import * as rds from '@aws-appsync/utils/rds'`, used or
+  // not; the same code with and without that line must answer the same, errors and logs included.
+  const withImport = (code: string) => code.replace("import { util, runtime } from '@aws-appsync/utils';", "import { util, runtime } from '@aws-appsync/utils';\nimport * as rds from '@aws-appsync/utils/rds';");
+  it.each([
+    'util.dynamodb.toMapValues({ "foo": "bar", "baz" : 1234, "beep": [ "boop"] })',
+    'util.transform.toDynamoDBFilterExpression({ "title":{ "contains":"Hello World" } })',
+    'util.time.epochMilliSecondsToFormatted(1517943695758, "yyyy-MM-dd HH:mm:ssZ", "+08:00")',
+    'util.error("Invalid id", "BadRequest")',
+    'ctx.args.missing.field',
+    '(console.log("hi", ctx.args), util.appendError("soft"), ctx.args)',
+  ])('answers %s the same with an unused rds import', (expression) => {
+    const plain = `import { util, runtime } from '@aws-appsync/utils';
+export function request(ctx) {
+  return ${expression};
+}
+export function response(ctx) {
+  return ctx.result;
+}
+`;
+    const context = JSON.stringify({ arguments: { id: '1' } });
+    const without = evaluateCode({ runtime: RUNTIME, code: plain, context, function: 'request' });
+    const withRds = evaluateCode({ runtime: RUNTIME, code: withImport(plain), context, function: 'request' });
+    // The import line shifts the code down one line; positions aside, the answers are equal.
+    const unshift = (out: EvaluateCodeOutput) => JSON.parse(JSON.stringify(out).replace(/code\.js:(\d+):/g, (_m, line: string) => `code.js:${Number(line) - 1}:`));
+    expect(withRds.error?.codeErrors).toBeUndefined();
+    expect(unshift(withRds)).toEqual(without);
+  });
 });
 
 describe('evaluateCode answers errors in the API shape', () => {
@@ -299,6 +406,17 @@ describe('foreman evaluate', () => {
     ).catch((error: { code: number; stdout: string }) => error);
     expect((failure as { code: number }).code).toBe(1);
     expect(JSON.parse((failure as { stdout: string }).stdout).error).toEqual({ message: 'boom' });
+  });
+
+  it('prints the request the rds module builds for the documented OR filter, exiting 0', async () => {
+    // built-in-modules-js.html ("You can also create OR statements"), in a .js file the CLI reads as is.
+    const { stdout } = await cli('--runtime', 'name=APPSYNC_JS,runtimeVersion=1.0.0', '--code', `file://${path.join(fixtures, 'rdsSelectOr.js')}`, '--context', '{}');
+    const out = JSON.parse(stdout) as EvaluateCodeOutput;
+    expect(JSON.parse(out.evaluationResult!)).toEqual({
+      statements: ['SELECT "id", "name" FROM "persons" WHERE ("name" = :P0) OR ("id" > :P1)'],
+      variableMap: { ':P0': 'Stephane', ':P1': 10 },
+      variableTypeHintMap: {},
+    });
   });
 
   it('exits 2 for an unknown --function', async () => {

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDynamoDbLocal, type DynamoDbLocal } from '../../../../infra/local/dynamodb/local';
 import { ensureTables } from '../../../../infra/local/dynamodb/tables';
 import { invokeDynamoDb, invokeNone, RequestObjectError } from '../../../../infra/local/dynamodb/dataSource';
-import { tables, type TableId } from '../../../../infra/wiring';
+import { tables, type ForemanTableId as TableId } from '../../../../infra/wiring';
 
 let ddb: DynamoDbLocal;
 const names = Object.fromEntries(tables.map((t) => [t.id, `ds-${t.localName}`])) as Record<TableId, string>;

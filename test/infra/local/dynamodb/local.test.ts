@@ -8,7 +8,7 @@ import path from 'node:path';
 import { JavaMissingError, PortInUseError, startDynamoDbLocal, type DynamoDbLocal } from '../../../../infra/local/dynamodb/local';
 import { ensureTables } from '../../../../infra/local/dynamodb/tables';
 import { invokeDynamoDb } from '../../../../infra/local/dynamodb/dataSource';
-import { tables, type TableId } from '../../../../infra/wiring';
+import { tables, type ForemanTableId as TableId } from '../../../../infra/wiring';
 import { alive } from '../../../helpers/process';
 
 const names = Object.fromEntries(tables.map((t) => [t.id, t.localName])) as Record<TableId, string>;

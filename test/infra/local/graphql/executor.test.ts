@@ -11,7 +11,7 @@ import { ensureTables } from '../../../../infra/local/dynamodb/tables';
 import { createExecutor, WiredCodeError, type CallerContext, type LocalExecutor } from '../../../../infra/local/graphql/executor';
 import { buildLocalSchema } from '../../../../infra/local/graphql/schema';
 import { createRuntime } from '../../../../infra/local/runtime';
-import type { TableId } from '../../../../infra/wiring';
+import type { ForemanTableId as TableId } from '../../../../infra/wiring';
 import { fixtureWiring } from '../../../fixtures/local-resolvers/wiring';
 
 const sdl = ['schema/aws.graphql', 'test/fixtures/local-resolvers/schema.graphql'].map((f) => readFileSync(f, 'utf8')).join('\n');

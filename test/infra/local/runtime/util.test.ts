@@ -4,7 +4,7 @@
  * (URLEncoder, Pattern.matches, DateTimeFormatter) or from the ULID/KSUID specifications.
  */
 import { describe, expect, it } from 'vitest';
-import { createGlobals, escapeJavaScript, ksuid, newRunState, ulid, urlDecode, urlEncode, UtilErrorSignal } from '../../../../infra/local/runtime/util';
+import { createGlobals, escapeJavaScript, ksuid, newRunState, ulid, urlDecode, urlEncode } from '../../../../infra/local/runtime/util';
 
 const state = newRunState('getCustomer', 'Query', 'IAM Authorization');
 const { util } = createGlobals(() => state, () => Date.UTC(2024, 0, 2, 3, 4, 5, 678));
@@ -77,17 +77,71 @@ describe('util functions', () => {
     });
   });
 
-  it('keeps response headers and refuses the restricted x-amz- prefix', () => {
-    util.http.addResponseHeader('itemsCount', 7);
-    expect(state.responseHeaders).toEqual({ itemsCount: 7 });
-    let thrown: unknown;
-    try {
-      util.http.addResponseHeader('x-amz-date', 'x');
-    } catch (error) {
-      thrown = error;
-    }
-    expect(thrown).toBeInstanceOf(UtilErrorSignal);
-    expect((thrown as UtilErrorSignal).entry.message).toMatch(/restricted/);
+  // https://docs.aws.amazon.com/appsync/latest/devguide/http-helpers-in-utils-http-js.html: "Headers with
+  // an empty or restricted name (String) or a null value (Object) will be ignored and yield a
+  // ResponseHeaderError error that is added to the operation's errors output."
+  it('keeps response headers, renders non-text values as JSON, and lets the last definition win', () => {
+    const run = newRunState('getCustomer', 'Query', 'IAM Authorization');
+    const { util: u } = createGlobals(() => run);
+    u.http.addResponseHeader('itemsCount', 7);
+    u.http.addResponseHeaders({ headerString: 'stringValue', headerObject: { field1: 7, field2: 'string' } });
+    u.http.addResponseHeader('headerString', 'again');
+    expect(run.effects.responseHeaders).toEqual({ itemsCount: '7', headerString: 'again', headerObject: '{"field1":7,"field2":"string"}' });
+    expect(run.appendedErrors).toEqual([]);
+  });
+
+  it.each([
+    ['x-amz-date', 'x'],
+    ['X-Amzn-RequestId', 'x'],
+    ['Content-Type', 'text/plain'],
+    ['vary', 'Origin'],
+    ['Access-Control-Allow-Origin', '*'],
+    ['transfer-encoding', 'chunked'],
+    ['', 'x'],
+    ['render', null],
+  ])('records a ResponseHeaderError for %j and carries on', (name, value) => {
+    const run = newRunState('getCustomer', 'Query', 'IAM Authorization');
+    const { util: u } = createGlobals(() => run);
+    expect(() => u.http.addResponseHeader(name, value)).not.toThrow();
+    u.http.addResponseHeader('kept', 'yes');
+    expect(run.effects.responseHeaders).toEqual({ kept: 'yes' });
+    expect(run.appendedErrors).toHaveLength(1);
+    expect(run.appendedErrors[0]!.errorType).toBe('ResponseHeaderError');
+  });
+
+  it('refuses a header that takes the custom headers past 4 KB, keeping the earlier ones', () => {
+    const run = newRunState('getCustomer', 'Query', 'IAM Authorization');
+    const { util: u } = createGlobals(() => run);
+    u.http.addResponseHeader('a', 'x'.repeat(4000));
+    u.http.addResponseHeader('b', 'y'.repeat(200));
+    expect(Object.keys(run.effects.responseHeaders ?? {})).toEqual(['a']);
+    expect(run.appendedErrors.map((e) => e.errorType)).toEqual(['ResponseHeaderError']);
+  });
+
+  it('copies request headers without the ten restricted ones the page lists, in any case', () => {
+    const headers = {
+      'Transfer-Encoding': 'chunked',
+      connection: 'keep-alive',
+      Host: 'api.example.com',
+      expect: '100-continue',
+      'keep-alive': 'timeout=5',
+      upgrade: 'h2c',
+      'proxy-authenticate': 'Basic',
+      'Proxy-Authorization': 'Basic x',
+      te: 'trailers',
+      'Content-Length': '12',
+      authorization: 'Bearer t',
+      'x-api-key': 'k',
+      'x-amz-date': '20240102T030405Z',
+      'content-type': 'application/json',
+    };
+    // Only the listed headers go: authorization, x-api-key and x-amz-* are not on the list.
+    expect(util.http.copyHeaders(headers)).toEqual({
+      authorization: 'Bearer t',
+      'x-api-key': 'k',
+      'x-amz-date': '20240102T030405Z',
+      'content-type': 'application/json',
+    });
   });
 });
 

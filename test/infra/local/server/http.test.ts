@@ -86,11 +86,15 @@ describe('POST /graphql', () => {
     expect(res.json).toEqual({ errors: [{ errorType: 'MalformedHttpRequestException', message: 'Unable to parse the JSON document.' }] });
   });
 
-  it('answers a CORS preflight so browser clients can call it', async () => {
-    const res = await fetch(stack.graphqlUrl, { method: 'OPTIONS', headers: { origin: 'http://example.test', 'access-control-request-method': 'POST' } });
+  it("answers a CORS preflight from the stack's own origin, and grants no other (boundary.test.ts has the rest)", async () => {
+    const own = new URL(stack.graphqlUrl).origin;
+    const res = await fetch(stack.graphqlUrl, { method: 'OPTIONS', headers: { origin: own, 'access-control-request-method': 'POST' } });
     expect(res.status).toBe(204);
-    expect(res.headers.get('access-control-allow-origin')).toBe('*');
+    expect(res.headers.get('access-control-allow-origin')).toBe(own);
     expect(res.headers.get('access-control-allow-headers')).toContain('x-api-key');
+    const foreign = await fetch(stack.graphqlUrl, { method: 'OPTIONS', headers: { origin: 'http://example.test', 'access-control-request-method': 'POST' } });
+    expect(foreign.status).toBe(403);
+    expect(foreign.headers.get('access-control-allow-origin')).toBeNull();
   });
 
   it('writes through the real resolvers: what the API created is in DynamoDB Local', async () => {
