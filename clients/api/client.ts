@@ -10,9 +10,19 @@ import { HttpRequest } from '@smithy/protocol-http';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import type { AwsCredentialIdentity, Provider } from '@smithy/types';
 
+/** A Cognito user pool token (ID or access), or a function returning a fresh one per request. */
+export type TokenSource = string | (() => string | Promise<string>);
+
 export type ClientAuth =
   | { mode: 'API_KEY'; apiKey: string }
-  | { mode: 'AWS_IAM'; region: string; credentials: AwsCredentialIdentity | Provider<AwsCredentialIdentity> };
+  | { mode: 'AWS_IAM'; region: string; credentials: AwsCredentialIdentity | Provider<AwsCredentialIdentity> }
+  /** AppSync's user pools mode: the JWT itself is the `Authorization` header (no `Bearer`). */
+  | { mode: 'AMAZON_COGNITO_USER_POOLS'; token: TokenSource };
+
+/** The current token of a user pools auth. */
+export async function resolveToken(token: TokenSource): Promise<string> {
+  return typeof token === 'string' ? token : token();
+}
 
 export interface ClientOptions {
   /** The GraphQL endpoint, e.g. `http://127.0.0.1:4000/graphql` or `https://x.appsync-api.eu-west-1.amazonaws.com/graphql`. */
@@ -125,10 +135,13 @@ export function createClient(options: ClientOptions): GraphQLClient {
     }
     const body = JSON.stringify({ query, variables: variables ?? {} });
     const url = new URL(options.url);
+    const auth = options.auth;
     const headers =
-      options.auth.mode === 'API_KEY'
-        ? { 'content-type': 'application/json', 'x-api-key': options.auth.apiKey }
-        : await signAppSyncRequest(url, body, options.auth);
+      auth.mode === 'API_KEY'
+        ? { 'content-type': 'application/json', 'x-api-key': auth.apiKey }
+        : auth.mode === 'AMAZON_COGNITO_USER_POOLS'
+          ? { 'content-type': 'application/json', authorization: await resolveToken(auth.token) }
+          : await signAppSyncRequest(url, body, auth);
     let response: Response;
     try {
       response = await doFetch(url, {

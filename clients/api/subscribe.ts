@@ -1,7 +1,7 @@
 /**
  * A typed subscription over AppSync's real-time WebSocket protocol (subprotocol `graphql-ws`), the
  * counterpart of `createClient` for subscriptions. Works with the browser's WebSocket and with
- * Node's `ws`, with API-key or IAM (SigV4) auth, against AWS AppSync and the local stack alike.
+ * Node's `ws`, with Cognito user pools (JWT), IAM (SigV4) or API-key auth, against AWS AppSync and the local stack alike.
  *
  * Protocol: https://docs.aws.amazon.com/appsync/latest/devguide/real-time-websocket-client.html —
  * connect with `?header=<base64 JSON>&payload=e30=`, `connection_init` → `connection_ack`, `start`
@@ -10,7 +10,7 @@
  */
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print } from 'graphql';
-import { signAppSyncRequest, type AppSyncGraphQLError, type ClientAuth } from './client';
+import { resolveToken, signAppSyncRequest, type AppSyncGraphQLError, type ClientAuth } from './client';
 
 /** The WebSocket surface this helper needs: the browser's WebSocket and `ws` both provide it. */
 export interface WebSocketLike {
@@ -86,6 +86,8 @@ export function realtimeUrlFor(graphqlUrl: string): string {
 
 async function authHeaders(graphqlUrl: URL, path: string, body: string, auth: ClientAuth): Promise<Record<string, string>> {
   if (auth.mode === 'API_KEY') return { host: graphqlUrl.host, 'x-api-key': auth.apiKey };
+  // real-time-websocket-client.html, "Amazon Cognito user pools and OpenID Connect": {host, Authorization}.
+  if (auth.mode === 'AMAZON_COGNITO_USER_POOLS') return { host: graphqlUrl.host, Authorization: await resolveToken(auth.token) };
   const target = new URL(graphqlUrl);
   target.pathname = path;
   return signAppSyncRequest(target, body, auth, REALTIME_SIGNED_HEADERS);

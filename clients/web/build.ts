@@ -21,11 +21,14 @@ export interface WebAsset {
   body: Uint8Array;
 }
 
-const CONTENT_TYPES: Record<string, string> = {
+/** Content types of the files esbuild writes for a page (shared with clients/console). */
+export const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=UTF-8',
   '.js': 'text/javascript; charset=UTF-8',
   '.css': 'text/css; charset=UTF-8',
   '.map': 'application/json; charset=UTF-8',
+  '.ttf': 'font/ttf',
+  '.txt': 'text/plain; charset=UTF-8',
 };
 
 /**

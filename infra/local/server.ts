@@ -1,7 +1,7 @@
 /**
  * The HTTP face of the local AppSync: `POST /graphql` (auth first, then GraphQL, AppSync-shaped
- * answers), a landing page at `/`, a small GraphQL console at `/console`, and whatever routes the host
- * application passes in (Foreman's web page at `/app/` with its `/config.json`). The same handler
+ * answers), a landing page at `/`, the GraphQL console (GraphiQL, clients/console) at `/console/`, and
+ * whatever routes the host application passes in (Foreman's web page at `/app/` with its `/config.json`). The same handler
  * serves HTTP and HTTPS; the real-time WebSocket attaches to the same servers (stack.ts).
  */
 import { randomUUID } from 'node:crypto';
@@ -10,6 +10,7 @@ import { BodyTooLargeError, readBodyWithin, TrustBoundary } from './boundary';
 import type { Authenticator } from './contracts';
 import type { LocalExecutor } from './graphql/executor';
 import { MAX_REQUEST_BYTES } from '../limits';
+import { isConsolePath, serveConsole } from '../../clients/console/serve';
 
 export interface ServerInfo {
   graphqlUrl: string;
@@ -80,31 +81,9 @@ function landingPage(info: ServerInfo): string {
 <li>API key (<code>x-api-key</code>): <code>${escapeHtml(info.apiKey)}</code></li>
 <li>AWS_IAM (SigV4, service <code>appsync</code>, region <code>${escapeHtml(info.iam.region)}</code>): access key id <code>${escapeHtml(info.iam.accessKeyId)}</code>, secret <code>${escapeHtml(info.iam.secretAccessKey)}</code></li>
 </ul>
-<p><a href="/app/">Import a CSV file (the web page)</a> · <a href="/console">Open the GraphQL console</a></p>
+<p><a href="/app/">Import a CSV file (the web page)</a> · <a href="/console/">Open the GraphQL console</a></p>
 <pre>${escapeHtml(curl)}</pre>
 </body></html>`;
-}
-
-function consolePage(info: ServerInfo): string {
-  const initial = 'query ListCustomers {\n  listCustomers(limit: 10) {\n    items { id email name company }\n    nextToken\n  }\n}\n';
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Foreman GraphQL console</title>
-<style>body{font:14px system-ui,sans-serif;margin:0;display:flex;flex-direction:column;height:100vh}header{padding:.5rem 1rem;background:#232f3e;color:#fff;display:flex;gap:1rem;align-items:center}
-main{flex:1;display:grid;grid-template-columns:1fr 1fr;gap:.5rem;padding:.5rem;min-height:0}textarea,pre{font:13px ui-monospace,monospace;margin:0;border:1px solid #ccc;padding:.5rem;overflow:auto}
-.left{display:grid;grid-template-rows:3fr 1fr;gap:.5rem;min-height:0}input{font:13px ui-monospace,monospace;width:22rem}</style></head>
-<body><header><strong>Foreman GraphQL console</strong><label>x-api-key <input id="key" value="${escapeHtml(info.apiKey)}"></label><button id="run">Run ▶ (Ctrl+Enter)</button></header>
-<main><div class="left"><textarea id="query" spellcheck="false">${escapeHtml(initial)}</textarea><textarea id="vars" spellcheck="false">{}</textarea></div><pre id="out"></pre></main>
-<script>
-const $ = (id) => document.getElementById(id);
-async function run() {
-  let variables = {};
-  try { variables = JSON.parse($('vars').value || '{}'); } catch (e) { $('out').textContent = 'Variables are not JSON: ' + e.message; return; }
-  $('out').textContent = '…';
-  const res = await fetch('/graphql', { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': $('key').value }, body: JSON.stringify({ query: $('query').value, variables }) });
-  $('out').textContent = 'HTTP ' + res.status + '\\n' + JSON.stringify(await res.json(), null, 2);
-}
-$('run').onclick = run;
-document.addEventListener('keydown', (e) => { if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) run(); });
-</script></body></html>`;
 }
 
 /** The request handler shared by the HTTP and HTTPS servers. */
@@ -180,8 +159,8 @@ export function createRequestHandler(options: HandlerOptions): (req: IncomingMes
       // taken by a host route
     } else if (route === 'GET /' || route === 'GET /index.html') {
       sendHtml(res, landingPage(options.info()));
-    } else if (route === 'GET /console') {
-      sendHtml(res, consolePage(options.info()));
+    } else if ((req.method === 'GET' || req.method === 'HEAD') && isConsolePath(url.pathname)) {
+      done(serveConsole(req, res, { apiKey: options.info().apiKey, iam: options.info().iam }));
     } else if (url.pathname === '/graphql') {
       sendJson(res, 405, { errors: [{ errorType: 'MalformedHttpRequestException', message: `${req.method} is not supported: send a POST.` }] });
     } else {

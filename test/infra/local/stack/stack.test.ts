@@ -113,14 +113,15 @@ describe('startLocalStack', () => {
     expect(existsSync(path.join(dataDir, 'server.json'))).toBe(false);
   });
 
-  it('serves a landing page and a console that carry the URL and the key', async () => {
+  it('serves a landing page that carries the URL and the key, and gives the console the same credentials', async () => {
     const stack = await startLocalStack({ inMemory: true, dataDir: tempDir(), port: 0, tlsPort: null, quiet: true });
     stacks.push(stack);
     const origin = new URL(stack.graphqlUrl).origin;
     const landing = await (await fetch(`${origin}/`)).text();
     expect(landing).toContain(stack.graphqlUrl);
     expect(landing).toContain(stack.apiKey);
-    const console = await (await fetch(`${origin}/console`)).text();
-    expect(console).toContain(`value="${stack.apiKey}"`);
+    // The GraphiQL console (clients/console) prefills its auth picker from defaults.json.
+    const defaults = await (await fetch(`${origin}/console/defaults.json`)).json();
+    expect(defaults).toEqual({ apiKey: stack.apiKey, iam: stack.iam });
   });
 });
