@@ -38,6 +38,12 @@ export interface TableSpec<Id extends string = TableId> {
   partitionKey: KeySpec;
   sortKey?: KeySpec;
   globalSecondaryIndexes: IndexSpec[];
+  /**
+   * DynamoDB TTL: items carrying this attribute (epoch seconds) expire. The CDK turns TTL on for it;
+   * the local stack's sweeper (infra/local/ttl/sweeper.ts) deletes expired items, because DynamoDB
+   * Local never does.
+   */
+  timeToLiveAttribute?: string;
   localSecondaryIndexes?: LocalIndexSpec[];
 }
 
@@ -56,7 +62,9 @@ export type DataSourceSpec =
       /** What the resolvers using it do; the CDK grants exactly these. */
       access: 'read' | 'readWrite';
     }
-  | { name: string; kind: 'NONE' };
+  | { name: string; kind: 'NONE' }
+  /** PutEvents to the stack's event bus (infra/aws/notifications.ts); recorded locally. */
+  | EventBridgeDataSourceSpec;
 
 /**
  * EventBridge (PutEvents). Locally the events are recorded (infra/local/datasources/eventbridge);
@@ -186,6 +194,8 @@ export const tables: TableSpec<ForemanTableId>[] = [
         sortKey: { name: 'startedAt', type: 'S' },
       },
     ],
+    // Row errors and batch markers carry it (never META): see infra/retention.ts.
+    timeToLiveAttribute: 'expiresAt',
   },
 ];
 
@@ -195,6 +205,7 @@ export const dataSources: DataSourceSpec[] = [
   { name: 'UniquesTable', kind: 'AMAZON_DYNAMODB', table: 'Uniques', alsoTouches: ['Customers', 'Ingestions'], access: 'readWrite' },
   { name: 'IngestionsTable', kind: 'AMAZON_DYNAMODB', table: 'Ingestions', alsoTouches: ['Uniques'], access: 'readWrite' },
   { name: 'None', kind: 'NONE' },
+  { name: 'IngestionEvents', kind: 'AMAZON_EVENTBRIDGE' },
 ];
 
 /** Filled in by the resolvers: every function a pipeline names must be listed here. */
@@ -233,7 +244,14 @@ export const functions: FunctionSpec[] = [
   { name: 'closeIngestion', dataSource: 'IngestionsTable' },
   { name: 'queryIngestions', dataSource: 'IngestionsTable' },
   { name: 'queryRowErrors', dataSource: 'IngestionsTable' },
+  { name: 'publishIngestionEvent', dataSource: 'IngestionEvents' },
   // --- end of ingestion -----------------------------------------------------------------------
+  // --- erasure (docs/operations.md) -----------------------------------------------------------
+  { name: 'readErasureClaim', dataSource: 'UniquesTable' },
+  { name: 'deleteErasedCustomer', dataSource: 'CustomersTable' },
+  { name: 'scanForErasure', dataSource: 'IngestionsTable' },
+  { name: 'redactErasedValues', dataSource: 'IngestionsTable' },
+  // --- end of erasure -------------------------------------------------------------------------
 ];
 
 /** Filled in by the resolvers: every Query/Mutation field of the schema appears here or in `unwired`. */
@@ -261,12 +279,17 @@ export const resolvers: ResolverSpec[] = [
     pipeline: ['readProjectCustomers', 'readProjectBatch', 'writeProjectBatch', 'writeProjectBatchRetry', 'readBatchMarker'],
   },
   { typeName: 'Mutation', fieldName: 'recordRejectedRows', pipeline: ['readRejectBatch', 'writeRejectBatch', 'writeRejectBatchRetry', 'readBatchMarker'] },
-  { typeName: 'Mutation', fieldName: 'finishIngestion', pipeline: ['getIngestionMeta', 'closeIngestion'] },
-  { typeName: 'Mutation', fieldName: 'failIngestion', pipeline: ['getIngestionMeta', 'closeIngestion'] },
+  { typeName: 'Mutation', fieldName: 'finishIngestion', pipeline: ['getIngestionMeta', 'closeIngestion', 'publishIngestionEvent'] },
+  { typeName: 'Mutation', fieldName: 'failIngestion', pipeline: ['getIngestionMeta', 'closeIngestion', 'publishIngestionEvent'] },
   { typeName: 'Query', fieldName: 'getIngestion', pipeline: ['getIngestionMeta'] },
   { typeName: 'Query', fieldName: 'listIngestions', pipeline: ['queryIngestions'] },
   { typeName: 'Query', fieldName: 'listIngestionRowErrors', pipeline: ['queryRowErrors'] },
   // --- end of ingestion -----------------------------------------------------------------------
+  {
+    typeName: 'Mutation',
+    fieldName: 'eraseCustomer',
+    pipeline: ['readErasureClaim', 'getCustomerById', 'deleteErasedCustomer', 'scanForErasure', 'redactErasedValues'],
+  },
 ];
 
 export const unwired: UnwiredField[] = [

@@ -26,6 +26,7 @@ import { MAX_BATCH_ROWS } from '../../resolvers/lib/rules';
 import { failedKey, processedKey, relativeKey } from '../csv-processor/keys';
 import { buildReport, listRowErrors } from '../csv-processor/report';
 import { moveObject, putText } from '../csv-processor/storage';
+import { describeFailures, readMapFailures, type MapResult } from './mapFailures';
 
 /** What the processor puts in the execution input. */
 export interface Job {
@@ -38,6 +39,8 @@ export interface Job {
   model: ModelName;
   /** Data rows whose cell count differs from the header's (found by the processor's scan). */
   raggedRows?: number[];
+  /** Added by the state machine after the Map state: where its ResultWriter put the manifest. */
+  mapResult?: MapResult;
 }
 
 /** One Distributed Map batch: BatchInput from the ItemBatcher, Items from the ItemSelector. */
@@ -156,16 +159,35 @@ export async function importBatch(deps: ImporterDeps, batch: MapBatch): Promise<
   return result;
 }
 
-export async function finish(deps: ImporterDeps, job: Job, startedAt?: string): Promise<{ movedTo: string; reportKey?: string; status: string }> {
+/**
+ * The state machine's last step: closes the ingestion — COMPLETED, or FAILED when the Map's
+ * failure record lists batches that failed for good (tolerated by the Map, reported here) — and
+ * moves the file to processed/ or failed/ with its report.
+ */
+export async function finish(
+  deps: ImporterDeps,
+  job: Job,
+  startedAt?: string,
+): Promise<{ movedTo: string; reportKey?: string; status: string; failureRecordKey?: string }> {
   const now = deps.now ?? Date.now;
   const durationMs = startedAt ? Math.max(0, Math.round(now() - Date.parse(startedAt))) : undefined;
-  const done = await deps.client.request(FinishIngestionDocument, { input: { ingestionId: job.ingestionId, status: 'COMPLETED', durationMs } });
+  const failures = await readMapFailures(deps.s3, job.mapResult);
+  let failureRecordKey: string | undefined;
+  let failureReason: string | undefined;
+  if (failures.length) {
+    failureRecordKey = `${failedKey(job.key)}.map-failures.json`;
+    failureReason = describeFailures(failures, failureRecordKey);
+    const record = { ingestionId: job.ingestionId, fileName: job.fileName, manifest: job.mapResult?.ResultWriterDetails, failedBatches: failures };
+    await putText(deps.s3, job.bucket, failureRecordKey, `${JSON.stringify(record, null, 2)}\n`, 'application/json');
+  }
+  const status = failures.length ? 'FAILED' : 'COMPLETED';
+  const done = await deps.client.request(FinishIngestionDocument, { input: { ingestionId: job.ingestionId, status, durationMs, failureReason } });
   const report = buildReport(await listRowErrors(deps.client, job.ingestionId));
-  const movedTo = processedKey(job.key);
+  const movedTo = failures.length ? failedKey(job.key) : processedKey(job.key);
   let reportKey: string | undefined;
   if (report) await putText(deps.s3, job.bucket, (reportKey = `${movedTo}.errors.csv`), report, 'text/csv; charset=utf-8');
   await moveObject(deps.s3, job.bucket, job.key, movedTo, job.size);
-  return { movedTo, reportKey, status: done.finishIngestion.status };
+  return { movedTo, reportKey, status: done.finishIngestion.status, failureRecordKey };
 }
 
 export async function fail(deps: ImporterDeps, job: Job, error?: { Error?: string; Cause?: string }): Promise<{ movedTo: string; reasonKey: string }> {

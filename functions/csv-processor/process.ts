@@ -16,6 +16,12 @@ import { failedKey, processedKey, relativeKey } from './keys';
 import { buildReport, listRowErrors } from './report';
 import { moveObject, objectSource, putText } from './storage';
 
+export interface RowCounts {
+  created: number;
+  duplicates: number;
+  invalid: number;
+}
+
 export interface ProcessorDeps {
   s3: S3Client;
   sfn: SFNClient;
@@ -36,7 +42,16 @@ export interface Upload {
 export type ProcessResult =
   /** The upload was no longer there: an earlier delivery of the same event already handled it. */
   | { route: 'none'; outcome: 'ALREADY_HANDLED' }
-  | { route: 'lambda'; outcome: 'PROCESSED' | 'DUPLICATE' | 'FAILED'; ingestionId?: string; movedTo: string; reportKey?: string; reasonKey?: string }
+  | {
+      route: 'lambda';
+      outcome: 'PROCESSED' | 'DUPLICATE' | 'FAILED';
+      ingestionId?: string;
+      movedTo: string;
+      reportKey?: string;
+      reasonKey?: string;
+      /** The rows' fate, when the engine ran the file (for the metrics). */
+      counts?: RowCounts;
+    }
   | { route: 'stateMachine'; outcome: 'STARTED' | 'DUPLICATE'; ingestionId: string; executionArn?: string; movedTo?: string };
 
 /** Processes one upload; throws only for failures worth retrying (network, throttling, 5xx). */
@@ -77,18 +92,19 @@ async function ingestHere(deps: ProcessorDeps, upload: Upload, fileName: string,
   }
 
   const report = buildReport(await listRowErrors(deps.client, result.ingestionId));
+  const counts: RowCounts = { created: result.created, duplicates: result.duplicates, invalid: result.invalid };
   if (result.status === 'FAILED') {
     const reason = result.failureReason ?? 'the ingestion ended FAILED without a reason';
     const reasonKey = await moveToFailed(deps, upload, reason, result.ingestionId);
     let reportKey: string | undefined;
     if (report) await putText(deps.s3, upload.bucket, (reportKey = `${failedKey(upload.key)}.errors.csv`), report, 'text/csv; charset=utf-8');
-    return { route: 'lambda', outcome: 'FAILED', ingestionId: result.ingestionId, movedTo: failedKey(upload.key), reasonKey, reportKey };
+    return { route: 'lambda', outcome: 'FAILED', ingestionId: result.ingestionId, movedTo: failedKey(upload.key), reasonKey, reportKey, counts };
   }
   const movedTo = processedKey(upload.key);
   let reportKey: string | undefined;
   if (report) await putText(deps.s3, upload.bucket, (reportKey = `${movedTo}.errors.csv`), report, 'text/csv; charset=utf-8');
   await moveObject(deps.s3, upload.bucket, upload.key, movedTo, upload.size);
-  return { route: 'lambda', outcome: 'PROCESSED', ingestionId: result.ingestionId, movedTo, reportKey };
+  return { route: 'lambda', outcome: 'PROCESSED', ingestionId: result.ingestionId, movedTo, reportKey, counts };
 }
 
 /** Rows of a big file whose cell count is off that the import step marks invalid one by one; more and the file is refused. */

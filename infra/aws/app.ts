@@ -6,6 +6,9 @@
  * WAF rate limits (requests per IP per 5 minutes): `-c apiRateLimit=10000 -c webRateLimit=2000`.
  * Region: the CLI's (CDK_DEFAULT_REGION) or `-c region=eu-west-1`. Outside us-east-1 the web page's
  * CloudFront web ACL lives in a second stack, `Foreman-<stage>-edge`, in us-east-1 (infra/aws/waf.ts).
+ * Operations (docs/operations.md): `-c notifyEmail=ops@example.com`, `-c rowErrorRetentionDays=30`,
+ * `-c archiveAfterDays=30`, `-c processedRetentionDays=365`, `-c failedRetentionDays=90`,
+ * `-c mapToleratedFailurePercentage=10`.
  *
  * esbuild runs asynchronously, so everything is bundled first and the stack is built after.
  * No lookups and no Docker: synthesis works offline, without AWS credentials.
@@ -32,6 +35,7 @@ async function main(): Promise<void> {
   const account = process.env.CDK_DEFAULT_ACCOUNT;
   const region = (app.node.tryGetContext('region') as string | undefined) ?? process.env.CDK_DEFAULT_REGION;
   const webRateLimit = numberContext(app, 'webRateLimit') ?? DEFAULT_WEB_RATE_LIMIT;
+  const notifyEmail: unknown = app.node.tryGetContext('notifyEmail');
 
   // Check the wiring before bundling, so a wiring naming a missing field fails with that message
   // rather than with "file not found" from esbuild.
@@ -60,6 +64,14 @@ async function main(): Promise<void> {
     crossRegionReferences: edge !== undefined,
     // Environment-agnostic unless the region is known: no lookups, so no credentials needed.
     env: region ? { account, region } : undefined,
+    notifyEmail: notifyEmail === undefined ? undefined : String(notifyEmail),
+    rowErrorRetentionDays: numberContext(app, 'rowErrorRetentionDays'),
+    fileRetention: {
+      archiveAfterDays: numberContext(app, 'archiveAfterDays'),
+      processedRetentionDays: numberContext(app, 'processedRetentionDays'),
+      failedRetentionDays: numberContext(app, 'failedRetentionDays'),
+    },
+    mapToleratedFailurePercentage: numberContext(app, 'mapToleratedFailurePercentage'),
     description: `Foreman (${stage}): AppSync + DynamoDB + S3-triggered CSV ingestion`,
   });
   app.synth();

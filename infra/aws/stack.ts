@@ -31,6 +31,13 @@ import { ForemanUserPool } from './auth';
 import { attachWebAcls, DEFAULT_API_RATE_LIMIT, DEFAULT_WEB_RATE_LIMIT } from './waf';
 import { assertAppSyncLimits, QUERY_DEPTH_LIMIT, RESOLVER_COUNT_LIMIT } from '../limits';
 import { PREFIXES } from '../../functions/csv-processor/keys';
+import { powertoolsEnvironment } from '../../functions/telemetry';
+import { DEFAULT_ROW_ERROR_RETENTION_DAYS, parseRetentionDays, retentionEnvironment } from '../retention';
+import { TableBackup } from './backup';
+import { ProcessorFailures } from './failures';
+import { Notifications } from './notifications';
+import { Observability } from './observability';
+import { addFileLifecycle, MAP_RESULTS_PREFIX, type FileRetention } from './retention';
 
 export type Stage = 'dev' | 'prod';
 
@@ -60,6 +67,14 @@ export interface ForemanStackProps extends StackProps {
   largeFileThresholdBytes?: number;
   /** Directory holding the built web page; default: the first of clients/web/dist, clients/web/public, clients/web that has an index.html. */
   webDir?: string;
+  /** `-c notifyEmail=…`: an email subscription to the notification topic (docs/operations.md). */
+  notifyEmail?: string;
+  /** `-c rowErrorRetentionDays` (default 30): row errors and batch markers expire by DynamoDB TTL. */
+  rowErrorRetentionDays?: number;
+  /** Lifecycle of processed/ and failed/ (infra/aws/retention.ts). */
+  fileRetention?: FileRetention;
+  /** Share of the Distributed Map's batches that may fail before the whole map fails; the last step reports them. Default 10. */
+  mapToleratedFailurePercentage?: number;
 }
 
 /** DynamoDB actions a data source may perform, per wiring `access` (what APPSYNC_JS DynamoDB requests map to). */
@@ -123,9 +138,15 @@ export class ForemanStack extends Stack {
   readonly processor: nodejs.NodejsFunction;
   readonly importer: nodejs.NodejsFunction;
   readonly stateMachine: sfn.StateMachine;
+  readonly notifications: Notifications;
+  readonly failures: ProcessorFailures;
+  readonly observability: Observability;
+  readonly backup?: TableBackup;
 
   constructor(scope: Construct, id: string, props: ForemanStackProps) {
     super(scope, id, props);
+    // Render the Map's ResultWriter as ResultWriterV2 (the flag must be set before any child exists).
+    this.node.setContext('@aws-cdk/aws-stepfunctions:useDistributedMapResultWriterV2', true);
     const { wiring, stage } = props;
     const prod = stage === 'prod';
     const schemaFile = props.schemaFile ?? path.join(repoRoot, 'schema/schema.graphql');
@@ -143,6 +164,7 @@ export class ForemanStack extends Stack {
         encryption: dynamodb.TableEncryption.AWS_MANAGED,
         deletionProtection: prod,
         removalPolicy: prod ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+        timeToLiveAttribute: spec.timeToLiveAttribute,
       });
       for (const index of spec.globalSecondaryIndexes) {
         table.addGlobalSecondaryIndex({
@@ -157,6 +179,10 @@ export class ForemanStack extends Stack {
     this.tables = tables;
     // ctx.env for the given wiring's tables (environmentFor() in infra/wiring.ts is bound to the real table list).
     const tableEnvironment = Object.fromEntries(wiring.tables.map((t) => [t.envVar, tables[t.id].tableName]));
+
+    // ---------------------------------------------------------------- events and notifications
+    const rowErrorRetentionDays = parseRetentionDays(props.rowErrorRetentionDays ?? DEFAULT_ROW_ERROR_RETENTION_DAYS);
+    this.notifications = new Notifications(this, 'Notifications', { stage, notifyEmail: props.notifyEmail });
 
     // ---------------------------------------------------------------- API
     // People sign in to the user pool (the default mode); machines sign with IAM. No API key.
@@ -177,8 +203,8 @@ export class ForemanStack extends Stack {
       introspectionConfig: prod ? appsync.IntrospectionConfig.DISABLED : appsync.IntrospectionConfig.ENABLED,
       queryDepthLimit: limits.queryDepthLimit,
       resolverCountLimit: limits.resolverCountLimit,
-      // Resolvers read the physical table names from ctx.env, exactly as in the local stack.
-      environmentVariables: tableEnvironment,
+      // Resolvers read the physical table names (and the row-error retention) from ctx.env, exactly as in the local stack.
+      environmentVariables: { ...tableEnvironment, ...retentionEnvironment(rowErrorRetentionDays) },
     });
     const api = this.api;
     // Field logging at ERROR: failing fields only; ALL would log every resolver's ctx (row data,
@@ -205,6 +231,11 @@ export class ForemanStack extends Stack {
     for (const ds of wiring.dataSources) {
       if (ds.kind === 'NONE') {
         dataSources.set(ds.name, new appsync.NoneDataSource(this, `${ds.name}DataSource`, { api, name: ds.name }));
+        continue;
+      }
+      if (ds.kind === 'AMAZON_EVENTBRIDGE') {
+        // The construct grants events:PutEvents on this bus only.
+        dataSources.set(ds.name, api.addEventBridgeDataSource(`${ds.name}DataSource`, this.notifications.bus, { name: ds.name }));
         continue;
       }
       const role = new iam.Role(this, `${ds.name}DataSourceRole`, {
@@ -264,6 +295,8 @@ export class ForemanStack extends Stack {
     const lambdaDefaults: Partial<nodejs.NodejsFunctionProps> = {
       runtime: lambda.Runtime.NODEJS_22_X,
       architecture: lambda.Architecture.ARM_64,
+      // X-Ray; Powertools' tracer adds the SDK calls as subsegments.
+      tracing: lambda.Tracing.ACTIVE,
       projectRoot: repoRoot,
       depsLockFilePath: path.join(repoRoot, 'package-lock.json'),
       bundling: {
@@ -290,16 +323,20 @@ export class ForemanStack extends Stack {
       memorySize: 512,
       // Inside the Map's EXPRESS child workflows, which may run 5 minutes at most.
       timeout: Duration.minutes(2),
-      environment: { FOREMAN_GRAPHQL_URL: api.graphqlUrl },
+      environment: { FOREMAN_GRAPHQL_URL: api.graphqlUrl, ...powertoolsEnvironment('csv-import') },
     });
     grantFields(api, this.importer, IMPORTER_FIELDS);
     // The finish/fail steps move the object out of uploads/ and write the report.
     this.importer.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:GetObject', 's3:DeleteObject'], resources: [objectsUnder(PREFIXES.uploads)] }));
+    // The finish step reads the Map's failure record (manifest and FAILED result files).
+    this.importer.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [objectsUnder(MAP_RESULTS_PREFIX)] }));
     this.importer.addToRolePolicy(
       new iam.PolicyStatement({ actions: ['s3:PutObject', 's3:AbortMultipartUpload'], resources: [objectsUnder(PREFIXES.processed), objectsUnder(PREFIXES.failed)] }),
     );
 
     // ---------------------------------------------------------------- Distributed Map for big files
+    const mapTolerance = props.mapToleratedFailurePercentage ?? 10;
+    if (!(mapTolerance >= 0 && mapTolerance <= 100)) throw new RangeError(`mapToleratedFailurePercentage must be from 0 to 100, not ${mapTolerance}.`);
     const importRows = new sfn.DistributedMap(this, 'ImportRows', {
       comment: 'Reads the CSV straight from S3; each child imports one batch of rows',
       itemReader: new sfn.S3CsvItemReader({
@@ -319,7 +356,11 @@ export class ForemanStack extends Stack {
       }),
       // A few children at once: each runs several transactions in flight already.
       maxConcurrency: 8,
-      resultPath: sfn.JsonPath.DISCARD,
+      // Batches that fail after their retries are tolerated up to this share and written to the
+      // failure record under map-results/, which the last step (finish) reports.
+      toleratedFailurePercentage: mapTolerance,
+      resultWriterV2: new PrefixResultWriter(bucket, MAP_RESULTS_PREFIX),
+      resultPath: '$.mapResult',
       mapExecutionType: sfn.StateMachineType.EXPRESS,
     });
     const importBatch = new tasks.LambdaInvoke(this, 'ImportBatch', {
@@ -351,6 +392,7 @@ export class ForemanStack extends Stack {
       definitionBody: sfn.DefinitionBody.fromChainable(importRows.next(finish)),
       timeout: Duration.hours(24),
       comment: 'Foreman: CSV files too big for one Lambda run',
+      tracingEnabled: true,
     });
     // The item reader names the bucket by path, so the CDK adds no S3 grant: add exactly uploads/.
     this.stateMachine.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [objectsUnder(PREFIXES.uploads)] }));
@@ -365,13 +407,15 @@ export class ForemanStack extends Stack {
       // 1,769 MB is one full vCPU: parsing is CPU-bound, and big files are scanned whole here.
       memorySize: 1769,
       timeout: Duration.minutes(15),
-      retryAttempts: 2,
       environment: {
         FOREMAN_GRAPHQL_URL: api.graphqlUrl,
         FOREMAN_STATE_MACHINE_ARN: this.stateMachine.stateMachineArn,
         FOREMAN_LARGE_FILE_BYTES: String(threshold),
+        ...powertoolsEnvironment('csv-processor'),
       },
     });
+    // Bounded retries, then the dead-letter queue (infra/aws/failures.ts).
+    this.failures = new ProcessorFailures(this, 'ProcessorFailures', { processor: this.processor });
     grantFields(api, this.processor, PROCESSOR_FIELDS);
     this.processor.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:GetObject', 's3:DeleteObject'], resources: [objectsUnder(PREFIXES.uploads)] }));
     this.processor.addToRolePolicy(
@@ -379,6 +423,20 @@ export class ForemanStack extends Stack {
     );
     this.stateMachine.grantStartExecution(this.processor);
     bucket.addEventNotification(s3.EventType.OBJECT_CREATED, new s3n.LambdaDestination(this.processor), { prefix: PREFIXES.uploads });
+
+    // ---------------------------------------------------------------- retention, observability, backup
+    addFileLifecycle(bucket, props.fileRetention ?? {}, rowErrorRetentionDays);
+    this.observability = new Observability(this, 'Observability', {
+      stage,
+      api,
+      processor: this.processor,
+      importer: this.importer,
+      stateMachine: this.stateMachine,
+      deadLetterQueue: this.failures.deadLetterQueue,
+      tables: Object.values(tables),
+      topic: this.notifications.topic,
+    });
+    if (prod) this.backup = new TableBackup(this, 'Backup', { stage, tables: Object.values(tables) });
 
     // ---------------------------------------------------------------- web page
     const realtimeUrl = cfnApi.attrRealtimeUrl;
@@ -455,7 +513,33 @@ export class ForemanStack extends Stack {
     new CfnOutput(this, 'CliClientId', { value: this.auth.cliClient.userPoolClientId, description: 'FOREMAN_USER_POOL_CLIENT_ID (foreman login)' });
     new CfnOutput(this, 'IngestBucketName', { value: bucket.bucketName, description: `Upload CSV files under s3://<bucket>/${PREFIXES.uploads}` });
     new CfnOutput(this, 'WebUrl', { value: `https://${distribution.distributionDomainName}`, description: 'The web page' });
+    new CfnOutput(this, 'NotificationTopicArn', { value: this.notifications.topic.topicArn, description: 'Ingestion outcomes and alarms (subscribe with -c notifyEmail=…)' });
+    new CfnOutput(this, 'EventBusName', { value: this.notifications.bus.eventBusName, description: 'IngestionFinished / IngestionFailed events' });
+    new CfnOutput(this, 'DeadLetterQueueUrl', { value: this.failures.deadLetterQueue.queueUrl, description: 'FOREMAN_DLQ_URL for npm run dlq:replay' });
+    new CfnOutput(this, 'ProcessorFunctionName', { value: this.processor.functionName, description: 'FOREMAN_PROCESSOR_FUNCTION for npm run dlq:replay' });
+    new CfnOutput(this, 'DashboardName', { value: this.observability.dashboard.dashboardName, description: 'CloudWatch dashboard' });
     new CfnOutput(this, 'LargeFileStateMachineArn', { value: this.stateMachine.stateMachineArn, description: 'Distributed Map for big files' });
+  }
+}
+
+/**
+ * The Map's ResultWriter, granted only its prefix: the CDK's own grants PutObject on the whole
+ * bucket, which would let the state machine write into uploads/ (and trigger the processor).
+ */
+class PrefixResultWriter extends sfn.ResultWriterV2 {
+  constructor(
+    private readonly resultBucket: s3.IBucket,
+    prefix: string,
+  ) {
+    super({ bucket: resultBucket, prefix: prefix.replace(/\/$/, '') });
+  }
+  override providePolicyStatements(): iam.PolicyStatement[] {
+    return [
+      new iam.PolicyStatement({
+        actions: ['s3:PutObject', 's3:GetObject', 's3:ListMultipartUploadParts', 's3:AbortMultipartUpload'],
+        resources: [this.resultBucket.arnForObjects(`${MAP_RESULTS_PREFIX}*`)],
+      }),
+    ];
   }
 }
 

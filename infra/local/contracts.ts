@@ -181,6 +181,11 @@ export interface LocalAppSync {
 /** Foreman's own stack: a LocalAppSync whose tables are Foreman's four. */
 export interface LocalStack extends LocalAppSync {
   tableNames: Record<ForemanTableId, string>;
+  /**
+   * Deletes the items whose TTL attribute has passed (infra/local/ttl/sweeper.ts; it also runs every
+   * minute): DynamoDB Local never expires items. `nowEpochSeconds` defaults to the clock.
+   */
+  sweepExpired(nowEpochSeconds?: number): Promise<import('./ttl/sweeper').SweepResult>;
 }
 
 // ---------------------------------------------------------------------------------------------

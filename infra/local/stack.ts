@@ -9,7 +9,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import { repoRoot } from '../bundle';
 import { isWebPath, serveWeb } from '../../clients/web/serve';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { parseRetentionDays, RETENTION_ENV_VAR, retentionEnvironment } from '../retention';
 import { startLocalAppSync, type ExtraRoute } from './appsync';
+import { createTtlSweeper } from './ttl/sweeper';
 import type { LocalStack, LocalStackOptions } from './contracts';
 import { repositoryWiring, type LocalWiring } from './graphql/executor';
 import { buildLocalSchema } from './graphql/schema';
@@ -70,7 +73,26 @@ export async function startLocalStack(options: LocalStackOptions = {}, internal:
     onLog: internal.onLog,
     quiet: options.quiet ?? false,
     limits: options.limits,
+    // Row-error retention as in AWS (`-c rowErrorRetentionDays`): here the same variable from the environment.
+    env: retentionEnvironment(parseRetentionDays(process.env[RETENTION_ENV_VAR], RETENTION_ENV_VAR)),
   });
+  // DynamoDB Local never expires items: our sweeper does (docs/operations.md).
+  const ddb = new DynamoDBClient({ endpoint: stack.dynamodb.endpoint, region: stack.dynamodb.region, credentials: stack.dynamodb.credentials });
+  const sweeper = createTtlSweeper({
+    client: ddb,
+    tables: wiring.tables,
+    tableNames: stack.tableNames,
+    intervalMs: 60_000,
+    onError: (error) => internal.onLog?.(`TTL sweeper: ${(error as Error).message}`),
+  });
+  const stop = stack.stop.bind(stack);
   // Foreman's wiring names exactly its four tables.
-  return stack as LocalStack;
+  return Object.assign(stack, {
+    sweepExpired: (now?: number) => sweeper.sweep(now),
+    async stop() {
+      await sweeper.stop();
+      ddb.destroy();
+      await stop();
+    },
+  }) as LocalStack;
 }

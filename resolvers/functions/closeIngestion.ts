@@ -59,5 +59,7 @@ export function response(ctx: Context<unknown, CloseStash>) {
     util.error(ctx.error.message, ctx.error.type);
   }
   ctx.stash.meta = ctx.result as IngestionItem;
-  return null;
+  // Non-null only when this request closed it (a re-sent close returns early with null), so the
+  // next function publishes the IngestionFinished/IngestionFailed event once.
+  return ctx.stash.meta;
 }

@@ -30,6 +30,7 @@ import type {
   RowOutcome,
   RowStatus,
 } from '../../schema/generated/types';
+import { expiresAt } from './retention';
 
 export const META_SK = 'META';
 export const INGESTION_KIND = 'INGESTION';
@@ -130,6 +131,8 @@ export interface RowErrorItem {
   conflict?: RowConflict | null;
   raw?: string | null;
   recordedAt: string;
+  /** DynamoDB TTL (epoch seconds): see ./retention. */
+  expiresAt?: number | null;
 }
 
 /** A stored batch marker. */
@@ -140,6 +143,7 @@ export interface MarkerItem {
   batchNumber: number;
   outcomes: RowOutcome[];
   recordedAt: string;
+  expiresAt?: number | null;
 }
 
 /** Rows per second over `durationMs`, to two decimals; null without a duration. */
@@ -421,6 +425,7 @@ export function batchTransaction(stash: BatchStash, env: Record<string, string>,
           conflict: row.conflict || null,
           raw: row.raw || null,
           recordedAt: stash.now,
+          expiresAt: expiresAt(env),
         };
         const put = putNew(table, 'pk', stored as unknown as Record<string, unknown>, ['pk', 'sk']);
         // Rows are de-duplicated before the write; an unconditional Put keeps a concurrent
@@ -441,7 +446,7 @@ export function batchTransaction(stash: BatchStash, env: Record<string, string>,
     }
   }
   delta.batches = 1;
-  const marker: MarkerItem = { pk: stash.ingestionId, sk: stash.markerSk, kind: 'BATCH', batchNumber: stash.batchNumber, outcomes, recordedAt: stash.now };
+  const marker: MarkerItem = { pk: stash.ingestionId, sk: stash.markerSk, kind: 'BATCH', batchNumber: stash.batchNumber, outcomes, recordedAt: stash.now, expiresAt: expiresAt(env) };
   items.push(putNew(table, 'pk', marker as unknown as Record<string, unknown>, ['pk', 'sk']));
   slots.push({ kind: 'marker' });
   items.push(counterUpdate(table, stash.ingestionId, delta, stash.now));

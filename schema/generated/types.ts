@@ -82,6 +82,36 @@ export type DeleteProjectInput = {
   id: Scalars['ID']['input'];
 };
 
+export type EraseCustomerInput = {
+  /** …or by email, in any case (compared trimmed and lower-cased). Needed to continue when only the id was given and the customer is gone. */
+  email?: InputMaybe<Scalars['String']['input']>;
+  /** The customer to erase, by id… */
+  id?: InputMaybe<Scalars['ID']['input']>;
+  /** From the previous answer: go on searching stored row errors where it stopped. */
+  nextToken?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** What one eraseCustomer call removed. Call again with nextToken (and the email) until complete is true. */
+export type ErasureResult = {
+  __typename?: 'ErasureResult';
+  /** Batch markers whose stored outcomes named the email and were erased by this call. */
+  batchOutcomesRedacted: Scalars['Int']['output'];
+  complete: Scalars['Boolean']['output'];
+  /** The customer item was deleted by this call. */
+  customerDeleted: Scalars['Boolean']['output'];
+  customerId: Maybe<Scalars['ID']['output']>;
+  /** The normalised email searched for in stored row errors and batch outcomes. */
+  email: Scalars['String']['output'];
+  /** The email's uniqueness claim was deleted by this call (in the same transaction as the customer). */
+  emailClaimReleased: Scalars['Boolean']['output'];
+  /** Items of the Ingestions table this call looked at. */
+  itemsScanned: Scalars['Int']['output'];
+  /** Call again with it to continue; null when the whole table has been searched. */
+  nextToken: Maybe<Scalars['String']['output']>;
+  /** Stored row errors holding the email whose cells (raw), conflict value and messages were erased by this call. */
+  rowErrorsRedacted: Scalars['Int']['output'];
+};
+
 export type FieldError = {
   __typename?: 'FieldError';
   /** Stable machine code: REQUIRED, FORMAT, TOO_LONG, ENUM, RANGE, UNKNOWN_CUSTOMER, DUPLICATE_EMAIL, … */
@@ -197,6 +227,8 @@ export type Mutation = {
   createProject: Project;
   deleteCustomer: Maybe<Customer>;
   deleteProject: Maybe<Project>;
+  /** Admins (and IAM operators granted this field): removes a customer, its email claim and every stored copy of its email in row errors and batch outcomes. */
+  eraseCustomer: ErasureResult;
   /** Back-end only (IAM): marks a running ingestion FAILED, e.g. when the S3 processor cannot read its file. */
   failIngestion: IngestionProgress;
   finishIngestion: IngestionProgress;
@@ -226,6 +258,11 @@ export type MutationDeleteCustomerArgs = {
 
 export type MutationDeleteProjectArgs = {
   input: DeleteProjectInput;
+};
+
+
+export type MutationEraseCustomerArgs = {
+  input: EraseCustomerInput;
 };
 
 

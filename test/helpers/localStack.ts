@@ -15,6 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { createClient, type GraphQLClient } from '../../clients/api/client';
 import type { LocalStack } from '../../infra/local/contracts';
 import type { LocalWiring } from '../../infra/local/graphql/executor';
 import { startLocalStack } from '../../infra/local/stack';
@@ -75,4 +76,15 @@ export async function scanTable(stack: TestStack, tableName: string): Promise<Re
     startKey = page.LastEvaluatedKey;
   } while (startKey);
   return items;
+}
+
+/** Clients of the stack: one with its API key, one signing with its IAM credentials (the back end). */
+export function stackClients(stack: LocalStack): { api: GraphQLClient; iam: GraphQLClient } {
+  return {
+    api: createClient({ url: stack.graphqlUrl, auth: { mode: 'API_KEY', apiKey: stack.apiKey } }),
+    iam: createClient({
+      url: stack.graphqlUrl,
+      auth: { mode: 'AWS_IAM', region: stack.iam.region, credentials: { accessKeyId: stack.iam.accessKeyId, secretAccessKey: stack.iam.secretAccessKey } },
+    }),
+  };
 }

@@ -79,7 +79,15 @@ describe('a file one Lambda can finish', () => {
     expect(s3Mock).toHaveReceivedCommandWith(DeleteObjectCommand, { Bucket: BUCKET, Key: key });
     // no report: nothing was rejected
     expect(s3Mock).not.toHaveReceivedCommand(PutObjectCommand);
-    expect(result).toEqual({ route: 'lambda', outcome: 'PROCESSED', ingestionId: 'ing-9', movedTo: 'processed/2026/customers_valid.csv', reportKey: undefined });
+    // and the engine's counts come back for the metrics
+    expect(result).toEqual({
+      route: 'lambda',
+      outcome: 'PROCESSED',
+      ingestionId: 'ing-9',
+      movedTo: 'processed/2026/customers_valid.csv',
+      reportKey: undefined,
+      counts: { created: 20, duplicates: 0, invalid: 0 },
+    });
   });
 
   it('writes the row-error report next to the processed file, with formula-looking cells neutralised', async () => {

@@ -84,8 +84,9 @@ describe('the web page web ACL', () => {
     // and the API keeps its own REGIONAL ACL
     expect(aclsOf(mainTemplate, 'REGIONAL')).toHaveLength(1);
     // the cross-region plumbing (SSM exports and their reader) grants no "*" resource either
+    // (X-Ray's trace uploads are the one exception: they have no resource type, see stack.test.ts)
     for (const t of [edgeTemplate, mainTemplate]) {
-      const json = JSON.stringify(t.toJSON());
+      const json = JSON.stringify(t.toJSON()).replace(/\{"Action":\["xray:[^\]]*\],"Effect":"Allow","Resource":"\*"\}/g, '');
       expect(json).not.toMatch(/"Resource":"\*"/);
       expect(json).not.toMatch(/"Resource":\["\*"\]/);
     }
