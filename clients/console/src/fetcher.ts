@@ -45,16 +45,21 @@ export type ConsoleFetcher = (params: FetchParams, options?: FetchOptions) => Pr
 /** The operation GraphiQL will run (by name, or the only one), or null if the text does not parse. */
 export function selectedOperation(document: DocumentNode, operationName?: string | null): OperationDefinitionNode | null {
   const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
-  if (operationName) return operations.find((o) => o.name?.value === operationName) ?? null;
-  return operations.length === 1 ? operations[0]! : null;
+  const named = operationName ? operations.find((o) => o.name?.value === operationName) : undefined;
+  // GraphiQL's operationName can lag the editor by a keystroke: a lone operation is the one meant.
+  return named ?? (operations.length === 1 ? operations[0]! : null);
 }
 
+/**
+ * The document of this request. GraphiQL's `documentAST` is computed from the editor with a delay,
+ * so a query pasted and run at once may come with the previous text's AST: the query text sent is
+ * what counts, and the AST is only a fallback.
+ */
 function parsed(params: FetchParams, options?: FetchOptions): DocumentNode | null {
-  if (options?.documentAST) return options.documentAST;
   try {
     return parse(params.query);
   } catch {
-    return null;
+    return options?.documentAST ?? null;
   }
 }
 
