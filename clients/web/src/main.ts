@@ -5,7 +5,8 @@
  * ingestion's `onIngestionProgress` subscription. Error report: the engine's own report code.
  *
  * `document.body.dataset.state` says where the page is (loading, ready, inspecting, inspected,
- * file-problem, importing, finished, duplicate, failed, config-problem); tests wait on it.
+ * file-problem, importing, finished, cancelled, duplicate, failed, config-problem); tests wait on it.
+ * After `finished`, `data-outcome` says how it went (complete, partial, nothing).
  */
 import { createClient } from '../../api/client';
 import {
@@ -25,7 +26,8 @@ import type { FieldRule } from '../../../resolvers/lib/rules';
 import { blobSource, browserSha256 } from './browser';
 import { byId, bytes, clip, el, fact, fill, number } from './dom';
 import { SNIFF_BYTES, spreadsheetProblem } from './fileKind';
-import { parseConfig, ProgressWatch, watchingClient, WebConfigError, type ProgressEvent, type WebConfig } from './session';
+import { ProgressPanel } from './progressPanel';
+import { parseConfig, ProgressWatch, watchingClient, WebConfigError, type WebConfig } from './session';
 
 /** Issues and rejected rows listed on the page; all of them are in the downloadable report. */
 const MAX_LISTED = 200;
@@ -217,22 +219,6 @@ async function pick(file: File): Promise<void> {
   }
 }
 
-function progressLine(e: ProgressEvent): string {
-  const total = e.rowCount ?? picked?.scan.rows ?? e.processed;
-  const parts = [`${number(e.created)} created`, `${number(e.duplicates)} duplicate${e.duplicates === 1 ? '' : 's'}`, `${number(e.invalid)} invalid`];
-  if (e.alreadyImported) parts.push(`${number(e.alreadyImported)} already imported`);
-  const head = e.stage === 'FINISHED' ? (e.status === 'COMPLETED' ? 'Finished' : `Ended ${e.status.toLowerCase()}`) : 'Importing';
-  return `${head}: ${number(e.processed)} of ${number(total)} rows processed — ${parts.join(', ')}.`;
-}
-
-function showProgress(e: ProgressEvent): void {
-  const bar = byId<HTMLProgressElement>('progress');
-  const total = e.rowCount ?? picked?.scan.rows ?? e.processed;
-  bar.max = Math.max(total, 1);
-  bar.value = Math.min(e.processed, bar.max);
-  fill(byId('progress-text'), progressLine(e));
-}
-
 function showCounts(c: { rows: number; created: number; duplicates: number; invalid: number; alreadyImported: number; durationMs: number | null }, ingestionId: string | null): void {
   const counts = byId('counts');
   fill(
@@ -299,6 +285,29 @@ function showFinished(c: FinalCounts, note: string): void {
   fill(byId('outcome'), box);
 }
 
+/** Cancelled: what got in, what was not sent, and how to continue. The ingestion stays open. */
+function showCancelled(summary: IngestSummary): void {
+  const done = summary.created + summary.duplicates + summary.invalid + summary.alreadyImported;
+  const parts = [`${number(summary.created)} created`, summary.alreadyImported ? `${number(summary.alreadyImported)} already imported` : '', summary.duplicates ? plural(summary.duplicates, 'duplicate') : '', summary.invalid ? `${number(summary.invalid)} invalid` : ''].filter(Boolean);
+  fill(
+    byId('outcome'),
+    el(
+      'div',
+      { class: 'notice stopped' },
+      el('strong', {}, 'Import cancelled. '),
+      `${number(done)} of ${plural(summary.rows, 'row')} were processed before it stopped (${parts.join(', ')}); ${number(summary.unsent)} ${summary.unsent === 1 ? 'was' : 'were'} not sent. The ingestion is left open: continue now, or import the same file again later, to go on where it stopped.`,
+      resumeButton(),
+    ),
+  );
+}
+
+/** Runs the import of the same file again: the server resumes the open ingestion. */
+function resumeButton(): HTMLElement {
+  const button = el('button', { type: 'button', id: 'resume-button' }, 'Continue the import');
+  button.addEventListener('click', () => void runImport());
+  return el('p', {}, button);
+}
+
 function showDuplicate(summary: IngestSummary): void {
   const d = summary.duplicateOf!;
   fill(
@@ -326,24 +335,29 @@ async function runImport(): Promise<void> {
   // Another file cannot be picked while this one is being imported.
   button.disabled = true;
   input.disabled = true;
-  fill(byId('outcome'), `Importing ${p.file.name}…`);
+  // The progress panel says what is going on; the outcome comes at the end.
+  fill(byId('outcome'));
+  delete document.body.dataset.outcome;
   byId('counts').hidden = true;
   byId('rejected-area').hidden = true;
   setState('importing');
 
+  // Cancel stops reading and sending; the batches in flight finish and the ingestion stays open,
+  // so importing the same file again resumes it (as Ctrl-C does in the CLI).
+  const cancel = new AbortController();
+  const panel = new ProgressPanel(p.scan.rows, () => cancel.abort());
+  panel.begin();
   const watch = new ProgressWatch({
     config,
-    onProgress: showProgress,
+    onProgress: (e) => panel.event(e),
     onTrouble: (error) => fill(byId('progress-text'), `Live progress interrupted: ${error.message}`),
   });
   const client = watchingClient(createClient({ url: config.graphqlUrl, auth: { mode: 'API_KEY', apiKey: config.apiKey } }), async (ingestionId) => {
-    const area = byId('progress-area');
-    byId<HTMLProgressElement>('progress').value = 0;
-    fill(byId('progress-text'), `Ingestion ${ingestionId} started; waiting for the first batch…`);
-    area.hidden = false;
+    panel.started(ingestionId);
     await watch.start(ingestionId);
   });
   const rejected = noRejections();
+  let closed = false;
   try {
     const summary = await ingestFile({
       fileName: p.file.name,
@@ -352,11 +366,14 @@ async function runImport(): Promise<void> {
       createHasher: browserSha256,
       client,
       sourceKind: 'WEB',
+      signal: cancel.signal,
+      onProgress: (progress) => panel.engine(progress),
       // Rows the check found invalid are listed in step 2 already: the page lists only what
       // the import adds (the server's verdicts, rows not sent); the report has every row.
       onRejected: (r) => collect(rejected, p.inspection, r, r.by === 'server' || r.status === 'UNSENT'),
     });
     if (summary.outcome === 'DUPLICATE_FILE') {
+      byId('progress-area').hidden = true;
       showDuplicate(summary);
       return;
     }
@@ -373,14 +390,22 @@ async function runImport(): Promise<void> {
       '(every row that was not imported, with the reasons from this browser and from the server)',
     );
     if (summary.outcome === 'COMPLETED') {
-      const resumed = summary.resumed ? ' It continued an earlier import of the same file that had not finished.' : '';
+      closed = true;
+      // The counts are the ingestion's (both runs); the page's own tally says what the earlier run wrote.
+      const earlier = summary.alreadyImported ? ` (${number(summary.alreadyImported)} of these rows were written by it)` : '';
+      const resumed = summary.resumed ? ` It continued an earlier import of the same file that had not finished${earlier}.` : '';
       const late = watch.finished ? '' : ' (The final progress event did not arrive in time; the counts are this page’s own.)';
       showFinished(counts, `${resumed}${late}`);
       setState('finished');
+    } else if (cancel.signal.aborted) {
+      panel.settle({ ...summary, processed: summary.rows - summary.unsent }, 'Cancelled');
+      showCancelled(summary);
+      setState('cancelled');
     } else {
+      panel.settle({ ...summary, processed: summary.rows - summary.unsent }, 'Stopped');
       fill(
         byId('outcome'),
-        el('div', { class: 'notice error', role: 'alert' }, el('strong', {}, 'The import stopped. '), `${summary.failure ?? 'unknown failure'}. ${number(summary.unsent)} rows were not sent; import the same file again to continue where it stopped.`),
+        el('div', { class: 'notice error', role: 'alert' }, el('strong', {}, 'The import stopped. '), `${summary.failure ?? 'unknown failure'}. ${number(summary.unsent)} rows were not sent; continue now, or import the same file again later, to go on where it stopped.`, resumeButton()),
       );
       setState('failed');
     }
@@ -390,6 +415,7 @@ async function runImport(): Promise<void> {
     setState('failed');
   } finally {
     watch.stop();
+    panel.end(closed);
     button.disabled = false;
     input.disabled = false;
     busy = false;
@@ -399,6 +425,9 @@ async function runImport(): Promise<void> {
 function wireFilePicking(): void {
   const input = byId<HTMLInputElement>('file');
   input.disabled = false;
+  // Choosing the same file again (after fixing it, or to resume) must read it again: a file input
+  // only reports a change when its value changes.
+  input.addEventListener('click', () => (input.value = ''));
   input.addEventListener('change', () => {
     const file = input.files?.[0];
     if (file) void pick(file);

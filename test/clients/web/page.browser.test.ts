@@ -248,6 +248,11 @@ describe('the web page in Chromium', () => {
       (window as unknown as { seen: number[] }).seen = seen;
       const bar = document.getElementById('progress') as HTMLProgressElement;
       new MutationObserver(() => seen.push(bar.value)).observe(bar, { attributes: true, attributeFilter: ['value'] });
+      // …and every stage the panel shows.
+      const stages: string[] = [];
+      (window as unknown as { stages: string[] }).stages = stages;
+      const list = document.getElementById('stages')!;
+      new MutationObserver(() => stages.push(list.dataset.current ?? '')).observe(list, { attributes: true, attributeFilter: ['data-current'] });
     });
     await page.click('#import-button');
     await page.waitForSelector('body[data-state="finished"], body[data-state="failed"]', { timeout: 60_000 });
@@ -260,8 +265,93 @@ describe('the web page in Chromium', () => {
     expect(moves).toEqual([...moves].sort((a, b) => a - b));
     expect(moves.at(-1)).toBe(rows.length);
     await expect(page.locator('#progress-text').textContent()).resolves.toBe(`Finished: ${rows.length} of ${rows.length} rows processed — ${rows.length} created, 0 duplicates, 0 invalid.`);
+    // Every stage in order, each once; the last is reached (ticked), nothing is current any more.
+    await expect(page.evaluate(() => (window as unknown as { stages: string[] }).stages)).resolves.toEqual(['checked', 'started', 'writing', 'finishing', 'done']);
+    await expect(page.locator('#stages li.reached').allTextContents()).resolves.toEqual(['Checked', 'Started', 'Writing', 'Finishing', 'Done']);
+    await expect(page.locator('#stages [aria-current="step"]').textContent()).resolves.toBe('Done');
+    // The live counters end at the file's numbers; speed, elapsed and time left read as such.
+    await expect(page.locator('#live-processed').textContent()).resolves.toBe(`${rows.length} of ${rows.length}`);
+    await expect(page.locator('#live-created').textContent()).resolves.toBe(String(rows.length));
+    await expect(page.locator('#live-rate').textContent()).resolves.toMatch(/^\d[\d,.]* rows\/s$/);
+    await expect(page.locator('#live-elapsed').textContent()).resolves.toMatch(/^\d+:\d\d$/);
+    await expect(page.locator('#live-eta').textContent()).resolves.toBe('0:00');
+    await expect(page.locator('#cancel-button').isVisible()).resolves.toBe(false);
     expect(problems).toEqual([]);
     await page.close();
+  });
+
+  it('cancels cleanly: nothing is sent after Cancel, the batches in flight finish, the ingestion stays open and the same file resumes', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'foreman-web-cancel-'));
+    const file = path.join(dir, 'cancel.csv');
+    const lines = ['Email,Full Name'];
+    for (let i = 0; i < 600; i += 1) lines.push(`person${i}@cancel.example,Person ${i}`);
+    writeFileSync(file, `${lines.join('\n')}\n`);
+    const { page, problems } = await openPage();
+    await pickFile(page, file);
+
+    // Batch 1 goes through; the next ones are held until Cancel is pressed. With 4 batches in
+    // flight (2–5, 49 rows each) the engine waits for a free slot with batch 6 in hand.
+    let imports = 0;
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    let fourHeld!: () => void;
+    const held = new Promise<void>((r) => (fourHeld = r));
+    await page.route('**/graphql', async (route) => {
+      if ((route.request().postData() ?? '').includes('importCustomers')) {
+        imports += 1;
+        if (imports > 1) {
+          if (imports === 5) fourHeld();
+          await released;
+        }
+      }
+      await route.continue();
+    });
+    await page.click('#import-button');
+    await held;
+    await page.waitForSelector('#stages[data-current="writing"]');
+    await expect(page.locator('#live-processed').textContent()).resolves.toBe('49 of 600');
+    await expect(page.locator('#live-eta').textContent()).resolves.toMatch(/^\d+:\d\d$/);
+    await page.screenshot({ path: path.join(SHOTS, '12-importing.png'), fullPage: true });
+
+    await page.click('#cancel-button');
+    await expect(page.locator('#cancel-button').textContent()).resolves.toBe('Cancelling…');
+    await expect(page.locator('#cancel-button').isDisabled()).resolves.toBe(true);
+    const sentAtCancel = imports;
+    release();
+    await page.waitForSelector('body[data-state="cancelled"], body[data-state="finished"], body[data-state="failed"]', { timeout: 60_000 });
+    await page.screenshot({ path: path.join(SHOTS, '13-cancelled.png'), fullPage: true });
+    await expect(page.locator('body').getAttribute('data-state')).resolves.toBe('cancelled');
+    // No batch left the page after Cancel; the five sent (5 × 49 rows) were written.
+    expect(sentAtCancel).toBe(5);
+    expect(imports).toBe(5);
+    await expect(page.locator('#outcome').textContent()).resolves.toBe(
+      'Import cancelled. 245 of 600 rows were processed before it stopped (245 created); 355 were not sent. The ingestion is left open: continue now, or import the same file again later, to go on where it stopped.Continue the import',
+    );
+    // The panel ends on the page's final tally, not on whichever event arrived last.
+    await expect(page.locator('#progress-text').textContent()).resolves.toBe('Cancelled: 245 of 600 rows processed — 245 created, 0 duplicates, 0 invalid.');
+    await expect(page.locator('#live-processed').textContent()).resolves.toBe('245 of 600');
+    await expect(page.locator('#stages').getAttribute('data-stopped')).resolves.toBe('true');
+    await expect(page.locator('#stages').getAttribute('data-current')).resolves.toBe('writing');
+    const open = (await scanAll('Ingestions')).find((i) => i.sk === 'META' && i.fileName === 'cancel.csv');
+    expect(open).toMatchObject({ status: 'RUNNING', created: 245, processed: 245 });
+    const customers = (await scanAll('Customers')).filter((c) => String(c.email).endsWith('@cancel.example'));
+    expect(customers).toHaveLength(245);
+
+    // Continue: the same file again continues the open ingestion; the 245 rows are not written twice.
+    await page.unroute('**/graphql');
+    await page.click('#resume-button');
+    await page.waitForSelector('body[data-state="finished"], body[data-state="failed"], body[data-state="cancelled"]', { timeout: 60_000 });
+    await expect(page.locator('#outcome').textContent()).resolves.toBe(
+      // The ingestion's counts cover both runs; the 245 rows of the first are named as such.
+      'Import finished. All 600 rows imported: 600 created. It continued an earlier import of the same file that had not finished (245 of these rows were written by it).',
+    );
+    const closed = (await scanAll('Ingestions')).filter((i) => i.sk === 'META' && i.fileName === 'cancel.csv');
+    expect(closed).toHaveLength(1);
+    expect(closed[0]).toMatchObject({ id: open!.id, status: 'COMPLETED' });
+    expect((await scanAll('Customers')).filter((c) => String(c.email).endsWith('@cancel.example'))).toHaveLength(600);
+    expect(problems).toEqual([]);
+    await page.close();
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('answers the same bytes under another name with the duplicate-file answer and writes nothing', async () => {
