@@ -8,9 +8,10 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import { createClient } from '../../api/client';
 import type { IngestionSource } from '../../api/generated';
 import { MAX_BATCH_ROWS } from '../../../resolvers/lib/rules';
-import { FileProblemError, SendFailedError, columnOf, ingestFile, reportHeader, reportLine, type IngestSummary, type Inspection, type RejectedRow } from '../../ingest';
+import { FileProblemError, SendFailedError, columnOf, ingestFile, reportHeader, reportLine, type IngestSummary, type Inspection, type MappingOverride, type RejectedRow } from '../../ingest';
 import { fileSource, nodeSha256 } from '../../ingest/node';
 import { resolveEndpoint, type ResolvedEndpoint } from '../endpoint';
+import { mappingFromFlags, parseMapFlag } from '../mappingFlags';
 import { CliError, EXIT } from '../errors';
 import { ProgressReporter, describeInspection, describeSummary, describeRejected } from '../ingestOutput';
 import { followIfRunning } from '../watchRender';
@@ -32,6 +33,7 @@ Row numbers are spreadsheet row numbers: the header is row 1.
 Examples:
   $ foreman ingest samples/customers_valid.csv
   $ foreman ingest contacts.csv --model customer --dry-run
+  $ foreman ingest export.csv --map "Kontakt E-Mail=email" --map "Kunde=name" --map "Intern="
   $ foreman ingest projects.csv --errors-out rejected.csv --json`;
 
 function intOption(name: string, min: number, max: number) {
@@ -44,6 +46,8 @@ function intOption(name: string, min: number, max: number) {
 
 interface IngestFlags {
   model?: 'customer' | 'project';
+  map?: MappingOverride;
+  mapFile?: string;
   dryRun?: boolean;
   batchSize: number;
   concurrency: number;
@@ -61,6 +65,8 @@ export function register(program: Command): void {
     .description('Stream a CSV file through model detection, column mapping, validation and batched GraphQL mutations, refusing duplicates and accounting for every row.')
     .argument('<file>', 'the CSV file')
     .addOption(new Option('-m, --model <model>', 'the model, instead of detecting it from the headers').choices(['customer', 'project']))
+    .option('--map <column=field>', 'map a column to a model field, overriding its header ("Column=" or "Column=-" ignores the column); repeatable', parseMapFlag)
+    .option('--map-file <file>', 'a JSON object of column → field (null ignores the column); --map entries win')
     .option('--dry-run', 'read, map and validate every row; write nothing')
     .option('--batch-size <n>', `rows per import mutation (1–${MAX_BATCH_ROWS})`, intOption('--batch-size', 1, MAX_BATCH_ROWS), MAX_BATCH_ROWS)
     .option('--concurrency <n>', 'batches in flight at once (1–32)', intOption('--concurrency', 1, 32), 4)
@@ -124,6 +130,7 @@ export async function runIngest(file: string, flags: IngestFlags): Promise<numbe
     throw new CliError(`cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (error as Error).message}. Check the path and try again.`, EXIT.USAGE);
   }
 
+  const mapping = mappingFromFlags(flags);
   let inspection: Inspection | undefined;
   let endpoint: ResolvedEndpoint | undefined;
   let report: ReportWriter | undefined;
@@ -149,6 +156,7 @@ export async function runIngest(file: string, flags: IngestFlags): Promise<numbe
       size,
       createHasher: nodeSha256,
       model: flags.model,
+      mapping,
       dryRun: flags.dryRun,
       batchSize: flags.batchSize,
       concurrency: flags.concurrency,
