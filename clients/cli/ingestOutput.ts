@@ -119,7 +119,13 @@ export function describeSummary(s: IngestSummary, listed: { duplicates: Rejected
   section('Duplicates', listed.duplicates.slice(0, caps.duplicates), s.duplicates);
   section('Invalid rows', listed.invalid.slice(0, caps.invalid), s.invalid);
   section('Not sent', listed.unsent.slice(0, 5), s.unsent, 'a re-run sends them');
-  if (s.failure) lines.push('', `The ingestion stopped: ${s.failure}`, 'Run the same command again to resume: rows already written are recognised, nothing is created twice.');
+  if (s.failure && s.failureCode === 'FILE_CHANGED') {
+    lines.push(
+      '',
+      `The ingestion stopped: ${s.failure}`,
+      `Ingestion ${s.ingestionId ?? '?'} stays open for the bytes that were scanned (SHA-256 ${s.sha256.slice(0, 16)}…): put that file back and run the same command to finish it. To load the new content instead, wait until nothing writes to the file and run the command again (new bytes are a new ingestion).`,
+    );
+  } else if (s.failure) lines.push('', `The ingestion stopped: ${s.failure}`, 'Run the same command again to resume: rows already written are recognised, nothing is created twice.');
   return lines.join('\n');
 }
 

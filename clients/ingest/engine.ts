@@ -18,12 +18,13 @@ import {
 } from '../api/generated';
 import type { CustomerRowInput, ProjectRowInput } from '../../schema/generated/types';
 import { MAX_BATCH_ROWS } from '../../resolvers/lib/rules';
-import { FileProblemError, SendFailedError } from './errors';
+import { FileChangedError, FileProblemError, SendFailedError } from './errors';
 import { MODELS, fieldsOf, modelByKey, normalizeHeader, scoreModels, type AnyModel, type Mapping, type MappingOverride, type ModelKey, type ModelScore, type RowInput } from './models';
 import { readRecords, type ByteSource, type FileFormat, type Hasher } from './reader';
 import { DEFAULT_RETRY, sleep as realSleep, withRetry, type RetryPolicy } from './retry';
 import { delimiterName } from './sniff';
 import { validateRow, type FieldError } from './validate';
+import { recordingSource, verifyingSource, type ScannedBlocks } from './verify';
 
 /** Retry batches carry `attempt · RETRY_STRIDE + original batch number`: deterministic, and never equal to a first-try number. */
 export const RETRY_STRIDE = 100_000_000;
@@ -107,6 +108,14 @@ export interface ScanResult {
 
 export type IngestOutcome = 'COMPLETED' | 'DUPLICATE_FILE' | 'DRY_RUN' | 'FAILED';
 
+/**
+ * Why a run ended FAILED: the file changed between scan and send (FILE_CHANGED), the server could
+ * not be reached or refused (SEND_FAILED), the run was interrupted (INTERRUPTED), or every row was
+ * sent but the ingestion could not be closed (NOT_CLOSED). In every case the ingestion stays open
+ * (RUNNING) on the server: running the same bytes again resumes it.
+ */
+export type FailureCode = 'FILE_CHANGED' | 'SEND_FAILED' | 'INTERRUPTED' | 'NOT_CLOSED';
+
 export interface IngestSummary {
   fileName: string;
   bytes: number;
@@ -135,6 +144,7 @@ export interface IngestSummary {
   durationMs: number;
   rowsPerSecond: number;
   failure: string | null;
+  failureCode: FailureCode | null;
   /** The ingestion's counters as the server last reported them. */
   server: { created: number; duplicates: number; invalid: number; alreadyImported: number; processed: number } | null;
 }
@@ -174,6 +184,8 @@ export interface IngestOptions extends IngestCallbacks {
   now?: () => number;
   /** Stop reading (in-flight batches finish); the summary says FAILED with the rows unsent. */
   signal?: AbortSignal;
+  /** Bytes per block verified between scan and send (./verify); default VERIFY_BLOCK_BYTES (1 MiB). */
+  verifyBlockBytes?: number;
 }
 
 /** Is this record a blank line (every cell empty)? Blank lines are skipped, not rows. */
@@ -361,6 +373,10 @@ async function* dataRows(source: ByteSource, inspection: Inspection, hasher: Has
     }
     if (header) {
       header = false;
+      // The scan and the send read the file again: a different header means different bytes.
+      if (record.cells.length !== inspection.headers.length || record.cells.some((c, i) => c.trim() !== inspection.headers[i])) {
+        throw new FileChangedError(inspection.fileName, 'its header row is no longer the one that was inspected', null);
+      }
       continue;
     }
     yield mapRow(inspection.mapping, record.row, record.cells);
@@ -420,7 +436,9 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
   const scanBlank = { count: 0 };
   let valid = 0;
   let invalid = 0;
-  for await (const r of dataRows(options.source, inspection, hasher, (n) => (scanProgress.bytesRead = n), scanBlank)) {
+  const scannedBlocks: ScannedBlocks = { digests: [], bytes: 0 };
+  const scanSource = options.dryRun ? options.source : recordingSource(options.source, options.createHasher, scannedBlocks, options.verifyBlockBytes);
+  for await (const r of dataRows(scanSource, inspection, hasher, (n) => (scanProgress.bytesRead = n), scanBlank)) {
     scanProgress.rowsRead++;
     if (r.errors.length) {
       invalid++;
@@ -461,6 +479,7 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
     durationMs: scan.durationMs,
     rowsPerSecond: scan.durationMs > 0 ? (scan.rows * 1000) / scan.durationMs : 0,
     failure: null,
+    failureCode: null,
     server: null,
   };
   if (options.dryRun) return summary;
@@ -623,8 +642,11 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
   let rejectedBatch: MappedRow[] = [];
   const blank = { count: 0 };
   let rowsRead = 0;
+  // The send pass reads the file again, verifying it block by block against the scan (./verify).
+  const sendSource = verifyingSource(options.source, options.createHasher, scannedBlocks, options.fileName, options.verifyBlockBytes);
+  let changed: FileChangedError | undefined;
   try {
-    for await (const r of dataRows(options.source, inspection, undefined, (n) => (progress.bytesRead = n), blank)) {
+    for await (const r of dataRows(sendSource, inspection, undefined, (n) => (progress.bytesRead = n), blank)) {
       if (fatal || options.signal?.aborted) break;
       rowsRead++;
       progress.rowsRead = rowsRead;
@@ -658,6 +680,10 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
         await dispatch(() => sendRejected(n, rows));
       }
     }
+  } catch (error) {
+    if (!(error instanceof FileChangedError)) throw error;
+    // Nothing from the changed bytes was sent; the batches in flight hold verified rows only.
+    changed = error;
   } finally {
     await Promise.allSettled([...inFlight]);
   }
@@ -675,11 +701,20 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
   const durationMs = Math.round(now() - sendStart);
   summary.durationMs = durationMs;
   summary.rowsPerSecond = durationMs > 0 ? ((scan.rows - summary.unsent) * 1000) / durationMs : 0;
-  const failed = fatal !== undefined || options.signal?.aborted === true;
+  const failed = changed !== undefined || fatal !== undefined || options.signal?.aborted === true;
   if (failed) {
     summary.outcome = 'FAILED';
-    // An interruption explains itself better than the errors it caused in the batches in flight.
-    summary.failure = options.signal?.aborted ? 'interrupted before the end of the file' : describeSendError(fatal);
+    if (changed) {
+      summary.failureCode = 'FILE_CHANGED';
+      summary.failure = `${changed.message}. Nothing from the changed bytes was sent and the ingestion was not finished; the rows sent before came from the scanned bytes.`;
+    } else if (options.signal?.aborted) {
+      // An interruption explains itself better than the errors it caused in the batches in flight.
+      summary.failureCode = 'INTERRUPTED';
+      summary.failure = 'interrupted before the end of the file';
+    } else {
+      summary.failureCode = 'SEND_FAILED';
+      summary.failure = describeSendError(fatal);
+    }
   } else {
     summary.outcome = 'COMPLETED';
   }
@@ -695,6 +730,7 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
       noteServer(finished.finishIngestion);
     } catch (error) {
       summary.outcome = 'FAILED';
+      summary.failureCode = 'NOT_CLOSED';
       summary.failure = `every row was sent but the ingestion could not be closed: ${describeSendError(error)}`;
     }
   }
