@@ -8,9 +8,10 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import { createClient } from '../../api/client';
 import type { IngestionSource } from '../../api/generated';
 import { MAX_BATCH_ROWS } from '../../../resolvers/lib/rules';
-import { FileProblemError, SendFailedError, columnOf, ingestFile, reportHeader, reportLine, type IngestSummary, type Inspection, type RejectedRow } from '../../ingest';
+import { FileChangedError, FileProblemError, SendFailedError, columnOf, ingestFile, reportHeader, reportLine, type IngestSummary, type Inspection, type MappingOverride, type RejectedRow } from '../../ingest';
 import { fileSource, nodeSha256 } from '../../ingest/node';
 import { resolveEndpoint, type ResolvedEndpoint } from '../endpoint';
+import { mappingFromFlags, parseMapFlag } from '../mappingFlags';
 import { CliError, EXIT } from '../errors';
 import { ProgressReporter, describeInspection, describeSummary, describeRejected } from '../ingestOutput';
 import { followIfRunning } from '../watchRender';
@@ -18,7 +19,9 @@ import { followIfRunning } from '../watchRender';
 export const EXIT_CODES_HELP = `
 Exit codes:
   0  every row was created (or had been imported by an earlier run of the same file)
-  1  some rows were rejected (invalid or duplicate), or sending failed (endpoint down, API key refused)
+  1  some rows were rejected (invalid or duplicate), or sending failed (endpoint down, API key refused),
+     or the file changed while it was being read (nothing of the changed bytes is sent; the
+     ingestion stays open for the bytes first read: see docs/ingestion.md)
   2  bad usage, or a file that cannot be ingested (unreadable, empty, header only, binary, unknown
      model, unmappable or duplicate headers, broken quoting)
   3  the same file (same SHA-256, under any name) was ingested before; nothing was done
@@ -32,6 +35,7 @@ Row numbers are spreadsheet row numbers: the header is row 1.
 Examples:
   $ foreman ingest samples/customers_valid.csv
   $ foreman ingest contacts.csv --model customer --dry-run
+  $ foreman ingest export.csv --map "Kontakt E-Mail=email" --map "Kunde=name" --map "Intern="
   $ foreman ingest projects.csv --errors-out rejected.csv --json`;
 
 function intOption(name: string, min: number, max: number) {
@@ -44,6 +48,8 @@ function intOption(name: string, min: number, max: number) {
 
 interface IngestFlags {
   model?: 'customer' | 'project';
+  map?: MappingOverride;
+  mapFile?: string;
   dryRun?: boolean;
   batchSize: number;
   concurrency: number;
@@ -61,6 +67,8 @@ export function register(program: Command): void {
     .description('Stream a CSV file through model detection, column mapping, validation and batched GraphQL mutations, refusing duplicates and accounting for every row.')
     .argument('<file>', 'the CSV file')
     .addOption(new Option('-m, --model <model>', 'the model, instead of detecting it from the headers').choices(['customer', 'project']))
+    .option('--map <column=field>', 'map a column to a model field, overriding its header ("Column=" or "Column=-" ignores the column); repeatable', parseMapFlag)
+    .option('--map-file <file>', 'a JSON object of column → field (null ignores the column); --map entries win')
     .option('--dry-run', 'read, map and validate every row; write nothing')
     .option('--batch-size <n>', `rows per import mutation (1–${MAX_BATCH_ROWS})`, intOption('--batch-size', 1, MAX_BATCH_ROWS), MAX_BATCH_ROWS)
     .option('--concurrency <n>', 'batches in flight at once (1–32)', intOption('--concurrency', 1, 32), 4)
@@ -124,6 +132,7 @@ export async function runIngest(file: string, flags: IngestFlags): Promise<numbe
     throw new CliError(`cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (error as Error).message}. Check the path and try again.`, EXIT.USAGE);
   }
 
+  const mapping = mappingFromFlags(flags);
   let inspection: Inspection | undefined;
   let endpoint: ResolvedEndpoint | undefined;
   let report: ReportWriter | undefined;
@@ -149,6 +158,7 @@ export async function runIngest(file: string, flags: IngestFlags): Promise<numbe
       size,
       createHasher: nodeSha256,
       model: flags.model,
+      mapping,
       dryRun: flags.dryRun,
       batchSize: flags.batchSize,
       concurrency: flags.concurrency,
@@ -224,6 +234,10 @@ export async function runIngest(file: string, flags: IngestFlags): Promise<numbe
     if (error instanceof FileProblemError) {
       if (flags.json) process.stdout.write(`${JSON.stringify({ fileName: file, outcome: 'UNUSABLE_FILE', problem: error.code, where: error.where, message: error.message, exitCode: EXIT.USAGE })}\n`);
       throw new CliError(error.message, EXIT.USAGE);
+    }
+    if (error instanceof FileChangedError) {
+      if (flags.json) process.stdout.write(`${JSON.stringify({ fileName: file, outcome: 'FAILED', failureCode: 'FILE_CHANGED', message: error.message, exitCode: EXIT.FAILED })}\n`);
+      throw new CliError(`${error.message}. Nothing was sent; run the command again once nothing writes to the file.`, EXIT.FAILED);
     }
     if (error instanceof SendFailedError) {
       if (flags.json) process.stdout.write(`${JSON.stringify({ fileName: file, outcome: 'FAILED', message: error.message, exitCode: EXIT.FAILED })}\n`);
