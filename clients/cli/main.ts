@@ -16,7 +16,7 @@ const program = new Command('foreman')
   .showHelpAfterError('(run with --help for usage)')
   .exitOverride();
 
-const commands = ['serve', 'evaluate', 'ingest', 'models', 'watch'] as const;
+const commands = ['serve', 'evaluate', 'ingest', 'models', 'watch', 'users'] as const;
 for (const name of commands) {
   const mod = (await import(`./commands/${name}.ts`)) as { register(program: Command): void };
   mod.register(program);
