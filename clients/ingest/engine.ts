@@ -628,7 +628,9 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
   const inFlight = new Set<Promise<void>>();
   const dispatch = async (task: () => Promise<void>) => {
     while (inFlight.size >= concurrency) await Promise.race(inFlight);
-    if (fatal) return;
+    // A batch that waited for a slot is not sent once the run failed or was interrupted: an
+    // interruption stops sending, only the batches already in flight finish.
+    if (fatal || options.signal?.aborted) return;
     const p: Promise<void> = task()
       .catch((error: unknown) => {
         fatal ??= error;
