@@ -162,3 +162,19 @@ describe('rejected rows of any width', () => {
     expect((stored.raw as string).length).toBeLessThanOrEqual(ROW_ERROR_LIMITS.rawChars + 100);
   }, 60_000);
 });
+
+describe('line endings', () => {
+  it('ingests a file mixing LF, CR and CRLF row for row (the review saw 3 rows merged into 1 COLUMN_COUNT row)', async () => {
+    const file = path.join(dir, 'mixed-endings.csv');
+    writeFileSync(file, 'email,name,notes\r\nlf@endings.example,Lf Row,plain\ncr@endings.example,Cr Row,"quoted\r\nthree\nline\rbreaks"\rcrlf@endings.example,Crlf Row,last\r\n');
+    const s = await ingest(file);
+    expect({ outcome: s.outcome, rows: s.rows, created: s.created, invalid: s.invalid }).toEqual({ outcome: 'COMPLETED', rows: 3, created: 3, invalid: 0 });
+    const stored = await customersOf('endings.example');
+    expect(stored.map((c) => [c.email, c.name]).sort()).toEqual([
+      ['cr@endings.example', 'Cr Row'],
+      ['crlf@endings.example', 'Crlf Row'],
+      ['lf@endings.example', 'Lf Row'],
+    ]);
+    expect(stored.find((c) => c.email === 'cr@endings.example')?.notes).toBe('quoted\r\nthree\nline\rbreaks');
+  }, 60_000);
+});
