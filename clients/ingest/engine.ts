@@ -18,6 +18,7 @@ import {
 } from '../api/generated';
 import type { CustomerRowInput, ProjectRowInput } from '../../schema/generated/types';
 import { MAX_BATCH_ROWS } from '../../resolvers/lib/rules';
+import { capRaw } from '../../resolvers/lib/rowErrors';
 import { FileChangedError, FileProblemError, SendFailedError } from './errors';
 import { MODELS, fieldsOf, modelByKey, normalizeHeader, scoreModels, type AnyModel, type Mapping, type MappingOverride, type ModelKey, type ModelScore, type RowInput } from './models';
 import { readRecords, type ByteSource, type FileFormat, type Hasher } from './reader';
@@ -30,8 +31,6 @@ import { recordingSource, verifyingSource, type ScannedBlocks } from './verify';
 export const RETRY_STRIDE = 100_000_000;
 /** How often a row that lost a race (RETRY) is sent again before it counts as unsent. */
 export const MAX_ROW_RETRIES = 8;
-/** Raw cells longer than this are cut in what is recorded server-side (DynamoDB items hold 400 KB). */
-export const RAW_CELL_LIMIT = 1024;
 
 export interface PreviewRow {
   row: number;
@@ -387,14 +386,13 @@ function emptyProgress(phase: Progress['phase'], totalBytes: number | null, rows
   return { phase, bytesRead: 0, totalBytes, rowsRead: 0, rowsTotal, created: 0, duplicates: 0, invalid: 0, alreadyImported: 0, retried: 0, batches: 0, elapsedMs: 0, rowsPerSecond: 0 };
 }
 
-/** Cuts long raw cells so a rejected row's JSON fits a DynamoDB item comfortably. */
+/** A rejected row's cells by column header, cut (capRaw) so its stored error fits a DynamoDB item; the client's report keeps the whole row. */
 function rawJson(inspection: Inspection, cells: string[]): string {
   const raw: Record<string, string> = {};
   cells.forEach((cell, i) => {
-    const key = inspection.headers[i] || `column ${i + 1}`;
-    raw[key] = cell.length > RAW_CELL_LIMIT ? `${cell.slice(0, RAW_CELL_LIMIT)}… [${cell.length - RAW_CELL_LIMIT} more characters]` : cell;
+    raw[inspection.headers[i] || `column ${i + 1}`] = cell;
   });
-  return JSON.stringify(raw);
+  return capRaw(raw);
 }
 
 /**
