@@ -155,6 +155,8 @@ export interface IngestCallbacks {
   onStarted?: (ingestionId: string, outcome: 'STARTED' | 'RESUMED') => void;
   onProgress?: (progress: Progress) => void;
   onRejected?: (rejected: RejectedRow) => void;
+  /** A row that is a record now: created by this run, or already imported by an earlier run of the file (`id` as the server returned it). */
+  onCreated?: (row: number, id: string | null, status: 'CREATED' | 'ALREADY_IMPORTED') => void;
   onRetry?: (what: string, error: unknown, attempt: number, delayMs: number) => void;
 }
 
@@ -580,9 +582,11 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
           case 'CREATED':
             if (writtenEarlier) progress.alreadyImported++;
             else progress.created++;
+            options.onCreated?.(r.row, o.id ?? null, writtenEarlier ? 'ALREADY_IMPORTED' : 'CREATED');
             break;
           case 'ALREADY_IMPORTED':
             progress.alreadyImported++;
+            options.onCreated?.(r.row, o.id ?? null, 'ALREADY_IMPORTED');
             break;
           case 'DUPLICATE':
             progress.duplicates++;
