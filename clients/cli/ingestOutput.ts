@@ -34,12 +34,16 @@ export function describeInspection(inspection: Inspection, size: number): string
   );
   lines.push('Mapping');
   const width = Math.min(32, Math.max(...mapping.columns.map((c) => c.header.length || 10)));
+  const name = (c: { header: string; index: number }) => (c.header ? `"${c.header}"` : `(column ${c.index + 1}, no header)`);
   for (const c of mapping.columns) {
-    if (c.field) lines.push(`  ${clip(c.header || `(column ${c.index + 1})`, 32).padEnd(width)}  → ${c.field}`);
+    if (c.field) lines.push(`  ${clip(c.header || `(column ${c.index + 1})`, 32).padEnd(width)}  → ${c.field}${c.explicit ? '  (your mapping)' : ''}`);
   }
-  if (mapping.unmapped.length) {
-    lines.push(`  not mapped (ignored): ${mapping.unmapped.map((c) => (c.header ? `"${c.header}"` : `(column ${c.index + 1}, no header)`)).join(', ')}`);
-  }
+  const byYou = mapping.unmapped.filter((c) => c.explicit);
+  const displaced = mapping.unmapped.filter((c) => c.displaced);
+  const notMapped = mapping.unmapped.filter((c) => !c.explicit && !c.displaced);
+  if (byYou.length) lines.push(`  ignored (your mapping): ${byYou.map(name).join(', ')}`);
+  for (const c of displaced) lines.push(`  ignored: ${name(c)} (your mapping gives ${c.displaced} to "${mapping.columns[mapping.fieldColumn.get(c.displaced!)!]!.header}")`);
+  if (notMapped.length) lines.push(`  not mapped (ignored): ${notMapped.map(name).join(', ')}`);
   if (inspection.preview.length) {
     const fields = [...mapping.fieldColumn.keys()];
     const widths = fields.map((f) => Math.min(24, Math.max(f.length, ...inspection.preview.map((p) => clip(p.values[f] ?? '', 24).length))));
@@ -115,7 +119,13 @@ export function describeSummary(s: IngestSummary, listed: { duplicates: Rejected
   section('Duplicates', listed.duplicates.slice(0, caps.duplicates), s.duplicates);
   section('Invalid rows', listed.invalid.slice(0, caps.invalid), s.invalid);
   section('Not sent', listed.unsent.slice(0, 5), s.unsent, 'a re-run sends them');
-  if (s.failure) lines.push('', `The ingestion stopped: ${s.failure}`, 'Run the same command again to resume: rows already written are recognised, nothing is created twice.');
+  if (s.failure && s.failureCode === 'FILE_CHANGED') {
+    lines.push(
+      '',
+      `The ingestion stopped: ${s.failure}`,
+      `Ingestion ${s.ingestionId ?? '?'} stays open for the bytes that were scanned (SHA-256 ${s.sha256.slice(0, 16)}…): put that file back and run the same command to finish it. To load the new content instead, wait until nothing writes to the file and run the command again (new bytes are a new ingestion).`,
+    );
+  } else if (s.failure) lines.push('', `The ingestion stopped: ${s.failure}`, 'Run the same command again to resume: rows already written are recognised, nothing is created twice.');
   return lines.join('\n');
 }
 

@@ -18,19 +18,19 @@ import {
 } from '../api/generated';
 import type { CustomerRowInput, ProjectRowInput } from '../../schema/generated/types';
 import { MAX_BATCH_ROWS } from '../../resolvers/lib/rules';
-import { FileProblemError, SendFailedError } from './errors';
-import { MODELS, modelByKey, normalizeHeader, scoreModels, type AnyModel, type Mapping, type ModelKey, type ModelScore, type RowInput } from './models';
+import { capRaw } from '../../resolvers/lib/rowErrors';
+import { FileChangedError, FileProblemError, SendFailedError } from './errors';
+import { MODELS, fieldsOf, modelByKey, normalizeHeader, scoreModels, type AnyModel, type Mapping, type MappingOverride, type ModelKey, type ModelScore, type RowInput } from './models';
 import { readRecords, type ByteSource, type FileFormat, type Hasher } from './reader';
 import { DEFAULT_RETRY, sleep as realSleep, withRetry, type RetryPolicy } from './retry';
 import { delimiterName } from './sniff';
 import { validateRow, type FieldError } from './validate';
+import { recordingSource, verifyingSource, type ScannedBlocks } from './verify';
 
 /** Retry batches carry `attempt · RETRY_STRIDE + original batch number`: deterministic, and never equal to a first-try number. */
 export const RETRY_STRIDE = 100_000_000;
 /** How often a row that lost a race (RETRY) is sent again before it counts as unsent. */
 export const MAX_ROW_RETRIES = 8;
-/** Raw cells longer than this are cut in what is recorded server-side (DynamoDB items hold 400 KB). */
-export const RAW_CELL_LIMIT = 1024;
 
 export interface PreviewRow {
   row: number;
@@ -107,6 +107,14 @@ export interface ScanResult {
 
 export type IngestOutcome = 'COMPLETED' | 'DUPLICATE_FILE' | 'DRY_RUN' | 'FAILED';
 
+/**
+ * Why a run ended FAILED: the file changed between scan and send (FILE_CHANGED), the server could
+ * not be reached or refused (SEND_FAILED), the run was interrupted (INTERRUPTED), or every row was
+ * sent but the ingestion could not be closed (NOT_CLOSED). In every case the ingestion stays open
+ * (RUNNING) on the server: running the same bytes again resumes it.
+ */
+export type FailureCode = 'FILE_CHANGED' | 'SEND_FAILED' | 'INTERRUPTED' | 'NOT_CLOSED';
+
 export interface IngestSummary {
   fileName: string;
   bytes: number;
@@ -115,7 +123,8 @@ export interface IngestSummary {
   bom: boolean;
   delimiter: string;
   model: ModelKey;
-  mapping: { column: string; field: string | null }[];
+  /** Every column and the field it feeds (null: ignored); `explicit` when the `mapping` option decided it. */
+  mapping: { column: string; field: string | null; explicit: boolean }[];
   outcome: IngestOutcome;
   ingestionId: string | null;
   resumed: boolean;
@@ -134,6 +143,7 @@ export interface IngestSummary {
   durationMs: number;
   rowsPerSecond: number;
   failure: string | null;
+  failureCode: FailureCode | null;
   /** The ingestion's counters as the server last reported them. */
   server: { created: number; duplicates: number; invalid: number; alreadyImported: number; processed: number } | null;
 }
@@ -145,6 +155,8 @@ export interface IngestCallbacks {
   onStarted?: (ingestionId: string, outcome: 'STARTED' | 'RESUMED') => void;
   onProgress?: (progress: Progress) => void;
   onRejected?: (rejected: RejectedRow) => void;
+  /** A row that is a record now: created by this run, or already imported by an earlier run of the file (`id` as the server returned it). */
+  onCreated?: (row: number, id: string | null, status: 'CREATED' | 'ALREADY_IMPORTED') => void;
   onRetry?: (what: string, error: unknown, attempt: number, delayMs: number) => void;
 }
 
@@ -155,6 +167,12 @@ export interface IngestOptions extends IngestCallbacks {
   size?: number;
   createHasher: () => Hasher;
   model?: ModelKey;
+  /**
+   * Explicit column mapping (header → field, or null to ignore the column), applied over the
+   * mapping the headers give. Checked against the model: an unknown column or field, or a required
+   * field left without a column, makes the file unusable (FileProblemError BAD_MAPPING / MISSING_REQUIRED).
+   */
+  mapping?: MappingOverride;
   dryRun?: boolean;
   /** Required unless `dryRun`; a function is called once, after the scan (e.g. to start a local stack only for usable files). */
   client?: GraphQLClient | (() => Promise<GraphQLClient>);
@@ -167,6 +185,8 @@ export interface IngestOptions extends IngestCallbacks {
   now?: () => number;
   /** Stop reading (in-flight batches finish); the summary says FAILED with the rows unsent. */
   signal?: AbortSignal;
+  /** Bytes per block verified between scan and send (./verify); default VERIFY_BLOCK_BYTES (1 MiB). */
+  verifyBlockBytes?: number;
 }
 
 /** Is this record a blank line (every cell empty)? Blank lines are skipped, not rows. */
@@ -201,16 +221,53 @@ function checkHeaders(fileName: string, headers: string[]): void {
   });
 }
 
-function chooseModel(fileName: string, headers: string[], forced: ModelKey | undefined): { model: AnyModel; mapping: Mapping; scores: ModelScore[] } {
-  const scores = scoreModels(headers);
+/** Refuses an explicit mapping that does not fit the header row or the model, naming what would. */
+function checkOverride(fileName: string, headers: string[], mapping: Mapping, detected: boolean): void {
+  const p = mapping.overrideProblems;
+  if (!p) return;
+  const model = mapping.model;
+  if (p.unknownColumns.length) {
+    throw new FileProblemError(
+      'BAD_MAPPING',
+      fileName,
+      `the mapping names ${p.unknownColumns.map((c) => `"${c}"`).join(', ')}, but row 1 (the header) has no such column. Its columns are: ${headers.map((h) => `"${h}"`).join(', ')}.`,
+      { row: 1, column: p.unknownColumns[0] },
+    );
+  }
+  if (p.unknownFields.length) {
+    const sends = p.unknownFields.map(([column, value]) => `column "${column}" to "${value}"`).join(' and ');
+    const which = p.unknownFields.length === 1 ? 'which is not a field' : 'which are not fields';
+    const others = detected ? ` (detected from the headers; choose another model with --model)` : '';
+    throw new FileProblemError(
+      'BAD_MAPPING',
+      fileName,
+      `the mapping sends ${sends}, ${which} of ${model.label.toLowerCase()}${others}. The ${model.label.toLowerCase()} fields are: ${fieldsOf(model)
+        .map(([f]) => f)
+        .join(', ')} (or map the column to nothing to ignore it).`,
+      { row: 1, column: p.unknownFields[0]![0] },
+    );
+  }
+  if (p.conflicts.length) {
+    const [field, cols] = p.conflicts[0]!;
+    throw new FileProblemError('BAD_MAPPING', fileName, `the mapping sends ${cols.map((c) => `"${c}"`).join(' and ')} to the same field ${field}; a field takes one column. Map only one of them to ${field}.`, {
+      row: 1,
+      column: cols[1],
+    });
+  }
+}
+
+function chooseModel(fileName: string, headers: string[], forced: ModelKey | undefined, override: MappingOverride | undefined): { model: AnyModel; mapping: Mapping; scores: ModelScore[] } {
+  const scores = scoreModels(headers, override);
   const list = headers.map((h) => `"${h}"`).join(', ');
   let pick: ModelScore | undefined;
   if (forced) {
     const model = modelByKey(forced);
     if (!model) throw new FileProblemError('UNKNOWN_MODEL', fileName, `unknown model "${forced}"; known models: ${MODELS.map((m) => m.key).join(', ')}.`);
     pick = scores.find((s) => s.model === model)!;
+    checkOverride(fileName, headers, pick.mapping, false);
   } else {
     pick = scores[0]!;
+    checkOverride(fileName, headers, pick.mapping, true);
     if (pick.mapped === 0) {
       throw new FileProblemError(
         'UNKNOWN_MODEL',
@@ -239,7 +296,7 @@ function chooseModel(fileName: string, headers: string[], forced: ModelKey | und
     throw new FileProblemError(
       'MISSING_REQUIRED',
       fileName,
-      `the columns look like ${model.label.toLowerCase()} data but no column maps to the required ${missing}.${unmapped} Rename the column (see \`foreman models\`) and try again.`,
+      `the columns look like ${model.label.toLowerCase()} data but no column maps to the required ${missing}.${unmapped} Rename the column (see \`foreman models\`) or map a column to it (\`--map "Column=${mapping.missingRequired[0]}"\`) and try again.`,
       { row: 1 },
     );
   }
@@ -272,7 +329,7 @@ export function mapRow(mapping: Mapping, row: number, cells: string[]): MappedRo
  * Reads just enough of the file to sniff its format, detect (or apply) the model, map the columns
  * and preview the first rows. Throws FileProblemError for unusable files.
  */
-export async function inspectFile(source: ByteSource, options: { fileName: string; model?: ModelKey; previewRows?: number }): Promise<Inspection> {
+export async function inspectFile(source: ByteSource, options: { fileName: string; model?: ModelKey; mapping?: MappingOverride; previewRows?: number }): Promise<Inspection> {
   const { fileName } = options;
   const want = options.previewRows ?? 5;
   let format: FileFormat | undefined;
@@ -285,7 +342,7 @@ export async function inspectFile(source: ByteSource, options: { fileName: strin
       if (isBlank(record.cells)) continue;
       headers = record.cells.map((h) => h.trim());
       checkHeaders(fileName, headers);
-      chosen = chooseModel(fileName, headers, options.model);
+      chosen = chooseModel(fileName, headers, options.model, options.mapping);
       continue;
     }
     if (isBlank(record.cells)) continue;
@@ -317,6 +374,10 @@ async function* dataRows(source: ByteSource, inspection: Inspection, hasher: Has
     }
     if (header) {
       header = false;
+      // The scan and the send read the file again: a different header means different bytes.
+      if (record.cells.length !== inspection.headers.length || record.cells.some((c, i) => c.trim() !== inspection.headers[i])) {
+        throw new FileChangedError(inspection.fileName, 'its header row is no longer the one that was inspected', null);
+      }
       continue;
     }
     yield mapRow(inspection.mapping, record.row, record.cells);
@@ -327,14 +388,13 @@ function emptyProgress(phase: Progress['phase'], totalBytes: number | null, rows
   return { phase, bytesRead: 0, totalBytes, rowsRead: 0, rowsTotal, created: 0, duplicates: 0, invalid: 0, alreadyImported: 0, retried: 0, batches: 0, elapsedMs: 0, rowsPerSecond: 0 };
 }
 
-/** Cuts long raw cells so a rejected row's JSON fits a DynamoDB item comfortably. */
+/** A rejected row's cells by column header, cut (capRaw) so its stored error fits a DynamoDB item; the client's report keeps the whole row. */
 function rawJson(inspection: Inspection, cells: string[]): string {
   const raw: Record<string, string> = {};
   cells.forEach((cell, i) => {
-    const key = inspection.headers[i] || `column ${i + 1}`;
-    raw[key] = cell.length > RAW_CELL_LIMIT ? `${cell.slice(0, RAW_CELL_LIMIT)}… [${cell.length - RAW_CELL_LIMIT} more characters]` : cell;
+    raw[inspection.headers[i] || `column ${i + 1}`] = cell;
   });
-  return JSON.stringify(raw);
+  return capRaw(raw);
 }
 
 /**
@@ -354,7 +414,7 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new RangeError('concurrency must be a positive integer');
   if (!options.dryRun && !options.client) throw new Error('ingestFile needs a client unless dryRun');
 
-  const inspection = await inspectFile(options.source, { fileName: options.fileName, model: options.model });
+  const inspection = await inspectFile(options.source, { fileName: options.fileName, model: options.model, mapping: options.mapping });
   options.onInspected?.(inspection);
 
   let sendStart = 0;
@@ -376,7 +436,9 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
   const scanBlank = { count: 0 };
   let valid = 0;
   let invalid = 0;
-  for await (const r of dataRows(options.source, inspection, hasher, (n) => (scanProgress.bytesRead = n), scanBlank)) {
+  const scannedBlocks: ScannedBlocks = { digests: [], bytes: 0 };
+  const scanSource = options.dryRun ? options.source : recordingSource(options.source, options.createHasher, scannedBlocks, options.verifyBlockBytes);
+  for await (const r of dataRows(scanSource, inspection, hasher, (n) => (scanProgress.bytesRead = n), scanBlank)) {
     scanProgress.rowsRead++;
     if (r.errors.length) {
       invalid++;
@@ -399,7 +461,7 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
     bom: inspection.format.bom,
     delimiter: delimiterName(inspection.format.delimiter),
     model: inspection.model.key,
-    mapping: inspection.mapping.columns.map((c) => ({ column: c.header, field: c.field })),
+    mapping: inspection.mapping.columns.map((c) => ({ column: c.header, field: c.field, explicit: c.explicit })),
     outcome: 'DRY_RUN',
     ingestionId: null,
     resumed: false,
@@ -417,6 +479,7 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
     durationMs: scan.durationMs,
     rowsPerSecond: scan.durationMs > 0 ? (scan.rows * 1000) / scan.durationMs : 0,
     failure: null,
+    failureCode: null,
     server: null,
   };
   if (options.dryRun) return summary;
@@ -519,9 +582,11 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
           case 'CREATED':
             if (writtenEarlier) progress.alreadyImported++;
             else progress.created++;
+            options.onCreated?.(r.row, o.id ?? null, writtenEarlier ? 'ALREADY_IMPORTED' : 'CREATED');
             break;
           case 'ALREADY_IMPORTED':
             progress.alreadyImported++;
+            options.onCreated?.(r.row, o.id ?? null, 'ALREADY_IMPORTED');
             break;
           case 'DUPLICATE':
             progress.duplicates++;
@@ -581,8 +646,11 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
   let rejectedBatch: MappedRow[] = [];
   const blank = { count: 0 };
   let rowsRead = 0;
+  // The send pass reads the file again, verifying it block by block against the scan (./verify).
+  const sendSource = verifyingSource(options.source, options.createHasher, scannedBlocks, options.fileName, options.verifyBlockBytes);
+  let changed: FileChangedError | undefined;
   try {
-    for await (const r of dataRows(options.source, inspection, undefined, (n) => (progress.bytesRead = n), blank)) {
+    for await (const r of dataRows(sendSource, inspection, undefined, (n) => (progress.bytesRead = n), blank)) {
       if (fatal || options.signal?.aborted) break;
       rowsRead++;
       progress.rowsRead = rowsRead;
@@ -616,6 +684,10 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
         await dispatch(() => sendRejected(n, rows));
       }
     }
+  } catch (error) {
+    if (!(error instanceof FileChangedError)) throw error;
+    // Nothing from the changed bytes was sent; the batches in flight hold verified rows only.
+    changed = error;
   } finally {
     await Promise.allSettled([...inFlight]);
   }
@@ -633,11 +705,20 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
   const durationMs = Math.round(now() - sendStart);
   summary.durationMs = durationMs;
   summary.rowsPerSecond = durationMs > 0 ? ((scan.rows - summary.unsent) * 1000) / durationMs : 0;
-  const failed = fatal !== undefined || options.signal?.aborted === true;
+  const failed = changed !== undefined || fatal !== undefined || options.signal?.aborted === true;
   if (failed) {
     summary.outcome = 'FAILED';
-    // An interruption explains itself better than the errors it caused in the batches in flight.
-    summary.failure = options.signal?.aborted ? 'interrupted before the end of the file' : describeSendError(fatal);
+    if (changed) {
+      summary.failureCode = 'FILE_CHANGED';
+      summary.failure = `${changed.message}. Nothing from the changed bytes was sent and the ingestion was not finished; the rows sent before came from the scanned bytes.`;
+    } else if (options.signal?.aborted) {
+      // An interruption explains itself better than the errors it caused in the batches in flight.
+      summary.failureCode = 'INTERRUPTED';
+      summary.failure = 'interrupted before the end of the file';
+    } else {
+      summary.failureCode = 'SEND_FAILED';
+      summary.failure = describeSendError(fatal);
+    }
   } else {
     summary.outcome = 'COMPLETED';
   }
@@ -653,6 +734,7 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
       noteServer(finished.finishIngestion);
     } catch (error) {
       summary.outcome = 'FAILED';
+      summary.failureCode = 'NOT_CLOSED';
       summary.failure = `every row was sent but the ingestion could not be closed: ${describeSendError(error)}`;
     }
   }

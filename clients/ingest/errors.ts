@@ -13,6 +13,7 @@ export type FileProblemCode =
   | 'UNKNOWN_MODEL'
   | 'AMBIGUOUS_MODEL'
   | 'MISSING_REQUIRED'
+  | 'BAD_MAPPING'
   | 'DUPLICATE_HEADERS';
 
 /** The file is unusable as a whole: nothing was (or will be) written. */
@@ -36,5 +37,24 @@ export class SendFailedError extends Error {
     override readonly cause: unknown,
   ) {
     super(message, { cause });
+  }
+}
+
+/**
+ * The file's bytes changed between the scan and the send (replaced, edited, truncated, or an S3
+ * object overwritten). Sending stops before any row from the changed bytes is sent; the rows sent
+ * before came from the scanned bytes, so the ingestion stays open (RUNNING) for those bytes.
+ */
+export class FileChangedError extends Error {
+  override name = 'FileChangedError';
+  constructor(
+    readonly fileName: string,
+    detail: string,
+    /** Byte offset of the first block found different (or where the file now ends). */
+    readonly offset: number | null = null,
+    /** The ingestion left open for the scanned bytes, when one was started. */
+    public ingestionId: string | null = null,
+  ) {
+    super(`${fileName} changed while it was being ingested: ${detail}`);
   }
 }
