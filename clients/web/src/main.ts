@@ -4,11 +4,11 @@
  * then import it through the GraphQL mutations (source WEB) while a progress bar follows the
  * ingestion's `onIngestionProgress` subscription. Error report: the engine's own report code.
  *
- * `document.body.dataset.state` says where the page is (loading, ready, inspecting, inspected,
- * file-problem, importing, finished, cancelled, duplicate, failed, config-problem); tests wait on it.
+ * `document.body.dataset.state` says where the page is (loading, signed-out, signing-in, ready,
+ * not-allowed, inspecting, inspected, file-problem, importing, finished, cancelled, duplicate,
+ * failed, config-problem); tests wait on it. The user signs in first (account.ts, auth.ts).
  * After `finished`, `data-outcome` says how it went (complete, partial, nothing).
  */
-import { createClient } from '../../api/client';
 import {
   columnOf,
   describeSendError,
@@ -23,6 +23,8 @@ import {
   type ScanResult,
 } from '../../ingest/index';
 import type { FieldRule } from '../../../resolvers/lib/rules';
+import { Account } from './account';
+import { mayImport } from './auth';
 import { blobSource, browserSha256 } from './browser';
 import { byId, bytes, clip, el, fact, fill, number } from './dom';
 import { SNIFF_BYTES, spreadsheetProblem } from './fileKind';
@@ -60,6 +62,7 @@ interface Picked {
 }
 
 let config: WebConfig | null = null;
+let account: Account | null = null;
 let picked: Picked | null = null;
 let reportUrl: string | null = null;
 let busy = false;
@@ -309,17 +312,22 @@ function resumeButton(): HTMLElement {
 }
 
 function showDuplicate(summary: IngestSummary): void {
-  const d = summary.duplicateOf!;
+  const d = summary.duplicateOf;
+  const bytesOf = `These exact bytes (SHA-256 ${summary.sha256.slice(0, 12)}…) were imported before`;
+  const rule = 'Foreman identifies a file by its content, so the same file under any name is refused.';
   fill(
     byId('outcome'),
     el(
       'div',
       { class: 'notice duplicate', id: 'duplicate-answer' },
       el('strong', {}, 'Already imported — nothing was written. '),
-      `These exact bytes (SHA-256 ${summary.sha256.slice(0, 12)}…) were imported before as “${d.fileName}” on ${new Date(d.startedAt).toLocaleString('en-GB', { timeZone: 'UTC' })} UTC (status ${d.status}). Foreman identifies a file by its content, so the same file under any name is refused.`,
-      el('br'),
-      'First ingestion: ',
-      el('code', {}, d.ingestionId),
+      // Someone else's file: the API says only that these bytes were ingested before (docs/auth.md).
+      d
+        ? `${bytesOf} as “${d.fileName}” on ${new Date(d.startedAt).toLocaleString('en-GB', { timeZone: 'UTC' })} UTC (status ${d.status}). ${rule}`
+        : `${bytesOf}, by another user. ${rule}`,
+      d ? el('br') : null,
+      d ? 'First ingestion: ' : null,
+      d ? el('code', {}, d.ingestionId) : null,
     ),
   );
   setState('duplicate');
@@ -327,14 +335,16 @@ function showDuplicate(summary: IngestSummary): void {
 
 /** The real import: the engine sends the batches; the bar follows the subscription. */
 async function runImport(): Promise<void> {
-  if (!config || !picked || busy) return;
+  const client = account?.client;
+  if (!config || !account?.identity || !client || !mayImport(account.identity) || !picked || busy) return;
   busy = true;
   const p = picked;
   const button = byId<HTMLButtonElement>('import-button');
   const input = byId<HTMLInputElement>('file');
-  // Another file cannot be picked while this one is being imported.
+  // Another file cannot be picked, nor the user sign out, while this one is being imported.
   button.disabled = true;
   input.disabled = true;
+  byId<HTMLButtonElement>('signout-button').disabled = true;
   // The progress panel says what is going on; the outcome comes at the end.
   fill(byId('outcome'));
   delete document.body.dataset.outcome;
@@ -349,10 +359,11 @@ async function runImport(): Promise<void> {
   panel.begin();
   const watch = new ProgressWatch({
     config,
+    token: account.token,
     onProgress: (e) => panel.event(e),
     onTrouble: (error) => fill(byId('progress-text'), `Live progress interrupted: ${error.message}`),
   });
-  const client = watchingClient(createClient({ url: config.graphqlUrl, auth: { mode: 'API_KEY', apiKey: config.apiKey } }), async (ingestionId) => {
+  const watched = watchingClient(client, async (ingestionId) => {
     panel.started(ingestionId);
     await watch.start(ingestionId);
   });
@@ -364,7 +375,7 @@ async function runImport(): Promise<void> {
       source: blobSource(p.file),
       size: p.file.size,
       createHasher: browserSha256,
-      client,
+      client: watched,
       sourceKind: 'WEB',
       signal: cancel.signal,
       onProgress: (progress) => panel.engine(progress),
@@ -418,13 +429,14 @@ async function runImport(): Promise<void> {
     panel.end(closed);
     button.disabled = false;
     input.disabled = false;
+    byId<HTMLButtonElement>('signout-button').disabled = false;
     busy = false;
+    void account.loadMine();
   }
 }
 
 function wireFilePicking(): void {
   const input = byId<HTMLInputElement>('file');
-  input.disabled = false;
   // Choosing the same file again (after fixing it, or to resume) must read it again: a file input
   // only reports a change when its value changes.
   input.addEventListener('click', () => (input.value = ''));
@@ -481,7 +493,22 @@ async function boot(): Promise<void> {
   }
   fill(byId('endpoint'), 'API: ', el('code', {}, config.graphqlUrl));
   wireFilePicking();
-  setState('ready');
+  account = new Account(config, {
+    signedIn: (identity) => {
+      // Only importers and admins may pick a file; everyone signed in sees their ingestions.
+      byId<HTMLInputElement>('file').disabled = !mayImport(identity);
+      setState(mayImport(identity) ? 'ready' : 'not-allowed');
+    },
+    signedOut: () => {
+      clearResults();
+      picked = null;
+      const input = byId<HTMLInputElement>('file');
+      input.value = '';
+      input.disabled = true;
+    },
+    busy: () => busy,
+  });
+  account.start();
 }
 
 void boot();

@@ -4,17 +4,20 @@
  * from the `onIngestionProgress` subscription — exactly what any other watcher of the ingestion
  * sees — rather than from the engine's local callbacks.
  */
-import type { GraphQLClient } from '../../api/client';
+import type { GraphQLClient, TokenSource } from '../../api/client';
 import { OnIngestionProgressDocument, StartIngestionDocument, type OnIngestionProgressSubscription, type StartIngestionMutation } from '../../api/generated';
 import { subscribe, SubscriptionError, type SubscribeOptions, type SubscriptionHandlers, type Unsubscribe } from '../../api/subscribe';
 
-/** config.json: the shape infra/aws/stack.ts writes and infra/local serves. */
+/** config.json: the shape infra/aws/stack.ts writes (`WebConfig` there) and infra/local serves. */
 export interface WebConfig {
   graphqlUrl: string;
   realtimeUrl: string | null;
   region: string | null;
-  apiKey: string;
-  authMode: 'API_KEY';
+  authMode: 'AMAZON_COGNITO_USER_POOLS';
+  userPoolId: string;
+  userPoolClientId: string;
+  /** The local stack's user pool (`<origin>/cognito/`); null = Cognito's regional endpoint. */
+  cognitoEndpoint: string | null;
 }
 
 /** config.json is missing, unreadable or not what the page needs. */
@@ -34,9 +37,22 @@ export function parseConfig(value: unknown): WebConfig {
   };
   const graphqlUrl = text('graphqlUrl', true)!;
   if (!/^https?:\/\//.test(graphqlUrl)) throw new WebConfigError(`config.json's graphqlUrl (${graphqlUrl}) is not an http(s) URL.`);
-  const authMode = v.authMode ?? 'API_KEY';
-  if (authMode !== 'API_KEY') throw new WebConfigError(`config.json asks for authMode ${String(authMode)}; the page signs requests with an API key only.`);
-  return { graphqlUrl, realtimeUrl: text('realtimeUrl', false), region: text('region', false), apiKey: text('apiKey', true)!, authMode: 'API_KEY' };
+  if (v.authMode !== 'AMAZON_COGNITO_USER_POOLS') {
+    throw new WebConfigError(`config.json asks for authMode ${String(v.authMode)}; the page signs in to a Cognito user pool (AMAZON_COGNITO_USER_POOLS) only.`);
+  }
+  const cognitoEndpoint = text('cognitoEndpoint', false);
+  if (cognitoEndpoint && !/^https?:\/\//.test(cognitoEndpoint)) throw new WebConfigError(`config.json's cognitoEndpoint (${cognitoEndpoint}) is not an http(s) URL.`);
+  const region = text('region', false);
+  if (!cognitoEndpoint && !region) throw new WebConfigError('config.json has neither region nor cognitoEndpoint: the page cannot tell where to sign in.');
+  return {
+    graphqlUrl,
+    realtimeUrl: text('realtimeUrl', false),
+    region,
+    authMode: 'AMAZON_COGNITO_USER_POOLS',
+    userPoolId: text('userPoolId', true)!,
+    userPoolClientId: text('userPoolClientId', true)!,
+    cognitoEndpoint,
+  };
 }
 
 export type ProgressEvent = NonNullable<OnIngestionProgressSubscription['onIngestionProgress']>;
@@ -60,6 +76,8 @@ export type SubscribeFn = (
 
 export interface ProgressWatchOptions {
   config: WebConfig;
+  /** The signed-in user's ID token (refreshed before it expires). */
+  token: TokenSource;
   /** Each event that moves the ingestion forward (stale, out-of-order events are dropped). */
   onProgress: (event: ProgressEvent) => void;
   /** The subscription dropped or delivered errors after it started. */
@@ -84,7 +102,8 @@ export class ProgressWatch {
     const { config } = this.options;
     const sub = this.options.subscribe ?? (subscribe as SubscribeFn);
     this.stopFn = sub(
-      { url: config.graphqlUrl, realtimeUrl: config.realtimeUrl ?? undefined, auth: { mode: 'API_KEY', apiKey: config.apiKey } },
+      // The signed-in user's ID token, in the connection header and in the start message.
+      { url: config.graphqlUrl, realtimeUrl: config.realtimeUrl ?? undefined, auth: { mode: 'AMAZON_COGNITO_USER_POOLS', token: this.options.token } },
       OnIngestionProgressDocument,
       { ingestionId },
       {

@@ -74,6 +74,12 @@ interface DataFrame {
   payload?: { data?: { onIngestionProgress?: { stage: string; processed: number; created: number; rowCount: number | null } } };
 }
 
+/** Users of the local pool the tests sign in as (password policy: 12+ characters, four classes). */
+const PASSWORD = 'Web-Page-Passw0rd!';
+const IMPORTER = { name: 'ines', groups: ['importers'] };
+const OTHER_IMPORTER = { name: 'omar', groups: ['importers'] };
+const VIEWER = { name: 'vera', groups: ['viewers'] };
+
 describe('the web page in Chromium', () => {
   let stack: TestStack;
   let context: BrowserContext;
@@ -88,6 +94,7 @@ describe('the web page in Chromium', () => {
     // TLS too: one test loads the page over HTTPS, as `foreman serve` also offers it.
     stack = await startTestStack({ tls: true });
     pageUrl = stack.graphqlUrl.replace(/\/graphql$/, '/app/');
+    for (const user of [IMPORTER, OTHER_IMPORTER, VIEWER]) await stack.userPool.addUser({ username: user.name, groups: user.groups, password: PASSWORD });
     userDataDir = mkdtempSync(path.join(os.tmpdir(), 'foreman-chromium-'));
     context = await chromium.launchPersistentContext(userDataDir, {
       executablePath: CHROMIUM,
@@ -107,7 +114,11 @@ describe('the web page in Chromium', () => {
   });
 
   /** A fresh tab on the page, failing the test on any script error or alert(). */
-  async function openPage(url = pageUrl): Promise<{ page: Page; problems: string[] }> {
+  /**
+   * A fresh tab on the page (its own sessionStorage: signed out), signed in through the form as
+   * `user` (default the importer); fails the test on any script error or alert().
+   */
+  async function openPage(url = pageUrl, user = IMPORTER, expectState = 'ready'): Promise<{ page: Page; problems: string[] }> {
     const page = await context.newPage();
     const problems: string[] = [];
     page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
@@ -116,8 +127,16 @@ describe('the web page in Chromium', () => {
       void d.dismiss();
     });
     await page.goto(url);
-    await page.waitForSelector('body[data-state="ready"]');
+    await page.waitForSelector('body[data-state="signed-out"]');
+    await signIn(page, user.name, PASSWORD);
+    await page.waitForSelector(`body[data-state="${expectState}"]`);
     return { page, problems };
+  }
+
+  async function signIn(page: Page, name: string, password: string): Promise<void> {
+    await page.fill('#username', name);
+    await page.fill('#password', password);
+    await page.click('#signin-button');
   }
 
   async function pickFile(page: Page, file: string): Promise<void> {
@@ -152,8 +171,74 @@ describe('the web page in Chromium', () => {
   it('serves config.json with the shape the CDK app writes, pointing at this stack', async () => {
     const response = await fetch(stack.graphqlUrl.replace(/\/graphql$/, '/config.json'));
     expect(response.status).toBe(200);
-    // Keys as infra/aws/stack.ts writes them (s3deploy.Source.jsonData('config.json', …)).
-    expect(await response.json()).toEqual({ graphqlUrl: stack.graphqlUrl, realtimeUrl: stack.realtimeUrl, region: stack.iam.region, apiKey: stack.apiKey, authMode: 'API_KEY' });
+    // Keys as infra/aws/stack.ts writes them (WebConfig), plus the local pool's endpoint; no API key.
+    expect(await response.json()).toEqual({
+      graphqlUrl: stack.graphqlUrl,
+      realtimeUrl: stack.realtimeUrl,
+      region: stack.iam.region,
+      authMode: 'AMAZON_COGNITO_USER_POOLS',
+      userPoolId: stack.userPool.userPoolId,
+      userPoolClientId: stack.userPool.webClientId,
+      cognitoEndpoint: `${new URL(stack.graphqlUrl).origin}/cognito/`,
+    });
+  });
+
+  it('asks who you are first: Cognito’s message for a wrong password, then the user and group in the header; tokens in sessionStorage only', async () => {
+    const page = await context.newPage();
+    const problems: string[] = [];
+    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    const cognitoCalls: string[] = [];
+    page.on('request', (r) => {
+      if (new URL(r.url()).pathname === '/cognito/') cognitoCalls.push(`${r.headers()['x-amz-target']} ${(JSON.parse(r.postData() ?? '{}') as { AuthFlow?: string }).AuthFlow}`);
+    });
+    await page.goto(pageUrl);
+    await page.waitForSelector('body[data-state="signed-out"]');
+    await expect(page.locator('#signin').isVisible()).resolves.toBe(true);
+    await expect(page.locator('#app').isVisible()).resolves.toBe(false);
+    await expect(page.locator('#who').isVisible()).resolves.toBe(false);
+
+    await signIn(page, IMPORTER.name, 'Not-The-Passw0rd!');
+    await page.waitForSelector('#signin-error:not([hidden])');
+    await expect(page.locator('#signin-error').textContent()).resolves.toBe('Not signed in. Incorrect username or password.');
+    await expect(page.locator('body').getAttribute('data-state')).resolves.toBe('signed-out');
+    await page.screenshot({ path: path.join(SHOTS, '0-signin-refused.png') });
+
+    await signIn(page, IMPORTER.name, PASSWORD);
+    await page.waitForSelector('body[data-state="ready"]');
+    await expect(page.locator('#who-name').textContent()).resolves.toBe('ines · importers');
+    await expect(page.locator('#signin').isVisible()).resolves.toBe(false);
+    await expect(page.locator('#file').isDisabled()).resolves.toBe(false);
+    await expect(page.locator('#password').inputValue()).resolves.toBe('');
+    // Cognito's protocol, as AWS's endpoint speaks it.
+    expect(cognitoCalls).toEqual(['AWSCognitoIdentityProviderService.InitiateAuth USER_PASSWORD_AUTH', 'AWSCognitoIdentityProviderService.InitiateAuth USER_PASSWORD_AUTH']);
+    const storage = await page.evaluate(() => ({ session: Object.keys(sessionStorage), local: localStorage.length }));
+    expect(storage).toEqual({ session: [`foreman.session.${stack.userPool.webClientId}`], local: 0 });
+    await page.screenshot({ path: path.join(SHOTS, '0-signed-in.png') });
+
+    // A reload in the same tab keeps the session; Sign out forgets it, and a reload stays signed out.
+    await page.reload();
+    await page.waitForSelector('body[data-state="ready"]');
+    await expect(page.locator('#who-name').textContent()).resolves.toBe('ines · importers');
+    await page.click('#signout-button');
+    await page.waitForSelector('body[data-state="signed-out"]');
+    await expect(page.evaluate(() => sessionStorage.length)).resolves.toBe(0);
+    await expect(page.locator('#app').isVisible()).resolves.toBe(false);
+    await page.reload();
+    await page.waitForSelector('body[data-state="signed-out"]');
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('tells a viewer that importing is not allowed and offers no file picking', async () => {
+    const { page, problems } = await openPage(pageUrl, VIEWER, 'not-allowed');
+    await expect(page.locator('#who-name').textContent()).resolves.toBe('vera · viewers');
+    await expect(page.locator('#not-allowed').textContent()).resolves.toBe(
+      'Importing is not allowed for this account. vera is in viewers; importing files needs the importers (or admins) group. Ask an administrator to add you, then sign out and in again.',
+    );
+    await expect(page.locator('#file').isDisabled()).resolves.toBe(true);
+    await page.screenshot({ path: path.join(SHOTS, '0-viewer.png') });
+    expect(problems).toEqual([]);
+    await page.close();
   });
 
   it('shows the detected model, the column mapping, a five-row preview and no issues for a valid file', async () => {
@@ -578,6 +663,51 @@ describe('the web page in Chromium', () => {
     await expect(alert.textContent()).resolves.toMatch(/duplicate_headers\.csv: row 1 \(the header\) has two columns named "email" \(columns 1 and 3\)/);
     await expect(page.locator('#import').isHidden()).resolves.toBe(true);
     await page.screenshot({ path: path.join(SHOTS, '7-file-problem.png'), fullPage: true });
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('signs in as an importer, imports, lists only that user’s own ingestions, and signs out', async () => {
+    // Another importer's ingestion, through the page as that user.
+    const other = await openPage(pageUrl, OTHER_IMPORTER);
+    await dropFile(other.page, 'omar_only.csv', 'Email,Full Name\nomar.customer@own.example,Omar Customer\n');
+    await other.page.click('#import-button');
+    await other.page.waitForSelector('body[data-state="finished"], body[data-state="failed"], body[data-state="duplicate"]', { timeout: 60_000 });
+    await expect(other.page.locator('body').getAttribute('data-state')).resolves.toBe('finished');
+    await other.page.waitForSelector('#mine-table tbody tr');
+    await expect(other.page.locator('#mine-table tbody tr td:first-child').allTextContents()).resolves.toEqual(['omar_only.csv']);
+    await other.page.close();
+
+    const { page, problems } = await openPage();
+    const requests: string[] = [];
+    page.on('request', (r) => {
+      if (new URL(r.url()).pathname === '/graphql') requests.push(r.headers().authorization ?? '');
+    });
+    await dropFile(page, 'ines_own.csv', 'Email,Full Name\nines.customer@own.example,Ines Customer\n');
+    await page.click('#import-button');
+    await page.waitForSelector('body[data-state="finished"], body[data-state="failed"], body[data-state="duplicate"]', { timeout: 60_000 });
+    await expect(page.locator('body').getAttribute('data-state')).resolves.toBe('finished');
+    // Every request carried the user's ID token itself (AppSync's user pools mode: no "Bearer").
+    expect(requests.length).toBeGreaterThan(0);
+    for (const token of requests) expect(JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString())).toMatchObject({ 'cognito:username': 'ines', token_use: 'id' });
+
+    // The list after the import: exactly the ingestions DynamoDB records as started by ines.
+    const ines = stack.userPool.findUser('ines')!;
+    const own = (await scanAll('Ingestions')).filter((i) => i.sk === 'META' && i.owner === `cognito:${ines.sub}`);
+    expect(own.map((i) => i.fileName)).toContain('ines_own.csv');
+    await page.waitForFunction((n) => document.body.dataset.mine === String(n), own.length);
+    const listed = await page.locator('#mine-table tbody tr td:first-child').allTextContents();
+    expect([...listed].sort()).toEqual(own.map((i) => String(i.fileName)).sort());
+    expect(listed).not.toContain('omar_only.csv');
+    // Newest first: this import heads the list.
+    expect(listed[0]).toBe('ines_own.csv');
+    await page.screenshot({ path: path.join(SHOTS, '14-my-ingestions.png'), fullPage: true });
+
+    await page.click('#signout-button');
+    await page.waitForSelector('body[data-state="signed-out"]');
+    await expect(page.locator('#mine').isVisible()).resolves.toBe(false);
+    await expect(page.locator('#mine-table tbody tr').count()).resolves.toBe(0);
+    await expect(page.evaluate(() => sessionStorage.length)).resolves.toBe(0);
     expect(problems).toEqual([]);
     await page.close();
   });

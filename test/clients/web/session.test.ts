@@ -14,8 +14,9 @@ const CDK_CONFIG = {
   graphqlUrl: 'https://abcdefghijklmnopqrstuvwxyz.appsync-api.eu-west-1.amazonaws.com/graphql',
   realtimeUrl: 'wss://abcdefghijklmnopqrstuvwxyz.appsync-realtime-api.eu-west-1.amazonaws.com/graphql',
   region: 'eu-west-1',
-  apiKey: 'da2-abcdefghijklmnopqrstuvwxyz',
-  authMode: 'API_KEY',
+  authMode: 'AMAZON_COGNITO_USER_POOLS',
+  userPoolId: 'eu-west-1_AbCdEf123',
+  userPoolClientId: '1example23456789abcdefghij',
 };
 
 function event(processed: number, over: Partial<ProgressEvent> = {}): ProgressEvent {
@@ -23,21 +24,34 @@ function event(processed: number, over: Partial<ProgressEvent> = {}): ProgressEv
 }
 
 describe('parseConfig', () => {
-  it('accepts the config.json the CDK app writes', () => {
-    expect(parseConfig(CDK_CONFIG)).toEqual(CDK_CONFIG);
+  it('accepts the config.json the CDK app writes (no cognitoEndpoint: Cognito in the region)', () => {
+    expect(parseConfig(CDK_CONFIG)).toEqual({ ...CDK_CONFIG, cognitoEndpoint: null });
   });
 
-  it('refuses a config without an API key, naming the key', () => {
-    expect(() => parseConfig({ ...CDK_CONFIG, apiKey: '' })).toThrow(new WebConfigError('config.json has no apiKey.'));
+  it('accepts the local stack’s, whose user pool has its own endpoint', () => {
+    const local = { ...CDK_CONFIG, graphqlUrl: 'http://127.0.0.1:4000/graphql', cognitoEndpoint: 'http://127.0.0.1:4000/cognito/' };
+    expect(parseConfig(local).cognitoEndpoint).toBe('http://127.0.0.1:4000/cognito/');
   });
 
-  it('refuses an auth mode the page cannot sign with', () => {
-    expect(() => parseConfig({ ...CDK_CONFIG, authMode: 'AWS_IAM' })).toThrow(/authMode AWS_IAM/);
+  it('refuses a config without the user pool client, naming the key', () => {
+    expect(() => parseConfig({ ...CDK_CONFIG, userPoolClientId: '' })).toThrow(new WebConfigError('config.json has no userPoolClientId.'));
+    expect(() => parseConfig({ ...CDK_CONFIG, userPoolId: undefined })).toThrow(new WebConfigError('config.json has no userPoolId.'));
   });
 
-  it('refuses a graphqlUrl that is not http(s) and a body that is not an object', () => {
+  it('refuses an API key config (the page never signs with one) and any other auth mode', () => {
+    expect(() => parseConfig({ graphqlUrl: CDK_CONFIG.graphqlUrl, apiKey: 'da2-x', authMode: 'API_KEY' })).toThrow(/authMode API_KEY; the page signs in to a Cognito user pool/);
+    expect(() => parseConfig({ ...CDK_CONFIG, authMode: undefined })).toThrow(/authMode undefined/);
+  });
+
+  it('refuses URLs that are not http(s) and a body that is not an object', () => {
     expect(() => parseConfig({ ...CDK_CONFIG, graphqlUrl: 'javascript:alert(1)' })).toThrow(/not an http\(s\) URL/);
+    expect(() => parseConfig({ ...CDK_CONFIG, cognitoEndpoint: 'javascript:alert(1)' })).toThrow(/cognitoEndpoint \(javascript:alert\(1\)\) is not an http\(s\) URL/);
     expect(() => parseConfig(['x'])).toThrow(/not a JSON object/);
+  });
+
+  it('needs a region when there is no cognitoEndpoint (that is where Cognito is)', () => {
+    const { region: _dropped, ...rest } = CDK_CONFIG;
+    expect(() => parseConfig(rest)).toThrow(/neither region nor cognitoEndpoint/);
   });
 
   it('leaves the real-time URL to be derived when config.json has none', () => {
@@ -69,7 +83,7 @@ describe('watchingClient', () => {
       }
       return { getIngestion: null };
     }) as GraphQLClient['request'];
-    return { options: { url: 'http://x/graphql', auth: { mode: 'API_KEY', apiKey: 'k' } }, execute: async () => ({ data: null }), request };
+    return { options: { url: 'http://x/graphql', auth: { mode: 'AMAZON_COGNITO_USER_POOLS', token: 'id-token' } }, execute: async () => ({ data: null }), request };
   }
 
   it('hands startIngestion back only after the subscription for the new ingestion is acknowledged', async () => {
@@ -117,25 +131,29 @@ describe('watchingClient', () => {
 
 describe('ProgressWatch', () => {
   /** A stand-in for clients/api/subscribe: captures the handlers; `ready` settles as told. */
-  function fakeSubscribe(ready: Promise<void>): { fn: SubscribeFn; handlers: () => SubscriptionHandlers<{ onIngestionProgress: ProgressEvent | null }>; variables: () => unknown } {
+  function fakeSubscribe(ready: Promise<void>): { fn: SubscribeFn; handlers: () => SubscriptionHandlers<{ onIngestionProgress: ProgressEvent | null }>; variables: () => unknown; auth: () => unknown } {
     let handlers: SubscriptionHandlers<{ onIngestionProgress: ProgressEvent | null }> | undefined;
     let variables: unknown;
-    const fn: SubscribeFn = (_options, _document, vars, h) => {
+    let auth: unknown;
+    const fn: SubscribeFn = (options, _document, vars, h) => {
+      auth = options.auth;
       handlers = h;
       variables = vars;
       const stop = (() => undefined) as Unsubscribe;
       stop.ready = ready;
       return stop;
     };
-    return { fn, handlers: () => handlers!, variables: () => variables };
+    return { fn, handlers: () => handlers!, variables: () => variables, auth: () => auth };
   }
 
   it('shows only newer events of its own ingestion and wakes the finish wait on the finish event', async () => {
     const sub = fakeSubscribe(Promise.resolve());
     const shown: number[] = [];
-    const watch = new ProgressWatch({ config: parseConfig(CDK_CONFIG), subscribe: sub.fn, onProgress: (e) => shown.push(e.processed) });
+    const watch = new ProgressWatch({ config: parseConfig(CDK_CONFIG), token: 'id-token', subscribe: sub.fn, onProgress: (e) => shown.push(e.processed) });
     await watch.start('ing-1');
     expect(sub.variables()).toEqual({ ingestionId: 'ing-1' });
+    // The subscription is signed with the user's ID token (AppSync's user pools mode).
+    expect(sub.auth()).toEqual({ mode: 'AMAZON_COGNITO_USER_POOLS', token: 'id-token' });
     const finish = watch.waitForFinish(60_000);
     sub.handlers().next({ onIngestionProgress: event(49) });
     sub.handlers().next({ onIngestionProgress: event(98, { ingestionId: 'ing-2' }) });
@@ -151,14 +169,14 @@ describe('ProgressWatch', () => {
   it('rejects start when AppSync refuses the subscription', async () => {
     const refused = Promise.reject(new SubscriptionError('Subscription refused: Unauthorized'));
     refused.catch(() => undefined);
-    const watch = new ProgressWatch({ config: parseConfig(CDK_CONFIG), subscribe: fakeSubscribe(refused).fn, onProgress: () => undefined });
+    const watch = new ProgressWatch({ config: parseConfig(CDK_CONFIG), token: 'id-token', subscribe: fakeSubscribe(refused).fn, onProgress: () => undefined });
     await expect(watch.start('ing-1')).rejects.toThrow('Subscription refused: Unauthorized');
   });
 
   it('stops waiting for the finish event when the connection drops, answering the last event seen', async () => {
     const sub = fakeSubscribe(Promise.resolve());
     const troubles: string[] = [];
-    const watch = new ProgressWatch({ config: parseConfig(CDK_CONFIG), subscribe: sub.fn, onProgress: () => undefined, onTrouble: (e) => troubles.push(e.message) });
+    const watch = new ProgressWatch({ config: parseConfig(CDK_CONFIG), token: 'id-token', subscribe: sub.fn, onProgress: () => undefined, onTrouble: (e) => troubles.push(e.message) });
     await watch.start('ing-1');
     sub.handlers().next({ onIngestionProgress: event(49) });
     const finish = watch.waitForFinish(60_000);
