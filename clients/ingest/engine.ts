@@ -318,10 +318,17 @@ export async function inspectFile(source: ByteSource, options: { fileName: strin
   return { fileName, format, headers, model: chosen!.model, detected: !options.model, scores: chosen!.scores, mapping: chosen!.mapping, preview };
 }
 
-/** Iterates the file's data rows, mapped and validated (blank lines counted apart). */
+/** Iterates the file's data rows, mapped and validated (blank lines after the header counted apart: empty ones and ones of spaces or delimiters). */
 async function* dataRows(source: ByteSource, inspection: Inspection, hasher: Hasher | undefined, onBytes: (n: number) => void, blank: { count: number }): AsyncGenerator<MappedRow> {
   let header = true;
-  for await (const record of readRecords(source, { fileName: inspection.fileName, hasher, onBytes, delimiter: inspection.format.delimiter })) {
+  let lastRow = 0;
+  const onEnd = (end: number) => {
+    if (!header) blank.count += end - lastRow;
+  };
+  for await (const record of readRecords(source, { fileName: inspection.fileName, hasher, onBytes, delimiter: inspection.format.delimiter, onEnd })) {
+    // Empty lines never reach here; the row numbers jump over them.
+    if (!header) blank.count += record.row - lastRow - 1;
+    lastRow = record.row;
     if (isBlank(record.cells)) {
       if (!header) blank.count++;
       continue;
