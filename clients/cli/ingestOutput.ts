@@ -5,7 +5,7 @@
  */
 import cliProgress from 'cli-progress';
 import type { Inspection, IngestSummary, Progress, RejectedRow, Mapping } from '../ingest';
-import { columnOf } from '../ingest';
+import { columnOf, listNames, quoteHeader } from '../ingest';
 
 export function formatBytes(n: number): string {
   if (n < 1024) return `${n} B`;
@@ -38,7 +38,7 @@ export function describeInspection(inspection: Inspection, size: number): string
     if (c.field) lines.push(`  ${clip(c.header || `(column ${c.index + 1})`, 32).padEnd(width)}  → ${c.field}`);
   }
   if (mapping.unmapped.length) {
-    lines.push(`  not mapped (ignored): ${mapping.unmapped.map((c) => (c.header ? `"${c.header}"` : `(column ${c.index + 1}, no header)`)).join(', ')}`);
+    lines.push(`  not mapped (ignored): ${listNames(mapping.unmapped.map((c) => (c.header ? quoteHeader(c.header) : `(column ${c.index + 1}, no header)`)))}`);
   }
   if (inspection.preview.length) {
     const fields = [...mapping.fieldColumn.keys()];

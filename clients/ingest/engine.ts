@@ -193,6 +193,21 @@ export function columnOf(mapping: Mapping, field: string): string {
   return field === 'row' ? '(row)' : field;
 }
 
+/**
+ * Names for a message, at most `max` of them and then how many more: a file with 100,000 columns
+ * gets a line, not a megabyte.
+ * @example listNames(['"a"', '"b"', '"c"'], 2) // '"a", "b" and 1 more'
+ */
+export function listNames(names: readonly string[], max = 10): string {
+  if (names.length <= max) return names.join(', ');
+  return `${names.slice(0, max).join(', ')} and ${(names.length - max).toLocaleString('en-US')} more`;
+}
+
+/** A header in quotes for a message, cut at 40 characters. */
+export function quoteHeader(header: string): string {
+  return header.length > 40 ? `"${header.slice(0, 39)}…"` : `"${header}"`;
+}
+
 /** Checks headers for duplicates and mapping conflicts; throws FileProblemError. */
 function checkHeaders(fileName: string, headers: string[]): void {
   const seen = new Map<string, number>();
@@ -214,7 +229,7 @@ function checkHeaders(fileName: string, headers: string[]): void {
 
 function chooseModel(fileName: string, headers: string[], forced: ModelKey | undefined): { model: AnyModel; mapping: Mapping; scores: ModelScore[] } {
   const scores = scoreModels(headers);
-  const list = headers.map((h) => `"${h}"`).join(', ');
+  const list = listNames(headers.map(quoteHeader));
   let pick: ModelScore | undefined;
   if (forced) {
     const model = modelByKey(forced);
@@ -246,7 +261,7 @@ function chooseModel(fileName: string, headers: string[], forced: ModelKey | und
     const missing = mapping.missingRequired
       .map((f) => `${rules[f]?.label ?? f} (a column named ${[...new Set([f, ...(rules[f]?.aliases ?? [])])].slice(0, 5).map((a) => `"${a}"`).join(', ')}, …)`)
       .join('; ');
-    const unmapped = mapping.unmapped.length ? ` Columns that map to nothing: ${mapping.unmapped.map((c) => `"${c.header}"`).join(', ')}.` : '';
+    const unmapped = mapping.unmapped.length ? ` Columns that map to nothing: ${listNames(mapping.unmapped.map((c) => quoteHeader(c.header)))}.` : '';
     throw new FileProblemError(
       'MISSING_REQUIRED',
       fileName,
@@ -313,7 +328,7 @@ export async function inspectFile(source: ByteSource, options: { fileName: strin
     throw new FileProblemError('EMPTY', fileName, 'the file is empty: there is no header row and no data. Export the data again (with a header row) and try again.', { row: 1 });
   }
   if (dataRows === 0) {
-    throw new FileProblemError('HEADER_ONLY', fileName, `the file has a header row (${headers.map((h) => `"${h}"`).join(', ')}) but no data rows. Nothing to ingest.`, { row: 2 });
+    throw new FileProblemError('HEADER_ONLY', fileName, `the file has a header row (${listNames(headers.map(quoteHeader))}) but no data rows. Nothing to ingest.`, { row: 2 });
   }
   return { fileName, format, headers, model: chosen!.model, detected: !options.model, scores: chosen!.scores, mapping: chosen!.mapping, preview };
 }

@@ -75,8 +75,16 @@ function describeParseError(fileName: string, error: CsvParseError, row: number)
       return new FileProblemError('MALFORMED', fileName, `a quoted cell opened in row ${row} is never closed (the file ends inside quotes). Close the quote or remove the stray " and try again.`, { row, line });
     case 'CSV_INVALID_CLOSING_QUOTE':
       return new FileProblemError('MALFORMED', fileName, `${at} (row ${row}): a quoted cell is followed by text after its closing quote. Quotes inside a quoted cell must be doubled ("").`, { row, line });
-    case 'CSV_MAX_RECORD_SIZE':
-      return new FileProblemError('RECORD_TOO_LARGE', fileName, `row ${row} is larger than the ${error.message.match(/of (\d+)/)?.[1] ?? 'allowed'} characters a row may hold; this usually means an unterminated quote.`, { row, line });
+    case 'CSV_MAX_RECORD_SIZE': {
+      const limit = Number(error.message.match(/of (\d+)/)?.[1]);
+      const size = Number.isFinite(limit) ? `${limit.toLocaleString('en-US')} characters (${(limit / 1024 / 1024).toFixed(0)} MiB)` : 'the size';
+      return new FileProblemError(
+        'RECORD_TOO_LARGE',
+        fileName,
+        `row ${row} is longer than ${size}, the most one row may hold, so the file cannot be ingested. Shorten or split the long cell; if no cell should be that long, look in row ${row} for a quote that is never closed.`,
+        { row, line },
+      );
+    }
     default:
       return new FileProblemError('MALFORMED', fileName, `${at} (row ${row}): ${error.message}`, { row, line });
   }
@@ -106,7 +114,11 @@ export async function* readRecords(source: ByteSource, options: ReadOptions): As
   let pendingBytes = 0;
 
   const start = (head: Uint8Array, complete: boolean) => {
-    const guess = sniffEncoding(head);
+    let guess = sniffEncoding(head);
+    // Text that is UTF-8 (a valid multi-byte character) before its first invalid byte is a UTF-8 file
+    // with a stray byte (mixed encodings), refused at that byte's row, not a Windows-1252 file whose
+    // every accent would come out mangled.
+    if (guess.encoding === 'windows-1252' && hasUtf8MultiByte(head.subarray(0, firstInvalidUtf8(head)))) guess = { encoding: 'utf-8', bomLength: 0 };
     const text = new TextDecoder(guess.encoding).decode(head.subarray(guess.bomLength), { stream: !complete });
     if (looksBinary(text)) {
       throw new FileProblemError('BINARY', fileName, 'this is not a text file (it contains binary data such as NUL or control bytes). Export the data as CSV and try again.', { line: 1 });
@@ -199,6 +211,12 @@ export async function* readRecords(source: ByteSource, options: ReadOptions): As
   yield* drain();
   // csv-parse also counts the line ending that ends the last line as an empty line.
   options.onEnd?.(emitted + parser!.info.empty_lines - (lastByte === 0x0a || lastByte === 0x0d ? 1 : 0));
+}
+
+/** Whether `bytes` (valid UTF-8) hold a character outside ASCII. */
+function hasUtf8MultiByte(bytes: Uint8Array): boolean {
+  for (const b of bytes) if (b >= 0xc2) return true;
+  return false;
 }
 
 /**
