@@ -6,7 +6,7 @@
 import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { EXIT, CliError } from './errors';
+import { EXIT, CliError, oldFlagHint } from './errors';
 
 const pkg = JSON.parse(readFileSync(fileURLToPath(new URL('../../package.json', import.meta.url)), 'utf8')) as { version: string };
 
@@ -14,9 +14,12 @@ const program = new Command('foreman')
   .description('Foreman: CSV in, validated and deduplicated GraphQL writes out, live progress. Runs on AWS AppSync or an embedded local AppSync.')
   .version(pkg.version)
   .showHelpAfterError('(run with --help for usage)')
+  .addHelpText('after', '\nExit codes: 0 ok · 1 rows rejected or the command failed · 2 bad usage or an unusable file · 3 the same file was ingested before.')
+  // Inherited by every command: flags of the old CLI get a pointer to what replaced them.
+  .configureOutput({ outputError: (text, write) => write(`${text}${oldFlagHint(text, process.argv.slice(2)) ?? ''}`) })
   .exitOverride();
 
-const commands = ['serve', 'evaluate', 'ingest', 'models', 'watch'] as const;
+const commands = ['serve', 'evaluate', 'ingest', 'ingestions', 'models', 'watch', 'users'] as const;
 for (const name of commands) {
   const mod = (await import(`./commands/${name}.ts`)) as { register(program: Command): void };
   mod.register(program);

@@ -231,7 +231,7 @@ export async function followIngestion(options: FollowOptions): Promise<FollowRes
             if (!latest && !settled) {
               settled = true;
               stop();
-              reject(new CliError(`no ingestion with id ${options.ingestionId} at ${options.url}.`, EXIT.FAILED));
+              reject(new CliError(`no ingestion with id ${options.ingestionId} at ${options.url}. \`foreman ingestions\` lists the ingestions there.`, EXIT.USAGE));
             }
             return;
           }

@@ -20,7 +20,7 @@ import type { CustomerRowInput, ProjectRowInput } from '../../schema/generated/t
 import { MAX_BATCH_ROWS } from '../../resolvers/lib/rules';
 import { capRaw } from '../../resolvers/lib/rowErrors';
 import { FileChangedError, FileProblemError, SendFailedError } from './errors';
-import { MODELS, modelByKey, normalizeHeader, scoreModels, type AnyModel, type Mapping, type ModelKey, type ModelScore, type RowInput } from './models';
+import { MODELS, fieldsOf, modelByKey, normalizeHeader, scoreModels, type AnyModel, type Mapping, type MappingOverride, type ModelKey, type ModelScore, type RowInput } from './models';
 import { readRecords, type ByteSource, type FileFormat, type Hasher } from './reader';
 import { DEFAULT_RETRY, sleep as realSleep, withRetry, type RetryPolicy } from './retry';
 import { delimiterName } from './sniff';
@@ -123,7 +123,8 @@ export interface IngestSummary {
   bom: boolean;
   delimiter: string;
   model: ModelKey;
-  mapping: { column: string; field: string | null }[];
+  /** Every column and the field it feeds (null: ignored); `explicit` when the `mapping` option decided it. */
+  mapping: { column: string; field: string | null; explicit: boolean }[];
   outcome: IngestOutcome;
   ingestionId: string | null;
   resumed: boolean;
@@ -154,6 +155,8 @@ export interface IngestCallbacks {
   onStarted?: (ingestionId: string, outcome: 'STARTED' | 'RESUMED') => void;
   onProgress?: (progress: Progress) => void;
   onRejected?: (rejected: RejectedRow) => void;
+  /** A row that is a record now: created by this run, or already imported by an earlier run of the file (`id` as the server returned it). */
+  onCreated?: (row: number, id: string | null, status: 'CREATED' | 'ALREADY_IMPORTED') => void;
   onRetry?: (what: string, error: unknown, attempt: number, delayMs: number) => void;
 }
 
@@ -164,6 +167,12 @@ export interface IngestOptions extends IngestCallbacks {
   size?: number;
   createHasher: () => Hasher;
   model?: ModelKey;
+  /**
+   * Explicit column mapping (header → field, or null to ignore the column), applied over the
+   * mapping the headers give. Checked against the model: an unknown column or field, or a required
+   * field left without a column, makes the file unusable (FileProblemError BAD_MAPPING / MISSING_REQUIRED).
+   */
+  mapping?: MappingOverride;
   dryRun?: boolean;
   /** Required unless `dryRun`; a function is called once, after the scan (e.g. to start a local stack only for usable files). */
   client?: GraphQLClient | (() => Promise<GraphQLClient>);
@@ -227,16 +236,53 @@ function checkHeaders(fileName: string, headers: string[]): void {
   });
 }
 
-function chooseModel(fileName: string, headers: string[], forced: ModelKey | undefined): { model: AnyModel; mapping: Mapping; scores: ModelScore[] } {
-  const scores = scoreModels(headers);
+/** Refuses an explicit mapping that does not fit the header row or the model, naming what would. */
+function checkOverride(fileName: string, headers: string[], mapping: Mapping, detected: boolean): void {
+  const p = mapping.overrideProblems;
+  if (!p) return;
+  const model = mapping.model;
+  if (p.unknownColumns.length) {
+    throw new FileProblemError(
+      'BAD_MAPPING',
+      fileName,
+      `the mapping names ${p.unknownColumns.map((c) => `"${c}"`).join(', ')}, but row 1 (the header) has no such column. Its columns are: ${listNames(headers.map(quoteHeader), 30)}.`,
+      { row: 1, column: p.unknownColumns[0] },
+    );
+  }
+  if (p.unknownFields.length) {
+    const sends = p.unknownFields.map(([column, value]) => `column "${column}" to "${value}"`).join(' and ');
+    const which = p.unknownFields.length === 1 ? 'which is not a field' : 'which are not fields';
+    const others = detected ? ` (detected from the headers; choose another model with --model)` : '';
+    throw new FileProblemError(
+      'BAD_MAPPING',
+      fileName,
+      `the mapping sends ${sends}, ${which} of ${model.label.toLowerCase()}${others}. The ${model.label.toLowerCase()} fields are: ${fieldsOf(model)
+        .map(([f]) => f)
+        .join(', ')} (or map the column to nothing to ignore it).`,
+      { row: 1, column: p.unknownFields[0]![0] },
+    );
+  }
+  if (p.conflicts.length) {
+    const [field, cols] = p.conflicts[0]!;
+    throw new FileProblemError('BAD_MAPPING', fileName, `the mapping sends ${cols.map((c) => `"${c}"`).join(' and ')} to the same field ${field}; a field takes one column. Map only one of them to ${field}.`, {
+      row: 1,
+      column: cols[1],
+    });
+  }
+}
+
+function chooseModel(fileName: string, headers: string[], forced: ModelKey | undefined, override: MappingOverride | undefined): { model: AnyModel; mapping: Mapping; scores: ModelScore[] } {
+  const scores = scoreModels(headers, override);
   const list = listNames(headers.map(quoteHeader));
   let pick: ModelScore | undefined;
   if (forced) {
     const model = modelByKey(forced);
     if (!model) throw new FileProblemError('UNKNOWN_MODEL', fileName, `unknown model "${forced}"; known models: ${MODELS.map((m) => m.key).join(', ')}.`);
     pick = scores.find((s) => s.model === model)!;
+    checkOverride(fileName, headers, pick.mapping, false);
   } else {
     pick = scores[0]!;
+    checkOverride(fileName, headers, pick.mapping, true);
     if (pick.mapped === 0) {
       throw new FileProblemError(
         'UNKNOWN_MODEL',
@@ -265,7 +311,7 @@ function chooseModel(fileName: string, headers: string[], forced: ModelKey | und
     throw new FileProblemError(
       'MISSING_REQUIRED',
       fileName,
-      `the columns look like ${model.label.toLowerCase()} data but no column maps to the required ${missing}.${unmapped} Rename the column (see \`foreman models\`) and try again.`,
+      `the columns look like ${model.label.toLowerCase()} data but no column maps to the required ${missing}.${unmapped} Rename the column (see \`foreman models\`) or map a column to it (\`--map "Column=${mapping.missingRequired[0]}"\`) and try again.`,
       { row: 1 },
     );
   }
@@ -298,7 +344,7 @@ export function mapRow(mapping: Mapping, row: number, cells: string[]): MappedRo
  * Reads just enough of the file to sniff its format, detect (or apply) the model, map the columns
  * and preview the first rows. Throws FileProblemError for unusable files.
  */
-export async function inspectFile(source: ByteSource, options: { fileName: string; model?: ModelKey; previewRows?: number }): Promise<Inspection> {
+export async function inspectFile(source: ByteSource, options: { fileName: string; model?: ModelKey; mapping?: MappingOverride; previewRows?: number }): Promise<Inspection> {
   const { fileName } = options;
   const want = options.previewRows ?? 5;
   let format: FileFormat | undefined;
@@ -311,7 +357,7 @@ export async function inspectFile(source: ByteSource, options: { fileName: strin
       if (isBlank(record.cells)) continue;
       headers = record.cells.map((h) => h.trim());
       checkHeaders(fileName, headers);
-      chosen = chooseModel(fileName, headers, options.model);
+      chosen = chooseModel(fileName, headers, options.model, options.mapping);
       continue;
     }
     if (isBlank(record.cells)) continue;
@@ -390,7 +436,7 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new RangeError('concurrency must be a positive integer');
   if (!options.dryRun && !options.client) throw new Error('ingestFile needs a client unless dryRun');
 
-  const inspection = await inspectFile(options.source, { fileName: options.fileName, model: options.model });
+  const inspection = await inspectFile(options.source, { fileName: options.fileName, model: options.model, mapping: options.mapping });
   options.onInspected?.(inspection);
 
   let sendStart = 0;
@@ -437,7 +483,7 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
     bom: inspection.format.bom,
     delimiter: delimiterName(inspection.format.delimiter),
     model: inspection.model.key,
-    mapping: inspection.mapping.columns.map((c) => ({ column: c.header, field: c.field })),
+    mapping: inspection.mapping.columns.map((c) => ({ column: c.header, field: c.field, explicit: c.explicit })),
     outcome: 'DRY_RUN',
     ingestionId: null,
     resumed: false,
@@ -558,9 +604,11 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
           case 'CREATED':
             if (writtenEarlier) progress.alreadyImported++;
             else progress.created++;
+            options.onCreated?.(r.row, o.id ?? null, writtenEarlier ? 'ALREADY_IMPORTED' : 'CREATED');
             break;
           case 'ALREADY_IMPORTED':
             progress.alreadyImported++;
+            options.onCreated?.(r.row, o.id ?? null, 'ALREADY_IMPORTED');
             break;
           case 'DUPLICATE':
             progress.duplicates++;
@@ -604,7 +652,9 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
   const inFlight = new Set<Promise<void>>();
   const dispatch = async (task: () => Promise<void>) => {
     while (inFlight.size >= concurrency) await Promise.race(inFlight);
-    if (fatal) return;
+    // A batch that waited for a slot is not sent once the run failed or was interrupted: an
+    // interruption stops sending, only the batches already in flight finish.
+    if (fatal || options.signal?.aborted) return;
     const p: Promise<void> = task()
       .catch((error: unknown) => {
         fatal ??= error;

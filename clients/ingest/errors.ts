@@ -13,6 +13,7 @@ export type FileProblemCode =
   | 'UNKNOWN_MODEL'
   | 'AMBIGUOUS_MODEL'
   | 'MISSING_REQUIRED'
+  | 'BAD_MAPPING'
   | 'DUPLICATE_HEADERS';
 
 /** The file is unusable as a whole: nothing was (or will be) written. */

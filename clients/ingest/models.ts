@@ -86,6 +86,28 @@ export interface ColumnMapping {
   header: string;
   /** The model field, or null when the column maps to nothing (it is then ignored). */
   field: string | null;
+  /** True when an explicit mapping (`MappingOverride`) decided this column, rather than its header. */
+  explicit: boolean;
+  /** The field this column's header names, when an explicit mapping gave that field to another column. */
+  displaced?: string;
+}
+
+/**
+ * An explicit column mapping: a header of the file (as written, or equal after `normalizeHeader`)
+ * → a field of the model (its name, in any case or spacing), or `null` to ignore the column.
+ * Columns it does not name keep the mapping their header gives them.
+ * @example { 'Mail addr': 'email', 'Internal code': null }
+ */
+export type MappingOverride = Record<string, string | null>;
+
+/** What is wrong with an explicit mapping against a file's header row and a model. */
+export interface OverrideProblems {
+  /** Keys that name no column of the header row. */
+  unknownColumns: string[];
+  /** `[column, value]` pairs whose value is not a field of the model. */
+  unknownFields: [string, string][];
+  /** `[field, columns]`: one field given to several columns explicitly. */
+  conflicts: [string, string[]][];
 }
 
 export interface Mapping {
@@ -98,11 +120,64 @@ export interface Mapping {
   missingRequired: string[];
   /** Several columns mapping to one field: `[field, headers]`. */
   conflicts: [string, string[]][];
+  /** Problems of the explicit mapping, when one was given (null otherwise). */
+  overrideProblems: OverrideProblems | null;
 }
 
-/** Maps every column of `headers` onto `model`'s fields. */
-export function mapColumns(model: AnyModel, headers: readonly string[]): Mapping {
-  const columns: ColumnMapping[] = headers.map((header, index) => ({ index, header, field: fieldForHeader(model, header) ?? null }));
+/** The model field `name` designates, compared like headers (`signup_date` → `signupDate`), never by alias. */
+export function fieldByName(model: AnyModel, name: string): string | undefined {
+  const n = squash(normalizeHeader(name));
+  if (n === '') return undefined;
+  return fieldsOf(model).find(([field]) => squash(normalizeHeader(field)) === n)?.[0];
+}
+
+/** Resolves an explicit mapping against a header row: column index → field (or null), and what does not fit. */
+function resolveOverride(model: AnyModel, headers: readonly string[], override: MappingOverride): { byColumn: Map<number, string | null>; problems: OverrideProblems } {
+  const byColumn = new Map<number, string | null>();
+  const problems: OverrideProblems = { unknownColumns: [], unknownFields: [], conflicts: [] };
+  const exact = new Map(headers.map((h, i) => [h.trim(), i]));
+  const normalized = new Map<string, number>();
+  headers.forEach((h, i) => {
+    const n = normalizeHeader(h);
+    if (n !== '' && !normalized.has(n)) normalized.set(n, i);
+  });
+  const columnsOfField = new Map<string, string[]>();
+  for (const [key, value] of Object.entries(override)) {
+    const index = exact.get(key.trim()) ?? normalized.get(normalizeHeader(key));
+    if (index === undefined) {
+      problems.unknownColumns.push(key);
+      continue;
+    }
+    if (value === null) {
+      byColumn.set(index, null);
+      continue;
+    }
+    const field = fieldByName(model, value);
+    if (!field) {
+      problems.unknownFields.push([headers[index]!, value]);
+      continue;
+    }
+    byColumn.set(index, field);
+    columnsOfField.set(field, [...(columnsOfField.get(field) ?? []), headers[index]!]);
+  }
+  for (const [field, cols] of columnsOfField) if (cols.length > 1) problems.conflicts.push([field, cols]);
+  return { byColumn, problems };
+}
+
+/**
+ * Maps every column of `headers` onto `model`'s fields: by header name and alias, except where
+ * `override` decides. A field given to a column explicitly is taken away from any column whose
+ * header names it (that column is then ignored, with `displaced` saying why).
+ */
+export function mapColumns(model: AnyModel, headers: readonly string[], override?: MappingOverride): Mapping {
+  const resolved = override ? resolveOverride(model, headers, override) : undefined;
+  const explicitFields = new Set([...(resolved?.byColumn.values() ?? [])].filter((f): f is string => f !== null));
+  const columns: ColumnMapping[] = headers.map((header, index) => {
+    if (resolved?.byColumn.has(index)) return { index, header, field: resolved.byColumn.get(index)!, explicit: true };
+    const field = fieldForHeader(model, header) ?? null;
+    if (field && explicitFields.has(field)) return { index, header, field: null, explicit: false, displaced: field };
+    return { index, header, field, explicit: false };
+  });
   const byField = new Map<string, ColumnMapping[]>();
   for (const c of columns) {
     if (c.field) byField.set(c.field, [...(byField.get(c.field) ?? []), c]);
@@ -118,7 +193,13 @@ export function mapColumns(model: AnyModel, headers: readonly string[]): Mapping
     .map(([field]) => field);
   // A project names its customer by email or id: one of the two columns must exist.
   if (model.key === 'project' && !fieldColumn.has('customerEmail') && !fieldColumn.has('customerId')) missingRequired.push('customerEmail');
-  return { model, columns, fieldColumn, unmapped: columns.filter((c) => !c.field), missingRequired, conflicts };
+  return { model, columns, fieldColumn, unmapped: columns.filter((c) => !c.field), missingRequired, conflicts, overrideProblems: resolved?.problems ?? null };
+}
+
+/** True when an explicit mapping fits the header row and the model (no unknown column or field, no field given twice). */
+export function overrideFits(mapping: Mapping): boolean {
+  const p = mapping.overrideProblems;
+  return !p || (p.unknownColumns.length === 0 && p.unknownFields.length === 0 && p.conflicts.length === 0);
 }
 
 export interface ModelScore {
@@ -131,12 +212,13 @@ export interface ModelScore {
 }
 
 /**
- * Scores every model against the headers, best first: models whose required fields are all
- * present come first, then the one that maps more columns.
+ * Scores every model against the headers (and an explicit mapping, if any), best first: models
+ * the explicit mapping fits come first, then those whose required fields are all present, then
+ * the one that maps more columns.
  */
-export function scoreModels(headers: readonly string[]): ModelScore[] {
+export function scoreModels(headers: readonly string[], override?: MappingOverride): ModelScore[] {
   return MODELS.map((model) => {
-    const mapping = mapColumns(model, headers);
+    const mapping = mapColumns(model, headers, override);
     return { model, mapping, mapped: mapping.fieldColumn.size, complete: mapping.missingRequired.length === 0 };
-  }).sort((a, b) => Number(b.complete) - Number(a.complete) || b.mapped - a.mapped);
+  }).sort((a, b) => Number(overrideFits(b.mapping)) - Number(overrideFits(a.mapping)) || Number(b.complete) - Number(a.complete) || b.mapped - a.mapped);
 }

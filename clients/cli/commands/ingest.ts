@@ -8,9 +8,10 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import { createClient } from '../../api/client';
 import type { IngestionSource } from '../../api/generated';
 import { MAX_BATCH_ROWS } from '../../../resolvers/lib/rules';
-import { FileChangedError, FileProblemError, SendFailedError, columnOf, ingestFile, reportHeader, reportLine, type IngestSummary, type Inspection, type RejectedRow } from '../../ingest';
+import { FileChangedError, FileProblemError, MODELS, SendFailedError, columnOf, ingestFile, modelByKey, reportHeader, reportLine, type IngestSummary, type Inspection, type MappingOverride, type ModelKey, type RejectedRow } from '../../ingest';
 import { fileSource, nodeSha256 } from '../../ingest/node';
 import { resolveEndpoint, type ResolvedEndpoint } from '../endpoint';
+import { mappingFromFlags, parseMapFlag } from '../mappingFlags';
 import { CliError, EXIT } from '../errors';
 import { ProgressReporter, describeInspection, describeSummary, describeRejected } from '../ingestOutput';
 import { followIfRunning } from '../watchRender';
@@ -34,7 +35,18 @@ Row numbers are spreadsheet row numbers: the header is row 1.
 Examples:
   $ foreman ingest samples/customers_valid.csv
   $ foreman ingest contacts.csv --model customer --dry-run
+  $ foreman ingest export.csv --map "Kontakt E-Mail=email" --map "Kunde=name" --map "Intern="
   $ foreman ingest projects.csv --errors-out rejected.csv --json`;
+
+/** `--model`: a model's key or API name in any case (`customer`, `Customer`, `CUSTOMER`). */
+export function parseModel(value: string): ModelKey {
+  const model = modelByKey(value);
+  if (!model) throw new InvalidArgumentError(`Allowed choices are ${MODELS.map((m) => m.key).join(', ')} (any case).`);
+  return model.key;
+}
+
+/** Created rows kept for `--json` (all of them go to `--ids-out`). */
+export const JSON_IDS_CAP = 10_000;
 
 function intOption(name: string, min: number, max: number) {
   return (value: string): number => {
@@ -45,7 +57,9 @@ function intOption(name: string, min: number, max: number) {
 }
 
 interface IngestFlags {
-  model?: 'customer' | 'project';
+  model?: ModelKey;
+  map?: MappingOverride;
+  mapFile?: string;
   dryRun?: boolean;
   batchSize: number;
   concurrency: number;
@@ -53,6 +67,7 @@ interface IngestFlags {
   apiKey?: string;
   json?: boolean;
   errorsOut?: string;
+  idsOut?: string;
   follow?: boolean;
 }
 
@@ -62,7 +77,9 @@ export function register(program: Command): void {
     .summary('ingest a CSV file of customers or projects')
     .description('Stream a CSV file through model detection, column mapping, validation and batched GraphQL mutations, refusing duplicates and accounting for every row.')
     .argument('<file>', 'the CSV file')
-    .addOption(new Option('-m, --model <model>', 'the model, instead of detecting it from the headers').choices(['customer', 'project']))
+    .addOption(new Option('-m, --model <model>', 'the model (customer or project, any case), instead of detecting it from the headers').argParser(parseModel))
+    .option('--map <column=field>', 'map a column to a model field, overriding its header ("Column=" or "Column=-" ignores the column); repeatable', parseMapFlag)
+    .option('--map-file <file>', 'a JSON object of column → field (null ignores the column); --map entries win')
     .option('--dry-run', 'read, map and validate every row; write nothing')
     .option('--batch-size <n>', `rows per import mutation (1–${MAX_BATCH_ROWS})`, intOption('--batch-size', 1, MAX_BATCH_ROWS), MAX_BATCH_ROWS)
     .option('--concurrency <n>', 'batches in flight at once (1–32)', intOption('--concurrency', 1, 32), 4)
@@ -70,6 +87,7 @@ export function register(program: Command): void {
     .option('--api-key <key>', 'API key for the endpoint')
     .option('--json', 'print one machine-readable summary object on stdout (and nothing else there)')
     .option('--errors-out <file>', 'write every rejected row, with its reasons, to this CSV file')
+    .option('--ids-out <file>', 'write row,id,status of every row that is a record now (created, or already imported) to this CSV file')
     .option('--follow', 'if this file is already being ingested elsewhere, follow that ingestion live instead of sending it again')
     .addHelpText('after', EXIT_CODES_HELP)
     .action(async (file: string, flags: IngestFlags) => {
@@ -84,15 +102,18 @@ export function register(program: Command): void {
     });
 }
 
-/** Buffered CSV report writer (synchronous appends keep it simple and ordered). */
+/** Buffered CSV writer (synchronous appends keep it simple and ordered): the error report and --ids-out. */
 class ReportWriter {
   private fd: number;
   private buffer = '';
-  constructor(readonly path: string) {
+  constructor(
+    readonly path: string,
+    what = 'the error report',
+  ) {
     try {
       this.fd = openSync(path, 'w');
     } catch (error) {
-      throw new CliError(`cannot write the error report ${path}: ${(error as Error).message}`, EXIT.USAGE);
+      throw new CliError(`cannot write ${what} ${path}: ${(error as Error).message}`, EXIT.USAGE);
     }
   }
   write(text: string) {
@@ -160,11 +181,23 @@ export async function runIngest(file: string, flags: IngestFlags): Promise<numbe
   const out = flags.json ? process.stderr : process.stdout;
   const say = (text: string) => out.write(`${text}\n`);
   const size = readableFileSize(file, flags);
+  let mapping: ReturnType<typeof mappingFromFlags>;
+  try {
+    mapping = mappingFromFlags(flags);
+  } catch (error) {
+    if (error instanceof CliError) refuse(file, flags, error.message, error.exitCode);
+    throw error;
+  }
   let inspection: Inspection | undefined;
   let endpoint: ResolvedEndpoint | undefined;
   let report: ReportWriter | undefined;
   const listed = { duplicates: [] as RejectedRow[], invalid: [] as RejectedRow[], unsent: [] as RejectedRow[] };
   const jsonRejected: unknown[] = [];
+  const jsonIds: { row: number; id: string | null; status: string }[] = [];
+  let idsOmitted = 0;
+  // Opened before anything is read: a path that cannot be written is bad usage, found early.
+  const idsOut = flags.idsOut ? new ReportWriter(flags.idsOut, 'the ids file') : undefined;
+  idsOut?.write('row,id,status\r\n');
   const progress = new ProgressReporter(process.stderr, true);
   let ingestionId: string | null = null;
   // Ctrl-C: finish the batches in flight, then stop (and stop the embedded stack) cleanly; the
@@ -185,6 +218,7 @@ export async function runIngest(file: string, flags: IngestFlags): Promise<numbe
       size,
       createHasher: nodeSha256,
       model: flags.model,
+      mapping,
       dryRun: flags.dryRun,
       batchSize: flags.batchSize,
       concurrency: flags.concurrency,
@@ -226,12 +260,19 @@ export async function runIngest(file: string, flags: IngestFlags): Promise<numbe
           });
         }
       },
+      onCreated(row, id, status) {
+        idsOut?.write(`${row},${id ?? ''},${status}\r\n`);
+        if (!flags.json) return;
+        if (jsonIds.length < JSON_IDS_CAP) jsonIds.push({ row, id, status });
+        else idsOmitted++;
+      },
       onRetry(what, error, attempt, delay) {
         process.stderr.write(`retrying ${what} in ${(delay / 1000).toFixed(1)} s (attempt ${attempt + 1}): ${(error as Error).message}\n`);
       },
     });
     progress.stop();
     report?.close();
+    idsOut?.close();
 
     const exitCode =
       summary.outcome === 'DUPLICATE_FILE'
@@ -250,13 +291,17 @@ export async function runIngest(file: string, flags: IngestFlags): Promise<numbe
       say(describeSummary(summary, listed, inspection!.mapping, { duplicates: LIST_CAP, invalid: LIST_CAP }));
     }
     if (flags.errorsOut) say(`Error report: ${flags.errorsOut}`);
+    if (flags.idsOut) say(`Record ids: ${flags.idsOut}`);
+    if (idsOmitted) say(`--json lists the ids of the first ${JSON_IDS_CAP.toLocaleString('en-US')} rows; ${idsOmitted.toLocaleString('en-US')} more are left out: use --ids-out ids.csv for all of them.`);
     if (flags.json) {
-      process.stdout.write(`${JSON.stringify({ ...summary, exitCode, endpoint: endpoint ? { url: endpoint.url, source: endpoint.source } : null, rejected: jsonRejected })}\n`);
+      const endpointJson = endpoint ? { url: endpoint.url, source: endpoint.source } : null;
+      process.stdout.write(`${JSON.stringify({ ...summary, exitCode, endpoint: endpointJson, rejected: jsonRejected, ids: jsonIds.sort((a, b) => a.row - b.row), idsOmitted })}\n`);
     }
     return exitCode;
   } catch (error) {
     progress.stop();
     report?.close();
+    idsOut?.close();
     if (error instanceof FileProblemError) refuse(file, flags, error.message, EXIT.USAGE, { problem: error.code, where: error.where });
     if (error instanceof FileChangedError) {
       refuse(file, flags, `${error.message}. Nothing was sent; run the command again once nothing writes to the file.`, EXIT.FAILED, { failureCode: 'FILE_CHANGED' });

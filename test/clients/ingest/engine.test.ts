@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { GraphQLResponseError } from '../../../clients/api/client';
+import { ImportCustomersDocument } from '../../../clients/api/generated';
 import { FileProblemError, RETRY_STRIDE, ingestFile, type IngestOptions, type RejectedRow } from '../../../clients/ingest';
 import { fileSource, nodeSha256 } from '../../../clients/ingest/node';
 import { FakeServer, bytesSource } from './fakeServer';
@@ -144,6 +145,30 @@ describe('ingestFile', () => {
     // Every replayed batch holds 10 rows the first run created: this run reports them as already imported.
     expect(resumed.summary.alreadyImported).toBe(10 * resumed.summary.replayedBatches);
     expect(partial.claims.size).toBe(30);
+  });
+
+  it('sends no batch after an interruption: the batch waiting for a slot stays unsent, the one in flight finishes', async () => {
+    const server = new FakeServer();
+    const inner = server.client();
+    const ac = new AbortController();
+    // The interruption comes while batch 1 is on its way and batch 2, read from memory (microtasks
+    // only), waits for the slot: a macrotask later, every pending microtask has run.
+    const client = {
+      ...inner,
+      request: (async (doc: Parameters<typeof inner.request>[0], variables?: Record<string, unknown>) => {
+        if (doc === ImportCustomersDocument && !ac.signal.aborted) {
+          await new Promise((r) => setImmediate(r));
+          ac.abort();
+        }
+        return (inner.request as (d: unknown, v?: Record<string, unknown>) => Promise<unknown>)(doc, variables);
+      }) as typeof inner.request,
+    };
+    const { summary } = await run(server, customers(50), { batchSize: 10, concurrency: 1, client, signal: ac.signal });
+    expect(server.importCalls().map((c) => c.input.batchNumber)).toEqual([1]);
+    expect(summary).toMatchObject({ outcome: 'FAILED', created: 10, unsent: 40, failure: 'interrupted before the end of the file' });
+    // Left open, so the same file resumes.
+    expect(server.calls.map((c) => c.op)).not.toContain('FinishIngestion');
+    expect([...server.ingestions.values()][0]!.status).toBe('RUNNING');
   });
 
   it('validates without writing on a dry run', async () => {
