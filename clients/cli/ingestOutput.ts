@@ -5,7 +5,7 @@
  */
 import cliProgress from 'cli-progress';
 import type { Inspection, IngestSummary, Progress, RejectedRow, Mapping } from '../ingest';
-import { columnOf } from '../ingest';
+import { columnOf, listNames, quoteHeader } from '../ingest';
 
 export function formatBytes(n: number): string {
   if (n < 1024) return `${n} B`;
@@ -34,16 +34,16 @@ export function describeInspection(inspection: Inspection, size: number): string
   );
   lines.push('Mapping');
   const width = Math.min(32, Math.max(...mapping.columns.map((c) => c.header.length || 10)));
-  const name = (c: { header: string; index: number }) => (c.header ? `"${c.header}"` : `(column ${c.index + 1}, no header)`);
+  const name = (c: { header: string; index: number }) => (c.header ? quoteHeader(c.header) : `(column ${c.index + 1}, no header)`);
   for (const c of mapping.columns) {
     if (c.field) lines.push(`  ${clip(c.header || `(column ${c.index + 1})`, 32).padEnd(width)}  → ${c.field}${c.explicit ? '  (your mapping)' : ''}`);
   }
   const byYou = mapping.unmapped.filter((c) => c.explicit);
   const displaced = mapping.unmapped.filter((c) => c.displaced);
   const notMapped = mapping.unmapped.filter((c) => !c.explicit && !c.displaced);
-  if (byYou.length) lines.push(`  ignored (your mapping): ${byYou.map(name).join(', ')}`);
+  if (byYou.length) lines.push(`  ignored (your mapping): ${listNames(byYou.map(name))}`);
   for (const c of displaced) lines.push(`  ignored: ${name(c)} (your mapping gives ${c.displaced} to "${mapping.columns[mapping.fieldColumn.get(c.displaced!)!]!.header}")`);
-  if (notMapped.length) lines.push(`  not mapped (ignored): ${notMapped.map(name).join(', ')}`);
+  if (notMapped.length) lines.push(`  not mapped (ignored): ${listNames(notMapped.map(name))}`);
   if (inspection.preview.length) {
     const fields = [...mapping.fieldColumn.keys()];
     const widths = fields.map((f) => Math.min(24, Math.max(f.length, ...inspection.preview.map((p) => clip(p.values[f] ?? '', 24).length))));

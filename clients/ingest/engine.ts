@@ -202,6 +202,21 @@ export function columnOf(mapping: Mapping, field: string): string {
   return field === 'row' ? '(row)' : field;
 }
 
+/**
+ * Names for a message, at most `max` of them and then how many more: a file with 100,000 columns
+ * gets a line, not a megabyte.
+ * @example listNames(['"a"', '"b"', '"c"'], 2) // '"a", "b" and 1 more'
+ */
+export function listNames(names: readonly string[], max = 10): string {
+  if (names.length <= max) return names.join(', ');
+  return `${names.slice(0, max).join(', ')} and ${(names.length - max).toLocaleString('en-US')} more`;
+}
+
+/** A header in quotes for a message, cut at 40 characters. */
+export function quoteHeader(header: string): string {
+  return header.length > 40 ? `"${header.slice(0, 39)}…"` : `"${header}"`;
+}
+
 /** Checks headers for duplicates and mapping conflicts; throws FileProblemError. */
 function checkHeaders(fileName: string, headers: string[]): void {
   const seen = new Map<string, number>();
@@ -230,7 +245,7 @@ function checkOverride(fileName: string, headers: string[], mapping: Mapping, de
     throw new FileProblemError(
       'BAD_MAPPING',
       fileName,
-      `the mapping names ${p.unknownColumns.map((c) => `"${c}"`).join(', ')}, but row 1 (the header) has no such column. Its columns are: ${headers.map((h) => `"${h}"`).join(', ')}.`,
+      `the mapping names ${p.unknownColumns.map((c) => `"${c}"`).join(', ')}, but row 1 (the header) has no such column. Its columns are: ${listNames(headers.map(quoteHeader), 30)}.`,
       { row: 1, column: p.unknownColumns[0] },
     );
   }
@@ -258,7 +273,7 @@ function checkOverride(fileName: string, headers: string[], mapping: Mapping, de
 
 function chooseModel(fileName: string, headers: string[], forced: ModelKey | undefined, override: MappingOverride | undefined): { model: AnyModel; mapping: Mapping; scores: ModelScore[] } {
   const scores = scoreModels(headers, override);
-  const list = headers.map((h) => `"${h}"`).join(', ');
+  const list = listNames(headers.map(quoteHeader));
   let pick: ModelScore | undefined;
   if (forced) {
     const model = modelByKey(forced);
@@ -292,7 +307,7 @@ function chooseModel(fileName: string, headers: string[], forced: ModelKey | und
     const missing = mapping.missingRequired
       .map((f) => `${rules[f]?.label ?? f} (a column named ${[...new Set([f, ...(rules[f]?.aliases ?? [])])].slice(0, 5).map((a) => `"${a}"`).join(', ')}, …)`)
       .join('; ');
-    const unmapped = mapping.unmapped.length ? ` Columns that map to nothing: ${mapping.unmapped.map((c) => `"${c.header}"`).join(', ')}.` : '';
+    const unmapped = mapping.unmapped.length ? ` Columns that map to nothing: ${listNames(mapping.unmapped.map((c) => quoteHeader(c.header)))}.` : '';
     throw new FileProblemError(
       'MISSING_REQUIRED',
       fileName,
@@ -359,15 +374,22 @@ export async function inspectFile(source: ByteSource, options: { fileName: strin
     throw new FileProblemError('EMPTY', fileName, 'the file is empty: there is no header row and no data. Export the data again (with a header row) and try again.', { row: 1 });
   }
   if (dataRows === 0) {
-    throw new FileProblemError('HEADER_ONLY', fileName, `the file has a header row (${headers.map((h) => `"${h}"`).join(', ')}) but no data rows. Nothing to ingest.`, { row: 2 });
+    throw new FileProblemError('HEADER_ONLY', fileName, `the file has a header row (${listNames(headers.map(quoteHeader))}) but no data rows. Nothing to ingest.`, { row: 2 });
   }
   return { fileName, format, headers, model: chosen!.model, detected: !options.model, scores: chosen!.scores, mapping: chosen!.mapping, preview };
 }
 
-/** Iterates the file's data rows, mapped and validated (blank lines counted apart). */
+/** Iterates the file's data rows, mapped and validated (blank lines after the header counted apart: empty ones and ones of spaces or delimiters). */
 async function* dataRows(source: ByteSource, inspection: Inspection, hasher: Hasher | undefined, onBytes: (n: number) => void, blank: { count: number }): AsyncGenerator<MappedRow> {
   let header = true;
-  for await (const record of readRecords(source, { fileName: inspection.fileName, hasher, onBytes, delimiter: inspection.format.delimiter })) {
+  let lastRow = 0;
+  const onEnd = (end: number) => {
+    if (!header) blank.count += end - lastRow;
+  };
+  for await (const record of readRecords(source, { fileName: inspection.fileName, hasher, onBytes, delimiter: inspection.format.delimiter, onEnd })) {
+    // Empty lines never reach here; the row numbers jump over them.
+    if (!header) blank.count += record.row - lastRow - 1;
+    lastRow = record.row;
     if (isBlank(record.cells)) {
       if (!header) blank.count++;
       continue;

@@ -3,7 +3,7 @@
  * then streams it through the ingestion engine with live progress and a summary that names every
  * rejected row by row and column. Exit codes: see EXIT_CODES_HELP.
  */
-import { closeSync, openSync, statSync, writeSync } from 'node:fs';
+import { closeSync, openSync, statSync, writeSync, type Stats } from 'node:fs';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { createClient } from '../../api/client';
 import type { IngestionSource } from '../../api/generated';
@@ -132,22 +132,62 @@ class ReportWriter {
 
 const LIST_CAP = 100;
 
+/**
+ * Stops the command with `message` and `exitCode`; with --json, the one JSON object on stdout says
+ * the same (every failure prints one, so scripts never parse an empty stdout).
+ */
+function refuse(file: string, flags: Pick<IngestFlags, 'json'>, message: string, exitCode: number, extra: Record<string, unknown> = {}): never {
+  if (flags.json) process.stdout.write(`${JSON.stringify({ fileName: file, outcome: exitCode === EXIT.USAGE ? 'UNUSABLE_FILE' : 'FAILED', ...extra, message, exitCode })}\n`);
+  throw new CliError(message, exitCode);
+}
+
+/** What a path that is not a regular file is, in words. */
+function describeNonFile(stat: Stats): string {
+  if (stat.isDirectory()) return 'a directory';
+  if (stat.isFIFO()) return 'a named pipe (FIFO)';
+  if (stat.isCharacterDevice()) return 'a character device';
+  if (stat.isBlockDevice()) return 'a block device';
+  if (stat.isSocket()) return 'a socket';
+  return 'not a regular file';
+}
+
+/** The size of `file`, after checking it is a regular file this process can open; otherwise exit 2 with a plain message. */
+function readableFileSize(file: string, flags: Pick<IngestFlags, 'json'>): number {
+  let stat: Stats;
+  try {
+    stat = statSync(file);
+    if (stat.isFile()) closeSync(openSync(file, 'r'));
+  } catch (error) {
+    refuse(file, flags, `cannot read ${file}: ${describeFsError(error)}. Check the path and its permissions and try again.`, EXIT.USAGE, { problem: 'UNREADABLE' });
+  }
+  if (!stat.isFile()) {
+    refuse(file, flags, `${file} is ${describeNonFile(stat)}, not a file. Give the path of a CSV file.`, EXIT.USAGE, { problem: 'NOT_A_FILE' });
+  }
+  return stat.size;
+}
+
+/** A file-system error in words: "permission denied", "no such file", or the system's message. */
+function describeFsError(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'no such file';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'EISDIR') return 'it is a directory';
+  const message = error instanceof Error ? error.message : String(error);
+  return code ? `${message.replace(/^[A-Z]+: /, '').replace(/, \w+ '.*'$/, '')} (${code})` : message;
+}
+
 /** Runs one ingestion and returns the exit code. */
 export async function runIngest(file: string, flags: IngestFlags): Promise<number> {
   const out = flags.json ? process.stderr : process.stdout;
   const say = (text: string) => out.write(`${text}\n`);
-  let size: number;
+  const size = readableFileSize(file, flags);
+  let mapping: ReturnType<typeof mappingFromFlags>;
   try {
-    const stat = statSync(file);
-    if (!stat.isFile()) throw new CliError(`${file} is not a file.`, EXIT.USAGE);
-    size = stat.size;
+    mapping = mappingFromFlags(flags);
   } catch (error) {
-    if (error instanceof CliError) throw error;
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new CliError(`cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (error as Error).message}. Check the path and try again.`, EXIT.USAGE);
+    if (error instanceof CliError) refuse(file, flags, error.message, error.exitCode);
+    throw error;
   }
-
-  const mapping = mappingFromFlags(flags);
   let inspection: Inspection | undefined;
   let endpoint: ResolvedEndpoint | undefined;
   let report: ReportWriter | undefined;
@@ -262,19 +302,17 @@ export async function runIngest(file: string, flags: IngestFlags): Promise<numbe
     progress.stop();
     report?.close();
     idsOut?.close();
-    if (error instanceof FileProblemError) {
-      if (flags.json) process.stdout.write(`${JSON.stringify({ fileName: file, outcome: 'UNUSABLE_FILE', problem: error.code, where: error.where, message: error.message, exitCode: EXIT.USAGE })}\n`);
-      throw new CliError(error.message, EXIT.USAGE);
-    }
+    if (error instanceof FileProblemError) refuse(file, flags, error.message, EXIT.USAGE, { problem: error.code, where: error.where });
     if (error instanceof FileChangedError) {
-      if (flags.json) process.stdout.write(`${JSON.stringify({ fileName: file, outcome: 'FAILED', failureCode: 'FILE_CHANGED', message: error.message, exitCode: EXIT.FAILED })}\n`);
-      throw new CliError(`${error.message}. Nothing was sent; run the command again once nothing writes to the file.`, EXIT.FAILED);
+      refuse(file, flags, `${error.message}. Nothing was sent; run the command again once nothing writes to the file.`, EXIT.FAILED, { failureCode: 'FILE_CHANGED' });
     }
-    if (error instanceof SendFailedError) {
-      if (flags.json) process.stdout.write(`${JSON.stringify({ fileName: file, outcome: 'FAILED', message: error.message, exitCode: EXIT.FAILED })}\n`);
-      throw new CliError(`${file}: ${error.message}`, EXIT.FAILED);
+    if (error instanceof SendFailedError) refuse(file, flags, `${file}: ${error.message}`, EXIT.FAILED, { failureCode: 'SEND_FAILED' });
+    // The file could not be read part-way (a disk error, a file that vanished): a file problem, exit 2.
+    if (error instanceof Error && typeof (error as NodeJS.ErrnoException).code === 'string' && (error as NodeJS.ErrnoException).syscall) {
+      refuse(file, flags, `cannot read ${file}: ${describeFsError(error)}. Check the file and try again.`, EXIT.USAGE, { problem: 'UNREADABLE' });
     }
-    throw error;
+    if (error instanceof CliError) refuse(file, flags, error.message, error.exitCode);
+    return refuse(file, flags, error instanceof Error ? error.message : String(error), EXIT.FAILED);
   } finally {
     process.removeListener('SIGINT', onSigint);
     await endpoint?.stop();
