@@ -7,7 +7,7 @@
  */
 import type { Context } from '@aws-appsync/utils';
 import type { IngestionProgress, MutationRecordRejectedRowsArgs } from '../schema/generated/types';
-import { batchProgress, startBatch } from './lib/ingestion';
+import { batchProgress, capErrors, capRawInput, startBatch } from './lib/ingestion';
 import { MAX_BATCH_ROWS } from './lib/rules';
 import type { RejectBatchStash } from './functions/readRejectBatch';
 
@@ -16,13 +16,9 @@ export function request(ctx: Context<MutationRecordRejectedRowsArgs, RejectBatch
   startBatch(ctx.stash, 'REJECT', input, MAX_BATCH_ROWS);
   const rows = [];
   for (const row of input.rows) {
-    // AppSync hands AWSJSON arguments to resolvers parsed; the row error stores the JSON text.
-    const raw = row.raw === null || row.raw === undefined ? null : typeof row.raw === 'string' ? row.raw : JSON.stringify(row.raw);
-    const errors = [];
-    for (const e of row.errors) {
-      errors.push({ field: e.field, code: e.code, message: e.message });
-    }
-    rows.push({ rowNumber: row.rowNumber, errors, raw });
+    // AppSync hands AWSJSON arguments to resolvers parsed; the row error stores the JSON text,
+    // capped (ROW_ERROR_LIMITS) so that a row of any width fits one DynamoDB item.
+    rows.push({ rowNumber: row.rowNumber, errors: capErrors(row.errors), raw: capRawInput(row.raw) });
   }
   ctx.stash.rejected = rows;
   return {};

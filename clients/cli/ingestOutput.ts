@@ -132,7 +132,13 @@ export function describeSummary(s: IngestSummary, listed: { duplicates: Rejected
     for (const reason of reasons.slice(0, 3)) lines.push(`  ${reason}`);
     lines.push('  Running the same command again sends them.');
   }
-  if (s.failure) lines.push('', `The ingestion stopped: ${s.failure}`, 'Run the same command again to resume: rows already written are recognised, nothing is created twice.');
+  if (s.failure && s.failureCode === 'FILE_CHANGED') {
+    lines.push(
+      '',
+      `The ingestion stopped: ${s.failure}`,
+      `Ingestion ${s.ingestionId ?? '?'} stays open for the bytes that were scanned (SHA-256 ${s.sha256.slice(0, 16)}…): put that file back and run the same command to finish it. To load the new content instead, wait until nothing writes to the file and run the command again (new bytes are a new ingestion).`,
+    );
+  } else if (s.failure) lines.push('', `The ingestion stopped: ${s.failure}`, 'Run the same command again to resume: rows already written are recognised, nothing is created twice.');
   return lines.join('\n');
 }
 

@@ -18,19 +18,19 @@ import {
 } from '../api/generated';
 import type { CustomerRowInput, ProjectRowInput } from '../../schema/generated/types';
 import { MAX_BATCH_ROWS } from '../../resolvers/lib/rules';
-import { FileProblemError, SendFailedError } from './errors';
+import { capRaw } from '../../resolvers/lib/rowErrors';
+import { FileChangedError, FileProblemError, SendFailedError } from './errors';
 import { MODELS, fieldsOf, modelByKey, normalizeHeader, scoreModels, type AnyModel, type Mapping, type MappingOverride, type ModelKey, type ModelScore, type RowInput } from './models';
 import { readRecords, type ByteSource, type FileFormat, type Hasher } from './reader';
 import { DEFAULT_RETRY, sleep as realSleep, withRetry, type RetryPolicy } from './retry';
 import { delimiterName } from './sniff';
 import { validateRow, type FieldError } from './validate';
+import { recordingSource, verifyingSource, type ScannedBlocks } from './verify';
 
 /** Retry batches carry `attempt · RETRY_STRIDE + original batch number`: deterministic, and never equal to a first-try number. */
 export const RETRY_STRIDE = 100_000_000;
 /** How often a row that lost a race (RETRY) is sent again before it counts as unsent. */
 export const MAX_ROW_RETRIES = 8;
-/** Raw cells longer than this are cut in what is recorded server-side (DynamoDB items hold 400 KB). */
-export const RAW_CELL_LIMIT = 1024;
 
 export interface PreviewRow {
   row: number;
@@ -107,6 +107,14 @@ export interface ScanResult {
 
 export type IngestOutcome = 'COMPLETED' | 'DUPLICATE_FILE' | 'DRY_RUN' | 'FAILED';
 
+/**
+ * Why a run ended FAILED: the file changed between scan and send (FILE_CHANGED), the server could
+ * not be reached or refused (SEND_FAILED), the run was interrupted (INTERRUPTED), or every row was
+ * sent but the ingestion could not be closed (NOT_CLOSED). In every case the ingestion stays open
+ * (RUNNING) on the server: running the same bytes again resumes it.
+ */
+export type FailureCode = 'FILE_CHANGED' | 'SEND_FAILED' | 'INTERRUPTED' | 'NOT_CLOSED';
+
 export interface IngestSummary {
   fileName: string;
   bytes: number;
@@ -140,6 +148,7 @@ export interface IngestSummary {
   durationMs: number;
   rowsPerSecond: number;
   failure: string | null;
+  failureCode: FailureCode | null;
   /** The ingestion's counters as the server last reported them. */
   server: { created: number; duplicates: number; invalid: number; alreadyImported: number; processed: number } | null;
 }
@@ -181,6 +190,8 @@ export interface IngestOptions extends IngestCallbacks {
   now?: () => number;
   /** Stop reading (in-flight batches finish); the summary says FAILED with the rows unsent. */
   signal?: AbortSignal;
+  /** Bytes per block verified between scan and send (./verify); default VERIFY_BLOCK_BYTES (1 MiB). */
+  verifyBlockBytes?: number;
 }
 
 /** Is this record a blank line (every cell empty)? Blank lines are skipped, not rows. */
@@ -368,6 +379,10 @@ async function* dataRows(source: ByteSource, inspection: Inspection, hasher: Has
     }
     if (header) {
       header = false;
+      // The scan and the send read the file again: a different header means different bytes.
+      if (record.cells.length !== inspection.headers.length || record.cells.some((c, i) => c.trim() !== inspection.headers[i])) {
+        throw new FileChangedError(inspection.fileName, 'its header row is no longer the one that was inspected', null);
+      }
       continue;
     }
     yield mapRow(inspection.mapping, record.row, record.cells);
@@ -379,14 +394,13 @@ export function emptyProgress(phase: Progress['phase'], totalBytes: number | nul
   return { phase, bytesRead: 0, totalBytes, rowsRead: 0, rowsTotal, created: 0, duplicates: 0, invalid: 0, alreadyImported: 0, retried: 0, batches: 0, elapsedMs: 0, rowsPerSecond: 0 };
 }
 
-/** Cuts long raw cells so a rejected row's JSON fits a DynamoDB item comfortably. */
+/** A rejected row's cells by column header, cut (capRaw) so its stored error fits a DynamoDB item; the client's report keeps the whole row. */
 function rawJson(inspection: Inspection, cells: string[]): string {
   const raw: Record<string, string> = {};
   cells.forEach((cell, i) => {
-    const key = inspection.headers[i] || `column ${i + 1}`;
-    raw[key] = cell.length > RAW_CELL_LIMIT ? `${cell.slice(0, RAW_CELL_LIMIT)}… [${cell.length - RAW_CELL_LIMIT} more characters]` : cell;
+    raw[inspection.headers[i] || `column ${i + 1}`] = cell;
   });
-  return JSON.stringify(raw);
+  return capRaw(raw);
 }
 
 /**
@@ -430,7 +444,9 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
   let invalid = 0;
   // The spreadsheet row number of the last data row: where rows never read after a stop end.
   let lastRow = 0;
-  for await (const r of dataRows(options.source, inspection, hasher, (n) => (scanProgress.bytesRead = n), scanBlank)) {
+  const scannedBlocks: ScannedBlocks = { digests: [], bytes: 0 };
+  const scanSource = options.dryRun ? options.source : recordingSource(options.source, options.createHasher, scannedBlocks, options.verifyBlockBytes);
+  for await (const r of dataRows(scanSource, inspection, hasher, (n) => (scanProgress.bytesRead = n), scanBlank)) {
     scanProgress.rowsRead++;
     lastRow = r.row;
     if (r.errors.length) {
@@ -473,6 +489,7 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
     durationMs: scan.durationMs,
     rowsPerSecond: scan.durationMs > 0 ? (scan.rows * 1000) / scan.durationMs : 0,
     failure: null,
+    failureCode: null,
     server: null,
   };
   if (options.dryRun) return summary;
@@ -628,7 +645,9 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
   const inFlight = new Set<Promise<void>>();
   const dispatch = async (task: () => Promise<void>, rows: MappedRow[]) => {
     while (inFlight.size >= concurrency) await Promise.race(inFlight);
-    if (fatal) {
+    // A batch that waited for a slot is not sent once the run failed or was interrupted: an
+    // interruption stops sending, only the batches already in flight finish.
+    if (fatal || options.signal?.aborted) {
       for (const r of rows) unsentRowNumbers.push(r.row);
       return;
     }
@@ -646,8 +665,11 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
   const blank = { count: 0 };
   let rowsRead = 0;
   let lastRowRead = 0;
+  // The send pass reads the file again, verifying it block by block against the scan (./verify).
+  const sendSource = verifyingSource(options.source, options.createHasher, scannedBlocks, options.fileName, options.verifyBlockBytes);
+  let changed: FileChangedError | undefined;
   try {
-    for await (const r of dataRows(options.source, inspection, undefined, (n) => (progress.bytesRead = n), blank)) {
+    for await (const r of dataRows(sendSource, inspection, undefined, (n) => (progress.bytesRead = n), blank)) {
       if (fatal || options.signal?.aborted) break;
       rowsRead++;
       lastRowRead = r.row;
@@ -685,6 +707,11 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
       // Read but never sent: the batches being filled when sending stopped.
       for (const r of [...validBatch, ...rejectedBatch]) unsentRowNumbers.push(r.row);
     }
+  } catch (error) {
+    if (!(error instanceof FileChangedError)) throw error;
+    // Nothing from the changed bytes was sent; the batches in flight hold verified rows only.
+    changed = error;
+    for (const r of [...validBatch, ...rejectedBatch]) unsentRowNumbers.push(r.row);
   } finally {
     await Promise.allSettled([...inFlight]);
   }
@@ -706,11 +733,20 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
   const durationMs = Math.round(now() - sendStart);
   summary.durationMs = durationMs;
   summary.rowsPerSecond = durationMs > 0 ? ((scan.rows - summary.unsent) * 1000) / durationMs : 0;
-  const failed = fatal !== undefined || options.signal?.aborted === true;
+  const failed = changed !== undefined || fatal !== undefined || options.signal?.aborted === true;
   if (failed) {
     summary.outcome = 'FAILED';
-    // An interruption explains itself better than the errors it caused in the batches in flight.
-    summary.failure = options.signal?.aborted ? 'interrupted before the end of the file' : describeSendError(fatal);
+    if (changed) {
+      summary.failureCode = 'FILE_CHANGED';
+      summary.failure = `${changed.message}. Nothing from the changed bytes was sent and the ingestion was not finished; the rows sent before came from the scanned bytes.`;
+    } else if (options.signal?.aborted) {
+      // An interruption explains itself better than the errors it caused in the batches in flight.
+      summary.failureCode = 'INTERRUPTED';
+      summary.failure = 'interrupted before the end of the file';
+    } else {
+      summary.failureCode = 'SEND_FAILED';
+      summary.failure = describeSendError(fatal);
+    }
   } else {
     summary.outcome = 'COMPLETED';
   }
@@ -726,6 +762,7 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
       noteServer(finished.finishIngestion);
     } catch (error) {
       summary.outcome = 'FAILED';
+      summary.failureCode = 'NOT_CLOSED';
       summary.failure = `every row was sent but the ingestion could not be closed: ${describeSendError(error)}`;
     }
   }

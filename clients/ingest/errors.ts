@@ -39,3 +39,22 @@ export class SendFailedError extends Error {
     super(message, { cause });
   }
 }
+
+/**
+ * The file's bytes changed between the scan and the send (replaced, edited, truncated, or an S3
+ * object overwritten). Sending stops before any row from the changed bytes is sent; the rows sent
+ * before came from the scanned bytes, so the ingestion stays open (RUNNING) for those bytes.
+ */
+export class FileChangedError extends Error {
+  override name = 'FileChangedError';
+  constructor(
+    readonly fileName: string,
+    detail: string,
+    /** Byte offset of the first block found different (or where the file now ends). */
+    readonly offset: number | null = null,
+    /** The ingestion left open for the scanned bytes, when one was started. */
+    public ingestionId: string | null = null,
+  ) {
+    super(`${fileName} changed while it was being ingested: ${detail}`);
+  }
+}

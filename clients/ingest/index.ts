@@ -10,3 +10,4 @@ export * from './report';
 export * from './retry';
 export * from './sniff';
 export * from './validate';
+export * from './verify';

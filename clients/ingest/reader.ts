@@ -106,6 +106,9 @@ export async function* readRecords(source: ByteSource, options: ReadOptions): As
     const p = new Parser({
       delimiter,
       relax_column_count: true,
+      // Every line ending ends a record, whichever the file mixes (csv-parse's auto-detection picks the
+      // first one it sees and would glue the other rows together); CRLF first so it is one ending.
+      record_delimiter: ['\r\n', '\n', '\r'],
       // A quote inside an unquoted cell (5'11", O"Brien) is text, as spreadsheets read it.
       relax_quotes: true,
       // Blank lines stay records so row numbers match a spreadsheet's; the engine skips them.

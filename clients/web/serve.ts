@@ -10,21 +10,15 @@ import { buildWeb, type WebAsset } from './build';
 /** Where the page lives on the local stack. */
 export const WEB_PATH = '/app/';
 
-/** config.json as infra/aws/stack.ts writes it next to the deployed page. */
-export interface WebConfigJson {
-  graphqlUrl: string;
-  realtimeUrl: string;
-  region: string;
-  apiKey: string;
-  authMode: 'API_KEY';
-}
+/** config.json as infra/aws/stack.ts writes it next to the deployed page, plus the local pool's endpoint. */
+export type WebConfigJson = import('../../infra/aws/stack').WebConfig;
 
-/** What the local stack knows about itself (a subset of infra/local/server.ts ServerInfo). */
+/** What the local stack knows about itself (a subset of infra/local/server.ts ServerInfo) and its user pool. */
 export interface LocalEndpointInfo {
   graphqlUrl: string;
   realtimeUrl: string;
-  apiKey: string;
   iam: { region: string };
+  userPool: { userPoolId: string; userPoolClientId: string };
 }
 
 let built: Promise<Map<string, WebAsset>> | null = null;
@@ -53,12 +47,16 @@ export function localWebConfig(req: IncomingMessage, info: LocalEndpointInfo): W
   const host = req.headers.host;
   const tls = (req.socket as Partial<TLSSocket>).encrypted === true;
   const usable = typeof host === 'string' && /^[A-Za-z0-9.\-[\]:]+$/.test(host);
+  const origin = usable ? `${tls ? 'https' : 'http'}://${host}` : new URL(info.graphqlUrl).origin;
   return {
-    graphqlUrl: usable ? `${tls ? 'https' : 'http'}://${host}/graphql` : info.graphqlUrl,
+    graphqlUrl: usable ? `${origin}/graphql` : info.graphqlUrl,
     realtimeUrl: usable ? `${tls ? 'wss' : 'ws'}://${host}/graphql/realtime` : info.realtimeUrl,
     region: info.iam.region,
-    apiKey: info.apiKey,
-    authMode: 'API_KEY',
+    // Never an API key (BRIEF contract 3): the page signs in to the local user pool (infra/local/auth).
+    authMode: 'AMAZON_COGNITO_USER_POOLS',
+    userPoolId: info.userPool.userPoolId,
+    userPoolClientId: info.userPool.userPoolClientId,
+    cognitoEndpoint: `${origin}/cognito/`,
   };
 }
 

@@ -1,7 +1,7 @@
 /**
  * The seam (./engine) implemented by Foreman's ingestion engine, clients/ingest.
  */
-import { ingestFile, inspectFile, readRecords } from '../../clients/ingest';
+import { FileChangedError, ingestFile, inspectFile, readRecords } from '../../clients/ingest';
 import { nodeSha256 } from '../../clients/ingest/node';
 import type { ModelName } from '../../clients/api/generated';
 import type { IngestionEngine } from './engine';
@@ -19,6 +19,10 @@ export const ingestEngine: IngestionEngine = {
     const counts = { rows: s.rows, created: s.created, duplicates: s.duplicates, invalid: s.invalid, alreadyImported: s.alreadyImported };
     if (s.outcome === 'DUPLICATE_FILE' && s.duplicateOf) {
       return { outcome: 'DUPLICATE', ingestionId: s.duplicateOf.ingestionId, sha256: s.sha256, model, status: s.duplicateOf.status === 'FAILED' ? 'FAILED' : 'COMPLETED', ...counts };
+    }
+    if (s.failureCode === 'FILE_CHANGED') {
+      // The object changed under the run: the processor leaves it for the new upload's event.
+      throw new FileChangedError(fileName, `its bytes differ from those scanned; nothing of the new bytes was sent (ingestion ${s.ingestionId ?? '?'} stays open for the scanned ones)`, null, s.ingestionId);
     }
     if (!s.ingestionId) {
       // Sending failed before the server answered startIngestion: nothing was claimed, worth a retry.

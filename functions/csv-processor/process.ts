@@ -11,6 +11,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { StartExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import type { GraphQLClient } from '../../clients/api/client';
 import { FailIngestionDocument, StartIngestionDocument } from '../../clients/api/generated';
+import { FileChangedError } from '../../clients/ingest/errors';
 import { isFileProblem, type ByteSource, type FileScan, type IngestionEngine } from './engine';
 import { failedKey, processedKey, relativeKey } from './keys';
 import { buildReport, listRowErrors } from './report';
@@ -40,8 +41,12 @@ export interface Upload {
 }
 
 export type ProcessResult =
-  /** The upload was no longer there: an earlier delivery of the same event already handled it. */
-  | { route: 'none'; outcome: 'ALREADY_HANDLED' }
+  /**
+   * ALREADY_HANDLED: the upload was no longer there (an earlier delivery of the same event handled it).
+   * SUPERSEDED: the object was overwritten while it was read; it is left in place for the event of
+   * the new upload, and the ingestion of the first bytes stays open (nothing of the new bytes was sent).
+   */
+  | { route: 'none'; outcome: 'ALREADY_HANDLED' | 'SUPERSEDED'; ingestionId?: string }
   | {
       route: 'lambda';
       outcome: 'PROCESSED' | 'DUPLICATE' | 'FAILED';
@@ -71,6 +76,7 @@ export async function processUploadOnce(deps: ProcessorDeps, upload: Upload): Pr
     return await processUpload(deps, upload);
   } catch (error) {
     if (error instanceof Error && (error.name === 'NoSuchKey' || error.name === 'NotFound')) return { route: 'none', outcome: 'ALREADY_HANDLED' };
+    if (error instanceof FileChangedError) return { route: 'none', outcome: 'SUPERSEDED', ingestionId: error.ingestionId ?? undefined };
     throw error;
   }
 }

@@ -15,20 +15,45 @@ import {
   UploadPartCopyCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
+import { FileChangedError } from '../../clients/ingest/errors';
 import type { ByteSource } from './engine';
 
 export class EmptyBodyError extends Error {
   override name = 'EmptyBodyError';
 }
 
-/** A re-openable stream of the object: each call is a new GetObject. */
+/**
+ * A re-openable stream of the object: each call is a new GetObject. The first one records the
+ * object's ETag (and VersionId on a versioned bucket); every later one asks for exactly that
+ * object (`VersionId`, and `IfMatch` on the ETag), so the engine's scan and send read the same
+ * bytes even if the key is overwritten in between. S3 answers a later read of a changed object
+ * with 412 Precondition Failed (or NoSuchVersion for a deleted version): a FileChangedError.
+ * https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html
+ */
 export function objectSource(s3: S3Client, bucket: string, key: string): ByteSource {
+  let pinned: { etag?: string; versionId?: string } | undefined;
   return async function* () {
-    const response = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    let response;
+    try {
+      response = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, IfMatch: pinned?.etag, VersionId: pinned?.versionId }));
+    } catch (error) {
+      if (pinned && isChangedObject(error)) {
+        throw new FileChangedError(`s3://${bucket}/${key}`, `the object was overwritten or deleted after it was first read (ETag ${pinned.etag ?? '?'}${pinned.versionId ? `, version ${pinned.versionId}` : ''})`);
+      }
+      throw error;
+    }
+    pinned ??= { etag: response.ETag, versionId: response.VersionId };
     if (!response.Body) throw new EmptyBodyError(`s3://${bucket}/${key} came back without a body`);
     // In Node the body is an IncomingMessage (a Readable): async-iterable Buffers, never all in memory.
     for await (const chunk of response.Body as AsyncIterable<Uint8Array>) yield chunk;
   };
+}
+
+/** S3's answers to a pinned read of an object that is no longer the pinned one. */
+function isChangedObject(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  return error.name === 'PreconditionFailed' || error.name === 'NoSuchVersion' || status === 412;
 }
 
 /** CopyObject's limit; bigger objects are copied in parts (UploadPartCopy). */

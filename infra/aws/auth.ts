@@ -6,15 +6,9 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
+import { USER_GROUPS, type UserGroup } from '../groups';
 
-/** The groups the schema's `@aws_cognito_user_pools(cognito_groups: …)` directives name (names exact). */
-export const USER_GROUPS = [
-  { name: 'admins', description: 'Everything: delete customers and projects, fail or read any ingestion' },
-  { name: 'importers', description: 'Start, run and watch their own ingestions; create and update customers and projects' },
-  { name: 'viewers', description: 'Read customers, projects and their own ingestions' },
-] as const;
-
-export type UserGroup = (typeof USER_GROUPS)[number]['name'];
+export { USER_GROUPS, type UserGroup } from '../groups';
 
 /**
  * Token lifetimes of both clients. ID and access tokens are what AppSync checks on every call, so

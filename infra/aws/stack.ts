@@ -112,6 +112,8 @@ export interface WebConfig {
   authMode: 'AMAZON_COGNITO_USER_POOLS';
   userPoolId: string;
   userPoolClientId: string;
+  /** The local stack's user pool endpoint (`<origin>/cognito/`); absent = Cognito's regional endpoint. */
+  cognitoEndpoint?: string;
 }
 
 export class MissingCodeError extends Error {

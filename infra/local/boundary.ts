@@ -89,7 +89,7 @@ export class TrustBoundary {
     return {
       'access-control-allow-origin': origin!,
       'access-control-allow-methods': 'POST, GET, OPTIONS',
-      'access-control-allow-headers': 'content-type, x-api-key, authorization, x-amz-date, x-amz-security-token, x-amz-user-agent, x-amz-content-sha256',
+      'access-control-allow-headers': 'content-type, x-api-key, authorization, x-amz-date, x-amz-security-token, x-amz-user-agent, x-amz-content-sha256, x-amz-target, amz-sdk-invocation-id, amz-sdk-request, cache-control',
       'access-control-max-age': '600',
       vary: 'Origin',
     };

@@ -35,7 +35,7 @@ export interface ResolverInfo {
 export interface ContextInit {
   arguments: Record<string, unknown>;
   source: unknown;
-  /** `null` for API_KEY (AppSync sets no identity); the IAM identity object for AWS_IAM. */
+  /** `null` for API_KEY (AppSync sets no identity); the IAM or user-pool identity object otherwise. */
   identity: Record<string, unknown> | null;
   request: { headers: Record<string, string | string[]>; domainName: string | null };
   info: ResolverInfo;
@@ -46,7 +46,7 @@ export interface ContextInit {
   /** Response handlers only: the data source's result and error. */
   result?: unknown;
   error?: { message: string; type: string } | null;
-  /** `util.authType()`: "API Key Authorization" | "IAM Authorization" | … */
+  /** `util.authType()`: "API Key Authorization" | "IAM Authorization" | "User Pool Authorization" */
   authType: string;
 }
 
@@ -182,6 +182,11 @@ export interface LocalAppSync {
 export interface LocalStack extends LocalAppSync {
   tableNames: Record<ForemanTableId, string>;
   /**
+   * The stack's user pool (infra/local/auth/userPool.ts), the API's default auth mode: its users,
+   * tokens for them (`userPool.issueTokens(name, { origin })`), the built-in admin.
+   */
+  userPool: import('./auth/userPool').LocalUserPool;
+  /**
    * Deletes the items whose TTL attribute has passed (infra/local/ttl/sweeper.ts; it also runs every
    * minute): DynamoDB Local never expires items. `nowEpochSeconds` defaults to the clock.
    */
@@ -192,7 +197,7 @@ export interface LocalStack extends LocalAppSync {
 // auth/ — implemented by infra/local/auth/index.ts, used by graphql/ (HTTP) and realtime/ (WebSocket)
 // ---------------------------------------------------------------------------------------------
 
-export type AuthMode = 'API_KEY' | 'AWS_IAM';
+export type AuthMode = 'API_KEY' | 'AWS_IAM' | 'AMAZON_COGNITO_USER_POOLS';
 
 /** A request to authenticate: the HTTP POST to /graphql, or the WebSocket connect/start header JSON. */
 export interface AuthRequest {
@@ -217,8 +222,11 @@ export type AuthResult =
 
 export interface Authenticator {
   authenticate(request: AuthRequest): Promise<AuthResult>;
-  /** Is `mode` allowed on `typeName.fieldName`, per the schema's @aws_* directives and the default mode? */
-  isFieldAllowed(typeName: string, fieldName: string, mode: AuthMode): boolean;
+  /**
+   * Is `mode` allowed on `typeName.fieldName`, per the schema's @aws_* directives and the default
+   * mode? For user pools, `identity.groups` must meet the directive's `cognito_groups`.
+   */
+  isFieldAllowed(typeName: string, fieldName: string, mode: AuthMode, identity?: Record<string, unknown> | null): boolean;
 }
 
 // ---------------------------------------------------------------------------------------------

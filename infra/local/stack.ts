@@ -12,6 +12,9 @@ import { isWebPath, serveWeb } from '../../clients/web/serve';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { parseRetentionDays, RETENTION_ENV_VAR, retentionEnvironment } from '../retention';
 import { startLocalAppSync, type ExtraRoute } from './appsync';
+import { createAuthenticator } from './auth';
+import { cognitoRoute } from './auth/cognitoRoute';
+import { LocalUserPool } from './auth/userPool';
 import { createTtlSweeper } from './ttl/sweeper';
 import type { LocalStack, LocalStackOptions } from './contracts';
 import { repositoryWiring, type LocalWiring } from './graphql/executor';
@@ -35,18 +38,23 @@ export interface InternalStackOptions {
   onLog?: (line: string) => void;
   /** More routes before Foreman's own (e.g. the console). */
   extraRoutes?: ExtraRoute[];
+  /** Use this user pool (tests that need its key file) instead of the data directory's (or an in-memory one). */
+  userPool?: LocalUserPool;
 }
 
-/** Foreman's web page and its `/config.json` (clients/web/serve.ts). */
-export const webRoute: ExtraRoute = (req: IncomingMessage, res: ServerResponse, info) => {
-  const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
-  if ((req.method !== 'GET' && req.method !== 'HEAD') || !isWebPath(pathname)) return false;
-  serveWeb(req, res, info).catch((error: unknown) => {
-    if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain; charset=UTF-8' });
-    res.end(error instanceof Error ? error.message : String(error));
-  });
-  return true;
-};
+/** Foreman's web page and its `/config.json` (clients/web/serve.ts), naming `pool` and its web client. */
+export function webRoute(pool: LocalUserPool): ExtraRoute {
+  const userPool = { userPoolId: pool.userPoolId, userPoolClientId: pool.webClientId };
+  return (req: IncomingMessage, res: ServerResponse, info) => {
+    const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
+    if ((req.method !== 'GET' && req.method !== 'HEAD') || !isWebPath(pathname)) return false;
+    serveWeb(req, res, { ...info, userPool }).catch((error: unknown) => {
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain; charset=UTF-8' });
+      res.end(error instanceof Error ? error.message : String(error));
+    });
+    return true;
+  };
+}
 
 /**
  * Starts Foreman's local stack.
@@ -58,17 +66,26 @@ export const webRoute: ExtraRoute = (req: IncomingMessage, res: ServerResponse, 
  */
 export async function startLocalStack(options: LocalStackOptions = {}, internal: InternalStackOptions = {}): Promise<LocalStack> {
   const wiring = internal.wiring ?? repositoryWiring();
+  const dataDir = path.resolve(options.dataDir ?? '.foreman');
+  const inMemory = options.inMemory ?? false;
+  // The API's default auth mode, as in AWS (docs/auth.md); IAM for the back end.
+  const pool = internal.userPool ?? (await LocalUserPool.open(inMemory ? null : dataDir));
   const stack = await startLocalAppSync({
     schema: buildLocalSchema(),
     wiring: { ...wiring, root: wiring.root ?? repoRoot },
     root: repoRoot,
-    dataDir: path.resolve(options.dataDir ?? '.foreman'),
-    inMemory: options.inMemory ?? false,
-    auth: { apiKey: options.apiKey },
+    dataDir,
+    inMemory,
+    auth: {
+      apiKey: options.apiKey,
+      defaultMode: 'AMAZON_COGNITO_USER_POOLS',
+      additionalModes: ['AWS_IAM', 'API_KEY'],
+      create: (config) => createAuthenticator({ ...config, userPool: pool }),
+    },
     host: options.host,
     port: options.port ?? 4000,
     tlsPort: options.tlsPort === undefined ? 4443 : options.tlsPort,
-    extraRoutes: [...(internal.extraRoutes ?? []), webRoute],
+    extraRoutes: [cognitoRoute(pool), ...(internal.extraRoutes ?? []), webRoute(pool)],
     announce: internal.announce ?? false,
     onLog: internal.onLog,
     quiet: options.quiet ?? false,
@@ -88,6 +105,7 @@ export async function startLocalStack(options: LocalStackOptions = {}, internal:
   const stop = stack.stop.bind(stack);
   // Foreman's wiring names exactly its four tables.
   return Object.assign(stack, {
+    userPool: pool,
     sweepExpired: (now?: number) => sweeper.sweep(now),
     async stop() {
       await sweeper.stop();

@@ -31,6 +31,9 @@ import type {
   RowStatus,
 } from '../../schema/generated/types';
 import { expiresAt } from './retention';
+import { capRaw } from './rowErrors';
+
+export { capErrors, capRawInput } from './rowErrors';
 
 export const META_SK = 'META';
 export const INGESTION_KIND = 'INGESTION';
@@ -608,7 +611,7 @@ export function batchProgress(stash: BatchStash, stage: IngestionStage): Ingesti
   return toProgress(meta, stage, zeroCounts(), { batchNumber: stash.batchNumber, replayed: false, outcomes });
 }
 
-/** The row as read, for the error report: only the cells the client sent. */
+/** The row as read, for the error report: only the cells the client sent, within ROW_ERROR_LIMITS. */
 export function rawRow(row: Record<string, unknown>): string {
   const cells: Record<string, unknown> = {};
   for (const name of Object.keys(row)) {
@@ -616,7 +619,7 @@ export function rawRow(row: Record<string, unknown>): string {
       cells[name] = row[name];
     }
   }
-  return JSON.stringify(cells);
+  return capRaw(cells);
 }
 
 /** A stored row error turned back into the outcome it was answered with. */

@@ -159,3 +159,22 @@ export const CROSS_FIELD_RULES = ['projectCustomerRequired', 'projectDatesOrdere
 
 /** The longest batch an import mutation accepts: 2 transaction items a row + 2, within DynamoDB's 100. */
 export const MAX_BATCH_ROWS = 49;
+
+/**
+ * How much of a rejected row the server stores (a `ROW#` item, and the errors again in the batch
+ * marker's outcomes), so that rows of any width fit DynamoDB's 400 KB item limit and a batch of 49
+ * fits TransactWriteItems' 4 MB: each cell cut to `cellChars` (marked "… [N more characters]"),
+ * header names, fields and codes to `nameChars`, the row's JSON to about `rawChars` (cells after
+ * that are counted, not stored), at most `errors` errors (then one MORE_ERRORS) of `messageChars`.
+ * Worst case, every character 3 UTF-8 bytes: one error ≤ (64 + 64 + 200)·3 = 984 B, so a ROW item
+ * ≤ 8,192·3 + 7·984 B ≈ 31 KB and a marker's errors ≤ 49·7·984 B ≈ 337 KB, both under 400 KB, and a
+ * batch ≤ 49·31 KB + 337 KB ≈ 1.9 MB. The client's `--errors-out` report keeps the whole row.
+ * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ServiceQuotas.html
+ */
+export const ROW_ERROR_LIMITS = {
+  cellChars: 1024,
+  nameChars: 64,
+  rawChars: 8192,
+  errors: 6,
+  messageChars: 200,
+} as const;

@@ -19,10 +19,18 @@ import { createClient, type GraphQLClient } from '../../clients/api/client';
 import type { LocalStack } from '../../infra/local/contracts';
 import type { LocalWiring } from '../../infra/local/graphql/executor';
 import { startLocalStack } from '../../infra/local/stack';
+import type { LocalUserPool } from '../../infra/local/auth/userPool';
 
 export interface TestStack extends LocalStack {
   /** Document client on the stack's DynamoDB Local (plain JS values in and out). */
   ddb: DynamoDBDocumentClient;
+  /**
+   * An ID token (or with `access`, an access token) of the local user `name`, created on first use
+   * with exactly `groups` (BRIEF contract 5). Asking again for `name` with other groups throws.
+   */
+  tokenFor(name: string, groups?: string[], options?: { access?: boolean }): Promise<string>;
+  /** A typed client signed in as `name` (user pools mode, a fresh token per request). */
+  clientFor(name: string, groups?: string[]): Promise<GraphQLClient>;
 }
 
 export interface TestStackOptions {
@@ -33,6 +41,8 @@ export interface TestStackOptions {
   wiring?: LocalWiring;
   /** Handler console lines (default: dropped). */
   onLog?: (line: string) => void;
+  /** A user pool opened by the test (to hold its key file); default an in-memory one. */
+  userPool?: LocalUserPool;
 }
 
 /** Starts an in-memory stack; always `await stack.stop()` in `afterAll`. */
@@ -42,7 +52,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
   try {
     stack = await startLocalStack(
       { inMemory: true, dataDir, host: '127.0.0.1', port: 0, tlsPort: options.tls ? 0 : null, apiKey: options.apiKey, quiet: true },
-      { wiring: options.wiring, onLog: options.onLog },
+      { wiring: options.wiring, onLog: options.onLog, userPool: options.userPool },
     );
   } catch (error) {
     rmSync(dataDir, { recursive: true, force: true });
@@ -51,9 +61,22 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
   const raw = new DynamoDBClient({ endpoint: stack.dynamodb.endpoint, region: stack.dynamodb.region, credentials: stack.dynamodb.credentials });
   const ddb = DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } });
   const stopStack = stack.stop.bind(stack);
+  const origin = new URL(stack.graphqlUrl).origin;
+  const tokenFor = async (name: string, groups: string[] = [], options: { access?: boolean } = {}): Promise<string> => {
+    const existing = stack.userPool.findUser(name);
+    if (!existing) await stack.userPool.addUser({ username: name, groups });
+    else if ([...existing.groups].sort().join() !== [...groups].sort().join()) throw new Error(`${name} exists with groups [${existing.groups.join(', ')}], not [${groups.join(', ')}]`);
+    const tokens = await stack.userPool.issueTokens(name, { origin });
+    return options.access ? tokens.AccessToken : tokens.IdToken;
+  };
   return {
     ...stack,
     ddb,
+    tokenFor,
+    async clientFor(name, groups = []) {
+      await tokenFor(name, groups);
+      return createClient({ url: stack.graphqlUrl, auth: { mode: 'AMAZON_COGNITO_USER_POOLS', token: () => tokenFor(name, groups) } });
+    },
     async stop() {
       ddb.destroy();
       await stopStack();

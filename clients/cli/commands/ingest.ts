@@ -8,7 +8,7 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import { createClient } from '../../api/client';
 import type { IngestionSource } from '../../api/generated';
 import { MAX_BATCH_ROWS } from '../../../resolvers/lib/rules';
-import { FileProblemError, MODELS, SendFailedError, columnOf, emptyProgress, ingestFile, modelByKey, reportHeader, reportLine, type IngestSummary, type Inspection, type MappingOverride, type ModelKey, type RejectedRow } from '../../ingest';
+import { FileChangedError, FileProblemError, MODELS, SendFailedError, columnOf, emptyProgress, ingestFile, modelByKey, reportHeader, reportLine, type IngestSummary, type Inspection, type MappingOverride, type ModelKey, type RejectedRow } from '../../ingest';
 import { fileSource, nodeSha256 } from '../../ingest/node';
 import { resolveEndpoint, type ResolvedEndpoint } from '../endpoint';
 import { mappingFromFlags, parseMapFlag } from '../mappingFlags';
@@ -19,7 +19,9 @@ import { followIfRunning } from '../watchRender';
 export const EXIT_CODES_HELP = `
 Exit codes:
   0  every row was created (or had been imported by an earlier run of the same file)
-  1  some rows were rejected (invalid or duplicate), or sending failed (endpoint down, API key refused)
+  1  some rows were rejected (invalid or duplicate), or sending failed (endpoint down, API key refused),
+     or the file changed while it was being read (nothing of the changed bytes is sent; the
+     ingestion stays open for the bytes first read: see docs/ingestion.md)
   2  bad usage, or a file that cannot be ingested (unreadable, empty, header only, binary, unknown
      model, unmappable or duplicate headers, broken quoting)
   3  the same file (same SHA-256, under any name) was ingested before; nothing was done
@@ -269,6 +271,10 @@ export async function runIngest(file: string, flags: IngestFlags): Promise<numbe
     if (error instanceof FileProblemError) {
       if (flags.json) process.stdout.write(`${JSON.stringify({ fileName: file, outcome: 'UNUSABLE_FILE', problem: error.code, where: error.where, message: error.message, exitCode: EXIT.USAGE })}\n`);
       throw new CliError(error.message, EXIT.USAGE);
+    }
+    if (error instanceof FileChangedError) {
+      if (flags.json) process.stdout.write(`${JSON.stringify({ fileName: file, outcome: 'FAILED', failureCode: 'FILE_CHANGED', message: error.message, exitCode: EXIT.FAILED })}\n`);
+      throw new CliError(`${error.message}. Nothing was sent; run the command again once nothing writes to the file.`, EXIT.FAILED);
     }
     if (error instanceof SendFailedError) {
       if (flags.json) process.stdout.write(`${JSON.stringify({ fileName: file, outcome: 'FAILED', message: error.message, exitCode: EXIT.FAILED })}\n`);

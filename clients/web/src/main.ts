@@ -24,6 +24,7 @@ import {
 import type { FieldRule } from '../../../resolvers/lib/rules';
 import { blobSource, browserSha256 } from './browser';
 import { byId, bytes, clip, el, fact, fill, number } from './dom';
+import { SNIFF_BYTES, spreadsheetProblem } from './fileKind';
 import { parseConfig, ProgressWatch, watchingClient, WebConfigError, type ProgressEvent, type WebConfig } from './session';
 
 /** Issues and rejected rows listed on the page; all of them are in the downloadable report. */
@@ -31,14 +32,22 @@ const MAX_LISTED = 200;
 /** How long to wait for the finishIngestion event after the mutation itself answered. */
 const FINISH_EVENT_WAIT_MS = 10_000;
 
-/** Rejected rows as they come: the first MAX_LISTED for the page, every one as a report line. */
+/** Rejected rows as they come: the first MAX_LISTED listable ones for the page, every one as a report line. */
 interface Rejections {
   listed: RejectedRow[];
+  /** How many rows were listable (the page shows the first MAX_LISTED). */
+  listable: number;
   lines: string[];
 }
 
-function collect(into: Rejections, inspection: Inspection, r: RejectedRow): void {
-  if (into.listed.length < MAX_LISTED) into.listed.push(r);
+const noRejections = (): Rejections => ({ listed: [], listable: 0, lines: [] });
+
+/** Adds a rejected row to the report and, when `list`, to the rows the page lists. */
+function collect(into: Rejections, inspection: Inspection, r: RejectedRow, list = true): void {
+  if (list) {
+    into.listable++;
+    if (into.listed.length < MAX_LISTED) into.listed.push(r);
+  }
   into.lines.push(reportLine(r, (f) => columnOf(inspection.mapping, f)));
 }
 
@@ -103,6 +112,7 @@ function clearResults(): void {
   byId('report-area').hidden = true;
   fill(byId('outcome'));
   fill(byId('reading'));
+  delete document.body.dataset.outcome;
 }
 
 function showInspection(p: Picked, found: Rejections): void {
@@ -172,9 +182,11 @@ async function pick(file: File): Promise<void> {
   picked = null;
   setState('inspecting');
   fill(byId('reading'), `Reading ${file.name}…`);
-  const found: Rejections = { listed: [], lines: [] };
+  const found = noRejections();
   let inspection: Inspection | undefined;
   try {
+    const spreadsheet = spreadsheetProblem(file.name, new Uint8Array(await file.slice(0, SNIFF_BYTES).arrayBuffer()));
+    if (spreadsheet) throw new FileProblemError('BINARY', file.name, spreadsheet);
     const summary = await ingestFile({
       fileName: file.name,
       source: blobSource(file),
@@ -239,10 +251,52 @@ function showCounts(c: { rows: number; created: number; duplicates: number; inva
 function showRejected(p: Picked, rejected: Rejections): void {
   const area = byId('rejected-area');
   const body = byId('rejected').querySelector('tbody')!;
-  const total = rejected.lines.length;
+  const total = rejected.listable;
   fill(body, ...rejected.listed.map((r) => el('tr', {}, el('td', {}, r.row), el('td', {}, r.status.toLowerCase()), el('td', {}, clip(reasons(p.inspection, r), 300)))));
-  fill(byId('rejected-title'), total > rejected.listed.length ? `Rows not imported (the first ${rejected.listed.length} of ${number(total)}; the error report has them all)` : 'Rows not imported');
+  const besides = p.scan.invalid ? ' besides the problems listed above' : '';
+  fill(byId('rejected-title'), total > rejected.listed.length ? `Rows not imported${besides} (the first ${rejected.listed.length} of ${number(total)}; the error report has them all)` : `Rows not imported${besides}`);
   area.hidden = total === 0;
+}
+
+/** Final counts of an import, from the finish event or the page's own tally. */
+interface FinalCounts {
+  rows: number;
+  created: number;
+  duplicates: number;
+  invalid: number;
+  alreadyImported: number;
+}
+
+const plural = (n: number, one: string, many = `${one}s`) => `${number(n)} ${n === 1 ? one : many}`;
+
+/**
+ * The outcome of an import that reached the end of the file: green only when every row is in
+ * (created now or by an earlier run); amber when some rows were left out; red when none got in.
+ */
+function showFinished(c: FinalCounts, note: string): void {
+  const imported = c.created + c.alreadyImported;
+  const rejected = c.duplicates + c.invalid;
+  const already = c.alreadyImported ? `, ${number(c.alreadyImported)} already imported by an earlier run` : '';
+  const why = [c.duplicates ? plural(c.duplicates, 'duplicate') : '', c.invalid ? `${number(c.invalid)} invalid` : ''].filter(Boolean).join(', ');
+  let kind: 'complete' | 'partial' | 'nothing';
+  let box: HTMLElement;
+  if (rejected === 0) {
+    kind = 'complete';
+    box = el('div', { class: 'notice ok' }, el('strong', {}, 'Import finished. '), `All ${plural(c.rows, 'row')} imported: ${number(c.created)} created${already}.${note}`);
+  } else if (imported > 0) {
+    kind = 'partial';
+    box = el(
+      'div',
+      { class: 'notice partial' },
+      el('strong', {}, `Imported ${number(imported)} of ${plural(c.rows, 'row')}; ${number(rejected)} ${rejected === 1 ? 'was' : 'were'} not imported (${why}). `),
+      `${number(c.created)} created${already}. The rows not imported are listed on this page and in the error report: fix them and import them as a new file.${note}`,
+    );
+  } else {
+    kind = 'nothing';
+    box = el('div', { class: 'notice error', role: 'alert' }, el('strong', {}, 'Nothing was imported. '), `Every one of the ${plural(c.rows, 'row')} was rejected (${why}); the error report says why for each.${note}`);
+  }
+  document.body.dataset.outcome = kind;
+  fill(byId('outcome'), box);
 }
 
 function showDuplicate(summary: IngestSummary): void {
@@ -289,7 +343,7 @@ async function runImport(): Promise<void> {
     area.hidden = false;
     await watch.start(ingestionId);
   });
-  const rejected: Rejections = { listed: [], lines: [] };
+  const rejected = noRejections();
   try {
     const summary = await ingestFile({
       fileName: p.file.name,
@@ -298,18 +352,20 @@ async function runImport(): Promise<void> {
       createHasher: browserSha256,
       client,
       sourceKind: 'WEB',
-      onRejected: (r) => collect(rejected, p.inspection, r),
+      // Rows the check found invalid are listed in step 2 already: the page lists only what
+      // the import adds (the server's verdicts, rows not sent); the report has every row.
+      onRejected: (r) => collect(rejected, p.inspection, r, r.by === 'server' || r.status === 'UNSENT'),
     });
     if (summary.outcome === 'DUPLICATE_FILE') {
       showDuplicate(summary);
       return;
     }
     const last = summary.outcome === 'COMPLETED' ? await watch.waitForFinish(FINISH_EVENT_WAIT_MS) : watch.latest;
-    if (last && watch.finished) {
-      showCounts({ rows: last.rowCount ?? summary.rows, ...last }, summary.ingestionId);
-    } else {
-      showCounts({ rows: summary.rows, created: summary.created, duplicates: summary.duplicates, invalid: summary.invalid, alreadyImported: summary.alreadyImported, durationMs: null }, summary.ingestionId);
-    }
+    const counts: FinalCounts =
+      last && watch.finished
+        ? { rows: last.rowCount ?? summary.rows, created: last.created, duplicates: last.duplicates, invalid: last.invalid, alreadyImported: last.alreadyImported }
+        : { rows: summary.rows, created: summary.created, duplicates: summary.duplicates, invalid: summary.invalid, alreadyImported: summary.alreadyImported };
+    showCounts({ ...counts, durationMs: last && watch.finished ? (last.durationMs ?? null) : null }, summary.ingestionId);
     showRejected(p, rejected);
     offerReport(
       p.inspection,
@@ -319,7 +375,7 @@ async function runImport(): Promise<void> {
     if (summary.outcome === 'COMPLETED') {
       const resumed = summary.resumed ? ' It continued an earlier import of the same file that had not finished.' : '';
       const late = watch.finished ? '' : ' (The final progress event did not arrive in time; the counts are this page’s own.)';
-      fill(byId('outcome'), el('div', { class: 'notice ok' }, el('strong', {}, 'Import finished. '), `${number(summary.created)} created, ${number(summary.duplicates)} duplicate${summary.duplicates === 1 ? '' : 's'}, ${number(summary.invalid)} invalid.${resumed}${late}`));
+      showFinished(counts, `${resumed}${late}`);
       setState('finished');
     } else {
       fill(

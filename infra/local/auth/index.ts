@@ -1,14 +1,17 @@
 /**
- * The local AppSync's auth: API key (`x-api-key`, the default mode) and AWS_IAM (SigV4, service
- * `appsync`, an additional mode) verified by re-signing the request with @smithy/signature-v4, and
- * the schema's `@aws_*` directives enforced per type and field (security-authz.html):
- * a field's directives replace its type's; with neither, only the default mode may read it.
+ * The local AppSync's auth: API key (`x-api-key`), AWS_IAM (SigV4, service `appsync`) verified by
+ * re-signing the request with @smithy/signature-v4, and AMAZON_COGNITO_USER_POOLS (the JWT itself in
+ * `Authorization`, ID or access token, verified against a user pool: infra/local/auth/userPool.ts),
+ * and the schema's `@aws_*` directives enforced per type and field (security-authz.html): a field's
+ * directives replace its type's; with neither, only the default mode may read it;
+ * `@aws_cognito_user_pools(cognito_groups: [...])` / `@aws_auth(cognito_groups: [...])` also need
+ * one of the groups in the token's `cognito:groups`.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { HttpRequest } from '@smithy/protocol-http';
 import { Sha256 } from '@aws-crypto/sha256-js';
-import { isObjectType, type GraphQLSchema } from 'graphql';
+import { isObjectType, Kind, type GraphQLField, type GraphQLSchema } from 'graphql';
 import type { AuthMode, AuthRequest, AuthResult, Authenticator } from '../contracts';
 
 /** The fixed credentials the local stack accepts for AWS_IAM (documented in the README). */
@@ -23,8 +26,16 @@ export const LOCAL_IAM = {
   userId: 'AIDAFOREMANLOCALUSER1',
 } as const;
 
+/** What the user pools mode needs from a pool: token verification (signature, expiry, issuer, client, token_use). */
+export interface UserPoolVerifier {
+  /** The token's claims when it is valid for this pool, else null. */
+  verify(token: string): Promise<Record<string, unknown> | null>;
+}
+
 export interface AuthConfig {
   schema: GraphQLSchema;
+  /** Enables AMAZON_COGNITO_USER_POOLS (default or additional mode) against this pool. */
+  userPool?: UserPoolVerifier;
   apiKey: string;
   /** Epoch milliseconds after which the key is refused; null = never. */
   apiKeyExpiresAt?: number | null;
@@ -40,13 +51,14 @@ const AUTH_DIRECTIVES: Record<string, AuthMode | 'OTHER'> = {
   aws_iam: 'AWS_IAM',
   aws_oidc: 'OTHER',
   aws_lambda: 'OTHER',
-  aws_cognito_user_pools: 'OTHER',
-  aws_auth: 'OTHER',
+  aws_cognito_user_pools: 'AMAZON_COGNITO_USER_POOLS',
+  aws_auth: 'AMAZON_COGNITO_USER_POOLS',
 };
 
 const AUTH_TYPE_TEXT: Record<AuthMode, string> = {
   API_KEY: 'API Key Authorization',
   AWS_IAM: 'IAM Authorization',
+  AMAZON_COGNITO_USER_POOLS: 'User Pool Authorization',
 };
 
 type Failure = Extract<AuthResult, { ok: false }>;
@@ -62,9 +74,28 @@ function header(headers: AuthRequest['headers'], name: string): string | undefin
   return Array.isArray(value) ? value.join(',') : value;
 }
 
-function directiveModes(directives: readonly { name: { value: string } }[] | undefined): (AuthMode | 'OTHER')[] | null {
-  const modes = (directives ?? []).map((d) => AUTH_DIRECTIVES[d.name.value]).filter((m): m is AuthMode | 'OTHER' => m !== undefined);
-  return modes.length ? modes : null;
+/** Who may read one field: its modes, and for user pools the groups (null = any signed-in user). */
+interface FieldRule {
+  modes: Set<AuthMode | 'OTHER'>;
+  cognitoGroups: string[] | null;
+}
+
+type DirectiveNode = NonNullable<NonNullable<GraphQLField<unknown, unknown>['astNode']>['directives']>[number];
+
+function directiveRule(directives: readonly DirectiveNode[] | undefined): FieldRule | null {
+  const rule: FieldRule = { modes: new Set(), cognitoGroups: null };
+  for (const d of directives ?? []) {
+    const mode = AUTH_DIRECTIVES[d.name.value];
+    if (mode === undefined) continue;
+    rule.modes.add(mode);
+    if (mode !== 'AMAZON_COGNITO_USER_POOLS') continue;
+    const arg = d.arguments?.find((a) => a.name.value === 'cognito_groups');
+    if (arg?.value.kind === Kind.LIST) {
+      const groups = arg.value.values.flatMap((v) => (v.kind === Kind.STRING ? [v.value] : []));
+      rule.cognitoGroups = [...(rule.cognitoGroups ?? []), ...groups];
+    }
+  }
+  return rule.modes.size ? rule : null;
 }
 
 /** `20260101T000000Z` → epoch ms. */
@@ -86,15 +117,43 @@ export function createAuthenticator(config: AuthConfig): Authenticator {
   const defaultMode = config.defaultMode ?? 'API_KEY';
   const enabled = new Set<AuthMode>([defaultMode, ...(config.additionalModes ?? (config.iam ? ['AWS_IAM' as const] : []))]);
   const now = config.now ?? Date.now;
-  const allowed = new Map<string, Set<AuthMode | 'OTHER'>>();
+  const allowed = new Map<string, FieldRule>();
 
   for (const type of Object.values(config.schema.getTypeMap())) {
     if (!isObjectType(type) || type.name.startsWith('__')) continue;
-    const typeModes = directiveModes(type.astNode?.directives);
+    const typeRule = directiveRule(type.astNode?.directives);
     for (const field of Object.values(type.getFields())) {
-      const modes = directiveModes(field.astNode?.directives) ?? typeModes ?? [defaultMode];
-      allowed.set(`${type.name}.${field.name}`, new Set(modes));
+      const rule = directiveRule(field.astNode?.directives) ?? typeRule ?? { modes: new Set([defaultMode]), cognitoGroups: null };
+      allowed.set(`${type.name}.${field.name}`, rule);
     }
+  }
+
+  /**
+   * AMAZON_COGNITO_USER_POOLS: the `Authorization` header is the token itself. AppSync takes ID
+   * and access tokens alike (Amplify JS v6 sends the access token); anything that does not verify
+   * is the request-level 401.
+   */
+  async function authenticateUserPool(request: AuthRequest, token: string): Promise<AuthResult> {
+    if (!enabled.has('AMAZON_COGNITO_USER_POOLS') || !config.userPool) return unauthorized();
+    const claims = await config.userPool.verify(token.trim());
+    if (!claims) return unauthorized();
+    const sourceIp = (header(request.headers, 'x-forwarded-for') ?? '127.0.0.1').split(',').map((s) => s.trim());
+    const groups = Array.isArray(claims['cognito:groups']) ? (claims['cognito:groups'] as unknown[]).map(String) : null;
+    return {
+      ok: true,
+      mode: 'AMAZON_COGNITO_USER_POOLS',
+      authType: AUTH_TYPE_TEXT.AMAZON_COGNITO_USER_POOLS,
+      // resolver-context-reference-js.html, "AMAZON_COGNITO_USER_POOLS authorization".
+      identity: {
+        sub: claims.sub,
+        issuer: claims.iss,
+        username: claims['cognito:username'] ?? claims.username,
+        claims,
+        sourceIp,
+        defaultAuthStrategy: 'ALLOW',
+        groups,
+      },
+    };
   }
 
   async function authenticateIam(request: AuthRequest, authorization: string): Promise<AuthResult> {
@@ -184,6 +243,9 @@ export function createAuthenticator(config: AuthConfig): Authenticator {
   return {
     async authenticate(request) {
       const authorization = header(request.headers, 'authorization');
+      if (authorization && (!authorization.startsWith('AWS4-') || !enabled.has('AWS_IAM')) && enabled.has('AMAZON_COGNITO_USER_POOLS')) {
+        return authenticateUserPool(request, authorization);
+      }
       if (authorization) return authenticateIam(request, authorization);
       const key = header(request.headers, 'x-api-key');
       if (key === undefined || !enabled.has('API_KEY')) return unauthorized();
@@ -193,10 +255,13 @@ export function createAuthenticator(config: AuthConfig): Authenticator {
       if (config.apiKeyExpiresAt != null && now() >= config.apiKeyExpiresAt) return unauthorized();
       return { ok: true, mode: 'API_KEY', identity: null, authType: AUTH_TYPE_TEXT.API_KEY };
     },
-    isFieldAllowed(typeName, fieldName, mode) {
+    isFieldAllowed(typeName, fieldName, mode, identity) {
       if (typeName.startsWith('__') || fieldName.startsWith('__')) return enabled.has(mode);
-      const modes = allowed.get(`${typeName}.${fieldName}`);
-      return enabled.has(mode) && (modes ? modes.has(mode) : mode === defaultMode);
+      const rule = allowed.get(`${typeName}.${fieldName}`);
+      if (!enabled.has(mode) || !(rule ? rule.modes.has(mode) : mode === defaultMode)) return false;
+      if (mode !== 'AMAZON_COGNITO_USER_POOLS' || !rule?.cognitoGroups) return true;
+      const groups = Array.isArray(identity?.groups) ? (identity.groups as unknown[]) : [];
+      return rule.cognitoGroups.some((g) => groups.includes(g));
     },
   };
 }

@@ -356,7 +356,7 @@ export async function createExecutor(options: ExecutorOptions): Promise<LocalExe
   const fieldResolver: GraphQLFieldResolver<unknown, RequestState> = async (source, args, state, info) => {
     const typeName = info.parentType.name;
     const fieldName = info.fieldName;
-    if (!auth.isFieldAllowed(typeName, fieldName, state.caller.mode)) {
+    if (!auth.isFieldAllowed(typeName, fieldName, state.caller.mode, state.caller.identity)) {
       throw new FieldFailure({ errorType: 'Unauthorized', message: `Not Authorized to access ${fieldName} on type ${typeName}`, data: null, errorInfo: null });
     }
     const resolver = resolvers.get(`${typeName}.${fieldName}`);

@@ -236,7 +236,7 @@ export function attachRealtime(server: HttpServer | HttpsServer, deps: RealtimeD
       const prepared = prepareStart(deps.schema, payload.data, options.queryDepthLimit ?? QUERY_DEPTH_LIMIT);
       if (!prepared.ok) return fail(prepared.errors);
       const start = prepared.start;
-      if (!deps.auth.isFieldAllowed('Subscription', start.fieldName, auth.mode)) {
+      if (!deps.auth.isFieldAllowed('Subscription', start.fieldName, auth.mode, auth.identity)) {
         return fail([fieldUnauthorizedError('Subscription', start.fieldName)]);
       }
       const resolution = await runner.resolve(start.fieldName, {

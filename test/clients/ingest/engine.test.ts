@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { GraphQLResponseError } from '../../../clients/api/client';
+import { ImportCustomersDocument } from '../../../clients/api/generated';
 import { FileProblemError, RETRY_STRIDE, ingestFile, type IngestOptions, type RejectedRow } from '../../../clients/ingest';
 import { fileSource, nodeSha256 } from '../../../clients/ingest/node';
 import { FakeServer, bytesSource } from './fakeServer';
@@ -146,6 +147,30 @@ describe('ingestFile', () => {
     expect(partial.claims.size).toBe(30);
   });
 
+  it('sends no batch after an interruption: the batch waiting for a slot stays unsent, the one in flight finishes', async () => {
+    const server = new FakeServer();
+    const inner = server.client();
+    const ac = new AbortController();
+    // The interruption comes while batch 1 is on its way and batch 2, read from memory (microtasks
+    // only), waits for the slot: a macrotask later, every pending microtask has run.
+    const client = {
+      ...inner,
+      request: (async (doc: Parameters<typeof inner.request>[0], variables?: Record<string, unknown>) => {
+        if (doc === ImportCustomersDocument && !ac.signal.aborted) {
+          await new Promise((r) => setImmediate(r));
+          ac.abort();
+        }
+        return (inner.request as (d: unknown, v?: Record<string, unknown>) => Promise<unknown>)(doc, variables);
+      }) as typeof inner.request,
+    };
+    const { summary } = await run(server, customers(50), { batchSize: 10, concurrency: 1, client, signal: ac.signal });
+    expect(server.importCalls().map((c) => c.input.batchNumber)).toEqual([1]);
+    expect(summary).toMatchObject({ outcome: 'FAILED', created: 10, unsent: 40, failure: 'interrupted before the end of the file' });
+    // Left open, so the same file resumes.
+    expect(server.calls.map((c) => c.op)).not.toContain('FinishIngestion');
+    expect([...server.ingestions.values()][0]!.status).toBe('RUNNING');
+  });
+
   it('validates without writing on a dry run', async () => {
     const server = new FakeServer();
     const { summary, rejected } = await run(server, customers(3) + 'x,\n', { dryRun: true });
@@ -172,5 +197,43 @@ describe('ingestFile', () => {
       expect((error as Error).message, file).toContain(file);
     }
     expect(server.calls).toEqual([]);
+  });
+});
+
+describe('a file that changes between the scan and the send', () => {
+  it('stops before sending a row of the changed bytes, leaves the ingestion open, and says FILE_CHANGED', async () => {
+    const server = new FakeServer();
+    // Big enough that the reader (which sniffs the first 64 KiB) parses rows before the change.
+    const original = customers(5000);
+    // Same length, other emails from data line 4,000 on: the kind of swap a rewrite in place makes.
+    const lines = original.split('\n');
+    const swapped = lines.map((l, i) => (i >= 4000 && l ? l.replace('@x.example', '@y.example') : l)).join('\n');
+    expect(swapped.length).toBe(original.length);
+    let opens = 0;
+    // Opened by inspect, scan, send: the third open reads the swapped file.
+    const source = () => (++opens >= 3 ? bytesSource(swapped, 50)() : bytesSource(original, 50)());
+    const { summary } = await run(server, original, { source, batchSize: 49, concurrency: 2, verifyBlockBytes: 1024 });
+    expect(summary.outcome).toBe('FAILED');
+    expect(summary.failureCode).toBe('FILE_CHANGED');
+    expect(summary.failure).toMatch(/^c\.csv changed while it was being ingested: bytes [\d,]+–[\d,]+ differ from the bytes that were scanned\. Nothing from the changed bytes was sent/);
+    // Every email the server received is from the original file.
+    const sent = server.importCalls().flatMap((c) => (c.input.rows as { email: string }[]).map((r) => r.email));
+    expect(sent.length).toBeGreaterThan(0);
+    expect(sent.every((e) => e.endsWith('@x.example'))).toBe(true);
+    // Rows wholly before the changed block may be sent; data line 4,000 (row 4,001) and after never are.
+    expect(summary.created).toBe(sent.length);
+    expect(sent.length).toBeLessThan(4000);
+    expect(summary.created + summary.unsent).toBe(5000);
+    // Not finished: the ingestion stays open for the scanned bytes.
+    expect(server.calls.some((c) => c.op === 'FinishIngestion')).toBe(false);
+  });
+
+  it('stops with FileChangedError when the header changed before the scan', async () => {
+    const server = new FakeServer();
+    const original = customers(5);
+    let opens = 0;
+    const source = () => (++opens >= 2 ? bytesSource(original.replace('email,name', 'email,company'))() : bytesSource(original)());
+    await expect(run(server, original, { source })).rejects.toThrow('c.csv changed while it was being ingested: its header row is no longer the one that was inspected');
+    expect(server.calls).toHaveLength(0);
   });
 });

@@ -15,6 +15,27 @@ async function all(source: () => AsyncIterable<Uint8Array>, fileName = 'f.csv') 
 }
 
 describe('readRecords', () => {
+  it('reads a file mixing LF, CR and CRLF row for row, quoted line breaks kept, whatever the chunking', async () => {
+    // Rows 2–7 end in LF, CR, CRLF, CR, LF, CRLF; row 5's quoted cell holds all three endings; row 8 is a blank CR line.
+    const text = 'email,notes\na@x.example,one\rb@x.example,two\r\nc@x.example,"x\r\ny\nz\rw"\rd@x.example,four\ne@x.example,five\r\n\rf@x.example,six';
+    const expected = [
+      ['email', 'notes'],
+      ['a@x.example', 'one'],
+      ['b@x.example', 'two'],
+      ['c@x.example', 'x\r\ny\nz\rw'],
+      ['d@x.example', 'four'],
+      ['e@x.example', 'five'],
+      [''],
+      ['f@x.example', 'six'],
+    ];
+    // Chunks of 1 byte split every CRLF between two chunks.
+    for (const size of [1, 2, 3, 1 << 20]) {
+      const { records } = await all(bytesSource(text, size));
+      expect(records.map((r) => r.cells), `chunks of ${size}`).toEqual(expected);
+      expect(records.map((r) => r.row)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    }
+  });
+
   it('gives the same records whatever the chunk size, quoted newlines and BOM included', async () => {
     const text = '\ufeffemail,notes\r\nann@x.example,"two\nlines"\r\nbob@x.example,"say ""hi"""\r\n';
     const one = await all(bytesSource(text, 1));

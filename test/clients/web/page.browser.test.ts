@@ -10,6 +10,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { crc32 } from 'node:zlib';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { parse } from 'csv-parse/sync';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
@@ -24,6 +25,48 @@ const sample = (name: string) => path.join(repoRoot, 'samples', name);
 /** The data rows of a sample, as objects keyed by header (csv-parse, independent of the engine). */
 function rowsOf(file: string): Record<string, string>[] {
   return parse(readFileSync(file), { columns: true, skip_empty_lines: true }) as Record<string, string>[];
+}
+
+/**
+ * A ZIP archive with `entries` stored uncompressed (PKWARE APPNOTE 4.3: local headers, central
+ * directory, end record) — enough to make the workbooks and archives users pick by mistake.
+ */
+function storedZip(entries: Record<string, string>): Buffer {
+  const locals: Buffer[] = [];
+  const centrals: Buffer[] = [];
+  let offset = 0;
+  for (const [name, text] of Object.entries(entries)) {
+    const nameBytes = Buffer.from(name);
+    const data = Buffer.from(text);
+    const crc = crc32(data);
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(20, 4);
+    local.writeUInt32LE(crc, 14);
+    local.writeUInt32LE(data.length, 18);
+    local.writeUInt32LE(data.length, 22);
+    local.writeUInt16LE(nameBytes.length, 26);
+    const central = Buffer.alloc(46);
+    central.writeUInt32LE(0x02014b50, 0);
+    central.writeUInt16LE(20, 4);
+    central.writeUInt16LE(20, 6);
+    central.writeUInt32LE(crc, 16);
+    central.writeUInt32LE(data.length, 20);
+    central.writeUInt32LE(data.length, 24);
+    central.writeUInt16LE(nameBytes.length, 28);
+    central.writeUInt32LE(offset, 42);
+    locals.push(local, nameBytes, data);
+    centrals.push(central, nameBytes);
+    offset += 30 + nameBytes.length + data.length;
+  }
+  const directory = Buffer.concat(centrals);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(Object.keys(entries).length, 8);
+  end.writeUInt16LE(Object.keys(entries).length, 10);
+  end.writeUInt32LE(directory.length, 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...locals, directory, end]);
 }
 
 interface DataFrame {
@@ -80,6 +123,19 @@ describe('the web page in Chromium', () => {
   async function pickFile(page: Page, file: string): Promise<void> {
     await page.setInputFiles('#file', file);
     await page.waitForSelector('body[data-state="inspected"], body[data-state="file-problem"]');
+  }
+
+  /** A drop, as a user dragging a file onto the box: a File built in the page, in a DataTransfer. */
+  async function dropFile(page: Page, name: string, text: string): Promise<void> {
+    await page.evaluate(
+      ([n, t]) => {
+        const data = new DataTransfer();
+        data.items.add(new File([t], n, { type: 'text/csv' }));
+        document.getElementById('drop')!.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+      },
+      [name, text] as const,
+    );
+    await page.waitForSelector('body[data-state="inspected"]');
   }
 
   async function scanAll(table: 'Customers' | 'Ingestions'): Promise<Record<string, unknown>[]> {
@@ -165,6 +221,19 @@ describe('the web page in Chromium', () => {
     expect(ingestions[0]).toMatchObject({ source: 'WEB', status: 'COMPLETED', created: rows.length });
     firstIngestionId = String(ingestions[0]!.id);
     await expect(page.locator('#counts').textContent()).resolves.toContain(firstIngestionId);
+    // Every row went in: the one case that is green.
+    await expect(page.locator('#outcome .notice').getAttribute('class')).resolves.toBe('notice ok');
+    await expect(page.locator('#outcome').textContent()).resolves.toBe(`Import finished. All ${rows.length} rows imported: ${rows.length} created.`);
+    await expect(page.locator('body').getAttribute('data-outcome')).resolves.toBe('complete');
+
+    // The next file picked in the same tab shows nothing of this import: no counts, no outcome.
+    await pickFile(page, sample('customers_invalid.csv'));
+    await expect(page.locator('#counts').isVisible()).resolves.toBe(false);
+    await expect(page.locator('#progress-area').isVisible()).resolves.toBe(false);
+    await expect(page.locator('#outcome').textContent()).resolves.toBe('');
+    await expect(page.locator('body').getAttribute('data-outcome')).resolves.toBeNull();
+    // Hidden means not laid out at all (a CSS rule once kept the counts on screen despite `hidden`).
+    await expect(page.locator('#counts').evaluate((e) => getComputedStyle(e).display)).resolves.toBe('none');
     expect(problems).toEqual([]);
     await page.close();
   });
@@ -232,8 +301,19 @@ describe('the web page in Chromium', () => {
     await page.waitForSelector('body[data-state="finished"], body[data-state="failed"]', { timeout: 60_000 });
     // Rows 7 and 9 name customers nobody imported: only the server can tell, and it says invalid.
     await expect(page.locator('#progress-text').textContent()).resolves.toBe('Finished: 10 of 10 rows processed — 6 created, 0 duplicates, 4 invalid.');
-    const rejected = await page.locator('#rejected tbody tr').evaluateAll((trs) => trs.map((tr) => tr.children[0]!.textContent));
-    expect(rejected.sort()).toEqual(['10', '11', '7', '9']);
+    // Rows 10 and 11 are listed once, under the check's issues; the list after the import holds
+    // only what the import added: the server's verdict on rows 7 and 9.
+    const rejected = await page.locator('#rejected tbody tr').evaluateAll((trs) => trs.map((tr) => [tr.children[0]!.textContent, tr.children[1]!.textContent]));
+    expect(rejected.sort()).toEqual([
+      ['7', 'invalid'],
+      ['9', 'invalid'],
+    ]);
+    await expect(page.locator('#rejected-title').textContent()).resolves.toBe('Rows not imported besides the problems listed above');
+    await expect(page.locator('#outcome').textContent()).resolves.toMatch(/^Imported 6 of 10 rows; 4 were not imported \(4 invalid\)\. /);
+    // The error report still has all four.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#report-link')]);
+    const report = parse(readFileSync((await download.path())!, 'utf8'), { relax_column_count: true }) as string[][];
+    expect(report.slice(1).map((l) => l[0]).sort()).toEqual(['10', '11', '7', '9']);
     expect(problems).toEqual([]);
     await page.close();
   });
@@ -260,6 +340,7 @@ describe('the web page in Chromium', () => {
     expect(rejected.map((r) => r[0]).sort((a, b) => Number(a) - Number(b))).toEqual(['5', '8', '12', '13', '14', '15']);
     expect(rejected.every((r) => r[1] === 'duplicate')).toBe(true);
     expect(rejected.find((r) => r[0] === '12')?.[2]).toMatch(/alice\.petrov@northwind\.example already belongs to /i);
+    await expect(page.locator('#outcome').textContent()).resolves.toMatch(/^Imported 8 of 14 rows; 6 were not imported \(6 duplicates\)\. 8 created\./);
     expect(problems).toEqual([]);
     await page.close();
   });
@@ -283,7 +364,13 @@ describe('the web page in Chromium', () => {
     await page.click('#import-button');
     await page.waitForSelector('body[data-state="finished"], body[data-state="failed"]', { timeout: 60_000 });
     await expect(page.locator('#progress-text').textContent()).resolves.toBe('Finished: 11 of 11 rows processed — 2 created, 0 duplicates, 9 invalid.');
-    await expect(page.locator('#rejected tbody tr').count()).resolves.toBe(9);
+    // 9 of 11 rows failed: not green. The nine rows are listed once (under the check's issues).
+    await expect(page.locator('#outcome .notice').getAttribute('class')).resolves.toBe('notice partial');
+    await expect(page.locator('#outcome').textContent()).resolves.toMatch(/^Imported 2 of 11 rows; 9 were not imported \(9 invalid\)\. 2 created\./);
+    await expect(page.locator('body').getAttribute('data-outcome')).resolves.toBe('partial');
+    await expect(page.locator('#rejected-area').isVisible()).resolves.toBe(false);
+    await expect(page.locator('#issues tbody tr').count()).resolves.toBe(9);
+    await expect(page.locator('#report-link').textContent()).resolves.toBe('Download the error report (9 rows, CSV)');
     const customers = await scanAll('Customers');
     const emails = new Set(customers.map((c) => c.email));
     expect(emails.has('grace.hopper@invalid.example')).toBe(true);
@@ -315,14 +402,7 @@ describe('the web page in Chromium', () => {
   it('shows a dropped file whose cells hold HTML as text, never as markup', async () => {
     const { page, problems } = await openPage();
     const payload = '<img src=x onerror=alert(1)>';
-    // A drop, as a user dragging the file onto the box: a File built in the page, in a DataTransfer.
-    await page.evaluate((name) => {
-      const csv = `Email,Full Name,Company\nxss@web.example,"${name}",<b>Bold Ltd</b>\nbad-email,"${name}",x\n`;
-      const data = new DataTransfer();
-      data.items.add(new File([csv], 'xss.csv', { type: 'text/csv' }));
-      document.getElementById('drop')!.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
-    }, payload);
-    await page.waitForSelector('body[data-state="inspected"]');
+    await dropFile(page, 'xss.csv', `Email,Full Name,Company\nxss@web.example,"${payload}",<b>Bold Ltd</b>\nbad-email,"${payload}",x\n`);
     await expect(page.locator('#preview tbody tr').nth(0).locator('td').nth(1).textContent()).resolves.toBe(payload);
     await expect(page.locator('#preview tbody tr').nth(0).locator('td').nth(2).textContent()).resolves.toBe('<b>Bold Ltd</b>');
     await expect(page.locator('#issues tbody tr td').nth(3).textContent()).resolves.toBe('bad-email');
@@ -339,14 +419,9 @@ describe('the web page in Chromium', () => {
 
   it('lists the first 200 issues of a file with more, and puts every one in the report', async () => {
     const { page, problems } = await openPage();
-    await page.evaluate(() => {
-      const lines = ['Email,Full Name'];
-      for (let i = 1; i <= 250; i += 1) lines.push(`not-an-email-${i},Person ${i}`);
-      const data = new DataTransfer();
-      data.items.add(new File([lines.join('\n')], 'many_errors.csv', { type: 'text/csv' }));
-      document.getElementById('drop')!.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
-    });
-    await page.waitForSelector('body[data-state="inspected"]');
+    const csv = ['Email,Full Name'];
+    for (let i = 1; i <= 250; i += 1) csv.push(`not-an-email-${i},Person ${i}`);
+    await dropFile(page, 'many_errors.csv', csv.join('\n'));
     await expect(page.locator('#issues tbody tr').count()).resolves.toBe(200);
     await expect(page.locator('#issues-summary').textContent()).resolves.toMatch(/^250 rows will not be imported because of the problems below \(the first 200 are listed; the error report has them all\)/);
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('#report-link')]);
@@ -415,6 +490,103 @@ describe('the web page in Chromium', () => {
     await page.screenshot({ path: path.join(SHOTS, '7-file-problem.png'), fullPage: true });
     expect(problems).toEqual([]);
     await page.close();
+  });
+
+  it('calls a file where every row is rejected what it is: nothing imported, in red', async () => {
+    const { page, problems } = await openPage();
+    await dropFile(page, 'all_bad.csv', 'Email,Full Name\nnot-an-email,Nobody\n,Nameless\n');
+    await page.click('#import-button');
+    await page.waitForSelector('body[data-state="finished"], body[data-state="failed"]', { timeout: 60_000 });
+    await expect(page.locator('#outcome .notice').getAttribute('class')).resolves.toBe('notice error');
+    await expect(page.locator('#outcome').textContent()).resolves.toBe('Nothing was imported. Every one of the 2 rows was rejected (2 invalid); the error report says why for each.');
+    await expect(page.locator('body').getAttribute('data-outcome')).resolves.toBe('nothing');
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('says an Excel or OpenDocument workbook is not supported yet and to save it as CSV, instead of calling it binary', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'foreman-web-xlsx-'));
+    try {
+      // A workbook as Excel writes one: a ZIP whose entries are [Content_Types].xml and xl/….
+      const xlsx = path.join(dir, 'customers.xlsx');
+      writeFileSync(
+        xlsx,
+        storedZip({
+          '[Content_Types].xml': '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>',
+          'xl/workbook.xml': '<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"/>',
+          'xl/worksheets/sheet1.xml': '<?xml version="1.0"?><worksheet/>',
+        }),
+      );
+      // The same workbook renamed .csv (as users do): recognised by its content.
+      const renamed = path.join(dir, 'export.csv');
+      writeFileSync(renamed, readFileSync(xlsx));
+      // Excel 97–2003: an OLE2 compound document.
+      const xls = path.join(dir, 'old.xls');
+      writeFileSync(xls, Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), Buffer.alloc(504)]));
+      const ods = path.join(dir, 'sheet.ods');
+      writeFileSync(ods, storedZip({ mimetype: 'application/vnd.oasis.opendocument.spreadsheet', 'content.xml': '<office:document-content/>' }));
+      const zip = path.join(dir, 'files.zip');
+      writeFileSync(zip, storedZip({ 'customers.csv': 'Email,Full Name\na@b.example,A\n' }));
+
+      const { page, problems } = await openPage();
+      const cases: [string, string][] = [
+        [xlsx, 'customers.xlsx: Excel files are not supported yet — save as CSV'],
+        [renamed, 'export.csv: Excel files are not supported yet — save as CSV'],
+        [xls, 'old.xls: Excel files are not supported yet — save as CSV'],
+        [ods, 'sheet.ods: OpenDocument spreadsheets are not supported yet — save the sheet as CSV'],
+        [zip, 'files.zip: this is a ZIP archive, not a CSV file. Unpack it'],
+      ];
+      for (const [file, says] of cases) {
+        await pickFile(page, file);
+        await expect(page.locator('body').getAttribute('data-state'), file).resolves.toBe('file-problem');
+        const text = await page.locator('#file-problem').textContent();
+        expect(text, file).toContain(`This file cannot be imported. ${says}`);
+        expect(text, file).not.toMatch(/binary/i);
+        await expect(page.locator('#import').isVisible(), file).resolves.toBe(false);
+      }
+      await pickFile(page, xlsx);
+      await page.screenshot({ path: path.join(SHOTS, '9-xlsx.png') });
+      // A CSV picked next is read as usual.
+      await pickFile(page, sample('customers_small.csv'));
+      await expect(page.locator('body').getAttribute('data-state')).resolves.toBe('inspected');
+      await expect(page.locator('#file-problem').isVisible()).resolves.toBe(false);
+      expect(problems).toEqual([]);
+      await page.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('works on a phone-sized viewport (390×844): nothing wider than the screen, every control reachable', async () => {
+    // customers_invalid.csv's long cells, under other emails (its own bytes are imported above).
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'foreman-web-phone-'));
+    const file = path.join(dir, 'phone.csv');
+    writeFileSync(file, readFileSync(sample('customers_invalid.csv'), 'utf8').replaceAll('@invalid.example', '@phone.example'));
+    const { page, problems } = await openPage();
+    await page.setViewportSize({ width: 390, height: 844 });
+    const fitsWidth = () => page.evaluate(() => ({ page: document.documentElement.scrollWidth, screen: window.innerWidth }));
+    await expect(fitsWidth()).resolves.toEqual({ page: 390, screen: 390 });
+    await pickFile(page, file);
+    // Wide tables scroll inside their own box; the page itself never scrolls sideways.
+    await expect(fitsWidth()).resolves.toEqual({ page: 390, screen: 390 });
+    await page.screenshot({ path: path.join(SHOTS, '10-phone-inspected.png') });
+    const button = await page.locator('#import-button').boundingBox();
+    expect(button!.x).toBeGreaterThanOrEqual(0);
+    expect(button!.x + button!.width).toBeLessThanOrEqual(390);
+    // A tap, as on a phone: the import runs and its outcome fits the screen too.
+    await page.locator('#import-button').scrollIntoViewIfNeeded();
+    await page.click('#import-button');
+    await page.waitForSelector('body[data-state="finished"], body[data-state="failed"], body[data-state="duplicate"]', { timeout: 60_000 });
+    await expect(page.locator('body').getAttribute('data-state')).resolves.toBe('finished');
+    await expect(fitsWidth()).resolves.toEqual({ page: 390, screen: 390 });
+    const outcome = await page.locator('#outcome .notice').boundingBox();
+    expect(outcome!.x + outcome!.width).toBeLessThanOrEqual(390);
+    await page.locator('#import-title').evaluate((e) => e.scrollIntoView());
+    await page.screenshot({ path: path.join(SHOTS, '11-phone-imported.png') });
+    expect(problems).toEqual([]);
+    await page.close();
+    // Only now: the browser reads the picked file again when it imports.
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('imports nothing when the progress subscription cannot start, and says so', async () => {

@@ -15,7 +15,7 @@ import { writeWeb } from '../../../clients/web/build';
 import { isWebPath, serveWeb, type LocalEndpointInfo } from '../../../clients/web/serve';
 import { repoRoot } from '../../../infra/bundle';
 
-const INFO: LocalEndpointInfo = { graphqlUrl: 'http://127.0.0.1:4000/graphql', realtimeUrl: 'ws://127.0.0.1:4000/graphql/realtime', apiKey: 'da2-testkey', iam: { region: 'us-east-1' } };
+const INFO: LocalEndpointInfo = { graphqlUrl: 'http://127.0.0.1:4000/graphql', realtimeUrl: 'ws://127.0.0.1:4000/graphql/realtime', iam: { region: 'us-east-1' }, userPool: { userPoolId: 'us-east-1_AbCdEf123', userPoolClientId: 'abcdefghijklmnopqrstuvwxyz' } };
 
 function handler(req: http.IncomingMessage, res: http.ServerResponse): void {
   const { pathname } = new URL(req.url ?? '/', 'http://x');
@@ -101,11 +101,21 @@ describe('the web page on the local stack', () => {
 
   it('answers config.json in the CDK app’s shape, on the host and scheme the browser used', async () => {
     const plain = JSON.parse((await get(port, '/config.json', { host: `localhost:${port}` })).body) as unknown;
-    expect(plain).toEqual({ graphqlUrl: `http://localhost:${port}/graphql`, realtimeUrl: `ws://localhost:${port}/graphql/realtime`, region: 'us-east-1', apiKey: 'da2-testkey', authMode: 'API_KEY' });
+    // BRIEF contract 3: the pool and its web client, the local pool's endpoint, never an API key.
+    expect(plain).toEqual({
+      graphqlUrl: `http://localhost:${port}/graphql`,
+      realtimeUrl: `ws://localhost:${port}/graphql/realtime`,
+      region: 'us-east-1',
+      authMode: 'AMAZON_COGNITO_USER_POOLS',
+      userPoolId: 'us-east-1_AbCdEf123',
+      userPoolClientId: 'abcdefghijklmnopqrstuvwxyz',
+      cognitoEndpoint: `http://localhost:${port}/cognito/`,
+    });
     // Next to the page too, where the page (which fetches the relative "config.json") finds it.
     expect(JSON.parse((await get(port, '/app/config.json', { host: `localhost:${port}` })).body)).toEqual(plain);
-    const tls = JSON.parse((await get(tlsPort, '/config.json', { tls: true, ca: cert, host: `localhost:${tlsPort}` })).body) as { graphqlUrl: string; realtimeUrl: string };
+    const tls = JSON.parse((await get(tlsPort, '/config.json', { tls: true, ca: cert, host: `localhost:${tlsPort}` })).body) as { graphqlUrl: string; realtimeUrl: string; cognitoEndpoint: string };
     expect(tls.graphqlUrl).toBe(`https://localhost:${tlsPort}/graphql`);
+    expect(tls.cognitoEndpoint).toBe(`https://localhost:${tlsPort}/cognito/`);
     expect(tls.realtimeUrl).toBe(`wss://localhost:${tlsPort}/graphql/realtime`);
   });
 

@@ -12,7 +12,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { CopyObjectCommand, DeleteObjectCommand, GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { CopyObjectCommand, DeleteObjectCommand, GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { EndpointUnreachableError } from '../../../clients/api/client';
@@ -313,5 +313,66 @@ describe('a repeated delivery', () => {
     expect(result).toEqual({ route: 'none', outcome: 'ALREADY_HANDLED' });
     expect(s3Mock).not.toHaveReceivedCommand(PutObjectCommand);
     expect(s3Mock).not.toHaveReceivedCommand(CopyObjectCommand);
+  });
+});
+
+describe('an object overwritten while it is being read', () => {
+  const key = 'uploads/customers_valid.csv';
+  const started: Handlers = { StartIngestion: () => ({ startIngestion: { outcome: 'STARTED', ingestion: ingestion({ id: 'ing-pinned', status: 'RUNNING' }) } }) };
+
+  /** S3 serving ETag "e1" / version v1; from GetObject number `overwrittenFrom` on, the key holds other bytes (ETag "e2"). */
+  function serveVersions(overwrittenFrom: number, versioned = true) {
+    let n = 0;
+    s3Mock.on(GetObjectCommand, { Bucket: BUCKET, Key: key }).callsFake((input: { IfMatch?: string; VersionId?: string }) => {
+      n++;
+      if (n >= overwrittenFrom) {
+        // As S3 answers a conditional GET whose ETag no longer matches (RFC 9110 412).
+        if (input.IfMatch && input.IfMatch !== '"e2"') {
+          throw new S3ServiceException({ name: 'PreconditionFailed', $fault: 'client', $metadata: { httpStatusCode: 412 }, message: 'At least one of the pre-conditions you specified did not hold' });
+        }
+        return { ...objectFrom(sample('customers_with_duplicates.csv')), ETag: '"e2"', VersionId: versioned ? 'v2' : undefined };
+      }
+      return { ...objectFrom(sample('customers_valid.csv')), ETag: '"e1"', VersionId: versioned ? 'v1' : undefined };
+    });
+  }
+
+  it('reads the same object version on every pass (GetObject IfMatch + VersionId after the first)', async () => {
+    serveVersions(Number.POSITIVE_INFINITY);
+    const d = deps(ingestEngine, {
+      ...started,
+      ImportCustomers: (v) => ({
+        importCustomers: {
+          ...ingestion({ id: 'ing-pinned' }),
+          outcomes: ((v.input as { rows: { rowNumber: number }[] }).rows).map((r) => ({ rowNumber: r.rowNumber, status: 'CREATED', id: `c${r.rowNumber}`, errors: null, conflict: null })),
+        },
+      }),
+      FinishIngestion: () => ({ finishIngestion: ingestion({ id: 'ing-pinned' }) }),
+      ...noRowErrors,
+    });
+    const result = await processUpload(d, { bucket: BUCKET, key, size: 2000 });
+    expect(result).toMatchObject({ route: 'lambda', outcome: 'PROCESSED' });
+    const gets = s3Mock.commandCalls(GetObjectCommand).map((c) => c.args[0].input);
+    // inspect, scan, send: three reads, the first unconditional, the others pinned to what it returned
+    expect(gets).toHaveLength(3);
+    expect(gets[0]).toEqual({ Bucket: BUCKET, Key: key, IfMatch: undefined, VersionId: undefined });
+    expect(gets.slice(1)).toEqual([
+      { Bucket: BUCKET, Key: key, IfMatch: '"e1"', VersionId: 'v1' },
+      { Bucket: BUCKET, Key: key, IfMatch: '"e1"', VersionId: 'v1' },
+    ]);
+  });
+
+  it('sends nothing of the new bytes and leaves the upload for its own event when the key is overwritten before the send', async () => {
+    // An unversioned bucket: the pinned read (IfMatch alone) fails with 412 once the key holds other bytes.
+    serveVersions(3, false);
+    const d = deps(ingestEngine, started);
+    const result = await processUploadOnce(d, { bucket: BUCKET, key, size: 2000 });
+    // THEN the send pass asked for the first object by its ETag only
+    expect(s3Mock.commandCalls(GetObjectCommand).map((c) => c.args[0].input.IfMatch)).toEqual([undefined, '"e1"', '"e1"']);
+    // nothing was imported (no ImportCustomers, no FinishIngestion): only the start
+    expect(d.client.calls.map((c) => c.operation)).toEqual(['StartIngestion']);
+    // the object is neither moved nor deleted: the new upload's own event will process it
+    expect(s3Mock).not.toHaveReceivedCommand(CopyObjectCommand);
+    expect(s3Mock).not.toHaveReceivedCommand(DeleteObjectCommand);
+    expect(result).toEqual({ route: 'none', outcome: 'SUPERSEDED', ingestionId: 'ing-pinned' });
   });
 });

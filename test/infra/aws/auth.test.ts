@@ -2,12 +2,16 @@
  * Sign-in in AWS: the Cognito user pool as the API's default mode, its groups and app clients,
  * and the API's protective settings (depth and resolver-count limits, introspection).
  */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { USER_GROUPS } from '../../../infra/aws/auth';
 import type { ForemanStack } from '../../../infra/aws/stack';
 import { QUERY_DEPTH_LIMIT, RESOLVER_COUNT_LIMIT } from '../../../infra/limits';
 import { completedRealWiring, synth, type Synthesised } from './fixtures';
+
+// A synthesis inside a test takes seconds alone and over a minute on two cores shared with the
+// integration tests' JVMs: give these tests the hooks' room.
+vi.setConfig({ testTimeout: 180_000 });
 
 type Resources = Record<string, { Type: string; Properties: Record<string, unknown> }>;
 

@@ -2,13 +2,17 @@
  * Running it for real (issue 13): events → SNS, the dead-letter queue, Powertools and tracing, the
  * dashboard and alarms, retention (TTL, lifecycle) and the prod-only backup plan.
  */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import type { CfnElement } from 'aws-cdk-lib';
 import * as realWiring from '../../../infra/wiring';
 import { InvalidNotifyEmailError } from '../../../infra/aws/notifications';
 import type { ForemanStack } from '../../../infra/aws/stack';
 import { completedRealWiring, synth, type Synthesised } from './fixtures';
+
+// A synthesis inside a test takes seconds alone and over a minute on two cores shared with the
+// integration tests' JVMs: give these tests the hooks' room.
+vi.setConfig({ testTimeout: 180_000 });
 
 type Resources = Record<string, { Type: string; Properties: Record<string, unknown> }>;
 

@@ -3,12 +3,16 @@
  * in the stack itself there, in ForemanEdgeStack elsewhere), each with AWS's common rule set and a
  * rate-based rule.
  */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { App } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { ForemanStack } from '../../../infra/aws/stack';
 import { cloudFrontAclPlacement, DEFAULT_API_RATE_LIMIT, DEFAULT_WEB_RATE_LIMIT, ForemanEdgeStack } from '../../../infra/aws/waf';
 import { completedRealWiring, synth, type Synthesised } from './fixtures';
+
+// A synthesis inside a test takes seconds alone and over a minute on two cores shared with the
+// integration tests' JVMs: give these tests the hooks' room.
+vi.setConfig({ testTimeout: 180_000 });
 
 type Resources = Record<string, { Type: string; Properties: Record<string, unknown> }>;
 type Rule = { Name: string; Statement: Record<string, unknown>; Action?: unknown; OverrideAction?: unknown };
