@@ -8,7 +8,7 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import { createClient } from '../../api/client';
 import type { IngestionSource } from '../../api/generated';
 import { MAX_BATCH_ROWS } from '../../../resolvers/lib/rules';
-import { FileChangedError, FileProblemError, MODELS, SendFailedError, columnOf, ingestFile, modelByKey, reportHeader, reportLine, type IngestSummary, type Inspection, type MappingOverride, type ModelKey, type RejectedRow } from '../../ingest';
+import { FileChangedError, FileProblemError, MODELS, SendFailedError, columnOf, emptyProgress, ingestFile, modelByKey, reportHeader, reportLine, type IngestSummary, type Inspection, type MappingOverride, type ModelKey, type RejectedRow } from '../../ingest';
 import { fileSource, nodeSha256 } from '../../ingest/node';
 import { resolveEndpoint, type ResolvedEndpoint } from '../endpoint';
 import { mappingFromFlags, parseMapFlag } from '../mappingFlags';
@@ -179,7 +179,9 @@ function describeFsError(error: unknown): string {
 /** Runs one ingestion and returns the exit code. */
 export async function runIngest(file: string, flags: IngestFlags): Promise<number> {
   const out = flags.json ? process.stderr : process.stdout;
-  const say = (text: string) => out.write(`${text}\n`);
+  // Every line goes through the progress reporter, so that nothing lands in the middle of the live bar.
+  const progress = new ProgressReporter(process.stderr, true);
+  const say = (text: string) => progress.log(text, out);
   const size = readableFileSize(file, flags);
   let mapping: ReturnType<typeof mappingFromFlags>;
   try {
@@ -198,14 +200,14 @@ export async function runIngest(file: string, flags: IngestFlags): Promise<numbe
   // Opened before anything is read: a path that cannot be written is bad usage, found early.
   const idsOut = flags.idsOut ? new ReportWriter(flags.idsOut, 'the ids file') : undefined;
   idsOut?.write('row,id,status\r\n');
-  const progress = new ProgressReporter(process.stderr, true);
   let ingestionId: string | null = null;
+  let scannedRows = 0;
   // Ctrl-C: finish the batches in flight, then stop (and stop the embedded stack) cleanly; the
   // ingestion stays open, so running the same command again resumes it. A second Ctrl-C quits now.
   const interrupt = new AbortController();
   const onSigint = () => {
-    progress.stop();
-    process.stderr.write('\nstopping; run the same command again to resume (Ctrl-C again to quit at once)…\n');
+    // The bar stays: the batches in flight finish (and count) before the summary.
+    progress.log('stopping after the batches in flight; run the same command again to resume (Ctrl-C again to quit at once)…');
     interrupt.abort();
     process.once('SIGINT', () => process.exit(130));
   };
@@ -226,7 +228,7 @@ export async function runIngest(file: string, flags: IngestFlags): Promise<numbe
       signal: interrupt.signal,
       // Resolved only once the file has proved usable: a bad file never starts a local stack.
       client: async () => {
-        endpoint = await resolveEndpoint({ endpoint: flags.endpoint, apiKey: flags.apiKey, notice: (line) => process.stderr.write(`${line}\n`) });
+        endpoint = await resolveEndpoint({ endpoint: flags.endpoint, apiKey: flags.apiKey, notice: (line) => progress.log(line) });
         say(`Endpoint   ${endpoint.url} (${endpoint.source === 'embedded' ? 'embedded local AppSync, data in .foreman/' : endpoint.source})`);
         return createClient({ url: endpoint.url, auth: { mode: 'API_KEY', apiKey: endpoint.apiKey } });
       },
@@ -239,11 +241,15 @@ export async function runIngest(file: string, flags: IngestFlags): Promise<numbe
         }
       },
       onScanned(scan) {
+        scannedRows = scan.rows;
+        progress.stop('checked');
         say(`SHA-256    ${scan.sha256.slice(0, 16)}…  (${scan.rows.toLocaleString('en-US')} rows${scan.invalid ? `, ${scan.invalid.toLocaleString('en-US')} invalid before sending` : ''})`);
       },
       onStarted(id, outcome) {
         ingestionId = id;
         say(outcome === 'RESUMED' ? `Ingestion  ${id} (resuming an unfinished run of this file)` : `Ingestion  ${id}`);
+        progress.stage('started');
+        progress.update(emptyProgress('send', size, scannedRows));
       },
       onProgress: (p) => progress.update(p),
       onRejected(r) {
@@ -267,10 +273,10 @@ export async function runIngest(file: string, flags: IngestFlags): Promise<numbe
         else idsOmitted++;
       },
       onRetry(what, error, attempt, delay) {
-        process.stderr.write(`retrying ${what} in ${(delay / 1000).toFixed(1)} s (attempt ${attempt + 1}): ${(error as Error).message}\n`);
+        progress.log(`retrying ${what} in ${(delay / 1000).toFixed(1)} s (attempt ${attempt + 1}): ${(error as Error).message}`);
       },
     });
-    progress.stop();
+    progress.stop(summary.outcome === 'COMPLETED' ? 'done' : summary.outcome === 'FAILED' ? 'stopped' : undefined);
     report?.close();
     idsOut?.close();
 
