@@ -11,7 +11,7 @@ import { createClient, type GraphQLClient } from '../../../clients/api/client';
 import { GetIngestionDocument } from '../../../clients/api/generated';
 import { ingestFile, type IngestOptions, type IngestSummary } from '../../../clients/ingest';
 import { fileSource, nodeSha256 } from '../../../clients/ingest/node';
-import { scanTable, startTestStack, type TestStack } from '../../helpers/localStack';
+import { scanTable, startTestStack, type TestStack, stackClients } from '../../helpers/localStack';
 import { generateCustomers } from '../../bench/generate';
 
 let stack: TestStack;
@@ -20,7 +20,7 @@ let dir: string;
 
 beforeAll(async () => {
   stack = await startTestStack();
-  client = createClient({ url: stack.graphqlUrl, auth: { mode: 'API_KEY', apiKey: stack.apiKey } });
+  client = stackClients(stack).api;
   dir = mkdtempSync(path.join(os.tmpdir(), 'foreman-hardening-'));
 });
 afterAll(() => stack?.stop());
