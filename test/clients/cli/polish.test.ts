@@ -129,7 +129,7 @@ describe('on the local stack', () => {
     const running = await api.request(StartIngestionDocument, {
       input: { fileName: 'half-done.csv', sha256: 'b'.repeat(64), model: 'PROJECT' as ModelName, source: 'WEB' as IngestionSource, rowCount: 7 },
     });
-    const runningId = running.startIngestion.ingestion.id;
+    const runningId = running.startIngestion.ingestion!.id;
 
     const [all, onlyRunning, onlyFailed, table] = await Promise.all([
       runCli(['ingestions', '--json', ...on()], { cwd: dir }),
