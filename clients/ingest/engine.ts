@@ -26,6 +26,7 @@ import { DEFAULT_RETRY, sleep as realSleep, withRetry, type RetryPolicy } from '
 import { delimiterName } from './sniff';
 import { validateRow, type FieldError } from './validate';
 import { recordingSource, verifyingSource, type ScannedBlocks } from './verify';
+import { HeldRows, SeenFilter, normalizeUnique } from './repeats';
 
 /** Retry batches carry `attempt · RETRY_STRIDE + original batch number`: deterministic, and never equal to a first-try number. */
 export const RETRY_STRIDE = 100_000_000;
@@ -460,8 +461,16 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
   let invalid = 0;
   const scannedBlocks: ScannedBlocks = { digests: [], bytes: 0 };
   const scanSource = options.dryRun ? options.source : recordingSource(options.source, options.createHasher, scannedBlocks, options.verifyBlockBytes);
+  // Rows repeating an earlier row's unique value (./repeats): sent after everything else.
+  const uniqueField = inspection.model.key === 'customer' ? 'email' : null;
+  const seen = uniqueField && !options.dryRun ? new SeenFilter(options.size ?? 0) : null;
+  const held = new HeldRows();
   for await (const r of dataRows(scanSource, inspection, hasher, (n) => (scanProgress.bytesRead = n), scanBlank)) {
     scanProgress.rowsRead++;
+    if (seen && r.errors.length === 0) {
+      const value = (r.input as unknown as Record<string, string | undefined>)[uniqueField!];
+      if (value && seen.addSeen(normalizeUnique(value))) held.add(r.row);
+    }
     if (r.errors.length) {
       invalid++;
       if (options.dryRun) {
@@ -668,43 +677,47 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
   let rejectedBatch: MappedRow[] = [];
   const blank = { count: 0 };
   let rowsRead = 0;
-  // The send pass reads the file again, verifying it block by block against the scan (./verify).
-  const sendSource = verifyingSource(options.source, options.createHasher, scannedBlocks, options.fileName, options.verifyBlockBytes);
+  const stopped = () => fatal !== undefined || options.signal?.aborted === true;
+  const flush = async () => {
+    if (stopped()) return;
+    if (validBatch.length) {
+      const rows = validBatch;
+      const n = ++batchNumber;
+      validBatch = [];
+      await dispatch(() => sendValid(n, rows));
+    }
+    if (rejectedBatch.length) {
+      const rows = rejectedBatch;
+      const n = ++batchNumber;
+      rejectedBatch = [];
+      await dispatch(() => sendRejected(n, rows));
+    }
+  };
   let changed: FileChangedError | undefined;
   try {
-    for await (const r of dataRows(sendSource, inspection, undefined, (n) => (progress.bytesRead = n), blank)) {
-      if (fatal || options.signal?.aborted) break;
-      rowsRead++;
-      progress.rowsRead = rowsRead;
-      if (r.errors.length) {
-        rejectedBatch.push(r);
-        if (rejectedBatch.length >= batchSize) {
-          const rows = rejectedBatch;
+    // Pass 1 sends every row but the held-back repeats; pass 2 (after pass 1 has committed) sends
+    // those, so the first row in file order owns a repeated value. Both read the file again,
+    // verified block by block against the scan (./verify). Batch numbers follow file order in each
+    // pass, the same on every run, so a resumed run numbers its batches as the first did.
+    for (const pass of held.length ? [1, 2] : [1]) {
+      held.rewind();
+      const sendSource = verifyingSource(options.source, options.createHasher, scannedBlocks, options.fileName, options.verifyBlockBytes);
+      for await (const r of dataRows(sendSource, inspection, undefined, (n) => (progress.bytesRead = n), pass === 1 ? blank : { count: 0 })) {
+        if (stopped()) break;
+        const isHeld = r.errors.length === 0 && held.takes(r.row);
+        if (isHeld !== (pass === 2)) continue;
+        progress.rowsRead = ++rowsRead;
+        const batch = r.errors.length ? rejectedBatch : validBatch;
+        batch.push(r);
+        if (batch.length >= batchSize) {
+          const rows = batch.splice(0);
           const n = ++batchNumber;
-          rejectedBatch = [];
-          await dispatch(() => sendRejected(n, rows));
-        }
-      } else {
-        validBatch.push(r);
-        if (validBatch.length >= batchSize) {
-          const rows = validBatch;
-          const n = ++batchNumber;
-          validBatch = [];
-          await dispatch(() => sendValid(n, rows));
+          await dispatch(() => (r.errors.length ? sendRejected(n, rows) : sendValid(n, rows)));
         }
       }
-    }
-    if (!fatal && !options.signal?.aborted) {
-      if (validBatch.length) {
-        const rows = validBatch;
-        const n = ++batchNumber;
-        await dispatch(() => sendValid(n, rows));
-      }
-      if (rejectedBatch.length) {
-        const rows = rejectedBatch;
-        const n = ++batchNumber;
-        await dispatch(() => sendRejected(n, rows));
-      }
+      await flush();
+      // The repeats go only once everything before them has committed.
+      await Promise.allSettled([...inFlight]);
     }
   } catch (error) {
     if (!(error instanceof FileChangedError)) throw error;

@@ -253,3 +253,29 @@ describe('blank lines', () => {
     expect({ rows: summary.rows, blankRows: summary.blankRows }).toEqual({ rows: 1, blankRows: 1_000_000 });
   });
 });
+
+describe('repeated emails within a file', () => {
+  it('sends the repeats after every other batch has answered, so the first row in file order owns the email', async () => {
+    const server = new FakeServer();
+    // Rows 2–61: 60 customers; rows 62–64 repeat rows 2, 31 and 61 (in another case, with spaces, in NFD).
+    const text = `${customers(60)}C0@X.EXAMPLE,Repeat of row 2\n  c29@x.example ,Repeat of row 31\nc59@x.example,Repeat of row 61\n`;
+    const { summary, rejected } = await run(server, text, { batchSize: 7, concurrency: 8 });
+    expect([summary.created, summary.duplicates]).toEqual([60, 3]);
+    const owners = rejected.filter((r) => r.status === 'DUPLICATE').map((r) => [r.row, r.conflict?.rowNumber]);
+    expect(owners.sort()).toEqual([
+      [62, 2],
+      [63, 31],
+      [64, 61],
+    ]);
+    // The held rows went in the last batch, numbered after every first-pass batch (9 of 7 rows → 10th).
+    const imports = server.importCalls();
+    const last = imports.at(-1)!;
+    expect((last.input.rows as { rowNumber: number }[]).map((r) => r.rowNumber)).toEqual([62, 63, 64]);
+    expect(last.input.batchNumber).toBe(10);
+  });
+
+  it('treats NFC and NFD spellings as one value when holding rows back', async () => {
+    const { normalizeUnique } = await import('../../../clients/ingest/repeats');
+    expect(normalizeUnique(' Caf\u00e9@X.example ')).toBe(normalizeUnique('cafe\u0301@x.example'));
+  });
+});

@@ -232,3 +232,41 @@ describe('values the schema will accept (issue 9, "also found")', () => {
     await expect(client.request(CreateCustomerDocument, { input: { email: 'emoji2@server.example', name: '😀'.repeat(201) } })).rejects.toThrow(/Name is longer than 200 characters/);
   }, 60_000);
 });
+
+describe('who owns a repeated email', () => {
+  /**
+   * 600 rows naming 150 emails, each 4 times, 10 rows apart: with batches of 10, the four rows of an
+   * email sit in four consecutive batches that are in flight together under concurrency 8.
+   */
+  function repeatsFile(domain: string): { file: string; firstRow: Map<string, number> } {
+    const file = path.join(dir, `repeats-${domain}.csv`);
+    const firstRow = new Map<string, number>();
+    let text = 'email,name\n';
+    for (let i = 0; i < 600; i++) {
+      const n = 10 * Math.floor(i / 40) + (i % 10);
+      const email = `r${n}@${domain}`;
+      if (!firstRow.has(email)) firstRow.set(email, i + 2);
+      text += `${i % 3 === 0 ? email.toUpperCase() : email},Row ${i + 2}\n`;
+    }
+    writeFileSync(file, text);
+    return { file, firstRow };
+  }
+
+  it('gives the first row in file order every repeated email, identically on two runs under concurrency 8', async () => {
+    const owners: Map<number, number>[] = [];
+    for (const domain of ['own-a.example', 'own-b.example']) {
+      const { file, firstRow } = repeatsFile(domain);
+      const duplicates = new Map<number, number>();
+      const s = await ingest(file, { batchSize: 10, concurrency: 8, onRejected: (r) => duplicates.set(r.row, r.conflict?.rowNumber ?? -1) });
+      expect({ outcome: s.outcome, created: s.created, duplicates: s.duplicates, unsent: s.unsent }).toEqual({ outcome: 'COMPLETED', created: 150, duplicates: 450, unsent: 0 });
+      // Every repeat names the email's first row in the file as its owner.
+      const text = readFileSync(file, 'utf8').trim().split('\n').slice(1);
+      for (const [row, owner] of duplicates) expect(owner, `row ${row}`).toBe(firstRow.get(text[row - 2]!.split(',')[0]!.toLowerCase()));
+      // And the stored customers are those first rows' (their names say which row they came from).
+      const stored = await customersOf(domain);
+      expect(stored.map((c) => c.name).sort()).toEqual([...firstRow.values()].map((r) => `Row ${r}`).sort());
+      owners.push(duplicates);
+    }
+    expect([...owners[0]!.entries()].sort()).toEqual([...owners[1]!.entries()].sort());
+  }, 120_000);
+});
