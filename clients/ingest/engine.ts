@@ -529,7 +529,8 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
       client.request(StartIngestionDocument, {
         input: { fileName: options.fileName, sha256: scan.sha256, model: inspection.model.apiName, source: options.sourceKind ?? ('CLI' as IngestionSource), rowCount: scan.rows },
       }),
-    { ...policy, attempts: Math.min(policy.attempts, 3) },
+    // A wrong or dead endpoint at the start fails fast; one that dies mid-run is waited for (unreachableMs).
+    { ...policy, attempts: Math.min(policy.attempts, 3), unreachableMs: undefined },
     hooks('startIngestion'),
   ).catch((error: unknown) => {
     throw new SendFailedError(`could not start the ingestion: ${describeSendError(error)}`, error);

@@ -279,3 +279,31 @@ describe('repeated emails within a file', () => {
     expect(normalizeUnique(' Caf\u00e9@X.example ')).toBe(normalizeUnique('cafe\u0301@x.example'));
   });
 });
+
+describe('an endpoint that stops answering', () => {
+  it('waits with backoff past the usual attempts while nothing answers, then finishes with exact counts', async () => {
+    const server = new FakeServer();
+    // 20 refused connections in a row (a database restarting): more than the 7 usual attempts.
+    server.failNext = 20;
+    const waits: number[] = [];
+    const { summary } = await run(server, customers(30), { batchSize: 10, concurrency: 1, sleep: async (ms) => void waits.push(ms), random: () => 0.5 });
+    expect(summary.outcome).toBe('COMPLETED');
+    expect([summary.created, summary.unsent]).toEqual([30, 0]);
+    // Past the 6 backoff waits, each wait is between 5 and 10 s (DEFAULT_RETRY.maxDelayMs / 2 … maxDelayMs).
+    expect(waits.length).toBe(20);
+    expect(waits.slice(6).every((w) => w >= 5000 && w <= 10_000)).toBe(true);
+  });
+
+  it('gives up once it has waited the documented 2 minutes', async () => {
+    const server = new FakeServer();
+    server.failNext = 1000;
+    const waits: number[] = [];
+    const { summary } = await run(server, customers(5), { sleep: async (ms) => void waits.push(ms), random: () => 0.5 });
+    expect(summary.outcome).toBe('FAILED');
+    expect(summary.failureCode).toBe('SEND_FAILED');
+    const total = waits.reduce((a, b) => a + b, 0);
+    // It stops at the first attempt after 120 s of waiting: at most one wait (≤ 10 s) beyond.
+    expect(total).toBeGreaterThanOrEqual(120_000);
+    expect(total).toBeLessThan(130_000);
+  });
+});
