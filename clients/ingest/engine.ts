@@ -26,6 +26,7 @@ import { DEFAULT_RETRY, sleep as realSleep, withRetry, type RetryPolicy } from '
 import { delimiterName } from './sniff';
 import { validateRow, type FieldError } from './validate';
 import { recordingSource, verifyingSource, type ScannedBlocks } from './verify';
+import { HeldRows, SeenFilter, normalizeUnique } from './repeats';
 
 /** Retry batches carry `attempt · RETRY_STRIDE + original batch number`: deterministic, and never equal to a first-try number. */
 export const RETRY_STRIDE = 100_000_000;
@@ -468,9 +469,17 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
   let lastRow = 0;
   const scannedBlocks: ScannedBlocks = { digests: [], bytes: 0 };
   const scanSource = options.dryRun ? options.source : recordingSource(options.source, options.createHasher, scannedBlocks, options.verifyBlockBytes);
+  // Rows repeating an earlier row's unique value (./repeats): sent after everything else.
+  const uniqueField = inspection.model.key === 'customer' ? 'email' : null;
+  const seen = uniqueField && !options.dryRun ? new SeenFilter(options.size ?? 0) : null;
+  const held = new HeldRows();
   for await (const r of dataRows(scanSource, inspection, hasher, (n) => (scanProgress.bytesRead = n), scanBlank)) {
     scanProgress.rowsRead++;
     lastRow = r.row;
+    if (seen && r.errors.length === 0) {
+      const value = (r.input as unknown as Record<string, string | undefined>)[uniqueField!];
+      if (value && seen.addSeen(normalizeUnique(value))) held.add(r.row);
+    }
     if (r.errors.length) {
       invalid++;
       if (options.dryRun) {
@@ -530,7 +539,8 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
       client.request(StartIngestionDocument, {
         input: { fileName: options.fileName, sha256: scan.sha256, model: inspection.model.apiName, source: options.sourceKind ?? ('CLI' as IngestionSource), rowCount: scan.rows },
       }),
-    { ...policy, attempts: Math.min(policy.attempts, 3) },
+    // A wrong or dead endpoint at the start fails fast; one that dies mid-run is waited for (unreachableMs).
+    { ...policy, attempts: Math.min(policy.attempts, 3), unreachableMs: undefined },
     hooks('startIngestion'),
   ).catch((error: unknown) => {
     throw new SendFailedError(`could not start the ingestion: ${describeSendError(error)}`, error);
@@ -692,57 +702,68 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
   let rejectedBatch: MappedRow[] = [];
   const blank = { count: 0 };
   let rowsRead = 0;
+  const stopped = () => fatal !== undefined || options.signal?.aborted === true;
+  const flush = async () => {
+    if (stopped()) return;
+    if (validBatch.length) {
+      const rows = validBatch;
+      const n = ++batchNumber;
+      validBatch = [];
+      await dispatch(() => sendValid(n, rows), rows);
+    }
+    if (rejectedBatch.length) {
+      const rows = rejectedBatch;
+      const n = ++batchNumber;
+      rejectedBatch = [];
+      await dispatch(() => sendRejected(n, rows), rows);
+    }
+  };
+  // Where each pass stopped reading (file rows), for the rows never read after a stop.
   let lastRowRead = 0;
-  // The send pass reads the file again, verifying it block by block against the scan (./verify).
-  const sendSource = verifyingSource(options.source, options.createHasher, scannedBlocks, options.fileName, options.verifyBlockBytes);
+  let lastHeldRead = 0;
+  let pass = 1;
   let changed: FileChangedError | undefined;
   try {
-    for await (const r of dataRows(sendSource, inspection, undefined, (n) => (progress.bytesRead = n), blank)) {
-      if (fatal || options.signal?.aborted) break;
-      rowsRead++;
-      lastRowRead = r.row;
-      progress.rowsRead = rowsRead;
-      if (r.errors.length) {
-        rejectedBatch.push(r);
-        if (rejectedBatch.length >= batchSize) {
-          const rows = rejectedBatch;
+    // Pass 1 sends every row but the held-back repeats; pass 2 (after pass 1 has committed) sends
+    // those, so the first row in file order owns a repeated value. Both read the file again,
+    // verified block by block against the scan (./verify). Batch numbers follow file order in each
+    // pass, the same on every run, so a resumed run numbers its batches as the first did.
+    for (pass of held.length ? [1, 2] : [1]) {
+      held.rewind();
+      const sendSource = verifyingSource(options.source, options.createHasher, scannedBlocks, options.fileName, options.verifyBlockBytes);
+      for await (const r of dataRows(sendSource, inspection, undefined, (n) => (progress.bytesRead = n), pass === 1 ? blank : { count: 0 })) {
+        if (stopped()) break;
+        if (pass === 1) lastRowRead = r.row;
+        const isHeld = r.errors.length === 0 && held.takes(r.row);
+        if (isHeld !== (pass === 2)) continue;
+        if (pass === 2) lastHeldRead = r.row;
+        progress.rowsRead = ++rowsRead;
+        const batch = r.errors.length ? rejectedBatch : validBatch;
+        batch.push(r);
+        if (batch.length >= batchSize) {
+          const rows = batch.splice(0);
           const n = ++batchNumber;
-          rejectedBatch = [];
-          await dispatch(() => sendRejected(n, rows), rows);
-        }
-      } else {
-        validBatch.push(r);
-        if (validBatch.length >= batchSize) {
-          const rows = validBatch;
-          const n = ++batchNumber;
-          validBatch = [];
-          await dispatch(() => sendValid(n, rows), rows);
+          await dispatch(() => (r.errors.length ? sendRejected(n, rows) : sendValid(n, rows)), rows);
         }
       }
-    }
-    if (!fatal && !options.signal?.aborted) {
-      if (validBatch.length) {
-        const rows = validBatch;
-        const n = ++batchNumber;
-        await dispatch(() => sendValid(n, rows), rows);
-      }
-      if (rejectedBatch.length) {
-        const rows = rejectedBatch;
-        const n = ++batchNumber;
-        await dispatch(() => sendRejected(n, rows), rows);
-      }
-    } else {
-      // Read but never sent: the batches being filled when sending stopped.
-      for (const r of [...validBatch, ...rejectedBatch]) unsentRowNumbers.push(r.row);
+      await flush();
+      // The repeats go only once everything before them has committed.
+      await Promise.allSettled([...inFlight]);
+      if (stopped()) break;
     }
   } catch (error) {
     if (!(error instanceof FileChangedError)) throw error;
     // Nothing from the changed bytes was sent; the batches in flight hold verified rows only.
     changed = error;
-    for (const r of [...validBatch, ...rejectedBatch]) unsentRowNumbers.push(r.row);
   } finally {
     await Promise.allSettled([...inFlight]);
   }
+  // Read but never sent: the batches being filled when sending stopped.
+  for (const r of [...validBatch, ...rejectedBatch]) unsentRowNumbers.push(r.row);
+  // Held-back repeats that never went: those pass 1 read past (later ones are in the tail of rows
+  // never read), or those pass 2 had not reached.
+  if (pass === 1) held.forEach((row) => row <= lastRowRead && unsentRowNumbers.push(row));
+  else held.forEach((row) => row > lastHeldRead && unsentRowNumbers.push(row));
 
   // Whatever did not get an outcome (failed batches, rows never read after a failure) is unsent.
   summary.unsent = scan.rows - (progress.created + progress.duplicates + progress.invalid + progress.alreadyImported);

@@ -10,9 +10,16 @@ export interface RetryPolicy {
   attempts: number;
   baseDelayMs: number;
   maxDelayMs: number;
+  /**
+   * When nothing answers at all (connection refused, reset, timed out: a dead or restarting
+   * endpoint or database), keep retrying past `attempts` until this many milliseconds of waiting
+   * have passed, each wait between maxDelayMs/2 and maxDelayMs. Unset: `attempts` alone decides.
+   */
+  unreachableMs?: number;
 }
 
-export const DEFAULT_RETRY: RetryPolicy = { attempts: 7, baseDelayMs: 200, maxDelayMs: 10_000 };
+/** 7 tries with backoff up to 10 s; an endpoint that does not answer is waited for up to 2 minutes. */
+export const DEFAULT_RETRY: RetryPolicy = { attempts: 7, baseDelayMs: 200, maxDelayMs: 10_000, unreachableMs: 120_000 };
 
 /** errorTypes AppSync and DynamoDB use for "slow down" or "try again": throttling, conflicts, internal failures. */
 const TRANSIENT_ERROR_TYPE = /Throttl|ProvisionedThroughputExceeded|RequestLimitExceeded|LimitExceeded|TransactionConflict|TransactionInProgress|InternalFailure|InternalServerError|ServiceUnavailable|Timeout/i;
@@ -45,12 +52,18 @@ export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
  * @example await withRetry(() => client.request(FinishIngestionDocument, { input }), DEFAULT_RETRY)
  */
 export async function withRetry<T>(fn: () => Promise<T>, policy: RetryPolicy, hooks: RetryHooks = {}): Promise<T> {
+  let waited = 0;
   for (let attempt = 0; ; attempt++) {
     try {
       return await fn();
     } catch (error) {
-      if (!isTransient(error) || attempt + 1 >= policy.attempts) throw error;
-      const delay = backoffDelay(attempt, policy, hooks.random);
+      if (!isTransient(error)) throw error;
+      const outOfTries = attempt + 1 >= policy.attempts;
+      // A dead or restarting endpoint: keep waiting, up to the policy's budget.
+      const waitForEndpoint = outOfTries && error instanceof EndpointUnreachableError && policy.unreachableMs !== undefined && waited < policy.unreachableMs;
+      if (outOfTries && !waitForEndpoint) throw error;
+      const delay = waitForEndpoint ? Math.floor(policy.maxDelayMs / 2 + (hooks.random ?? Math.random)() * (policy.maxDelayMs / 2)) : backoffDelay(attempt, policy, hooks.random);
+      waited += delay;
       hooks.onRetry?.(error, attempt + 1, delay);
       await (hooks.sleep ?? sleep)(delay);
     }

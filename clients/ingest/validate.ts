@@ -40,6 +40,16 @@ export function isCalendarDate(text: string): boolean {
   return d >= 1 && d <= days;
 }
 
+/** Code points in `text` (UTF-16 surrogate pairs count once). */
+export function characterCount(text: string): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0xdc00 || c > 0xdfff || i === 0 || text.charCodeAt(i - 1) < 0xd800 || text.charCodeAt(i - 1) > 0xdbff) n++;
+  }
+  return n;
+}
+
 function quote(value: string): string {
   return value.length > 40 ? `"${value.slice(0, 37)}…"` : `"${value}"`;
 }
@@ -49,8 +59,10 @@ export function checkField(field: string, rule: FieldRule, value: string | undef
   if (value === undefined || value === null || value === '') {
     return rule.required ? [{ field, code: 'REQUIRED', message: `${rule.label} is required` }] : [];
   }
-  if (value.length > rule.maxLength) {
-    return [{ field, code: 'TOO_LONG', message: `${rule.label} is ${value.length.toLocaleString('en-US')} characters long; at most ${rule.maxLength.toLocaleString('en-US')} are allowed` }];
+  // Characters as a user counts them (code points: an emoji is one), as the server counts them.
+  const length = value.length > rule.maxLength ? characterCount(value) : value.length;
+  if (length > rule.maxLength) {
+    return [{ field, code: 'TOO_LONG', message: `${rule.label} is ${length.toLocaleString('en-US')} characters long; at most ${rule.maxLength.toLocaleString('en-US')} are allowed` }];
   }
   const re = REGEX[rule.format];
   if (re && (rule.format === 'date' ? !isCalendarDate(value) : !re.test(value))) {

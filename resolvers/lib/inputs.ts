@@ -8,13 +8,14 @@ import { util } from '@aws-appsync/utils';
 import type { FieldError } from '../../schema/generated/types';
 import { PATTERNS, customerRules, projectRules } from './rules';
 import type { FieldRule } from './rules';
+import { longerThan } from './validate';
 
 /** The text fields a customer or project input may carry, by name. */
 export type TextFields = Record<string, string | number | null | undefined>;
 
 /** Appends the field's error when a present value breaks its rule's length or format. */
 function checkText(errors: FieldError[], field: string, rule: FieldRule, value: string): void {
-  if (value.length > rule.maxLength) {
+  if (longerThan(value, rule.maxLength)) {
     errors.push({ field, code: 'TOO_LONG', message: `${rule.label} is longer than ${rule.maxLength} characters` });
   }
 }

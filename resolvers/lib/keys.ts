@@ -6,6 +6,7 @@
  * TransactWriteItems as the customer, with `attribute_not_exists(#key)`, so two customers can never
  * hold one email: the loser's transaction is cancelled and its cancellation reason names the claim.
  */
+import { util } from '@aws-appsync/utils';
 
 /** A claim in the Uniques table: who owns a unique value. */
 export interface EmailClaim {
@@ -17,9 +18,14 @@ export interface EmailClaim {
   rowNumber?: number | null;
 }
 
-/** The form emails are stored and compared in: trimmed and lower-cased. */
+/**
+ * The form emails are stored and compared in: trimmed, Unicode NFC (so `café` typed as é or as
+ * e + combining accent is one address) and lower-cased. `util.str.normalize` is APPSYNC_JS's
+ * (https://docs.aws.amazon.com/appsync/latest/devguide/str-helpers-in-util-str-js.html); the engine
+ * uses String.prototype.normalize('NFC'), which gives the same form.
+ */
 export function normalizeEmail(email: string): string {
-  return email.trim().toLowerCase();
+  return util.str.normalize(email.trim(), 'nfc').toLowerCase();
 }
 
 /** The Uniques key of an email's claim. Pass the normalised email. */

@@ -29,9 +29,15 @@ export interface FieldRule {
 
 export type ModelRules<T> = { [K in Exclude<keyof T, 'rowNumber'>]-?: FieldRule };
 
+/** One character an email may hold (a negated class written for both Java's Pattern and JavaScript's RegExp). */
+const EMAIL_PART = '[^\\s@,;:<>()\\[\\]"\\\\\\u0000-\\u001f\\u007f-\\u00a0\\u200b-\\u200f\\u2028-\\u202e\\u2060-\\u2069\\ufeff]';
+
 /** Anchored patterns shared by both validators. */
 export const PATTERNS = {
-  email: '^[^\\s@,;<>()]+@[^\\s@,;<>()]+\\.[^\\s@,;<>()]+$',
+  // local@domain.tld with none of RFC 822's specials ()<>@,;:\\"[] (what AppSync's AWSEmail refuses:
+  // `poison@[10.0.0.1]` would be stored and then break every query returning it), no whitespace,
+  // control, zero-width or bidi-override characters (they make look-alike addresses).
+  email: `^${EMAIL_PART}+@${EMAIL_PART}+\\.${EMAIL_PART}+$`,
   phone: '^\\+?[0-9][0-9 ().\\-]{5,22}[0-9]$',
   date: '^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$',
   decimal: '^-?[0-9]+(\\.[0-9]+)?$',

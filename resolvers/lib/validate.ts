@@ -28,6 +28,21 @@ export function cell(value: unknown): string | null {
   return text.length > 0 ? text : null;
 }
 
+/**
+ * Whether `text` holds more than `max` characters, counted as code points (an emoji is one, as a
+ * user counts it, not two UTF-16 units). `util.matches` runs Java's Pattern, whose `.` matches a
+ * code point; the pattern only runs when the UTF-16 length alone cannot decide.
+ */
+export function longerThan(text: string, max: number): boolean {
+  if (text.length <= max) {
+    return false;
+  }
+  if (text.length > max * 2) {
+    return true;
+  }
+  return !util.matches(`(?s).{0,${max}}`, text);
+}
+
 /** An enum cell as compared: upper-cased, spaces and dashes as underscores. */
 export function enumValue(text: string): string {
   return text.toUpperCase().split(' ').join('_').split('-').join('_');
@@ -103,7 +118,7 @@ export function checkCell(field: string, rule: FieldRule, value: unknown, errors
     }
     return null;
   }
-  if (text.length > rule.maxLength) {
+  if (longerThan(text, rule.maxLength)) {
     errors.push({ field, code: 'TOO_LONG', message: `${rule.label} is longer than ${rule.maxLength} characters.` });
     return null;
   }

@@ -253,3 +253,57 @@ describe('blank lines', () => {
     expect({ rows: summary.rows, blankRows: summary.blankRows }).toEqual({ rows: 1, blankRows: 1_000_000 });
   });
 });
+
+describe('repeated emails within a file', () => {
+  it('sends the repeats after every other batch has answered, so the first row in file order owns the email', async () => {
+    const server = new FakeServer();
+    // Rows 2–61: 60 customers; rows 62–64 repeat rows 2, 31 and 61 (in another case, with spaces, in NFD).
+    const text = `${customers(60)}C0@X.EXAMPLE,Repeat of row 2\n  c29@x.example ,Repeat of row 31\nc59@x.example,Repeat of row 61\n`;
+    const { summary, rejected } = await run(server, text, { batchSize: 7, concurrency: 8 });
+    expect([summary.created, summary.duplicates]).toEqual([60, 3]);
+    const owners = rejected.filter((r) => r.status === 'DUPLICATE').map((r) => [r.row, r.conflict?.rowNumber]);
+    expect(owners.sort()).toEqual([
+      [62, 2],
+      [63, 31],
+      [64, 61],
+    ]);
+    // The held rows went in the last batch, numbered after every first-pass batch (9 of 7 rows → 10th).
+    const imports = server.importCalls();
+    const last = imports.at(-1)!;
+    expect((last.input.rows as { rowNumber: number }[]).map((r) => r.rowNumber)).toEqual([62, 63, 64]);
+    expect(last.input.batchNumber).toBe(10);
+  });
+
+  it('treats NFC and NFD spellings as one value when holding rows back', async () => {
+    const { normalizeUnique } = await import('../../../clients/ingest/repeats');
+    expect(normalizeUnique(' Caf\u00e9@X.example ')).toBe(normalizeUnique('cafe\u0301@x.example'));
+  });
+});
+
+describe('an endpoint that stops answering', () => {
+  it('waits with backoff past the usual attempts while nothing answers, then finishes with exact counts', async () => {
+    const server = new FakeServer();
+    // 20 refused connections in a row (a database restarting): more than the 7 usual attempts.
+    server.failNext = 20;
+    const waits: number[] = [];
+    const { summary } = await run(server, customers(30), { batchSize: 10, concurrency: 1, sleep: async (ms) => void waits.push(ms), random: () => 0.5 });
+    expect(summary.outcome).toBe('COMPLETED');
+    expect([summary.created, summary.unsent]).toEqual([30, 0]);
+    // Past the 6 backoff waits, each wait is between 5 and 10 s (DEFAULT_RETRY.maxDelayMs / 2 … maxDelayMs).
+    expect(waits.length).toBe(20);
+    expect(waits.slice(6).every((w) => w >= 5000 && w <= 10_000)).toBe(true);
+  });
+
+  it('gives up once it has waited the documented 2 minutes', async () => {
+    const server = new FakeServer();
+    server.failNext = 1000;
+    const waits: number[] = [];
+    const { summary } = await run(server, customers(5), { sleep: async (ms) => void waits.push(ms), random: () => 0.5 });
+    expect(summary.outcome).toBe('FAILED');
+    expect(summary.failureCode).toBe('SEND_FAILED');
+    const total = waits.reduce((a, b) => a + b, 0);
+    // It stops at the first attempt after 120 s of waiting: at most one wait (≤ 10 s) beyond.
+    expect(total).toBeGreaterThanOrEqual(120_000);
+    expect(total).toBeLessThan(130_000);
+  });
+});

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, type GraphQLClient } from '../../../clients/api/client';
-import { GetIngestionDocument, ListIngestionRowErrorsDocument, RecordRejectedRowsDocument, StartIngestionDocument } from '../../../clients/api/generated';
+import { CreateCustomerDocument, CustomerByEmailDocument, GetIngestionDocument, ImportCustomersDocument, ListCustomersDocument, ListIngestionRowErrorsDocument, RecordRejectedRowsDocument, StartIngestionDocument } from '../../../clients/api/generated';
 import { ROW_ERROR_LIMITS } from '../../../resolvers/lib/rules';
 import { runCli } from '../cli/run';
 import { ingestFile, type IngestOptions, type IngestSummary } from '../../../clients/ingest';
@@ -177,4 +177,96 @@ describe('line endings', () => {
     ]);
     expect(stored.find((c) => c.email === 'cr@endings.example')?.notes).toBe('quoted\r\nthree\nline\rbreaks');
   }, 60_000);
+});
+
+describe('values the schema will accept (issue 9, "also found")', () => {
+  const nfc = 'caf\u00e9@unicode.example';
+  const nfd = 'cafe\u0301@unicode.example';
+  const emoji150 = '😀'.repeat(150);
+
+  it('refuses poison@[10.0.0.1], counts lengths in characters and treats NFC/NFD as one email, through the engine', async () => {
+    const file = path.join(dir, 'unicode.csv');
+    // Row 2 NFC café, row 3 the same address in NFD, row 4 an address-literal domain, row 5 a
+    // 150-emoji name (within the 200-character limit), row 6 a 201-emoji name, row 7 an RTL override.
+    writeFileSync(file, `email,name\n${nfc},Café NFC\n${nfd},Café NFD\npoison@[10.0.0.1],Poison\nemoji@unicode.example,${emoji150}\nlong@unicode.example,${'😀'.repeat(201)}\nrtl\u202eelpmaxe@unicode.example,Rtl\n`);
+    const rejected: { row: number; status: string; codes: string[] }[] = [];
+    const s = await ingest(file, { onRejected: (r) => rejected.push({ row: r.row, status: r.status, codes: r.errors.map((e) => e.code) }) });
+    expect({ created: s.created, duplicates: s.duplicates, invalid: s.invalid }).toEqual({ created: 2, duplicates: 1, invalid: 3 });
+    expect(rejected.sort((a, b) => a.row - b.row)).toEqual([
+      { row: 3, status: 'DUPLICATE', codes: ['DUPLICATE_EMAIL'] },
+      { row: 4, status: 'INVALID', codes: ['FORMAT'] },
+      { row: 6, status: 'INVALID', codes: ['TOO_LONG'] },
+      { row: 7, status: 'INVALID', codes: ['FORMAT'] },
+    ]);
+    const stored = await customersOf('unicode.example');
+    // The address is stored in NFC, once.
+    expect(stored.map((c) => c.email).sort()).toEqual(['caf\u00e9@unicode.example', 'emoji@unicode.example']);
+    expect(stored.find((c) => c.email === 'emoji@unicode.example')?.name).toBe(emoji150);
+    // And every customer can still be listed (no value AppSync cannot serialise as AWSEmail).
+    const listed = await client.request(ListCustomersDocument, { limit: 1000 });
+    expect(listed.listCustomers.items.length).toBeGreaterThanOrEqual(2);
+  }, 60_000);
+
+  it('does the same in the resolvers for a caller that skips the engine', async () => {
+    const { startIngestion } = await client.request(StartIngestionDocument, { input: { fileName: 'direct-unicode.csv', sha256: 'e'.repeat(63) + '2', model: 'CUSTOMER', source: 'API', rowCount: 4 } });
+    const answer = await client.request(ImportCustomersDocument, {
+      input: {
+        ingestionId: startIngestion.ingestion!.id,
+        batchNumber: 1,
+        rows: [
+          { rowNumber: 2, email: 'poison2@[10.0.0.1]', name: 'Poison' },
+          { rowNumber: 3, email: 'Zo\u00eb@server.example', name: emoji150 },
+          { rowNumber: 4, email: 'zoe\u0308@server.example', name: 'NFD twin' },
+          { rowNumber: 5, email: 'long@server.example', name: '😀'.repeat(201) },
+        ],
+      },
+    });
+    const byRow = Object.fromEntries((answer.importCustomers.outcomes ?? []).map((o) => [o.rowNumber, [o.status, o.errors?.map((e) => e.code) ?? []]]));
+    expect(byRow).toEqual({ 2: ['INVALID', ['FORMAT']], 3: ['CREATED', []], 4: ['DUPLICATE', ['DUPLICATE_EMAIL']], 5: ['INVALID', ['TOO_LONG']] });
+    // createCustomer and customerByEmail normalise the same way.
+    await expect(client.request(CreateCustomerDocument, { input: { email: 'ZOE\u0308@server.example', name: 'Again' } })).rejects.toThrow(/DuplicateEmail|already/);
+    const found = await client.request(CustomerByEmailDocument, { email: 'zoe\u0308@server.example' });
+    expect(found.customerByEmail?.email).toBe('zo\u00eb@server.example');
+    const created = await client.request(CreateCustomerDocument, { input: { email: 'emoji@server.example', name: emoji150 } });
+    expect(created.createCustomer.name).toBe(emoji150);
+    await expect(client.request(CreateCustomerDocument, { input: { email: 'emoji2@server.example', name: '😀'.repeat(201) } })).rejects.toThrow(/Name is longer than 200 characters/);
+  }, 60_000);
+});
+
+describe('who owns a repeated email', () => {
+  /**
+   * 600 rows naming 150 emails, each 4 times, 10 rows apart: with batches of 10, the four rows of an
+   * email sit in four consecutive batches that are in flight together under concurrency 8.
+   */
+  function repeatsFile(domain: string): { file: string; firstRow: Map<string, number> } {
+    const file = path.join(dir, `repeats-${domain}.csv`);
+    const firstRow = new Map<string, number>();
+    let text = 'email,name\n';
+    for (let i = 0; i < 600; i++) {
+      const n = 10 * Math.floor(i / 40) + (i % 10);
+      const email = `r${n}@${domain}`;
+      if (!firstRow.has(email)) firstRow.set(email, i + 2);
+      text += `${i % 3 === 0 ? email.toUpperCase() : email},Row ${i + 2}\n`;
+    }
+    writeFileSync(file, text);
+    return { file, firstRow };
+  }
+
+  it('gives the first row in file order every repeated email, identically on two runs under concurrency 8', async () => {
+    const owners: Map<number, number>[] = [];
+    for (const domain of ['own-a.example', 'own-b.example']) {
+      const { file, firstRow } = repeatsFile(domain);
+      const duplicates = new Map<number, number>();
+      const s = await ingest(file, { batchSize: 10, concurrency: 8, onRejected: (r) => duplicates.set(r.row, r.conflict?.rowNumber ?? -1) });
+      expect({ outcome: s.outcome, created: s.created, duplicates: s.duplicates, unsent: s.unsent }).toEqual({ outcome: 'COMPLETED', created: 150, duplicates: 450, unsent: 0 });
+      // Every repeat names the email's first row in the file as its owner.
+      const text = readFileSync(file, 'utf8').trim().split('\n').slice(1);
+      for (const [row, owner] of duplicates) expect(owner, `row ${row}`).toBe(firstRow.get(text[row - 2]!.split(',')[0]!.toLowerCase()));
+      // And the stored customers are those first rows' (their names say which row they came from).
+      const stored = await customersOf(domain);
+      expect(stored.map((c) => c.name).sort()).toEqual([...firstRow.values()].map((r) => `Row ${r}`).sort());
+      owners.push(duplicates);
+    }
+    expect([...owners[0]!.entries()].sort()).toEqual([...owners[1]!.entries()].sort());
+  }, 120_000);
 });
