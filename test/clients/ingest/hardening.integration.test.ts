@@ -7,7 +7,7 @@ import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createClient, type GraphQLClient } from '../../../clients/api/client';
+import type { GraphQLClient } from '../../../clients/api/client';
 import { GetIngestionDocument } from '../../../clients/api/generated';
 import { ingestFile, type IngestOptions, type IngestSummary } from '../../../clients/ingest';
 import { fileSource, nodeSha256 } from '../../../clients/ingest/node';

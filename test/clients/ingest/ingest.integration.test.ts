@@ -9,7 +9,7 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createClient, type GraphQLClient } from '../../../clients/api/client';
+import type { GraphQLClient } from '../../../clients/api/client';
 import { ingestFile, type IngestSummary } from '../../../clients/ingest';
 import { fileSource, nodeSha256 } from '../../../clients/ingest/node';
 import { scanTable, startTestStack, type TestStack, stackClients } from '../../helpers/localStack';
