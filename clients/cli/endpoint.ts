@@ -1,6 +1,7 @@
 /**
  * Where `foreman ingest` sends its mutations, first match wins:
- * 1. --endpoint / --api-key flags; 2. env FOREMAN_GRAPHQL_URL / FOREMAN_API_KEY; 3. a `.env` file
+ * 1. --endpoint / --api-key flags; 2. env FOREMAN_GRAPHQL_URL / FOREMAN_API_KEY (or FOREMAN_ID_TOKEN, a
+ * user-pool ID token, instead of the key); 3. a `.env` file
  * in the working directory; 4. a running `foreman serve` recorded in `.foreman/server.json`;
  * 5. an embedded local stack started for this one command (data kept in `.foreman/`) and stopped after.
  * On the local stack (4 and 5) the CLI signs in as the stack's built-in admin (`foreman-admin`,
@@ -100,7 +101,12 @@ export async function resolveEndpoint(options: ResolveOptions): Promise<Resolved
   const dotEnvPath = join(cwd, '.env');
   const dotEnv = existsSync(dotEnvPath) ? parseDotEnv(readFileSync(dotEnvPath, 'utf8')) : {};
   const keyFromConfig = env.FOREMAN_API_KEY || dotEnv.FOREMAN_API_KEY;
+  // A user-pool token (`foreman users token NAME` locally; a Cognito ID token in AWS) signs instead of a key.
+  const token = env.FOREMAN_ID_TOKEN || dotEnv.FOREMAN_ID_TOKEN;
+  const tokenAuth: ClientAuth | null = token && !options.apiKey ? { mode: 'AMAZON_COGNITO_USER_POOLS', token } : null;
 
+  if (options.endpoint && tokenAuth) return { url: options.endpoint, apiKey: '', auth: tokenAuth, source: 'flags', stop: none };
+  if (env.FOREMAN_GRAPHQL_URL && !options.endpoint && tokenAuth) return { url: env.FOREMAN_GRAPHQL_URL, apiKey: '', auth: tokenAuth, source: 'environment', stop: none };
   if (options.endpoint) {
     const apiKey = options.apiKey ?? keyFromConfig;
     if (!apiKey) throw new CliError(`no API key for ${options.endpoint}: pass --api-key KEY or set FOREMAN_API_KEY.`, EXIT.USAGE);

@@ -24,7 +24,6 @@ import { randomUUID } from 'node:crypto';
 import { parse } from 'csv-parse';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { createClient } from '../../clients/api/client';
 import { ingestFile } from '../../clients/ingest';
 import { fileSource, nodeSha256 } from '../../clients/ingest/node';
 import { startLocalStack } from '../../infra/local/stack';

@@ -27,7 +27,6 @@ import { startTestStack, type TestStack, stackClients } from '../helpers/localSt
 import { progressEvent } from '../helpers/progress';
 import { repoRoot } from '../../infra/bundle';
 import { ImportCustomersDocument, OnIngestionsChangedDocument, StartIngestionDocument, type OnIngestionsChangedSubscription } from '../../clients/api/generated';
-import { createClient } from '../../clients/api/client';
 
 type Progress = NonNullable<OnIngestionProgressSubscription['onIngestionProgress']>;
 

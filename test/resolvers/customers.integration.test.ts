@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { createClient, GraphQLResponseError, type GraphQLClient } from '../../clients/api/client';
+import { GraphQLResponseError, type GraphQLClient } from '../../clients/api/client';
 import {
   CreateCustomerDocument,
   CreateProjectDocument,

@@ -66,14 +66,16 @@ export function banner(
     ...(stack.realtimeTlsUrl ? [`  Real-time TLS  ${stack.realtimeTlsUrl}`] : []),
     `  Web page       ${origin}/app/`,
     `  Console        ${origin}/console`,
-    `  API key        ${stack.apiKey}          (header x-api-key)`,
+    // People sign in to the stack's user pool (docs/auth.md); an API key only when --api-key asks.
+    `  User pool      ${origin}/cognito/   (npx foreman users add NAME --group importers; users list; users token NAME)`,
+    ...(stack.apiKey ? [`  API key        ${stack.apiKey}          (header x-api-key; no field of Foreman's schema admits it)`] : []),
     `  IAM (SigV4)    service appsync, region ${stack.iam.region}`,
     `                 AWS_ACCESS_KEY_ID=${stack.iam.accessKeyId}`,
     `                 AWS_SECRET_ACCESS_KEY=${stack.iam.secretAccessKey}`,
     `  DynamoDB Local ${stack.dynamodb.endpoint}`,
     '',
     'Try it:',
-    `  curl -s ${stack.graphqlUrl} -H 'content-type: application/json' -H 'x-api-key: ${stack.apiKey}' \\`,
+    `  curl -s ${stack.graphqlUrl} -H 'content-type: application/json' -H "authorization: $(npx foreman users token foreman-admin)" \\`,
     `    -d '{"query":"mutation { createCustomer(input: {email: \\"ada@example.com\\", name: \\"Ada\\"}) { id email version } }"}'`,
     '',
     'Press Ctrl-C to stop.',
@@ -84,7 +86,7 @@ export function banner(
 export function register(program: Command): void {
   program
     .command('serve')
-    .description('Run the embedded local AppSync (GraphQL, real-time, API key and IAM auth) over DynamoDB Local until Ctrl-C.')
+    .description('Run the embedded local AppSync (GraphQL, real-time, its user pool and IAM auth) over DynamoDB Local until Ctrl-C.')
     .option('--port <port>', 'HTTP port for /graphql and /graphql/realtime (0 picks a free one)', '4000')
     .option('--tls-port <port>', 'HTTPS/WSS port, self-signed certificate (0 picks a free one)', '4443')
     .option('--no-tls', 'serve plain HTTP only')

@@ -66,6 +66,14 @@ describe('resolveEndpoint', () => {
     expect(started).toEqual(['embedded', 'stopped']);
   });
 
+  it('signs with FOREMAN_ID_TOKEN (a user-pool ID token) instead of a key, unless --api-key is given', async () => {
+    const env = { FOREMAN_ID_TOKEN: 'eyJ.token.sig' };
+    const flagged = await resolveEndpoint({ cwd: tmp(), env, endpoint: 'http://x/graphql' });
+    expect(flagged).toMatchObject({ url: 'http://x/graphql', source: 'flags', auth: { mode: 'AMAZON_COGNITO_USER_POOLS', token: 'eyJ.token.sig' } });
+    expect(await resolveEndpoint({ cwd: tmp(), env: { ...env, FOREMAN_GRAPHQL_URL: 'http://env/graphql' } })).toMatchObject({ source: 'environment', auth: { mode: 'AMAZON_COGNITO_USER_POOLS' } });
+    expect(await resolveEndpoint({ cwd: tmp(), env, endpoint: 'http://x/graphql', apiKey: 'k' })).toMatchObject({ auth: { mode: 'API_KEY', apiKey: 'k' } });
+  });
+
   it('refuses an endpoint without any API key', async () => {
     await expect(resolveEndpoint({ cwd: tmp(), env: {}, endpoint: 'http://x/graphql' })).rejects.toThrow(/no API key/);
   });

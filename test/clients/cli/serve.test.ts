@@ -10,9 +10,9 @@ import path from 'node:path';
 import { BIN, ROOT, runCli } from './run';
 
 describe('foreman serve', () => {
-  it('prints the URL, key and IAM credentials, serves them, and stops cleanly on Ctrl-C', async () => {
+  it('prints the URL, the user pool and IAM credentials, answers a token from `foreman users token`, and stops cleanly on Ctrl-C', async () => {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'foreman-serve-'));
-    const child = spawn(process.execPath, [BIN, 'serve', '--in-memory', '--port', '0', '--no-tls', '--data-dir', dataDir], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--no-tls', '--data-dir', dataDir], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     try {
       let stdout = '';
       await new Promise<void>((resolve, reject) => {
@@ -23,14 +23,16 @@ describe('foreman serve', () => {
         child.once('exit', (code) => reject(new Error(`serve exited early with ${code}`)));
       });
       const url = /GraphQL\s+(http:\/\/\S+\/graphql)/.exec(stdout)?.[1];
-      const key = /API key\s+(da2-[a-z0-9]{26})/.exec(stdout)?.[1];
       // --port 0 asks the OS for a free port: the printed URL must carry the port actually bound,
-      // never the 0 that was asked for. AppSync API keys read da2- followed by 26 characters.
+      // never the 0 that was asked for.
       expect(url).toMatch(/^http:\/\/(127\.0\.0\.1|localhost):[1-9]\d{0,4}\/graphql$/);
-      expect(key).toMatch(/^da2-[a-z0-9]{26}$/);
+      expect(stdout).toContain(`User pool      ${new URL(url!).origin}/cognito/`);
+      // No API key: people sign in (docs/auth.md).
+      expect(stdout).not.toMatch(/API key|x-api-key/);
       expect(stdout).toMatch(/AWS_ACCESS_KEY_ID=\S+/);
       expect(stdout).toContain(`curl -s ${url}`);
-      const res = await fetch(url!, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': key! }, body: JSON.stringify({ query: '{ listCustomers { nextToken } }' }) });
+      const token = (await runCli(['users', 'token', 'foreman-admin', '--data-dir', dataDir])).stdout.trim();
+      const res = await fetch(url!, { method: 'POST', headers: { 'content-type': 'application/json', authorization: token }, body: JSON.stringify({ query: '{ listCustomers { nextToken } }' }) });
       expect(await res.json()).toEqual({ data: { listCustomers: { nextToken: null } } });
 
       const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));

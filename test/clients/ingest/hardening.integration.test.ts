@@ -7,7 +7,7 @@ import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createClient, type GraphQLClient } from '../../../clients/api/client';
+import type { GraphQLClient } from '../../../clients/api/client';
 import { CreateCustomerDocument, CustomerByEmailDocument, GetIngestionDocument, ImportCustomersDocument, ListCustomersDocument, ListIngestionRowErrorsDocument, RecordRejectedRowsDocument, StartIngestionDocument } from '../../../clients/api/generated';
 import { ROW_ERROR_LIMITS } from '../../../resolvers/lib/rules';
 import { runCli } from '../cli/run';

@@ -9,7 +9,7 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createClient, type GraphQLClient } from '../../../clients/api/client';
+import type { GraphQLClient } from '../../../clients/api/client';
 import { ingestFile, type IngestSummary } from '../../../clients/ingest';
 import { fileSource, nodeSha256 } from '../../../clients/ingest/node';
 import { scanTable, startTestStack, type TestStack, stackClients } from '../../helpers/localStack';
@@ -35,6 +35,11 @@ function ingest(file: string, extra: Partial<Parameters<typeof ingestFile>[0]> =
 
 function accounted(s: IngestSummary): number {
   return s.created + s.duplicates + s.invalid + s.alreadyImported + s.unsent;
+}
+
+/** The CLI signs in with FOREMAN_ID_TOKEN: the built-in admin, the same caller as the engine's client here. */
+async function tokenEnv(): Promise<Record<string, string>> {
+  return { FOREMAN_ID_TOKEN: await stack.tokenFor('foreman-admin', ['admins']) };
 }
 
 describe('ingesting the samples', () => {
@@ -81,7 +86,7 @@ describe('ingesting the samples', () => {
   it('answers the same bytes under another name with the first ingestion and exit code 3', async () => {
     const first = await ingest('samples/customers_valid.csv');
     expect(first.outcome).toBe('DUPLICATE_FILE');
-    const r = await runCli(['ingest', 'samples/customers_valid_copy.csv', '--endpoint', stack.graphqlUrl, '--api-key', stack.apiKey, '--json']);
+    const r = await runCli(['ingest', 'samples/customers_valid_copy.csv', '--endpoint', stack.graphqlUrl, '--json'], { env: await tokenEnv() });
     expect(r.code).toBe(3);
     const summary = JSON.parse(r.stdout) as IngestSummary;
     expect(summary.outcome).toBe('DUPLICATE_FILE');
@@ -96,11 +101,12 @@ describe('resuming and racing', () => {
     const file = path.join(dir, 'resume.csv');
     const rows = 2500;
     await generateCustomers(file, rows, { domain: 'resume.example' });
-    const args = [BIN, 'ingest', file, '--endpoint', stack.graphqlUrl, '--api-key', stack.apiKey, '--concurrency', '2'];
+    const args = [BIN, 'ingest', file, '--endpoint', stack.graphqlUrl, '--concurrency', '2'];
+    const childEnv = { ...process.env, FOREMAN_GRAPHQL_URL: '', ...(await tokenEnv()) };
 
     // First run: kill -9 as soon as progress shows some rows written (and not all).
     const killedAt = await new Promise<number>((resolve, reject) => {
-      const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+      const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'], env: childEnv });
       let seen = 0;
       child.stderr.on('data', (d: Buffer) => {
         const m = /progress: (\d+)\/(\d+) rows/.exec(d.toString());
@@ -119,7 +125,7 @@ describe('resuming and racing', () => {
     expect(partial.length).toBeLessThan(rows);
 
     // Second run of the same file: resumes, and every row ends up created exactly once.
-    const r = await runCli(['ingest', file, '--endpoint', stack.graphqlUrl, '--api-key', stack.apiKey, '--json']);
+    const r = await runCli(['ingest', file, '--endpoint', stack.graphqlUrl, '--json'], { env: await tokenEnv() });
     const s = JSON.parse(r.stdout) as IngestSummary;
     expect(r.code).toBe(0);
     expect(s.resumed).toBe(true);
@@ -136,7 +142,7 @@ describe('resuming and racing', () => {
     expect(after.every((c) => typeof c.name === 'string' && (c.name as string).length > 0)).toBe(true);
 
     // A third run is a duplicate file.
-    const third = await runCli(['ingest', file, '--endpoint', stack.graphqlUrl, '--api-key', stack.apiKey]);
+    const third = await runCli(['ingest', file, '--endpoint', stack.graphqlUrl], { env: await tokenEnv() });
     expect(third.code).toBe(3);
   }, 240_000);
 

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'graphql';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { startTestStack, type TestStack, stackClients } from '../../../helpers/localStack';
-import { createClient, signAppSyncRequest, type GraphQLClient } from '../../../../clients/api/client';
+import { signAppSyncRequest, type GraphQLClient } from '../../../../clients/api/client';
 import { FinishIngestionDocument, ImportCustomersDocument, StartIngestionDocument, type ImportCustomersInput } from '../../../../clients/api/generated';
 import { FrameClient, b64, b64url, serverCertificate, startMessage } from './doubles';
 
