@@ -3,9 +3,8 @@
  * (a live bar on a terminal, plain lines otherwise) and the summary with every rejected row named
  * by row and column. Pure formatting, apart from the progress reporter, which writes to a stream.
  */
-import cliProgress from 'cli-progress';
 import type { Inspection, IngestSummary, Progress, RejectedRow, Mapping } from '../ingest';
-import { columnOf } from '../ingest';
+import { columnOf, listNames, quoteHeader } from '../ingest';
 
 export function formatBytes(n: number): string {
   if (n < 1024) return `${n} B`;
@@ -34,16 +33,16 @@ export function describeInspection(inspection: Inspection, size: number): string
   );
   lines.push('Mapping');
   const width = Math.min(32, Math.max(...mapping.columns.map((c) => c.header.length || 10)));
-  const name = (c: { header: string; index: number }) => (c.header ? `"${c.header}"` : `(column ${c.index + 1}, no header)`);
+  const name = (c: { header: string; index: number }) => (c.header ? quoteHeader(c.header) : `(column ${c.index + 1}, no header)`);
   for (const c of mapping.columns) {
     if (c.field) lines.push(`  ${clip(c.header || `(column ${c.index + 1})`, 32).padEnd(width)}  → ${c.field}${c.explicit ? '  (your mapping)' : ''}`);
   }
   const byYou = mapping.unmapped.filter((c) => c.explicit);
   const displaced = mapping.unmapped.filter((c) => c.displaced);
   const notMapped = mapping.unmapped.filter((c) => !c.explicit && !c.displaced);
-  if (byYou.length) lines.push(`  ignored (your mapping): ${byYou.map(name).join(', ')}`);
+  if (byYou.length) lines.push(`  ignored (your mapping): ${listNames(byYou.map(name))}`);
   for (const c of displaced) lines.push(`  ignored: ${name(c)} (your mapping gives ${c.displaced} to "${mapping.columns[mapping.fieldColumn.get(c.displaced!)!]!.header}")`);
-  if (notMapped.length) lines.push(`  not mapped (ignored): ${notMapped.map(name).join(', ')}`);
+  if (notMapped.length) lines.push(`  not mapped (ignored): ${listNames(notMapped.map(name))}`);
   if (inspection.preview.length) {
     const fields = [...mapping.fieldColumn.keys()];
     const widths = fields.map((f) => Math.min(24, Math.max(f.length, ...inspection.preview.map((p) => clip(p.values[f] ?? '', 24).length))));
@@ -96,6 +95,15 @@ export function progressLine(
   return `progress: ${processed}/${total} rows, ${c.batches} batches, ${Math.round(c.rowsPerSecond).toLocaleString('en-US')} rows/s, created ${c.created}, duplicate ${c.duplicates}, invalid ${c.invalid}${already}`;
 }
 
+/** Row ranges for people: `rows 2–11, 40, 52–100` (at most `cap` ranges, then how many more). */
+export function describeRanges(ranges: readonly { from: number; to: number }[], cap = 20): string {
+  const n = (v: number) => v.toLocaleString('en-US');
+  const one = (r: { from: number; to: number }) => (r.from === r.to ? n(r.from) : `${n(r.from)}–${n(r.to)}`);
+  const rows = ranges.length === 1 && ranges[0]!.from === ranges[0]!.to ? 'row' : 'rows';
+  const more = ranges.length > cap ? ` and ${n(ranges.length - cap)} more ranges (--json lists them all as unsentRows)` : '';
+  return `${rows} ${ranges.slice(0, cap).map(one).join(', ')}${more}`;
+}
+
 /** The closing summary. `listed` holds the rejected rows kept for display (capped). */
 export function describeSummary(s: IngestSummary, listed: { duplicates: RejectedRow[]; invalid: RejectedRow[]; unsent: RejectedRow[] }, mapping: Mapping, caps: { duplicates: number; invalid: number }): string {
   const lines: string[] = [];
@@ -118,7 +126,12 @@ export function describeSummary(s: IngestSummary, listed: { duplicates: Rejected
   };
   section('Duplicates', listed.duplicates.slice(0, caps.duplicates), s.duplicates);
   section('Invalid rows', listed.invalid.slice(0, caps.invalid), s.invalid);
-  section('Not sent', listed.unsent.slice(0, 5), s.unsent, 'a re-run sends them');
+  if (s.unsent) {
+    lines.push('', `Not sent (${s.unsent.toLocaleString('en-US')}): ${describeRanges(s.unsentRows)}.`);
+    const reasons = [...new Set(listed.unsent.flatMap((r) => r.errors.map((e) => `${e.message} [${e.code}]`)))];
+    for (const reason of reasons.slice(0, 3)) lines.push(`  ${reason}`);
+    lines.push('  Running the same command again sends them.');
+  }
   if (s.failure && s.failureCode === 'FILE_CHANGED') {
     lines.push(
       '',
@@ -129,43 +142,128 @@ export function describeSummary(s: IngestSummary, listed: { duplicates: Rejected
   return lines.join('\n');
 }
 
-/** Live progress: a bar when `stream` is a terminal, a plain line every couple of seconds otherwise. */
+/** `4s`, `2m 05s`, `1h 02m`: a short duration for the live bar. */
+export function formatDuration(ms: number): string {
+  const total = Math.max(0, Math.round(ms / 1000));
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const sec = total % 60;
+  if (h) return `${h}h ${String(m).padStart(2, '0')}m`;
+  if (m) return `${m}m ${String(sec).padStart(2, '0')}s`;
+  return `${sec}s`;
+}
+
+/** What the run is doing, as the bar's first word. */
+export type Stage = 'checking' | 'checked' | 'started' | 'writing' | 'finishing' | 'done' | 'stopped';
+
+const BAR_WIDTH = 24;
+
+function bar(fraction: number, width: number): string {
+  const filled = Math.max(0, Math.min(width, Math.round(fraction * width)));
+  return '\u2588'.repeat(filled) + '\u2591'.repeat(width - filled);
+}
+
+/** A line cut to `width` characters (a wrapped line could not be redrawn in place). */
+function fit(text: string, width: number): string {
+  return text.length > width ? `${text.slice(0, width - 1)}…` : text;
+}
+
+/**
+ * The live bar's lines, none wider than `width`: stage, bar, percentage, rows (or bytes while
+ * checking), rows/s, elapsed and ETA; then, while writing, the counts. The bar narrows (down to
+ * nothing) before anything else is cut.
+ * @example liveLines(p, 'writing', 120)
+ * // ["writing   ███████████░░░░░░░░░░░░░ 45% | 4,500/10,000 rows | 812 rows/s | 5s elapsed | ETA 7s",
+ * //  "          created 4,400 | duplicate 60 | invalid 40"]
+ */
+export function liveLines(p: Progress, stage: Stage, width = 80): string[] {
+  const n = (v: number) => v.toLocaleString('en-US');
+  const elapsed = `${formatDuration(p.elapsedMs)} elapsed`;
+  let fraction: number;
+  let rest: string;
+  let counts: string | undefined;
+  if (p.phase === 'scan') {
+    fraction = p.totalBytes ? p.bytesRead / p.totalBytes : 0;
+    const size = p.totalBytes ? `${formatBytes(p.bytesRead)}/${formatBytes(p.totalBytes)}` : formatBytes(p.bytesRead);
+    const eta = fraction > 0 && fraction < 1 ? ` | ETA ${formatDuration((p.elapsedMs * (1 - fraction)) / fraction)}` : '';
+    rest = `${Math.floor(fraction * 100)}% | ${size} | ${n(p.rowsRead)} rows read | ${elapsed}${eta}`;
+  } else {
+    const processed = p.created + p.duplicates + p.invalid + p.alreadyImported;
+    const total = p.rowsTotal ?? processed;
+    fraction = total ? processed / total : 0;
+    const eta = p.rowsPerSecond > 0 && processed < total ? ` | ETA ${formatDuration(((total - processed) / p.rowsPerSecond) * 1000)}` : '';
+    rest = `${Math.floor(fraction * 100)}% | ${n(processed)}/${n(total)} rows | ${n(Math.round(p.rowsPerSecond))} rows/s | ${elapsed}${eta}`;
+    const already = p.alreadyImported ? ` | already imported ${n(p.alreadyImported)}` : '';
+    counts = `${' '.repeat(10)}created ${n(p.created)} | duplicate ${n(p.duplicates)} | invalid ${n(p.invalid)}${already}`;
+  }
+  const head = `${stage.padEnd(9)} `;
+  const room = width - head.length - rest.length - 1;
+  const barWidth = Math.min(BAR_WIDTH, room);
+  const first = barWidth >= 6 ? `${head}${bar(fraction, barWidth)} ${rest}` : `${head}${rest}`;
+  return counts === undefined ? [fit(first, width)] : [fit(first, width), fit(counts, width)];
+}
+
+/** Erase the current terminal line and return to its start (ANSI EL2 + CR). */
+const CLEAR_LINE = '\r\x1b[2K';
+/** Move up one line and erase it (ANSI CUU1 + EL2). */
+const CLEAR_LINE_ABOVE = '\x1b[1A\x1b[2K';
+
+/**
+ * Live progress through one writer: on a terminal, one bar line redrawn in place, and any other
+ * line (`log`: retry notices, warnings) printed above it — the bar is erased, the line written,
+ * the bar drawn again — so the two never overwrite each other. Not on a terminal: a plain
+ * `progress:` line every couple of seconds during the send, and `log` lines as they come.
+ */
 export class ProgressReporter {
-  private bar: cliProgress.SingleBar | undefined;
   private lastLine = 0;
   private printedDone = false;
+  /** Lines of the live area on screen (0 when none). */
+  private shown = 0;
+  private last: Progress | undefined;
+  private stageOverride: Stage | undefined;
   constructor(
     private readonly stream: NodeJS.WriteStream,
     private readonly enabled: boolean,
   ) {}
 
-  update(p: Progress): void {
-    if (!this.enabled || p.phase !== 'send') return;
+  private get tty(): boolean {
+    return this.enabled && Boolean(this.stream.isTTY);
+  }
+
+  private stageOf(p: Progress): Stage {
+    if (this.stageOverride) return this.stageOverride;
+    if (p.phase === 'scan') return 'checking';
     const processed = p.created + p.duplicates + p.invalid + p.alreadyImported;
-    const total = p.rowsTotal ?? processed;
-    const payload = {
-      rps: Math.round(p.rowsPerSecond).toLocaleString('en-US'),
-      created: p.created,
-      duplicates: p.duplicates,
-      invalid: p.invalid,
-      already: p.alreadyImported ? ` | already imported ${p.alreadyImported}` : '',
-    };
-    if (this.stream.isTTY) {
-      if (!this.bar) {
-        this.bar = new cliProgress.SingleBar(
-          {
-            stream: this.stream,
-            format: '{bar} {percentage}% | {value}/{total} rows | {rps} rows/s | created {created} | duplicate {duplicates} | invalid {invalid}{already}',
-            hideCursor: true,
-            clearOnComplete: false,
-            barsize: 24,
-          },
-          cliProgress.Presets.shades_classic,
-        );
-        this.bar.start(total, processed, payload);
-      } else this.bar.update(processed, payload);
+    return p.rowsTotal !== null && processed >= p.rowsTotal ? 'finishing' : 'writing';
+  }
+
+  /** What erases the live area; the cursor is then at the start of its first line. */
+  private erase(): string {
+    return this.shown ? CLEAR_LINE + CLEAR_LINE_ABOVE.repeat(this.shown - 1) : '';
+  }
+
+  /** Draws the live area in place of the old one, in one write; the cursor stays at its end. */
+  private draw(): void {
+    if (!this.last) return;
+    // One column spare: a line exactly as wide as the terminal wraps on some terminals.
+    const lines = liveLines(this.last, this.stageOf(this.last), Math.max(20, (this.stream.columns || 80) - 1));
+    this.stream.write(`${this.erase() || CLEAR_LINE}${lines.join('\n')}`);
+    this.shown = lines.length;
+  }
+
+  update(p: Progress): void {
+    if (!this.enabled) return;
+    if (this.tty) {
+      // The scan is drawn too (it can take a while on a big file); a new phase leaves any stage it was told.
+      if (this.last && this.last.phase !== p.phase) this.stageOverride = undefined;
+      this.last = p;
+      if (p.phase === 'send' && this.stageOverride === 'started' && p.created + p.duplicates + p.invalid + p.alreadyImported > 0) this.stageOverride = undefined;
+      this.draw();
       return;
     }
+    if (p.phase !== 'send') return;
+    const processed = p.created + p.duplicates + p.invalid + p.alreadyImported;
+    const total = p.rowsTotal ?? processed;
     const now = Date.now();
     const done = processed >= total;
     if (done ? this.printedDone : now - this.lastLine < 2000) return;
@@ -174,8 +272,36 @@ export class ProgressReporter {
     this.stream.write(`${progressLine(processed, total, p)}\n`);
   }
 
-  stop(): void {
-    this.bar?.stop();
-    this.bar = undefined;
+  /** Names the stage the bar shows until the next phase of progress (e.g. `started` once the ingestion exists). */
+  stage(stage: Stage): void {
+    this.stageOverride = stage;
+    if (this.tty && this.shown) this.draw();
+  }
+
+  /**
+   * Prints a whole line (or several) without breaking the bar: above it on a terminal. `to` is
+   * where the line belongs (default the bar's stream); stdout and stderr share one terminal.
+   */
+  log(line: string, to: NodeJS.WritableStream = this.stream): void {
+    if (this.tty && this.shown) {
+      this.stream.write(this.erase());
+      this.shown = 0;
+      to.write(`${line}\n`);
+      this.draw();
+      return;
+    }
+    to.write(`${line}\n`);
+  }
+
+  /** Leaves the last bar on screen (with `final` as its stage) and ends its line. */
+  stop(final?: Stage): void {
+    if (this.tty && this.shown) {
+      if (final) this.stageOverride = final;
+      this.draw();
+      this.stream.write('\n');
+    }
+    this.shown = 0;
+    this.last = undefined;
+    this.stageOverride = undefined;
   }
 }

@@ -196,8 +196,7 @@ export async function followIngestion(options: FollowOptions): Promise<FollowRes
       settled = true;
       stop();
       if (!options.json) {
-        reporter?.stop();
-        if (tty) err.write('\n');
+        reporter?.stop(c.status === 'COMPLETED' ? 'done' : 'stopped');
         out.write(renderSummary(c));
       }
       resolve({ final: c, exitCode: exitCodeFor(c) });

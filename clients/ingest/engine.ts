@@ -137,6 +137,11 @@ export interface IngestSummary {
   alreadyImported: number;
   /** Rows not accounted for because sending stopped. */
   unsent: number;
+  /**
+   * Where those rows are: spreadsheet row ranges, ascending (a range at the end of the file may
+   * span blank lines, which are not rows). Empty when every row was accounted for.
+   */
+  unsentRows: { from: number; to: number }[];
   batches: number;
   replayedBatches: number;
   retriedRows: number;
@@ -202,6 +207,21 @@ export function columnOf(mapping: Mapping, field: string): string {
   return field === 'row' ? '(row)' : field;
 }
 
+/**
+ * Names for a message, at most `max` of them and then how many more: a file with 100,000 columns
+ * gets a line, not a megabyte.
+ * @example listNames(['"a"', '"b"', '"c"'], 2) // '"a", "b" and 1 more'
+ */
+export function listNames(names: readonly string[], max = 10): string {
+  if (names.length <= max) return names.join(', ');
+  return `${names.slice(0, max).join(', ')} and ${(names.length - max).toLocaleString('en-US')} more`;
+}
+
+/** A header in quotes for a message, cut at 40 characters. */
+export function quoteHeader(header: string): string {
+  return header.length > 40 ? `"${header.slice(0, 39)}…"` : `"${header}"`;
+}
+
 /** Checks headers for duplicates and mapping conflicts; throws FileProblemError. */
 function checkHeaders(fileName: string, headers: string[]): void {
   const seen = new Map<string, number>();
@@ -230,7 +250,7 @@ function checkOverride(fileName: string, headers: string[], mapping: Mapping, de
     throw new FileProblemError(
       'BAD_MAPPING',
       fileName,
-      `the mapping names ${p.unknownColumns.map((c) => `"${c}"`).join(', ')}, but row 1 (the header) has no such column. Its columns are: ${headers.map((h) => `"${h}"`).join(', ')}.`,
+      `the mapping names ${p.unknownColumns.map((c) => `"${c}"`).join(', ')}, but row 1 (the header) has no such column. Its columns are: ${listNames(headers.map(quoteHeader), 30)}.`,
       { row: 1, column: p.unknownColumns[0] },
     );
   }
@@ -258,7 +278,7 @@ function checkOverride(fileName: string, headers: string[], mapping: Mapping, de
 
 function chooseModel(fileName: string, headers: string[], forced: ModelKey | undefined, override: MappingOverride | undefined): { model: AnyModel; mapping: Mapping; scores: ModelScore[] } {
   const scores = scoreModels(headers, override);
-  const list = headers.map((h) => `"${h}"`).join(', ');
+  const list = listNames(headers.map(quoteHeader));
   let pick: ModelScore | undefined;
   if (forced) {
     const model = modelByKey(forced);
@@ -292,7 +312,7 @@ function chooseModel(fileName: string, headers: string[], forced: ModelKey | und
     const missing = mapping.missingRequired
       .map((f) => `${rules[f]?.label ?? f} (a column named ${[...new Set([f, ...(rules[f]?.aliases ?? [])])].slice(0, 5).map((a) => `"${a}"`).join(', ')}, …)`)
       .join('; ');
-    const unmapped = mapping.unmapped.length ? ` Columns that map to nothing: ${mapping.unmapped.map((c) => `"${c.header}"`).join(', ')}.` : '';
+    const unmapped = mapping.unmapped.length ? ` Columns that map to nothing: ${listNames(mapping.unmapped.map((c) => quoteHeader(c.header)))}.` : '';
     throw new FileProblemError(
       'MISSING_REQUIRED',
       fileName,
@@ -359,15 +379,22 @@ export async function inspectFile(source: ByteSource, options: { fileName: strin
     throw new FileProblemError('EMPTY', fileName, 'the file is empty: there is no header row and no data. Export the data again (with a header row) and try again.', { row: 1 });
   }
   if (dataRows === 0) {
-    throw new FileProblemError('HEADER_ONLY', fileName, `the file has a header row (${headers.map((h) => `"${h}"`).join(', ')}) but no data rows. Nothing to ingest.`, { row: 2 });
+    throw new FileProblemError('HEADER_ONLY', fileName, `the file has a header row (${listNames(headers.map(quoteHeader))}) but no data rows. Nothing to ingest.`, { row: 2 });
   }
   return { fileName, format, headers, model: chosen!.model, detected: !options.model, scores: chosen!.scores, mapping: chosen!.mapping, preview };
 }
 
-/** Iterates the file's data rows, mapped and validated (blank lines counted apart). */
+/** Iterates the file's data rows, mapped and validated (blank lines after the header counted apart: empty ones and ones of spaces or delimiters). */
 async function* dataRows(source: ByteSource, inspection: Inspection, hasher: Hasher | undefined, onBytes: (n: number) => void, blank: { count: number }): AsyncGenerator<MappedRow> {
   let header = true;
-  for await (const record of readRecords(source, { fileName: inspection.fileName, hasher, onBytes, delimiter: inspection.format.delimiter })) {
+  let lastRow = 0;
+  const onEnd = (end: number) => {
+    if (!header) blank.count += end - lastRow;
+  };
+  for await (const record of readRecords(source, { fileName: inspection.fileName, hasher, onBytes, delimiter: inspection.format.delimiter, onEnd })) {
+    // Empty lines never reach here; the row numbers jump over them.
+    if (!header) blank.count += record.row - lastRow - 1;
+    lastRow = record.row;
     if (isBlank(record.cells)) {
       if (!header) blank.count++;
       continue;
@@ -384,7 +411,8 @@ async function* dataRows(source: ByteSource, inspection: Inspection, hasher: Has
   }
 }
 
-function emptyProgress(phase: Progress['phase'], totalBytes: number | null, rowsTotal: number | null): Progress {
+/** Progress with nothing done yet (e.g. to draw a bar before the first batch answers). */
+export function emptyProgress(phase: Progress['phase'], totalBytes: number | null, rowsTotal: number | null): Progress {
   return { phase, bytesRead: 0, totalBytes, rowsRead: 0, rowsTotal, created: 0, duplicates: 0, invalid: 0, alreadyImported: 0, retried: 0, batches: 0, elapsedMs: 0, rowsPerSecond: 0 };
 }
 
@@ -436,10 +464,13 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
   const scanBlank = { count: 0 };
   let valid = 0;
   let invalid = 0;
+  // The spreadsheet row number of the last data row: where rows never read after a stop end.
+  let lastRow = 0;
   const scannedBlocks: ScannedBlocks = { digests: [], bytes: 0 };
   const scanSource = options.dryRun ? options.source : recordingSource(options.source, options.createHasher, scannedBlocks, options.verifyBlockBytes);
   for await (const r of dataRows(scanSource, inspection, hasher, (n) => (scanProgress.bytesRead = n), scanBlank)) {
     scanProgress.rowsRead++;
+    lastRow = r.row;
     if (r.errors.length) {
       invalid++;
       if (options.dryRun) {
@@ -473,6 +504,7 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
     invalid: options.dryRun ? invalid : 0,
     alreadyImported: 0,
     unsent: 0,
+    unsentRows: [],
     batches: 0,
     replayedBatches: 0,
     retriedRows: 0,
@@ -521,7 +553,10 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
     if (!lastServer || p.processed >= lastServer.processed) lastServer = p;
   };
 
+  // Row numbers that got no outcome (failed batches, rows read but never sent), for `unsentRows`.
+  const unsentRowNumbers: number[] = [];
   const reportUnsent = (rows: MappedRow[], error: unknown) => {
+    for (const r of rows) unsentRowNumbers.push(r.row);
     for (const r of rows) options.onRejected?.({ row: r.row, status: 'UNSENT', errors: [{ field: 'row', code: 'SEND_FAILED', message: describeSendError(error) }], conflict: null, cells: r.cells, by: 'client' });
   };
 
@@ -548,6 +583,7 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
     for (let attempt = 0; pending.length > 0; attempt++) {
       if (attempt > MAX_ROW_RETRIES) {
         for (const r of pending) {
+          unsentRowNumbers.push(r.row);
           options.onRejected?.({ row: r.row, status: 'UNSENT', errors: [{ field: 'row', code: 'RETRY_EXHAUSTED', message: `still losing a race with a concurrent ingestion after ${MAX_ROW_RETRIES} retries` }], conflict: null, cells: r.cells, by: 'client' });
         }
         return;
@@ -575,6 +611,7 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
       for (const r of pending) {
         const o = byRow.get(r.row);
         if (!o) {
+          unsentRowNumbers.push(r.row);
           options.onRejected?.({ row: r.row, status: 'UNSENT', errors: [{ field: 'row', code: 'NO_OUTCOME', message: `the server returned no outcome for row ${r.row}` }], conflict: null, cells: r.cells, by: 'server' });
           continue;
         }
@@ -628,11 +665,14 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
 
   // A few batches in flight; reading waits for a free slot, so memory stays bounded.
   const inFlight = new Set<Promise<void>>();
-  const dispatch = async (task: () => Promise<void>) => {
+  const dispatch = async (task: () => Promise<void>, rows: MappedRow[]) => {
     while (inFlight.size >= concurrency) await Promise.race(inFlight);
     // A batch that waited for a slot is not sent once the run failed or was interrupted: an
     // interruption stops sending, only the batches already in flight finish.
-    if (fatal || options.signal?.aborted) return;
+    if (fatal || options.signal?.aborted) {
+      for (const r of rows) unsentRowNumbers.push(r.row);
+      return;
+    }
     const p: Promise<void> = task()
       .catch((error: unknown) => {
         fatal ??= error;
@@ -646,6 +686,7 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
   let rejectedBatch: MappedRow[] = [];
   const blank = { count: 0 };
   let rowsRead = 0;
+  let lastRowRead = 0;
   // The send pass reads the file again, verifying it block by block against the scan (./verify).
   const sendSource = verifyingSource(options.source, options.createHasher, scannedBlocks, options.fileName, options.verifyBlockBytes);
   let changed: FileChangedError | undefined;
@@ -653,6 +694,7 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
     for await (const r of dataRows(sendSource, inspection, undefined, (n) => (progress.bytesRead = n), blank)) {
       if (fatal || options.signal?.aborted) break;
       rowsRead++;
+      lastRowRead = r.row;
       progress.rowsRead = rowsRead;
       if (r.errors.length) {
         rejectedBatch.push(r);
@@ -660,7 +702,7 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
           const rows = rejectedBatch;
           const n = ++batchNumber;
           rejectedBatch = [];
-          await dispatch(() => sendRejected(n, rows));
+          await dispatch(() => sendRejected(n, rows), rows);
         }
       } else {
         validBatch.push(r);
@@ -668,7 +710,7 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
           const rows = validBatch;
           const n = ++batchNumber;
           validBatch = [];
-          await dispatch(() => sendValid(n, rows));
+          await dispatch(() => sendValid(n, rows), rows);
         }
       }
     }
@@ -676,24 +718,32 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
       if (validBatch.length) {
         const rows = validBatch;
         const n = ++batchNumber;
-        await dispatch(() => sendValid(n, rows));
+        await dispatch(() => sendValid(n, rows), rows);
       }
       if (rejectedBatch.length) {
         const rows = rejectedBatch;
         const n = ++batchNumber;
-        await dispatch(() => sendRejected(n, rows));
+        await dispatch(() => sendRejected(n, rows), rows);
       }
+    } else {
+      // Read but never sent: the batches being filled when sending stopped.
+      for (const r of [...validBatch, ...rejectedBatch]) unsentRowNumbers.push(r.row);
     }
   } catch (error) {
     if (!(error instanceof FileChangedError)) throw error;
     // Nothing from the changed bytes was sent; the batches in flight hold verified rows only.
     changed = error;
+    for (const r of [...validBatch, ...rejectedBatch]) unsentRowNumbers.push(r.row);
   } finally {
     await Promise.allSettled([...inFlight]);
   }
 
   // Whatever did not get an outcome (failed batches, rows never read after a failure) is unsent.
   summary.unsent = scan.rows - (progress.created + progress.duplicates + progress.invalid + progress.alreadyImported);
+  if (summary.unsent > 0) {
+    // Rows with no outcome, then the rows never read after the stop.
+    summary.unsentRows = rowRanges(unsentRowNumbers, lastRowRead < lastRow ? { from: lastRowRead + 1, to: lastRow } : undefined);
+  }
   summary.created = progress.created;
   summary.duplicates = progress.duplicates;
   summary.invalid = progress.invalid;
@@ -742,6 +792,22 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
     summary.server = { created: lastServer.created, duplicates: lastServer.duplicates, invalid: lastServer.invalid, alreadyImported: lastServer.alreadyImported, processed: lastServer.processed };
   }
   return summary;
+}
+
+/** Ascending ranges of consecutive row numbers, with `tail` (rows after the last one read) merged in. */
+export function rowRanges(rows: number[], tail?: { from: number; to: number }): { from: number; to: number }[] {
+  const ranges: { from: number; to: number }[] = [];
+  for (const row of [...new Set(rows)].sort((a, b) => a - b)) {
+    const last = ranges.at(-1);
+    if (last && row === last.to + 1) last.to = row;
+    else ranges.push({ from: row, to: row });
+  }
+  if (tail) {
+    const last = ranges.at(-1);
+    if (last && last.to + 1 >= tail.from) last.to = Math.max(last.to, tail.to);
+    else ranges.push({ ...tail });
+  }
+  return ranges;
 }
 
 /** One line about a sending error, with what to do about it. */

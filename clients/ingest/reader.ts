@@ -23,7 +23,11 @@ export interface FileFormat {
 }
 
 export interface CsvRecord {
-  /** 1 for the header row; data rows count on from 2, as a spreadsheet numbers them. Blank lines are records too (of one empty cell). */
+  /**
+   * 1 for the header row; data rows count on from 2, as a spreadsheet numbers them. Empty lines are
+   * skipped but counted (the row numbers after one jump by one); a line of spaces or delimiters is a
+   * record of empty cells.
+   */
   row: number;
   cells: string[];
 }
@@ -39,11 +43,15 @@ export interface ReadOptions {
   delimiter?: Delimiter;
   /** A record longer than this (in characters) stops the read with RECORD_TOO_LARGE. Default 8 MiB. */
   maxRecordChars?: number;
+  /** Called once at the end with the number of the file's last row (trailing empty lines included). */
+  onEnd?: (lastRow: number) => void;
 }
 
 /** The bits of csv-parse's push-style core we drive directly (`Parser#api`), which hands errors back synchronously. */
 interface ParserCore {
   parse(buf: Uint8Array | undefined, end: boolean, push: (record: string[]) => void, close: () => void): Error | undefined;
+  /** Running counters; `empty_lines` counts skipped empty lines (and the line ending that ends the file). */
+  info: { empty_lines: number };
 }
 interface CsvParseError extends Error {
   code?: string;
@@ -67,8 +75,16 @@ function describeParseError(fileName: string, error: CsvParseError, row: number)
       return new FileProblemError('MALFORMED', fileName, `a quoted cell opened in row ${row} is never closed (the file ends inside quotes). Close the quote or remove the stray " and try again.`, { row, line });
     case 'CSV_INVALID_CLOSING_QUOTE':
       return new FileProblemError('MALFORMED', fileName, `${at} (row ${row}): a quoted cell is followed by text after its closing quote. Quotes inside a quoted cell must be doubled ("").`, { row, line });
-    case 'CSV_MAX_RECORD_SIZE':
-      return new FileProblemError('RECORD_TOO_LARGE', fileName, `row ${row} is larger than the ${error.message.match(/of (\d+)/)?.[1] ?? 'allowed'} characters a row may hold; this usually means an unterminated quote.`, { row, line });
+    case 'CSV_MAX_RECORD_SIZE': {
+      const limit = Number(error.message.match(/of (\d+)/)?.[1]);
+      const size = Number.isFinite(limit) ? `${limit.toLocaleString('en-US')} characters (${(limit / 1024 / 1024).toFixed(0)} MiB)` : 'the size';
+      return new FileProblemError(
+        'RECORD_TOO_LARGE',
+        fileName,
+        `row ${row} is longer than ${size}, the most one row may hold, so the file cannot be ingested. Shorten or split the long cell; if no cell should be that long, look in row ${row} for a quote that is never closed.`,
+        { row, line },
+      );
+    }
     default:
       return new FileProblemError('MALFORMED', fileName, `${at} (row ${row}): ${error.message}`, { row, line });
   }
@@ -85,17 +101,24 @@ export async function* readRecords(source: ByteSource, options: ReadOptions): As
   let decoder: TextDecoder | undefined;
   let parser: ParserCore | undefined;
   let bytesRead = 0;
-  let row = 0;
-  const records: string[][] = [];
-  const push = (r: string[]) => {
-    records.push(r);
+  let emitted = 0;
+  let lastByte = -1;
+  const records: CsvRecord[] = [];
+  // Rows are records plus the empty lines skipped before them (csv-parse counts those as it goes).
+  const push = (cells: string[]) => {
+    emitted++;
+    records.push({ row: emitted + parser!.info.empty_lines, cells });
   };
   const noop = () => undefined;
   let pending: Uint8Array[] = [];
   let pendingBytes = 0;
 
   const start = (head: Uint8Array, complete: boolean) => {
-    const guess = sniffEncoding(head);
+    let guess = sniffEncoding(head);
+    // Text that is UTF-8 (a valid multi-byte character) before its first invalid byte is a UTF-8 file
+    // with a stray byte (mixed encodings), refused at that byte's row, not a Windows-1252 file whose
+    // every accent would come out mangled.
+    if (guess.encoding === 'windows-1252' && hasUtf8MultiByte(head.subarray(0, firstInvalidUtf8(head)))) guess = { encoding: 'utf-8', bomLength: 0 };
     const text = new TextDecoder(guess.encoding).decode(head.subarray(guess.bomLength), { stream: !complete });
     if (looksBinary(text)) {
       throw new FileProblemError('BINARY', fileName, 'this is not a text file (it contains binary data such as NUL or control bytes). Export the data as CSV and try again.', { line: 1 });
@@ -111,8 +134,9 @@ export async function* readRecords(source: ByteSource, options: ReadOptions): As
       record_delimiter: ['\r\n', '\n', '\r'],
       // A quote inside an unquoted cell (5'11", O"Brien) is text, as spreadsheets read it.
       relax_quotes: true,
-      // Blank lines stay records so row numbers match a spreadsheet's; the engine skips them.
-      skip_empty_lines: false,
+      // Empty lines are skipped by the parser (cheaply: a million of them cost no record each) and
+      // counted, so row numbers still match a spreadsheet's.
+      skip_empty_lines: true,
       bom: false,
       max_record_size: options.maxRecordChars ?? 8 * 1024 * 1024,
     });
@@ -122,30 +146,42 @@ export async function* readRecords(source: ByteSource, options: ReadOptions): As
     options.onFormat?.(format);
   };
 
+  let fed = 0;
+  const parse = (input: Uint8Array, end: boolean) => {
+    if (input.byteLength) lastByte = input[input.byteLength - 1]!;
+    const error = parser!.parse(input.byteLength || !end ? toParserInput(input) : undefined, end, push, noop) as CsvParseError | undefined;
+    if (error) throw describeParseError(fileName, error, emitted + parser!.info.empty_lines + 1);
+  };
+
   const feed = (bytes: Uint8Array, end: boolean) => {
-    let input: Uint8Array | undefined;
     if (format!.encoding === 'utf-8') {
       try {
         // Decoding only to validate: the parser reads the UTF-8 bytes themselves.
         decoder!.decode(bytes, { stream: !end });
       } catch {
-        throw new FileProblemError('ENCODING', fileName, `bytes after row ${row} are not valid UTF-8 although the file starts as UTF-8 (mixed encodings). Re-save the file as UTF-8 and try again.`, { row });
+        // Parse up to the bad byte, so the row it sits in is known.
+        const bad = firstInvalidUtf8(bytes);
+        parse(bytes.subarray(0, bad), false);
+        const at = emitted + parser!.info.empty_lines + 1;
+        const offset = fed + bad + (format!.bom ? 3 : 0);
+        throw new FileProblemError(
+          'ENCODING',
+          fileName,
+          `row ${at.toLocaleString('en-US')} holds bytes that are not valid UTF-8 (at byte ${offset.toLocaleString('en-US')} of the file) although the file starts as UTF-8 (mixed encodings?). Re-save the file as UTF-8 and try again.`,
+          { row: at },
+        );
       }
-      input = bytes;
+      fed += bytes.byteLength;
+      parse(bytes, end);
     } else {
-      input = encoder.encode(decoder!.decode(bytes, { stream: !end }));
+      parse(encoder.encode(decoder!.decode(bytes, { stream: !end })), end);
     }
-    const error = parser!.parse(input.byteLength || !end ? toParserInput(input) : undefined, end, push, noop) as CsvParseError | undefined;
-    if (error) throw describeParseError(fileName, error, row + records.length + 1);
   };
 
   const strip = (head: Uint8Array) => (format!.bom ? head.subarray(sniffEncoding(head).bomLength) : head);
 
   function* drain(): Generator<CsvRecord> {
-    for (const cells of records) {
-      row++;
-      yield { row, cells };
-    }
+    for (const record of records) yield record;
     records.length = 0;
   }
 
@@ -173,6 +209,57 @@ export async function* readRecords(source: ByteSource, options: ReadOptions): As
   }
   feed(new Uint8Array(0), true);
   yield* drain();
+  // csv-parse also counts the line ending that ends the last line as an empty line.
+  options.onEnd?.(emitted + parser!.info.empty_lines - (lastByte === 0x0a || lastByte === 0x0d ? 1 : 0));
+}
+
+/** Whether `bytes` (valid UTF-8) hold a character outside ASCII. */
+function hasUtf8MultiByte(bytes: Uint8Array): boolean {
+  for (const b of bytes) if (b >= 0xc2) return true;
+  return false;
+}
+
+/**
+ * Index of the first byte of `bytes` that cannot be UTF-8 (WHATWG: no overlongs, surrogates or
+ * code points above U+10FFFF), skipping continuation bytes at the start (they may finish a character
+ * begun in the previous chunk). A sequence cut at the end is not an error here. 0 when none is found
+ * (the bad sequence then began in the previous chunk).
+ */
+export function firstInvalidUtf8(bytes: Uint8Array): number {
+  let i = 0;
+  while (i < 3 && i < bytes.length && (bytes[i]! & 0xc0) === 0x80) i++;
+  while (i < bytes.length) {
+    const c = bytes[i]!;
+    if (c < 0x80) {
+      i++;
+      continue;
+    }
+    // Valid lead bytes, the number of continuation bytes they take, and the range of the first one.
+    const [need, lo, hi] =
+      c >= 0xc2 && c <= 0xdf
+        ? [1, 0x80, 0xbf]
+        : c === 0xe0
+          ? [2, 0xa0, 0xbf]
+          : c === 0xed
+            ? [2, 0x80, 0x9f]
+            : c >= 0xe1 && c <= 0xef
+              ? [2, 0x80, 0xbf]
+              : c === 0xf0
+                ? [3, 0x90, 0xbf]
+                : c >= 0xf1 && c <= 0xf3
+                  ? [3, 0x80, 0xbf]
+                  : c === 0xf4
+                    ? [3, 0x80, 0x8f]
+                    : [0, 0, 0];
+    if (need === 0) return i;
+    for (let k = 1; k <= need; k++) {
+      if (i + k >= bytes.length) return 0;
+      const b = bytes[i + k]!;
+      if (k === 1 ? b < lo || b > hi : (b & 0xc0) !== 0x80) return i;
+    }
+    i += need + 1;
+  }
+  return 0;
 }
 
 function concat(parts: Uint8Array[], total: number): Uint8Array {

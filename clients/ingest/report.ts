@@ -1,24 +1,35 @@
 /**
  * The error report: one CSV line per rejected row with its reasons and its original cells.
- * Cells that a spreadsheet would run as a formula are neutralised (OWASP "CSV Injection").
+ * Cells that a spreadsheet would run as a formula are neutralised (OWASP "CSV Injection", see FORMULA_START).
  */
 import type { FieldError } from './validate';
 
-/** Characters that make a spreadsheet treat a cell as a formula (OWASP CSV Injection). */
-const FORMULA_START = /^[=+\-@\t\r]/;
+/**
+ * Cells a spreadsheet may run as a formula (OWASP "CSV Injection",
+ * https://owasp.org/www-community/attacks/CSV_Injection; ASVS 5.0 V1.2.10; CWE-1236): the cell
+ * starts with = + - @, tab, CR, LF or NUL — also after leading spaces or other whitespace, which
+ * spreadsheets skip, and in the full-width (＝ ＋ － ＠) and small (﹦ ﹢ ﹣ ﹫) forms and the
+ * minus sign (−) that some spreadsheets, locales and input methods treat as the ASCII ones.
+ */
+const FORMULA_START = /^[\s\u0000\u200b-\u200d\u2060\ufeff]*[=+\-@\uff1d\uff0b\uff0d\uff20\ufe66\ufe62\ufe63\ufe6b\u2212]|^[\t\r\n\u0000]/;
 
 /**
- * Prefixes a formula-looking cell with a single quote so it stays text.
+ * Prefixes a formula-looking cell with a single quote so it stays text (OWASP's recommendation).
  * @example neutralizeCell('=HYPERLINK("http://x")') // "'=HYPERLINK(\"http://x\")"
+ * @example neutralizeCell(' ＝1+1') // "' ＝1+1"
  */
 export function neutralizeCell(value: string): string {
   return FORMULA_START.test(value) ? `'${value}` : value;
 }
 
-/** Quotes a cell for CSV (RFC 4180) after neutralising it. */
+/**
+ * Quotes a cell for CSV (RFC 4180) after neutralising it. Cells holding any delimiter a spreadsheet
+ * might split on (comma, semicolon, tab, pipe) are quoted too, so no part of one can start a new
+ * cell with a formula character (OWASP: mind the field separator).
+ */
 export function csvCell(value: string): string {
   const v = neutralizeCell(value);
-  return /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
+  return /[",;\t|\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
 }
 
 export function csvLine(cells: readonly string[]): string {

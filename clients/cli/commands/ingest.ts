@@ -3,12 +3,12 @@
  * then streams it through the ingestion engine with live progress and a summary that names every
  * rejected row by row and column. Exit codes: see EXIT_CODES_HELP.
  */
-import { closeSync, openSync, statSync, writeSync } from 'node:fs';
+import { closeSync, openSync, statSync, writeSync, type Stats } from 'node:fs';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { createClient } from '../../api/client';
 import type { IngestionSource } from '../../api/generated';
 import { MAX_BATCH_ROWS } from '../../../resolvers/lib/rules';
-import { FileChangedError, FileProblemError, MODELS, SendFailedError, columnOf, ingestFile, modelByKey, reportHeader, reportLine, type IngestSummary, type Inspection, type MappingOverride, type ModelKey, type RejectedRow } from '../../ingest';
+import { FileChangedError, FileProblemError, MODELS, SendFailedError, columnOf, emptyProgress, ingestFile, modelByKey, reportHeader, reportLine, type IngestSummary, type Inspection, type MappingOverride, type ModelKey, type RejectedRow } from '../../ingest';
 import { fileSource, nodeSha256 } from '../../ingest/node';
 import { resolveEndpoint, type ResolvedEndpoint } from '../endpoint';
 import { mappingFromFlags, parseMapFlag } from '../mappingFlags';
@@ -132,22 +132,64 @@ class ReportWriter {
 
 const LIST_CAP = 100;
 
+/**
+ * Stops the command with `message` and `exitCode`; with --json, the one JSON object on stdout says
+ * the same (every failure prints one, so scripts never parse an empty stdout).
+ */
+function refuse(file: string, flags: Pick<IngestFlags, 'json'>, message: string, exitCode: number, extra: Record<string, unknown> = {}): never {
+  if (flags.json) process.stdout.write(`${JSON.stringify({ fileName: file, outcome: exitCode === EXIT.USAGE ? 'UNUSABLE_FILE' : 'FAILED', ...extra, message, exitCode })}\n`);
+  throw new CliError(message, exitCode);
+}
+
+/** What a path that is not a regular file is, in words. */
+function describeNonFile(stat: Stats): string {
+  if (stat.isDirectory()) return 'a directory';
+  if (stat.isFIFO()) return 'a named pipe (FIFO)';
+  if (stat.isCharacterDevice()) return 'a character device';
+  if (stat.isBlockDevice()) return 'a block device';
+  if (stat.isSocket()) return 'a socket';
+  return 'not a regular file';
+}
+
+/** The size of `file`, after checking it is a regular file this process can open; otherwise exit 2 with a plain message. */
+function readableFileSize(file: string, flags: Pick<IngestFlags, 'json'>): number {
+  let stat: Stats;
+  try {
+    stat = statSync(file);
+    if (stat.isFile()) closeSync(openSync(file, 'r'));
+  } catch (error) {
+    refuse(file, flags, `cannot read ${file}: ${describeFsError(error)}. Check the path and its permissions and try again.`, EXIT.USAGE, { problem: 'UNREADABLE' });
+  }
+  if (!stat.isFile()) {
+    refuse(file, flags, `${file} is ${describeNonFile(stat)}, not a file. Give the path of a CSV file.`, EXIT.USAGE, { problem: 'NOT_A_FILE' });
+  }
+  return stat.size;
+}
+
+/** A file-system error in words: "permission denied", "no such file", or the system's message. */
+function describeFsError(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'no such file';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'EISDIR') return 'it is a directory';
+  const message = error instanceof Error ? error.message : String(error);
+  return code ? `${message.replace(/^[A-Z]+: /, '').replace(/, \w+ '.*'$/, '')} (${code})` : message;
+}
+
 /** Runs one ingestion and returns the exit code. */
 export async function runIngest(file: string, flags: IngestFlags): Promise<number> {
   const out = flags.json ? process.stderr : process.stdout;
-  const say = (text: string) => out.write(`${text}\n`);
-  let size: number;
+  // Every line goes through the progress reporter, so that nothing lands in the middle of the live bar.
+  const progress = new ProgressReporter(process.stderr, true);
+  const say = (text: string) => progress.log(text, out);
+  const size = readableFileSize(file, flags);
+  let mapping: ReturnType<typeof mappingFromFlags>;
   try {
-    const stat = statSync(file);
-    if (!stat.isFile()) throw new CliError(`${file} is not a file.`, EXIT.USAGE);
-    size = stat.size;
+    mapping = mappingFromFlags(flags);
   } catch (error) {
-    if (error instanceof CliError) throw error;
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new CliError(`cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (error as Error).message}. Check the path and try again.`, EXIT.USAGE);
+    if (error instanceof CliError) refuse(file, flags, error.message, error.exitCode);
+    throw error;
   }
-
-  const mapping = mappingFromFlags(flags);
   let inspection: Inspection | undefined;
   let endpoint: ResolvedEndpoint | undefined;
   let report: ReportWriter | undefined;
@@ -158,14 +200,14 @@ export async function runIngest(file: string, flags: IngestFlags): Promise<numbe
   // Opened before anything is read: a path that cannot be written is bad usage, found early.
   const idsOut = flags.idsOut ? new ReportWriter(flags.idsOut, 'the ids file') : undefined;
   idsOut?.write('row,id,status\r\n');
-  const progress = new ProgressReporter(process.stderr, true);
   let ingestionId: string | null = null;
+  let scannedRows = 0;
   // Ctrl-C: finish the batches in flight, then stop (and stop the embedded stack) cleanly; the
   // ingestion stays open, so running the same command again resumes it. A second Ctrl-C quits now.
   const interrupt = new AbortController();
   const onSigint = () => {
-    progress.stop();
-    process.stderr.write('\nstopping; run the same command again to resume (Ctrl-C again to quit at once)…\n');
+    // The bar stays: the batches in flight finish (and count) before the summary.
+    progress.log('stopping after the batches in flight; run the same command again to resume (Ctrl-C again to quit at once)…');
     interrupt.abort();
     process.once('SIGINT', () => process.exit(130));
   };
@@ -186,7 +228,7 @@ export async function runIngest(file: string, flags: IngestFlags): Promise<numbe
       signal: interrupt.signal,
       // Resolved only once the file has proved usable: a bad file never starts a local stack.
       client: async () => {
-        endpoint = await resolveEndpoint({ endpoint: flags.endpoint, apiKey: flags.apiKey, notice: (line) => process.stderr.write(`${line}\n`) });
+        endpoint = await resolveEndpoint({ endpoint: flags.endpoint, apiKey: flags.apiKey, notice: (line) => progress.log(line) });
         say(`Endpoint   ${endpoint.url} (${endpoint.source === 'embedded' ? 'embedded local AppSync, data in .foreman/' : endpoint.source})`);
         return createClient({ url: endpoint.url, auth: { mode: 'API_KEY', apiKey: endpoint.apiKey } });
       },
@@ -199,11 +241,15 @@ export async function runIngest(file: string, flags: IngestFlags): Promise<numbe
         }
       },
       onScanned(scan) {
+        scannedRows = scan.rows;
+        progress.stop('checked');
         say(`SHA-256    ${scan.sha256.slice(0, 16)}…  (${scan.rows.toLocaleString('en-US')} rows${scan.invalid ? `, ${scan.invalid.toLocaleString('en-US')} invalid before sending` : ''})`);
       },
       onStarted(id, outcome) {
         ingestionId = id;
         say(outcome === 'RESUMED' ? `Ingestion  ${id} (resuming an unfinished run of this file)` : `Ingestion  ${id}`);
+        progress.stage('started');
+        progress.update(emptyProgress('send', size, scannedRows));
       },
       onProgress: (p) => progress.update(p),
       onRejected(r) {
@@ -227,10 +273,10 @@ export async function runIngest(file: string, flags: IngestFlags): Promise<numbe
         else idsOmitted++;
       },
       onRetry(what, error, attempt, delay) {
-        process.stderr.write(`retrying ${what} in ${(delay / 1000).toFixed(1)} s (attempt ${attempt + 1}): ${(error as Error).message}\n`);
+        progress.log(`retrying ${what} in ${(delay / 1000).toFixed(1)} s (attempt ${attempt + 1}): ${(error as Error).message}`);
       },
     });
-    progress.stop();
+    progress.stop(summary.outcome === 'COMPLETED' ? 'done' : summary.outcome === 'FAILED' ? 'stopped' : undefined);
     report?.close();
     idsOut?.close();
 
@@ -262,19 +308,17 @@ export async function runIngest(file: string, flags: IngestFlags): Promise<numbe
     progress.stop();
     report?.close();
     idsOut?.close();
-    if (error instanceof FileProblemError) {
-      if (flags.json) process.stdout.write(`${JSON.stringify({ fileName: file, outcome: 'UNUSABLE_FILE', problem: error.code, where: error.where, message: error.message, exitCode: EXIT.USAGE })}\n`);
-      throw new CliError(error.message, EXIT.USAGE);
-    }
+    if (error instanceof FileProblemError) refuse(file, flags, error.message, EXIT.USAGE, { problem: error.code, where: error.where });
     if (error instanceof FileChangedError) {
-      if (flags.json) process.stdout.write(`${JSON.stringify({ fileName: file, outcome: 'FAILED', failureCode: 'FILE_CHANGED', message: error.message, exitCode: EXIT.FAILED })}\n`);
-      throw new CliError(`${error.message}. Nothing was sent; run the command again once nothing writes to the file.`, EXIT.FAILED);
+      refuse(file, flags, `${error.message}. Nothing was sent; run the command again once nothing writes to the file.`, EXIT.FAILED, { failureCode: 'FILE_CHANGED' });
     }
-    if (error instanceof SendFailedError) {
-      if (flags.json) process.stdout.write(`${JSON.stringify({ fileName: file, outcome: 'FAILED', message: error.message, exitCode: EXIT.FAILED })}\n`);
-      throw new CliError(`${file}: ${error.message}`, EXIT.FAILED);
+    if (error instanceof SendFailedError) refuse(file, flags, `${file}: ${error.message}`, EXIT.FAILED, { failureCode: 'SEND_FAILED' });
+    // The file could not be read part-way (a disk error, a file that vanished): a file problem, exit 2.
+    if (error instanceof Error && typeof (error as NodeJS.ErrnoException).code === 'string' && (error as NodeJS.ErrnoException).syscall) {
+      refuse(file, flags, `cannot read ${file}: ${describeFsError(error)}. Check the file and try again.`, EXIT.USAGE, { problem: 'UNREADABLE' });
     }
-    throw error;
+    if (error instanceof CliError) refuse(file, flags, error.message, error.exitCode);
+    return refuse(file, flags, error instanceof Error ? error.message : String(error), EXIT.FAILED);
   } finally {
     process.removeListener('SIGINT', onSigint);
     await endpoint?.stop();

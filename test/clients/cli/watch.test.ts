@@ -19,6 +19,7 @@ import { startTestStack, type TestStack } from '../../helpers/localStack';
 import { subscribe } from '../../../clients/api/subscribe';
 import { OnIngestionsChangedDocument } from '../../../clients/api/generated';
 import { progressEvent, type Progress } from '../../helpers/progress';
+import { screen } from '../../helpers/terminal';
 
 function counts(partial: Partial<WatchCounts>): WatchCounts {
   return {
@@ -165,9 +166,11 @@ describe('following an ingestion', () => {
     realtime.publish({ fieldName: 'importCustomers', arguments: {}, payload: event('tty', 500) });
     realtime.publish({ fieldName: 'finishIngestion', arguments: {}, payload: event('tty', 1000, { stage: 'FINISHED', status: 'COMPLETED', rowsPerSecond: 300 }) });
     expect((await following).exitCode).toBe(0);
-    // cli-progress's shades_classic bar with foreman ingest's format, redrawn in place.
-    expect(drawn).toContain('█'.repeat(24));
-    expect(drawn).toContain('100% | 1000/1000 rows | 300 rows/s | created 1000 | duplicate 0 | invalid 0');
+    // foreman ingest's live bar, redrawn in place: what the terminal shows at the end is the last
+    // state, stage "done", at the rate the ingestion reported.
+    const lines = screen(drawn);
+    expect(lines[0]).toMatch(new RegExp(`^done {6}${'█'.repeat(24)} 100% \\| 1,000/1,000 rows \\| 300 rows/s \\| \\d+s elapsed$`));
+    expect(lines[1]).toBe('          created 1,000 | duplicate 0 | invalid 0');
   });
 
   it('prints the summary straight away for an ingestion that already finished', async () => {

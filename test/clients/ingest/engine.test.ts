@@ -237,3 +237,19 @@ describe('a file that changes between the scan and the send', () => {
     expect(server.calls).toHaveLength(0);
   });
 });
+
+describe('blank lines', () => {
+  it('skips empty lines and lines of spaces or delimiters and counts them, row numbers as a spreadsheet shows them', async () => {
+    // Row 1 header; 2 empty; 3 data; 4 spaces; 5 delimiters; 6 CRLF-empty; 7 data (invalid); 8, 9 trailing empty.
+    const text = 'email,name\n\nc1@x.example,One\n   \n,\n\r\nbad,Two\n\n\n';
+    const { summary, rejected } = await run(new FakeServer(), text, { dryRun: true });
+    expect({ rows: summary.rows, blankRows: summary.blankRows, invalid: summary.invalid }).toEqual({ rows: 2, blankRows: 6, invalid: 1 });
+    expect(rejected.map((r) => r.row)).toEqual([7]);
+  });
+
+  it('reads a million empty lines without a record each (dry run)', async () => {
+    const text = `email,name\n${'\n'.repeat(1_000_000)}c1@x.example,One\n`;
+    const { summary } = await run(new FakeServer(), text, { dryRun: true, source: bytesSource(text, 256 * 1024) });
+    expect({ rows: summary.rows, blankRows: summary.blankRows }).toEqual({ rows: 1, blankRows: 1_000_000 });
+  });
+});

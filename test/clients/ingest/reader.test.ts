@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { FileProblemError } from '../../../clients/ingest/errors';
-import { readRecords, type FileFormat } from '../../../clients/ingest/reader';
+import { firstInvalidUtf8, readRecords, type FileFormat } from '../../../clients/ingest/reader';
 import { fileSource, nodeSha256 } from '../../../clients/ingest/node';
 import { bytesSource } from './fakeServer';
 
@@ -25,14 +25,14 @@ describe('readRecords', () => {
       ['c@x.example', 'x\r\ny\nz\rw'],
       ['d@x.example', 'four'],
       ['e@x.example', 'five'],
-      [''],
       ['f@x.example', 'six'],
     ];
     // Chunks of 1 byte split every CRLF between two chunks.
     for (const size of [1, 2, 3, 1 << 20]) {
       const { records } = await all(bytesSource(text, size));
       expect(records.map((r) => r.cells), `chunks of ${size}`).toEqual(expected);
-      expect(records.map((r) => r.row)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+      // The empty line (row 7) is skipped, and counted: the next row is row 8.
+      expect(records.map((r) => r.row)).toEqual([1, 2, 3, 4, 5, 6, 8]);
     }
   });
 
@@ -100,5 +100,31 @@ describe('readRecords', () => {
     const bytes = new Uint8Array([...new TextEncoder().encode(head), 0x62, 0x40, 0x78, 0x2c, 0xe9, 0x0a]);
     const error = await all(bytesSource(bytes, 4096)).catch((e: unknown) => e);
     expect((error as FileProblemError).code).toBe('ENCODING');
+  });
+
+  it('names the row that holds an invalid byte, empty lines counted, whatever the chunking', async () => {
+    // Rows 2–5,000 are clean (row 100 an empty line); row 5,001 holds a Latin-1 é (0xE9) at byte `offset`.
+    let head = 'email,name\n';
+    for (let row = 2; row <= 5000; row++) head += row === 100 ? '\n' : `r${row}@x.example,Ann\n`;
+    const prefix = new TextEncoder().encode(`${head}r5001@x.example,Ren`);
+    const bytes = new Uint8Array([...prefix, 0xe9, 0x0a, ...new TextEncoder().encode('r5002@x.example,Ok\n')]);
+    // (Chunks up to 64 KiB: the encoding is sniffed from the first 64 KiB, which are clean UTF-8 here.)
+    for (const size of [1000, 4096, 65536]) {
+      const error = (await all(bytesSource(bytes, size)).catch((e: unknown) => e)) as FileProblemError;
+      expect(error.code, `chunks of ${size}`).toBe('ENCODING');
+      expect(error.where.row).toBe(5001);
+      expect(error.message).toBe(
+        `f.csv: row 5,001 holds bytes that are not valid UTF-8 (at byte ${prefix.length.toLocaleString('en-US')} of the file) although the file starts as UTF-8 (mixed encodings?). Re-save the file as UTF-8 and try again.`,
+      );
+    }
+  });
+
+  it('tells where an invalid UTF-8 sequence starts', () => {
+    const at = (bytes: number[]) => firstInvalidUtf8(new Uint8Array(bytes));
+    expect(at([0x61, 0xc3, 0xa9, 0x62, 0xe9, 0x62])).toBe(4); // é then a lone 0xE9
+    expect(at([0x61, 0xc0, 0x80])).toBe(1); // overlong NUL
+    expect(at([0x61, 0xed, 0xa0, 0x80])).toBe(1); // a surrogate (U+D800)
+    expect(at([0x61, 0xf4, 0x90, 0x80, 0x80])).toBe(1); // above U+10FFFF
+    expect(at([0xa9, 0x61, 0xff])).toBe(2); // a leading continuation byte belongs to the chunk before
   });
 });
