@@ -229,6 +229,29 @@ describe('the web page in Chromium', () => {
     await page.close();
   });
 
+  it('lands on the sign-in form, saying why, when the tab’s session can no longer be refreshed', async () => {
+    const { page, problems } = await openPage();
+    // The ID token has expired and Cognito refuses the refresh token (expired or revoked).
+    await page.evaluate(() => {
+      const key = Object.keys(sessionStorage)[0]!;
+      const stored = JSON.parse(sessionStorage.getItem(key)!) as Record<string, unknown>;
+      sessionStorage.setItem(key, JSON.stringify({ ...stored, expiresAt: 0, refreshToken: 'revoked-refresh-token' }));
+    });
+    const refreshes: number[] = [];
+    page.on('response', (r) => {
+      if (new URL(r.url()).pathname === '/cognito/' && (r.request().postData() ?? '').includes('REFRESH_TOKEN_AUTH')) refreshes.push(r.status());
+    });
+    await page.reload();
+    await page.waitForSelector('body[data-state="signed-out"]');
+    // Cognito's answer to a bad refresh token is NotAuthorizedException with HTTP 400.
+    expect(refreshes).toEqual([400]);
+    await expect(page.locator('#signin-error').textContent()).resolves.toBe('Your session has ended. Sign in again.');
+    await expect(page.evaluate(() => sessionStorage.length)).resolves.toBe(0);
+    await expect(page.locator('#app').isVisible()).resolves.toBe(false);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
   it('tells a viewer that importing is not allowed and offers no file picking', async () => {
     const { page, problems } = await openPage(pageUrl, VIEWER, 'not-allowed');
     await expect(page.locator('#who-name').textContent()).resolves.toBe('vera · viewers');
