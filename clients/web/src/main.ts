@@ -9,6 +9,7 @@
  * failed, config-problem); tests wait on it. The user signs in first (account.ts, auth.ts).
  * After `finished`, `data-outcome` says how it went (complete, partial, nothing).
  */
+import { GraphQLHttpError } from '../../api/client';
 import {
   columnOf,
   describeSendError,
@@ -28,7 +29,7 @@ import {
 } from '../../ingest/index';
 import type { FieldRule } from '../../../resolvers/lib/rules';
 import { Account } from './account';
-import { mayImport } from './auth';
+import { mayImport, SignInError } from './auth';
 import { blobSource, browserSha256 } from './browser';
 import { byId, bytes, clip, el, fact, fill, number } from './dom';
 import { SNIFF_BYTES, spreadsheetProblem } from './fileKind';
@@ -325,6 +326,18 @@ function showFinished(c: FinalCounts, note: string): void {
   fill(byId('outcome'), box);
 }
 
+/**
+ * A refusal of the user's sign-in, said for the page (the engine's own words name the CLI's API-key
+ * flags): the ID token could not be refreshed, or the API answered 401.
+ */
+function signInProblem(error: unknown): string | null {
+  for (let e: unknown = error; e instanceof Error; e = e.cause) {
+    if (e instanceof SignInError) return `${e.message} Then import the same file again: it continues where it stopped.`;
+    if (e instanceof GraphQLHttpError && e.status === 401) return 'the API refused your sign-in (HTTP 401 UnauthorizedException). Sign out and sign in again, then import the same file again: it continues where it stopped.';
+  }
+  return null;
+}
+
 /** Cancelled: what got in, what was not sent, and how to continue. The ingestion stays open. */
 function showCancelled(summary: IngestSummary): void {
   const done = summary.created + summary.duplicates + summary.invalid + summary.alreadyImported;
@@ -460,7 +473,7 @@ async function runImport(): Promise<void> {
       setState('failed');
     }
   } catch (error) {
-    const message = error instanceof FileProblemError ? error.message : describeSendError(error);
+    const message = error instanceof FileProblemError ? error.message : signInProblem(error) ?? describeSendError(error);
     fill(byId('outcome'), el('div', { class: 'notice error', role: 'alert' }, el('strong', {}, 'The import could not run. '), message));
     setState('failed');
   } finally {

@@ -894,6 +894,26 @@ describe('the web page in Chromium', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it('says the API refused the sign-in (401) in the page’s terms, not the CLI’s API-key flags', async () => {
+    const { page, problems } = await openPage();
+    // AppSync's request-level refusal of a token (HTTP 401 UnauthorizedException).
+    await page.route('**/graphql', async (route) => {
+      if ((route.request().postData() ?? '').includes('startIngestion')) {
+        await route.fulfill({ status: 401, contentType: 'application/json', body: JSON.stringify({ errors: [{ errorType: 'UnauthorizedException', message: 'You are not authorized to make this call.' }] }) });
+      } else await route.continue();
+    });
+    await dropFile(page, 'refused.csv', 'Email,Full Name\nrefused@auth.example,Refused\n');
+    await page.click('#import-button');
+    await page.waitForSelector('body[data-state="failed"], body[data-state="finished"]', { timeout: 60_000 });
+    const outcome = await page.locator('#outcome').textContent();
+    expect(outcome).toBe(
+      'The import could not run. the API refused your sign-in (HTTP 401 UnauthorizedException). Sign out and sign in again, then import the same file again: it continues where it stopped.',
+    );
+    expect(outcome).not.toMatch(/api-key|FOREMAN_API_KEY/i);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
   it('imports nothing when the progress subscription cannot start, and says so', async () => {
     const { page, problems } = await openPage();
     // The same config, but a real-time endpoint where nothing listens.
