@@ -193,6 +193,12 @@ export const tables: TableSpec<ForemanTableId>[] = [
         partitionKey: { name: 'kind', type: 'S' },
         sortKey: { name: 'startedAt', type: 'S' },
       },
+      {
+        // Sparse too (only META carries `owner`): a user's own ingestions, newest first (docs/auth.md).
+        indexName: 'byOwner',
+        partitionKey: { name: 'owner', type: 'S' },
+        sortKey: { name: 'startedAt', type: 'S' },
+      },
     ],
     // Row errors and batch markers carry it (never META): see infra/retention.ts.
     timeToLiveAttribute: 'expiresAt',
@@ -244,6 +250,7 @@ export const functions: FunctionSpec[] = [
   { name: 'closeIngestion', dataSource: 'IngestionsTable' },
   { name: 'queryIngestions', dataSource: 'IngestionsTable' },
   { name: 'queryRowErrors', dataSource: 'IngestionsTable' },
+  { name: 'acceptSubscription', dataSource: 'None' },
   { name: 'publishIngestionEvent', dataSource: 'IngestionEvents' },
   // --- end of ingestion -----------------------------------------------------------------------
   // --- erasure (docs/operations.md) -----------------------------------------------------------
@@ -283,7 +290,10 @@ export const resolvers: ResolverSpec[] = [
   { typeName: 'Mutation', fieldName: 'failIngestion', pipeline: ['getIngestionMeta', 'closeIngestion', 'publishIngestionEvent'] },
   { typeName: 'Query', fieldName: 'getIngestion', pipeline: ['getIngestionMeta'] },
   { typeName: 'Query', fieldName: 'listIngestions', pipeline: ['queryIngestions'] },
-  { typeName: 'Query', fieldName: 'listIngestionRowErrors', pipeline: ['queryRowErrors'] },
+  { typeName: 'Query', fieldName: 'listIngestionRowErrors', pipeline: ['getIngestionMeta', 'queryRowErrors'] },
+  // Real-time: only what the subscriber may read (owner filter, docs/auth.md).
+  { typeName: 'Subscription', fieldName: 'onIngestionProgress', pipeline: ['acceptSubscription'] },
+  { typeName: 'Subscription', fieldName: 'onIngestionsChanged', pipeline: ['acceptSubscription'] },
   // --- end of ingestion -----------------------------------------------------------------------
   {
     typeName: 'Mutation',
@@ -292,18 +302,7 @@ export const resolvers: ResolverSpec[] = [
   },
 ];
 
-export const unwired: UnwiredField[] = [
-  {
-    typeName: 'Subscription',
-    fieldName: 'onIngestionProgress',
-    why: 'Served by @aws_subscribe on the ingestion mutations; the ingestionId argument filters events, so no resolver is needed.',
-  },
-  {
-    typeName: 'Subscription',
-    fieldName: 'onIngestionsChanged',
-    why: 'Served by @aws_subscribe on the ingestion mutations, unfiltered (for dashboards); no resolver is needed.',
-  },
-];
+export const unwired: UnwiredField[] = [];
 
 /** `ctx.env` for a given table naming (physical names by table id). */
 export function environmentFor(physicalNames: Record<string, string>): Record<string, string> {

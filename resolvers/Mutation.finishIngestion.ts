@@ -10,6 +10,7 @@ import type { Context } from '@aws-appsync/utils';
 import type { IngestionProgress, MutationFinishIngestionArgs } from '../schema/generated/types';
 import { toProgress, zeroCounts } from './lib/ingestion';
 import type { CloseStash } from './functions/closeIngestion';
+import { callerAccess } from './lib/identity';
 
 export function request(ctx: Context<MutationFinishIngestionArgs, CloseStash>) {
   const input = ctx.args.input;
@@ -19,6 +20,7 @@ export function request(ctx: Context<MutationFinishIngestionArgs, CloseStash>) {
   if (typeof input.durationMs === 'number' && input.durationMs < 0) {
     util.error('durationMs cannot be negative.', 'BadRequest', null, { field: 'durationMs' });
   }
+  ctx.stash.access = callerAccess(ctx);
   ctx.stash.ingestionId = input.ingestionId;
   ctx.stash.close = {
     status: input.status,

@@ -19,10 +19,12 @@ import { batchProgress, rawRow, startBatch } from './lib/ingestion';
 import { MAX_BATCH_ROWS } from './lib/rules';
 import { validateCustomerRow } from './lib/validate';
 import type { CustomerBatchStash } from './functions/readCustomerBatch';
+import { callerAccess } from './lib/identity';
 
 export function request(ctx: Context<MutationImportCustomersArgs, CustomerBatchStash>) {
   const input = ctx.args.input;
   startBatch(ctx.stash, 'BATCH#C', input, MAX_BATCH_ROWS);
+  ctx.stash.access = callerAccess(ctx);
   const checked = [];
   for (const row of input.rows) {
     const result = validateCustomerRow(row);

@@ -17,10 +17,12 @@ import { batchProgress, rawRow, startBatch } from './lib/ingestion';
 import { MAX_BATCH_ROWS } from './lib/rules';
 import { validateProjectRow } from './lib/validate';
 import type { ProjectBatchStash } from './functions/readProjectCustomers';
+import { callerAccess } from './lib/identity';
 
 export function request(ctx: Context<MutationImportProjectsArgs, ProjectBatchStash>) {
   const input = ctx.args.input;
   startBatch(ctx.stash, 'BATCH#P', input, MAX_BATCH_ROWS);
+  ctx.stash.access = callerAccess(ctx);
   const checked = [];
   for (const row of input.rows) {
     const result = validateProjectRow(row);

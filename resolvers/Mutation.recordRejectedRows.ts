@@ -10,10 +10,12 @@ import type { IngestionProgress, MutationRecordRejectedRowsArgs } from '../schem
 import { batchProgress, capErrors, capRawInput, startBatch } from './lib/ingestion';
 import { MAX_BATCH_ROWS } from './lib/rules';
 import type { RejectBatchStash } from './functions/readRejectBatch';
+import { callerAccess } from './lib/identity';
 
 export function request(ctx: Context<MutationRecordRejectedRowsArgs, RejectBatchStash>) {
   const input = ctx.args.input;
   startBatch(ctx.stash, 'REJECT', input, MAX_BATCH_ROWS);
+  ctx.stash.access = callerAccess(ctx);
   const rows = [];
   for (const row of input.rows) {
     // AppSync hands AWSJSON arguments to resolvers parsed; the row error stores the JSON text,

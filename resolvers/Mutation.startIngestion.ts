@@ -8,8 +8,11 @@
  * - RUNNING (never finished) or FAILED (stopped before every row was in): it is reopened (status
  *   RUNNING again) → RESUMED. The client sends the whole file again: rows already accounted for are
  *   answered from what the earlier run stored, so nothing is created or counted twice.
+ * Someone else's ingestion of the same bytes is neither shown nor continued: COMPLETED answers
+ * DUPLICATE with `ingestion: null`; RUNNING or FAILED is refused (FileInProgress), unless the caller
+ * is an admin or the back end (docs/auth.md).
  * Errors: BadRequest, TransactionConflict (another client is starting the same bytes this instant;
- * try again), IngestionNotFound.
+ * try again), IngestionNotFound, FileInProgress.
  */
 import { util } from '@aws-appsync/utils';
 import type { Context } from '@aws-appsync/utils';
@@ -17,6 +20,7 @@ import type { MutationStartIngestionArgs, StartIngestionResult } from '../schema
 import { INGESTION_KIND, META_SK, toIngestion } from './lib/ingestion';
 import type { IngestionItem } from './lib/ingestion';
 import type { StartStash } from './functions/claimFile';
+import { callerOwner, isAdmin, isBackEnd, mayAccess } from './lib/identity';
 
 export function request(ctx: Context<MutationStartIngestionArgs, StartStash>) {
   const input = ctx.args.input;
@@ -31,6 +35,8 @@ export function request(ctx: Context<MutationStartIngestionArgs, StartStash>) {
   if (typeof input.rowCount === 'number' && input.rowCount < 0) {
     util.error('rowCount cannot be negative.', 'BadRequest', null, { field: 'rowCount' });
   }
+  const owner = callerOwner(ctx);
+  ctx.stash.access = { owner, all: isAdmin(ctx) || isBackEnd(ctx) };
   const id = util.autoId();
   const now = util.time.nowISO8601();
   const item: IngestionItem = {
@@ -54,6 +60,7 @@ export function request(ctx: Context<MutationStartIngestionArgs, StartStash>) {
     startedAtMs: util.time.nowEpochMilliSeconds(),
     resumes: 0,
     updatedAt: now,
+    owner,
   };
   ctx.stash.newMeta = item;
   ctx.stash.now = now;
@@ -66,6 +73,11 @@ export function response(ctx: Context<MutationStartIngestionArgs, StartStash>): 
     util.error(`The file ${ctx.stash.newMeta.sha256} is claimed by ingestion ${ctx.stash.ingestionId}, which no longer exists.`, 'IngestionNotFound', null, {
       ingestionId: ctx.stash.ingestionId,
     });
+  }
+  if (!mayAccess(ctx.stash.access, meta.owner)) {
+    // Someone else's file (reopenIngestion refused to continue it): it was ingested before — not by
+    // whom, nor which ingestion (docs/auth.md).
+    return { outcome: 'DUPLICATE', ingestion: null };
   }
   return { outcome: ctx.stash.outcome || 'DUPLICATE', ingestion: toIngestion(meta) };
 }

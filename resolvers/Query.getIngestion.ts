@@ -3,11 +3,13 @@ import type { Context } from '@aws-appsync/utils';
 import type { Ingestion, QueryGetIngestionArgs } from '../schema/generated/types';
 import { toIngestion } from './lib/ingestion';
 import type { IngestionItem } from './lib/ingestion';
+import { callerAccess, requireAccess } from './lib/identity';
 
 interface Stash {
   ingestionId: string;
   meta?: IngestionItem | null;
 }
+
 
 export function request(ctx: Context<QueryGetIngestionArgs, Stash>) {
   ctx.stash.ingestionId = ctx.args.id;
@@ -15,5 +17,10 @@ export function request(ctx: Context<QueryGetIngestionArgs, Stash>) {
 }
 
 export function response(ctx: Context<QueryGetIngestionArgs, Stash>): Ingestion | null {
-  return ctx.stash.meta ? toIngestion(ctx.stash.meta) : null;
+  if (!ctx.stash.meta) {
+    return null;
+  }
+  // Someone else's ingestion: AppSync's Unauthorized, as for a field the caller may not read.
+  requireAccess(callerAccess(ctx), ctx.stash.meta.owner);
+  return toIngestion(ctx.stash.meta);
 }

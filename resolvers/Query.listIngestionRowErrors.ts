@@ -6,8 +6,13 @@
 import type { Context } from '@aws-appsync/utils';
 import type { QueryListIngestionRowErrorsArgs, RowError, RowErrorConnection } from '../schema/generated/types';
 import type { RowErrorItem } from './lib/ingestion';
+import { callerAccess } from './lib/identity';
+import type { RowErrorsStash } from './functions/queryRowErrors';
 
-export function request(_ctx: Context<QueryListIngestionRowErrorsArgs>) {
+export function request(ctx: Context<QueryListIngestionRowErrorsArgs, RowErrorsStash>) {
+  // getIngestionMeta reads the ingestion; queryRowErrors lets only its owner, an admin or the back end on.
+  ctx.stash.ingestionId = ctx.args.ingestionId;
+  ctx.stash.access = callerAccess(ctx);
   return {};
 }
 

@@ -3,18 +3,25 @@
  * 1. --endpoint / --api-key flags; 2. env FOREMAN_GRAPHQL_URL / FOREMAN_API_KEY; 3. a `.env` file
  * in the working directory; 4. a running `foreman serve` recorded in `.foreman/server.json`;
  * 5. an embedded local stack started for this one command (data kept in `.foreman/`) and stopped after.
+ * On the local stack (4 and 5) the CLI signs in as the stack's built-in admin (`foreman-admin`,
+ * docs/auth.md), so nothing needs configuring; elsewhere it sends the API key it was given.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LocalStack, LocalStackOptions } from '../../infra/local/contracts';
 import { isProcessAlive, readServerRecord, type ServerRecord } from '../../infra/local/serverRecord';
 import { CliError, EXIT } from './errors';
+import type { ClientAuth } from '../api/client';
+import type { LocalUserPool } from '../../infra/local/auth/userPool';
 
 export type EndpointSource = 'flags' | 'environment' | '.env' | 'foreman serve' | 'embedded';
 
 export interface ResolvedEndpoint {
   url: string;
+  /** The API key given (flags, environment, .env); empty on the local stack, which takes tokens. */
   apiKey: string;
+  /** How to sign requests: the API key, or on the local stack the built-in admin's tokens. */
+  auth: ClientAuth;
   source: EndpointSource;
   /** Stops what was started for this command (the embedded stack). */
   stop(): Promise<void>;
@@ -62,6 +69,30 @@ async function defaultStartStack(options: LocalStackOptions): Promise<LocalStack
 
 const none = async () => undefined;
 
+/**
+ * ID tokens of the local stack's built-in admin, minted from the pool in the data directory (the
+ * CLI runs as the user who owns `.foreman/`), renewed a few minutes before they expire.
+ */
+export function localAdminAuth(pool: Promise<LocalUserPool> | LocalUserPool, graphqlUrl: string): ClientAuth {
+  let current: { token: string; renewAt: number } | null = null;
+  return {
+    mode: 'AMAZON_COGNITO_USER_POOLS',
+    token: async () => {
+      if (current && Date.now() < current.renewAt) return current.token;
+      const p = await pool;
+      const { LOCAL_ADMIN, TOKEN_SECONDS } = await import(new URL('../../infra/local/auth/userPool.ts', import.meta.url).href);
+      const tokens = await p.issueTokens(LOCAL_ADMIN as string, { origin: new URL(graphqlUrl).origin, clientId: p.cliClientId });
+      current = { token: tokens.IdToken, renewAt: Date.now() + ((TOKEN_SECONDS as number) - 300) * 1000 };
+      return current.token;
+    },
+  };
+}
+
+async function openLocalPool(dataDir: string): Promise<LocalUserPool> {
+  const mod = (await import(new URL('../../infra/local/auth/userPool.ts', import.meta.url).href)) as typeof import('../../infra/local/auth/userPool');
+  return mod.LocalUserPool.open(dataDir);
+}
+
 /** Finds (or starts) the GraphQL endpoint, per the order in this module's comment. */
 export async function resolveEndpoint(options: ResolveOptions): Promise<ResolvedEndpoint> {
   const cwd = options.cwd ?? process.cwd();
@@ -73,25 +104,27 @@ export async function resolveEndpoint(options: ResolveOptions): Promise<Resolved
   if (options.endpoint) {
     const apiKey = options.apiKey ?? keyFromConfig;
     if (!apiKey) throw new CliError(`no API key for ${options.endpoint}: pass --api-key KEY or set FOREMAN_API_KEY.`, EXIT.USAGE);
-    return { url: options.endpoint, apiKey, source: 'flags', stop: none };
+    return { url: options.endpoint, apiKey, auth: { mode: 'API_KEY', apiKey }, source: 'flags', stop: none };
   }
   if (env.FOREMAN_GRAPHQL_URL) {
     const apiKey = options.apiKey ?? env.FOREMAN_API_KEY ?? dotEnv.FOREMAN_API_KEY;
     if (!apiKey) throw new CliError(`FOREMAN_GRAPHQL_URL is set but no API key is: set FOREMAN_API_KEY or pass --api-key.`, EXIT.USAGE);
-    return { url: env.FOREMAN_GRAPHQL_URL, apiKey, source: 'environment', stop: none };
+    return { url: env.FOREMAN_GRAPHQL_URL, apiKey, auth: { mode: 'API_KEY', apiKey }, source: 'environment', stop: none };
   }
   if (dotEnv.FOREMAN_GRAPHQL_URL) {
     const apiKey = options.apiKey ?? dotEnv.FOREMAN_API_KEY;
     if (!apiKey) throw new CliError(`${dotEnvPath} sets FOREMAN_GRAPHQL_URL but not FOREMAN_API_KEY: add it or pass --api-key.`, EXIT.USAGE);
-    return { url: dotEnv.FOREMAN_GRAPHQL_URL, apiKey, source: '.env', stop: none };
+    return { url: dotEnv.FOREMAN_GRAPHQL_URL, apiKey, auth: { mode: 'API_KEY', apiKey }, source: '.env', stop: none };
   }
   // A stale or half-written record: fall through to the embedded stack.
   const record = readServerRecord(join(cwd, '.foreman')) as (Partial<ServerRecord> & { url?: string }) | null;
   const url = record?.graphqlUrl ?? record?.url;
-  if (record && url && record.apiKey && record.pid && isProcessAlive(record.pid)) {
-    return { url, apiKey: options.apiKey ?? record.apiKey, source: 'foreman serve', stop: none };
+  if (record && url && record.pid && isProcessAlive(record.pid)) {
+    const auth: ClientAuth = options.apiKey ? { mode: 'API_KEY', apiKey: options.apiKey } : localAdminAuth(openLocalPool(join(cwd, '.foreman')), url);
+    return { url, apiKey: options.apiKey ?? '', auth, source: 'foreman serve', stop: none };
   }
   options.notice?.('starting the embedded local AppSync (DynamoDB Local)…');
   const stack = await (options.startStack ?? defaultStartStack)({ dataDir: join(cwd, '.foreman'), port: 0, tlsPort: null, quiet: true });
-  return { url: stack.graphqlUrl, apiKey: options.apiKey ?? stack.apiKey, source: 'embedded', stop: () => stack.stop() };
+  const auth: ClientAuth = options.apiKey ? { mode: 'API_KEY', apiKey: options.apiKey } : localAdminAuth(stack.userPool, stack.graphqlUrl);
+  return { url: stack.graphqlUrl, apiKey: options.apiKey ?? '', auth, source: 'embedded', stop: () => stack.stop() };
 }

@@ -264,11 +264,11 @@ async function fileSha256(file: string): Promise<string> {
  */
 export async function followRunningIngestionOf(
   file: string,
-  endpoint: { url: string; apiKey: string },
+  endpoint: { url: string; auth: ClientAuth },
   options: Pick<FollowOptions, 'json' | 'out' | 'err' | 'tty'> & { notice?: (line: string) => void; maxPages?: number } = {},
 ): Promise<number | null> {
   const sha256 = await fileSha256(file);
-  const auth: ClientAuth = { mode: 'API_KEY', apiKey: endpoint.apiKey };
+  const auth = endpoint.auth;
   const client = createClient({ url: endpoint.url, auth });
   let nextToken: string | null | undefined;
   for (let page = 0; page < (options.maxPages ?? 20); page += 1) {
@@ -296,7 +296,7 @@ class NoRunningEndpointError extends Error {
  */
 export async function followIfRunning(file: string, flags: { endpoint?: string; apiKey?: string; json?: boolean }): Promise<number | null> {
   if (!existsSync(file)) return null;
-  let endpoint: { url: string; apiKey: string };
+  let endpoint: { url: string; auth: ClientAuth };
   try {
     endpoint = await resolveEndpoint({
       endpoint: flags.endpoint,

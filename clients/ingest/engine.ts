@@ -536,6 +536,12 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
     throw new SendFailedError(`could not start the ingestion: ${describeSendError(error)}`, error);
   });
   const { outcome, ingestion } = started.startIngestion;
+  if (!ingestion) {
+    // Someone else ingested these bytes: the API says only that (docs/auth.md).
+    summary.outcome = 'DUPLICATE_FILE';
+    summary.durationMs = now() - sendStart + scan.durationMs;
+    return summary;
+  }
   summary.ingestionId = ingestion.id;
   if (outcome === 'DUPLICATE') {
     summary.outcome = 'DUPLICATE_FILE';

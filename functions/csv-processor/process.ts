@@ -149,6 +149,8 @@ async function startLargeFile(deps: ProcessorDeps, upload: Upload, fileName: str
     input: { fileName, sha256: scan.sha256, model: scan.model, source: 'S3', rowCount: scan.rows },
   });
   const { outcome, ingestion } = started.startIngestion;
+  // The back end (IAM) is shown every ingestion; only a user is answered without one (docs/auth.md).
+  if (!ingestion) throw new Error(`startIngestion answered ${outcome} without the ingestion, which it does only for signed-in users.`);
   if (outcome === 'DUPLICATE') {
     const movedTo = await moveDuplicate(deps.s3, upload, { ingestionId: ingestion.id, sha256: scan.sha256, model: ingestion.model, status: ingestion.status });
     return { route: 'stateMachine', outcome: 'DUPLICATE', ingestionId: ingestion.id, movedTo };

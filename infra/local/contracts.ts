@@ -142,7 +142,10 @@ export interface LocalStackOptions {
   port?: number;
   /** HTTPS/WSS port. Default 4443; 0 picks a free port; null disables TLS. */
   tlsPort?: number | null;
-  /** Default: a key generated once and kept in `dataDir`. */
+  /**
+   * Foreman's stack has no API key mode (people sign in to its user pool, the back end uses IAM);
+   * given, the key is accepted as an additional mode — and reaches no field of Foreman's schema.
+   */
   apiKey?: string;
   /** Silence DynamoDB Local's output. */
   quiet?: boolean;

@@ -70,7 +70,9 @@ function escapeHtml(text: string): string {
 }
 
 function landingPage(info: ServerInfo): string {
-  const curl = `curl -s ${info.graphqlUrl} -H 'content-type: application/json' -H 'x-api-key: ${info.apiKey}' -d '{"query":"{ listCustomers(limit: 5) { items { id email name } nextToken } }"}'`;
+  // Without an API key (Foreman's stack), a user pool token: `foreman users token NAME` prints one.
+  const credential = info.apiKey ? `-H 'x-api-key: ${info.apiKey}'` : `-H "authorization: $(npx foreman users token foreman-admin)"`;
+  const curl = `curl -s ${info.graphqlUrl} -H 'content-type: application/json' ${credential} -d '{"query":"{ listCustomers(limit: 5) { items { id email name } nextToken } }"}'`;
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Foreman local AppSync</title>
 <style>body{font:15px/1.5 system-ui,sans-serif;max-width:52rem;margin:2rem auto;padding:0 1rem}code,pre{background:#f3f3f3;padding:.1rem .3rem;border-radius:3px}pre{padding:.6rem;overflow:auto}</style></head>
 <body><h1>Foreman — local AppSync</h1>
@@ -78,7 +80,7 @@ function landingPage(info: ServerInfo): string {
 <ul>
 <li>GraphQL: <code>${escapeHtml(info.graphqlUrl)}</code>${info.graphqlTlsUrl ? ` and <code>${escapeHtml(info.graphqlTlsUrl)}</code>` : ''}</li>
 <li>Real-time: <code>${escapeHtml(info.realtimeUrl)}</code></li>
-<li>API key (<code>x-api-key</code>): <code>${escapeHtml(info.apiKey)}</code></li>
+${info.apiKey ? `<li>API key (<code>x-api-key</code>): <code>${escapeHtml(info.apiKey)}</code></li>` : `<li>Sign in: the local user pool at <code>/cognito/</code> (Cognito's protocol); <code>npx foreman users add NAME --group importers</code>, <code>npx foreman users token NAME</code> for an <code>authorization</code> header</li>`}
 <li>AWS_IAM (SigV4, service <code>appsync</code>, region <code>${escapeHtml(info.iam.region)}</code>): access key id <code>${escapeHtml(info.iam.accessKeyId)}</code>, secret <code>${escapeHtml(info.iam.secretAccessKey)}</code></li>
 </ul>
 <p><a href="/app/">Import a CSV file (the web page)</a> · <a href="/console/">Open the GraphQL console</a></p>

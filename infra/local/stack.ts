@@ -77,9 +77,10 @@ export async function startLocalStack(options: LocalStackOptions = {}, internal:
     dataDir,
     inMemory,
     auth: {
-      apiKey: options.apiKey,
+      // No API key unless asked for (`--api-key`): no field of Foreman's schema admits one anyway.
+      apiKey: options.apiKey ?? null,
       defaultMode: 'AMAZON_COGNITO_USER_POOLS',
-      additionalModes: ['AWS_IAM', 'API_KEY'],
+      additionalModes: options.apiKey ? ['AWS_IAM', 'API_KEY'] : ['AWS_IAM'],
       create: (config) => createAuthenticator({ ...config, userPool: pool }),
     },
     host: options.host,

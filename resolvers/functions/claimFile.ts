@@ -9,6 +9,7 @@ import type { Context } from '@aws-appsync/utils';
 import type { StartOutcome } from '../../schema/generated/types';
 import { fileClaimKey, putNew } from '../lib/ingestion';
 import type { IngestionItem } from '../lib/ingestion';
+import type { CallerAccess } from '../lib/identity';
 
 export interface StartStash {
   newMeta: IngestionItem;
@@ -19,6 +20,8 @@ export interface StartStash {
   /** The ingestion to read (the claim's owner). */
   ingestionId?: string | null;
   meta?: IngestionItem | null;
+  /** The caller (../lib/identity): someone else's ingestion is not continued nor shown. */
+  access?: CallerAccess | null;
 }
 
 export function request(ctx: Context<unknown, StartStash>) {

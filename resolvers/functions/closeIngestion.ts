@@ -8,11 +8,14 @@ import type { Context } from '@aws-appsync/utils';
 import type { IngestionStatus } from '../../schema/generated/types';
 import { metaKey } from '../lib/ingestion';
 import type { IngestionItem } from '../lib/ingestion';
+import { requireAccess } from '../lib/identity';
+import type { CallerAccess } from '../lib/identity';
 
 export interface CloseStash {
   ingestionId: string;
   close: { status: IngestionStatus; durationMs: number | null; failureReason: string | null };
   meta?: IngestionItem | null;
+  access?: CallerAccess | null;
 }
 
 export function request(ctx: Context<unknown, CloseStash>) {
@@ -21,6 +24,8 @@ export function request(ctx: Context<unknown, CloseStash>) {
   if (!meta) {
     util.error(`No ingestion ${ctx.stash.ingestionId}.`, 'IngestionNotFound', null, { ingestionId: ctx.stash.ingestionId });
   }
+  // The owner, an admin or the back end (docs/auth.md) — before anything about its state is told.
+  requireAccess(ctx.stash.access, meta.owner);
   if (meta.status !== 'RUNNING') {
     if (meta.status === close.status) {
       runtime.earlyReturn(null);

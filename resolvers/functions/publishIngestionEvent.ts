@@ -23,7 +23,7 @@ export function request(ctx: Context<unknown, Stash, { result: IngestionItem | n
     runtime.earlyReturn(null);
   }
   const item = meta as NonNullable<Stash['meta']>;
-  // The ingestion as the API shows it, plus who started it (null until ingestions carry an owner).
+  // The ingestion as the API shows it, plus who started it (null only for ingestions from before owners were recorded).
   const detail: Record<string, unknown> = toIngestion(item);
   detail.ingestionId = item.id;
   detail.owner = item.owner || null;

@@ -8,6 +8,7 @@ import type { Context } from '@aws-appsync/utils';
 import { metaKey } from '../lib/ingestion';
 import type { IngestionItem } from '../lib/ingestion';
 import type { StartStash } from './claimFile';
+import { mayAccess } from '../lib/identity';
 
 export function request(ctx: Context<unknown, StartStash>) {
   const meta = ctx.stash.meta;
@@ -17,6 +18,10 @@ export function request(ctx: Context<unknown, StartStash>) {
   if (meta.status === 'COMPLETED') {
     ctx.stash.outcome = 'DUPLICATE';
     runtime.earlyReturn(null);
+  }
+  if (!mayAccess(ctx.stash.access, meta.owner)) {
+    // Only its owner (or an admin, the back end) may continue it; who that is stays unsaid.
+    util.error('This file’s ingestion was started by someone else and is not complete; only they or an admin can continue it.', 'FileInProgress');
   }
   const names: Record<string, string> = {
     '#status': 'status',

@@ -32,6 +32,8 @@ import type {
 } from '../../schema/generated/types';
 import { expiresAt } from './retention';
 import { capRaw } from './rowErrors';
+import { requireAccess } from './identity';
+import type { CallerAccess } from './identity';
 
 export { capErrors, capRawInput } from './rowErrors';
 
@@ -121,6 +123,8 @@ export interface IngestionItem {
   /** How many times the same bytes resumed this ingestion. */
   resumes?: number | null;
   updatedAt: string;
+  /** Who started it (./identity `callerOwner`); absent on ingestions from before owners. */
+  owner?: string | null;
 }
 
 /** A stored row error (`ROW#…`). */
@@ -178,6 +182,7 @@ export function toIngestion(item: IngestionItem): Ingestion {
     rowsPerSecond: rate(item.processed, item.durationMs),
     failureReason: item.failureReason || null,
     updatedAt: item.updatedAt,
+    owner: item.owner || null,
   };
 }
 
@@ -221,6 +226,7 @@ export function toProgress(
     rowsPerSecond: rate(processed, item.durationMs),
     failureReason: item.failureReason || null,
     updatedAt: extra.updatedAt || item.updatedAt,
+    owner: item.owner || null,
   };
 }
 
@@ -349,6 +355,8 @@ export interface TxSlot {
 /** What the read step leaves in the stash for the write steps and the resolver's response. */
 export interface BatchStash {
   ingestionId: string;
+  /** The caller (./identity): only the ingestion's owner, an admin or the back end may send batches. */
+  access?: CallerAccess | null;
   batchNumber: number;
   markerSk: string;
   rowNumbers: number[];
@@ -700,6 +708,9 @@ export function readBatchState(
   }
   requireAllRead(result);
   const rowErrors = readBatchItems(stash, batchItems<Record<string, unknown>>(result, table));
+  if (stash.meta) {
+    requireAccess(stash.access, stash.meta.owner);
+  }
   requireRunning(stash.meta, stash.ingestionId, model);
   if (stash.replay) {
     requireSameRows(stash);

@@ -160,6 +160,8 @@ export type Ingestion = {
   id: Scalars['ID']['output'];
   invalid: Scalars['Int']['output'];
   model: ModelName;
+  /** Who started it: cognito:<sub> for a signed-in user, iam:<ARN> for the back end. */
+  owner: Maybe<Scalars['String']['output']>;
   /** Rows accounted for so far: created + duplicates + invalid + alreadyImported. */
   processed: Scalars['Int']['output'];
   rowCount: Maybe<Scalars['Int']['output']>;
@@ -190,6 +192,8 @@ export type IngestionProgress = {
   ingestionId: Scalars['ID']['output'];
   invalid: Scalars['Int']['output'];
   outcomes: Maybe<Array<RowOutcome>>;
+  /** The ingestion's owner: the real-time filters deliver an event only to its owner, admins and the back end. */
+  owner: Maybe<Scalars['String']['output']>;
   processed: Scalars['Int']['output'];
   /** True when this batch had been applied before and the stored outcomes were returned. */
   replayed: Maybe<Scalars['Boolean']['output']>;
@@ -229,7 +233,7 @@ export type Mutation = {
   deleteProject: Maybe<Project>;
   /** Admins (and IAM operators granted this field): removes a customer, its email claim and every stored copy of its email in row errors and batch outcomes. */
   eraseCustomer: ErasureResult;
-  /** Back-end only (IAM): marks a running ingestion FAILED, e.g. when the S3 processor cannot read its file. */
+  /** Marks a running ingestion FAILED, e.g. when the S3 processor cannot read its file: the back end (IAM), an admin, or the ingestion's owner. */
   failIngestion: IngestionProgress;
   finishIngestion: IngestionProgress;
   importCustomers: IngestionProgress;
@@ -481,8 +485,8 @@ export type StartIngestionInput = {
 
 export type StartIngestionResult = {
   __typename?: 'StartIngestionResult';
-  /** The ingestion to continue with, or for DUPLICATE the first ingestion of these bytes. */
-  ingestion: Ingestion;
+  /** The ingestion to continue with, or for DUPLICATE the first ingestion of these bytes — null when that one is someone else's (the answer says only that the file was ingested before). */
+  ingestion: Maybe<Ingestion>;
   outcome: StartOutcome;
 };
 

@@ -30,6 +30,7 @@ import { fileSource, nodeSha256 } from '../../clients/ingest/node';
 import { startLocalStack } from '../../infra/local/stack';
 import { MAX_BATCH_ROWS } from '../../resolvers/lib/rules';
 import { customerRow, generateCustomers } from './generate';
+import { stackClients } from '../helpers/localStack';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
@@ -93,7 +94,7 @@ async function benchDryRun() {
 async function benchEndToEnd() {
   const stack = await startLocalStack({ inMemory: true, dataDir: path.join(dir, 'stack'), port: 0, tlsPort: null, quiet: true });
   try {
-    const client = createClient({ url: stack.graphqlUrl, auth: { mode: 'API_KEY', apiKey: stack.apiKey } });
+    const client = stackClients(stack).api;
     const ddb = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: stack.dynamodb.endpoint, region: stack.dynamodb.region, credentials: stack.dynamodb.credentials }));
 
     // Warm both paths (JIT, JVM) on a small file first.

@@ -23,7 +23,7 @@ import { attachRealtime } from '../../infra/local/realtime';
 import type { RealtimeHandle } from '../../infra/local/contracts';
 import { OnIngestionProgressDocument, type OnIngestionProgressSubscription } from '../../clients/api/generated';
 import { API_KEY, fakeAuthenticator, fakeRuntime, listen, loadSchema, serverCertificate } from '../infra/local/realtime/doubles';
-import { startTestStack, type TestStack } from '../helpers/localStack';
+import { startTestStack, type TestStack, stackClients } from '../helpers/localStack';
 import { progressEvent } from '../helpers/progress';
 import { repoRoot } from '../../infra/bundle';
 import { ImportCustomersDocument, OnIngestionsChangedDocument, StartIngestionDocument, type OnIngestionsChangedSubscription } from '../../clients/api/generated';
@@ -224,13 +224,13 @@ describe('Amplify JS v6 against the real local stack during `foreman ingest`', (
     const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
     try {
       await Promise.race([ready, exited.then(() => Promise.reject(new Error(`the Amplify app exited early: ${stderr}`)))]);
-      const client = createClient({ url: stack.graphqlUrl, auth: { mode: 'API_KEY', apiKey: stack.apiKey } });
+      const client = stackClients(stack).api;
       const sha256 = createHash('sha256').update(randomUUID()).digest('hex');
       const { startIngestion } = await client.request(StartIngestionDocument, { input: { fileName: 'x.csv', sha256, model: 'CUSTOMER', source: 'API', rowCount: 1 } });
-      await client.request(ImportCustomersDocument, { input: { ingestionId: startIngestion.ingestion.id, batchNumber: 1, rows: [{ rowNumber: 2, email: `${randomUUID()}@example.com`, name: 'One' }] } });
+      await client.request(ImportCustomersDocument, { input: { ingestionId: startIngestion.ingestion!.id, batchNumber: 1, rows: [{ rowNumber: 2, email: `${randomUUID()}@example.com`, name: 'One' }] } });
       expect(await exited).toBe(0);
       expect(stdout).toContain('QUERY_OK');
-      expect(stdout).toContain(JSON.stringify({ onIngestionsChanged: { ingestionId: startIngestion.ingestion.id, processed: 1 } }));
+      expect(stdout).toContain(JSON.stringify({ onIngestionsChanged: { ingestionId: startIngestion.ingestion!.id, processed: 1 } }));
     } finally {
       child.kill();
       rmSync(dir, { recursive: true, force: true });

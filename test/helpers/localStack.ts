@@ -20,6 +20,7 @@ import type { LocalStack } from '../../infra/local/contracts';
 import type { LocalWiring } from '../../infra/local/graphql/executor';
 import { startLocalStack } from '../../infra/local/stack';
 import type { LocalUserPool } from '../../infra/local/auth/userPool';
+import { localAdminAuth } from '../../clients/cli/endpoint';
 
 export interface TestStack extends LocalStack {
   /** Document client on the stack's DynamoDB Local (plain JS values in and out). */
@@ -101,10 +102,13 @@ export async function scanTable(stack: TestStack, tableName: string): Promise<Re
   return items;
 }
 
-/** Clients of the stack: one with its API key, one signing with its IAM credentials (the back end). */
+/**
+ * Clients of the stack: `api` signed in as the built-in admin (user pools, group admins: it may do
+ * everything a person may), `iam` signing with the stack's IAM credentials (the back end).
+ */
 export function stackClients(stack: LocalStack): { api: GraphQLClient; iam: GraphQLClient } {
   return {
-    api: createClient({ url: stack.graphqlUrl, auth: { mode: 'API_KEY', apiKey: stack.apiKey } }),
+    api: createClient({ url: stack.graphqlUrl, auth: localAdminAuth(stack.userPool, stack.graphqlUrl) }),
     iam: createClient({
       url: stack.graphqlUrl,
       auth: { mode: 'AWS_IAM', region: stack.iam.region, credentials: { accessKeyId: stack.iam.accessKeyId, secretAccessKey: stack.iam.secretAccessKey } },

@@ -26,6 +26,7 @@ export function progressEvent(ingestionId: string, processed: number, over: Part
     processed,
     batches: 1,
     outcomes: [],
+    owner: 'cognito:00000000-0000-4000-8000-000000000001',
     durationMs: null,
     rowsPerSecond: null,
     failureReason: null,

@@ -8,7 +8,9 @@ import type { LocalStackOptions } from '../../infra/local/contracts';
 
 const options = JSON.parse(process.argv[2] ?? '{}') as LocalStackOptions;
 const stack = await startLocalStack(options);
-process.stdout.write(`${JSON.stringify({ graphqlUrl: stack.graphqlUrl, realtimeUrl: stack.realtimeUrl, apiKey: stack.apiKey, pid: process.pid })}\n`);
+// An ID token of the stack's built-in admin (group admins), for requests the tests send.
+const { IdToken: token } = await stack.userPool.issueTokens('foreman-admin', { origin: new URL(stack.graphqlUrl).origin });
+process.stdout.write(`${JSON.stringify({ graphqlUrl: stack.graphqlUrl, realtimeUrl: stack.realtimeUrl, apiKey: stack.apiKey, token, pid: process.pid })}\n`);
 process.stdin.resume();
 process.stdin.on('end', () => {
   void stack.stop().then(() => process.exit(0));

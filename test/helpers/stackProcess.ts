@@ -18,6 +18,8 @@ export interface StackProcess {
   graphqlUrl: string;
   realtimeUrl: string;
   apiKey: string;
+  /** An ID token of the stack's built-in admin (`Authorization` header). */
+  token: string;
   pid: number;
   /** VmRSS of the stack's process, in bytes. */
   rssBytes(): number;
@@ -43,12 +45,12 @@ export async function startStackProcess(options: LocalStackOptions = {}): Promis
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const ready = await new Promise<{ graphqlUrl: string; realtimeUrl: string; apiKey: string; pid: number }>((resolve, reject) => {
+  const ready = await new Promise<{ graphqlUrl: string; realtimeUrl: string; apiKey: string; token: string; pid: number }>((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
       const line = out.split('\n')[0];
-      if (out.includes('\n') && line) resolve(JSON.parse(line) as { graphqlUrl: string; realtimeUrl: string; apiKey: string; pid: number });
+      if (out.includes('\n') && line) resolve(JSON.parse(line) as { graphqlUrl: string; realtimeUrl: string; apiKey: string; token: string; pid: number });
     });
     child.once('exit', (code) => reject(new Error(`The stack process exited (${code}) before it was ready: ${stderr}`)));
   });

@@ -20,7 +20,7 @@ import {
   UpdateCustomerDocument,
   UpdateProjectDocument,
 } from '../../clients/api/generated';
-import { scanTable, startTestStack, type TestStack } from '../helpers/localStack';
+import { scanTable, startTestStack, type TestStack, stackClients } from '../helpers/localStack';
 import { failure } from '../helpers/graphql';
 
 let stack: TestStack;
@@ -28,7 +28,7 @@ let api: GraphQLClient;
 
 beforeAll(async () => {
   stack = await startTestStack();
-  api = createClient({ url: stack.graphqlUrl, auth: { mode: 'API_KEY', apiKey: stack.apiKey } });
+  api = stackClients(stack).api;
 });
 
 afterAll(() => stack?.stop());

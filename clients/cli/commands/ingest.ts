@@ -230,7 +230,7 @@ export async function runIngest(file: string, flags: IngestFlags): Promise<numbe
       client: async () => {
         endpoint = await resolveEndpoint({ endpoint: flags.endpoint, apiKey: flags.apiKey, notice: (line) => progress.log(line) });
         say(`Endpoint   ${endpoint.url} (${endpoint.source === 'embedded' ? 'embedded local AppSync, data in .foreman/' : endpoint.source})`);
-        return createClient({ url: endpoint.url, auth: { mode: 'API_KEY', apiKey: endpoint.apiKey } });
+        return createClient({ url: endpoint.url, auth: endpoint.auth });
       },
       onInspected(i) {
         inspection = i;
@@ -292,6 +292,9 @@ export async function runIngest(file: string, flags: IngestFlags): Promise<numbe
       say(
         `\nDuplicate file: ${file} has the same bytes (SHA-256 ${summary.sha256.slice(0, 16)}…) as ${d.fileName}, ingested as ${d.ingestionId} on ${d.startedAt} (${d.status.toLowerCase()}). Nothing was done. To load it again, change the file or look at that ingestion.`,
       );
+    } else if (summary.outcome === 'DUPLICATE_FILE') {
+      // Someone else's ingestion of these bytes: the API tells only that it happened (docs/auth.md).
+      say(`\nDuplicate file: ${file} (SHA-256 ${summary.sha256.slice(0, 16)}…) was ingested before, by another user. Nothing was done. To load it again, change the file or ask an admin.`);
     } else {
       say('');
       say(describeSummary(summary, listed, inspection!.mapping, { duplicates: LIST_CAP, invalid: LIST_CAP }));

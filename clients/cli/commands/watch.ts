@@ -34,7 +34,7 @@ export function register(program: Command): void {
       });
       const { exitCode } = await followIngestion({
         url: endpoint.url,
-        auth: { mode: 'API_KEY', apiKey: endpoint.apiKey },
+        auth: endpoint.auth,
         ingestionId,
         json: flags.json,
       });

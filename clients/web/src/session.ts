@@ -160,7 +160,7 @@ export function watchingClient(client: GraphQLClient, beforeImport: (ingestionId
     const result = await run(document, variables);
     if (document === StartIngestionDocument) {
       const { outcome, ingestion } = (result as StartIngestionMutation).startIngestion;
-      if (outcome !== 'DUPLICATE') await beforeImport(ingestion.id);
+      if (outcome !== 'DUPLICATE' && ingestion) await beforeImport(ingestion.id);
     }
     return result;
   }) as GraphQLClient['request'];

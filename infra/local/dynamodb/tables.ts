@@ -1,12 +1,14 @@
 /**
  * Creates an API's tables (keys, GSIs, LSIs) in DynamoDB Local, idempotently: a table that
- * already exists (persisted data from an earlier run) is left as it is.
+ * already exists (persisted data from an earlier run) keeps its data; a GSI the wiring added since
+ * is created on it (UpdateTable), as a CDK deploy would add it.
  */
 import {
   CreateTableCommand,
   DescribeTableCommand,
   ResourceInUseException,
   ResourceNotFoundException,
+  UpdateTableCommand,
   type AttributeDefinition,
   type DynamoDBClient,
   type KeySchemaElement,
@@ -34,13 +36,28 @@ function attributeDefinitions(spec: TableSpec): AttributeDefinition[] {
   return [...byName].map(([AttributeName, AttributeType]) => ({ AttributeName, AttributeType }));
 }
 
-async function exists(client: DynamoDBClient, name: string): Promise<boolean> {
+/** The table's GSI names, or null when there is no such table. */
+async function existingIndexes(client: DynamoDBClient, name: string): Promise<Set<string> | null> {
   try {
-    await client.send(new DescribeTableCommand({ TableName: name }));
-    return true;
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: name }));
+    return new Set((Table?.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName ?? ''));
   } catch (error) {
-    if (error instanceof ResourceNotFoundException) return false;
+    if (error instanceof ResourceNotFoundException) return null;
     throw error;
+  }
+}
+
+/** Adds the GSIs of `spec` that an existing table lacks (one UpdateTable each, as DynamoDB requires). */
+async function addMissingIndexes(client: DynamoDBClient, name: string, spec: TableSpec, have: Set<string>): Promise<void> {
+  for (const index of spec.globalSecondaryIndexes) {
+    if (have.has(index.indexName)) continue;
+    await client.send(
+      new UpdateTableCommand({
+        TableName: name,
+        AttributeDefinitions: attributeDefinitions(spec),
+        GlobalSecondaryIndexUpdates: [{ Create: { IndexName: index.indexName, KeySchema: keySchema(index.partitionKey, index.sortKey), Projection: { ProjectionType: 'ALL' } } }],
+      }),
+    );
   }
 }
 
@@ -53,7 +70,11 @@ export async function ensureTables(client: DynamoDBClient, specs: TableSpec[], n
   await Promise.all(
     specs.map(async (spec) => {
       const name = names[spec.id] ?? spec.localName;
-      if (await exists(client, name)) return;
+      const have = await existingIndexes(client, name);
+      if (have) {
+        await addMissingIndexes(client, name, spec, have);
+        return;
+      }
       try {
         await client.send(
           new CreateTableCommand({

@@ -4,14 +4,24 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseDotEnv, resolveEndpoint } from '../../../clients/cli/endpoint';
 import type { LocalStack } from '../../../infra/local/contracts';
+import { decodeJwt } from 'jose';
+import { resolveToken, type ClientAuth } from '../../../clients/api/client';
+import { LocalUserPool } from '../../../infra/local/auth/userPool';
 
 const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'foreman-endpoint-'));
 
 function fakeStack(started: string[]) {
   return async () => {
     started.push('embedded');
-    return { graphqlUrl: 'http://127.0.0.1:1/graphql', apiKey: 'da2-embedded', stop: async () => void started.push('stopped') } as unknown as LocalStack;
+    const userPool = await LocalUserPool.open(null);
+    return { graphqlUrl: 'http://127.0.0.1:1/graphql', apiKey: '', userPool, stop: async () => void started.push('stopped') } as unknown as LocalStack;
   };
+}
+
+/** The claims of the token a resolved endpoint signs with (user pools mode). */
+async function tokenClaims(auth: ClientAuth): Promise<Record<string, unknown>> {
+  if (auth.mode !== 'AMAZON_COGNITO_USER_POOLS') throw new Error(`expected user pools auth, got ${auth.mode}`);
+  return decodeJwt(await resolveToken(auth.token));
 }
 
 describe('parseDotEnv', () => {
@@ -39,13 +49,18 @@ describe('resolveEndpoint', () => {
     mkdirSync(path.join(cwd, '.foreman'));
     const record = (pid: number) => writeFileSync(path.join(cwd, '.foreman', 'server.json'), JSON.stringify({ graphqlUrl: 'http://serve/graphql', apiKey: 'serve-key', pid }));
     record(process.pid);
-    expect(await resolveEndpoint({ cwd, env: {} })).toMatchObject({ url: 'http://serve/graphql', source: 'foreman serve' });
+    const served = await resolveEndpoint({ cwd, env: {} });
+    expect(served).toMatchObject({ url: 'http://serve/graphql', source: 'foreman serve' });
+    // On the local stack the CLI is the built-in admin, with a token of the data directory's pool.
+    expect(await tokenClaims(served.auth)).toMatchObject({ 'cognito:username': 'foreman-admin', 'cognito:groups': ['admins'], token_use: 'id' });
+    expect((await tokenClaims(served.auth)).iss).toMatch(/^http:\/\/serve\/cognito\/us-east-1_/);
     // 2^22 + 1 is above Linux's default pid_max, so no process has it.
     record(4_194_305);
     const started: string[] = [];
     const notices: string[] = [];
     const r = await resolveEndpoint({ cwd, env: {}, startStack: fakeStack(started), notice: (l) => notices.push(l) });
-    expect(r).toMatchObject({ url: 'http://127.0.0.1:1/graphql', apiKey: 'da2-embedded', source: 'embedded' });
+    expect(r).toMatchObject({ url: 'http://127.0.0.1:1/graphql', source: 'embedded' });
+    expect(await tokenClaims(r.auth)).toMatchObject({ 'cognito:username': 'foreman-admin', token_use: 'id' });
     expect(notices).toEqual(['starting the embedded local AppSync (DynamoDB Local)…']);
     await r.stop();
     expect(started).toEqual(['embedded', 'stopped']);

@@ -76,8 +76,9 @@ describe('foreman ingest --dry-run on readable files', () => {
     const lines = readFileSync(out, 'utf8').trim().split('\r\n');
     expect(lines[0]).toBe('row,status,reasons,email,name,company,notes');
     expect(lines).toHaveLength(2);
-    // The bad email starts with "=", and its notes with "@": both get a leading quote.
-    expect(lines[1]).toMatch(/^4,INVALID,".*\[FORMAT\]",'=cmd\|' \/C calc'!A0,Mallory,Evil Corp,'@danger$/);
+    // The bad email starts with "=", and its notes with "@": both get a leading quote; a cell
+    // holding "|" (a DDE separator) is also quoted, which any CSV reader reads back as the same text.
+    expect(lines[1]).toMatch(/^4,INVALID,".*\[FORMAT\]","'=cmd\|' \/C calc'!A0",Mallory,Evil Corp,'@danger$/);
   });
 });
 

@@ -14,7 +14,9 @@ import { oldFlagHint } from '../../../clients/cli/errors';
 import { scanTable, startTestStack, type TestStack } from '../../helpers/localStack';
 import { ROOT, runCli } from './run';
 
-describe.concurrent('old flags, --model in any case', () => {
+// One test at a time: each starts several CLI processes at once, and two cores are shared with the
+// other test files' JVMs.
+describe('old flags, --model in any case', () => {
   it('points --file at `foreman ingest FILE`, with the file named, and exits 2', async () => {
     const [top, sub, eq] = await Promise.all([
       runCli(['--file', 'samples/customers_small.csv']),
@@ -127,7 +129,7 @@ describe('on the local stack', () => {
     const running = await api.request(StartIngestionDocument, {
       input: { fileName: 'half-done.csv', sha256: 'b'.repeat(64), model: 'PROJECT' as ModelName, source: 'WEB' as IngestionSource, rowCount: 7 },
     });
-    const runningId = running.startIngestion.ingestion.id;
+    const runningId = running.startIngestion.ingestion!.id;
 
     const [all, onlyRunning, onlyFailed, table] = await Promise.all([
       runCli(['ingestions', '--json', ...on()], { cwd: dir }),

@@ -15,7 +15,7 @@ import { repoRoot } from '../../../infra/bundle';
 import { exitCodeFor, followIngestion, renderProgressLine, renderSummary, type WatchCounts } from '../../../clients/cli/watchRender';
 import { CliError } from '../../../clients/cli/errors';
 import { API_KEY, fakeAuthenticator, fakeRuntime, listen, loadSchema } from '../../infra/local/realtime/doubles';
-import { startTestStack, type TestStack } from '../../helpers/localStack';
+import { startTestStack, type TestStack, stackClients } from '../../helpers/localStack';
 import { subscribe } from '../../../clients/api/subscribe';
 import { OnIngestionsChangedDocument } from '../../../clients/api/generated';
 import { progressEvent, type Progress } from '../../helpers/progress';
@@ -259,7 +259,7 @@ describe('foreman watch in a second process during a 10,000-row foreman ingest',
     let watcher: ReturnType<typeof run> | undefined;
     let onWatcher!: (w: ReturnType<typeof run>) => void;
     const watcherStarted = new Promise<ReturnType<typeof run>>((resolve) => (onWatcher = resolve));
-    const stop = subscribe({ url: stack.graphqlUrl, auth: { mode: 'API_KEY', apiKey: stack.apiKey } }, OnIngestionsChangedDocument, {}, {
+    const stop = subscribe({ url: stack.graphqlUrl, auth: stackClients(stack).api.options.auth }, OnIngestionsChangedDocument, {}, {
       next: ({ onIngestionsChanged }) => {
         if (watcher || !onIngestionsChanged) return;
         watcher = run(['watch', onIngestionsChanged.ingestionId]);
@@ -298,7 +298,7 @@ describe('foreman watch in a second process during a 10,000-row foreman ingest',
     let second: ReturnType<typeof run> | undefined;
     let onSecond!: (w: ReturnType<typeof run>) => void;
     const secondStarted = new Promise<ReturnType<typeof run>>((resolve) => (onSecond = resolve));
-    const stop = subscribe({ url: stack.graphqlUrl, auth: { mode: 'API_KEY', apiKey: stack.apiKey } }, OnIngestionsChangedDocument, {}, {
+    const stop = subscribe({ url: stack.graphqlUrl, auth: stackClients(stack).api.options.auth }, OnIngestionsChangedDocument, {}, {
       next: () => {
         if (second) return;
         second = run(['ingest', file, '--follow']);

@@ -84,7 +84,7 @@ describe('the console fetcher', () => {
   it('streams a subscription’s events as an async iterable and stops it on return()', async () => {
     const sha256 = createHash('sha256').update(randomUUID()).digest('hex');
     const { startIngestion } = await client.request(StartIngestionDocument, { input: { fileName: 'fetcher.csv', sha256, model: 'CUSTOMER', source: 'API', rowCount: 1 } });
-    const id = startIngestion.ingestion.id;
+    const id = startIngestion.ingestion!.id;
     const acks: (() => void)[] = [];
     const acked = new Promise<void>((resolve) => acks.push(resolve));
     const query = `subscription Watch($id: ID!) { onIngestionProgress(ingestionId: $id) { ingestionId status failureReason } }

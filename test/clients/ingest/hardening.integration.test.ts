@@ -13,7 +13,7 @@ import { ROW_ERROR_LIMITS } from '../../../resolvers/lib/rules';
 import { runCli } from '../cli/run';
 import { ingestFile, type IngestOptions, type IngestSummary } from '../../../clients/ingest';
 import { fileSource, nodeSha256 } from '../../../clients/ingest/node';
-import { scanTable, startTestStack, type TestStack } from '../../helpers/localStack';
+import { scanTable, startTestStack, type TestStack, stackClients } from '../../helpers/localStack';
 import { generateCustomers } from '../../bench/generate';
 
 let stack: TestStack;
@@ -22,7 +22,7 @@ let dir: string;
 
 beforeAll(async () => {
   stack = await startTestStack();
-  client = createClient({ url: stack.graphqlUrl, auth: { mode: 'API_KEY', apiKey: stack.apiKey } });
+  client = stackClients(stack).api;
   dir = mkdtempSync(path.join(os.tmpdir(), 'foreman-hardening-'));
 });
 afterAll(() => stack?.stop());
@@ -151,9 +151,9 @@ describe('rejected rows of any width', () => {
     const raw: Record<string, string> = {};
     for (let i = 0; i < 5000; i++) raw[`c${i}`] = 'v'.repeat(100);
     const errors = Array.from({ length: 40 }, (_, i) => ({ field: 'row', code: `E${i}`, message: 'm'.repeat(5000) }));
-    const answer = await client.request(RecordRejectedRowsDocument, { input: { ingestionId: startIngestion.ingestion.id, batchNumber: 1, rows: [{ rowNumber: 2, errors, raw: JSON.stringify(raw) }] } });
+    const answer = await client.request(RecordRejectedRowsDocument, { input: { ingestionId: startIngestion.ingestion!.id, batchNumber: 1, rows: [{ rowNumber: 2, errors, raw: JSON.stringify(raw) }] } });
     expect(answer.recordRejectedRows).toMatchObject({ invalid: 1, processed: 1 });
-    const stored = (await client.request(ListIngestionRowErrorsDocument, { ingestionId: startIngestion.ingestion.id })).listIngestionRowErrors.items[0]!;
+    const stored = (await client.request(ListIngestionRowErrorsDocument, { ingestionId: startIngestion.ingestion!.id })).listIngestionRowErrors.items[0]!;
     if (!stored.errors) throw new Error('the row should be stored with its errors');
     // errors: the first `errors`, messages cut, then one MORE_ERRORS counting the rest
     expect(stored.errors).toHaveLength(ROW_ERROR_LIMITS.errors + 1);

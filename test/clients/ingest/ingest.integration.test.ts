@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, type GraphQLClient } from '../../../clients/api/client';
 import { ingestFile, type IngestSummary } from '../../../clients/ingest';
 import { fileSource, nodeSha256 } from '../../../clients/ingest/node';
-import { scanTable, startTestStack, type TestStack } from '../../helpers/localStack';
+import { scanTable, startTestStack, type TestStack, stackClients } from '../../helpers/localStack';
 import { generateCustomers } from '../../bench/generate';
 import { BIN, ROOT, runCli } from '../cli/run';
 
@@ -21,7 +21,7 @@ let client: GraphQLClient;
 
 beforeAll(async () => {
   stack = await startTestStack();
-  client = createClient({ url: stack.graphqlUrl, auth: { mode: 'API_KEY', apiKey: stack.apiKey } });
+  client = stackClients(stack).api;
 });
 afterAll(() => stack?.stop());
 

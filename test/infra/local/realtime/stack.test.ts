@@ -6,7 +6,7 @@ import { randomUUID, createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'graphql';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
-import { startTestStack, type TestStack } from '../../../helpers/localStack';
+import { startTestStack, type TestStack, stackClients } from '../../../helpers/localStack';
 import { createClient, signAppSyncRequest, type GraphQLClient } from '../../../../clients/api/client';
 import { FinishIngestionDocument, ImportCustomersDocument, StartIngestionDocument, type ImportCustomersInput } from '../../../../clients/api/generated';
 import { FrameClient, b64, b64url, serverCertificate, startMessage } from './doubles';
@@ -24,13 +24,15 @@ describe('real-time on the local stack', () => {
     clients.push(c);
     return c;
   }
-  function keyUrl(apiKey = stack.apiKey): string {
-    return `${stack.realtimeUrl}?header=${encodeURIComponent(b64({ host, 'x-api-key': apiKey }))}&payload=e30=`;
+  let token: string;
+  /** Connects with a user-pool token in the header (the built-in admin's, unless another is given). */
+  function tokenUrl(authorization = token): string {
+    return `${stack.realtimeUrl}?header=${encodeURIComponent(b64({ host, Authorization: authorization }))}&payload=e30=`;
   }
   async function subscribed(ingestionId: string, id: string = randomUUID(), query = PROGRESS): Promise<FrameClient> {
-    const c = connect(keyUrl());
+    const c = connect(tokenUrl());
     expect((await c.init()).type).toBe('connection_ack');
-    c.send(startMessage(id, query, { id: ingestionId }, { host, 'x-api-key': stack.apiKey }));
+    c.send(startMessage(id, query, { id: ingestionId }, { host, Authorization: token }));
     expect(await c.nextNonKa()).toEqual({ type: 'start_ack', id });
     return c;
   }
@@ -39,7 +41,7 @@ describe('real-time on the local stack', () => {
     const { startIngestion } = await client.request(StartIngestionDocument, {
       input: { fileName: `${sha256.slice(0, 8)}.csv`, sha256, model: 'CUSTOMER', source: 'API', rowCount: 6 },
     });
-    return startIngestion.ingestion.id;
+    return startIngestion.ingestion!.id;
   }
   function rows(from: number, count: number): ImportCustomersInput['rows'] {
     return Array.from({ length: count }, (_, i) => ({ rowNumber: from + i, email: `${randomUUID()}@example.com`, name: `Person ${from + i}` }));
@@ -47,8 +49,9 @@ describe('real-time on the local stack', () => {
 
   beforeAll(async () => {
     stack = await startTestStack({ tls: true });
-    client = createClient({ url: stack.graphqlUrl, auth: { mode: 'API_KEY', apiKey: stack.apiKey } });
+    client = stackClients(stack).api;
     host = new URL(stack.graphqlUrl).host;
+    token = await stack.tokenFor('foreman-admin', ['admins']);
   });
   afterAll(async () => {
     for (const c of clients) c.ws.terminate();
@@ -111,8 +114,18 @@ describe('real-time on the local stack', () => {
     expect((await nullable.nextNonKa()).payload).toEqual({ data: { onIngestionProgress: { ingestionId: id, processed: 2, batchNumber: null } } });
   });
 
-  it('refuses a connect with a wrong API key with connection_error and closes', async () => {
-    const c = connect(keyUrl('da2-not-the-key'));
+  it('refuses a connect with a token that is not one of the pool’s, and an API key, with connection_error and closes', async () => {
+    const forged = `${token.split('.').slice(0, 2).join('.')}.${Buffer.from('not the signature').toString('base64url')}`;
+    for (const header of [{ host, Authorization: forged }, { host, 'x-api-key': 'da2-abcdefghijklmnopqrstuvwxyz' }]) {
+      const c = connect(`${stack.realtimeUrl}?header=${encodeURIComponent(b64(header))}&payload=e30=`);
+      const frame = await c.init();
+      expect(frame).toMatchObject({ type: 'connection_error', payload: { errors: [{ errorType: 'UnauthorizedException' }] } });
+      await c.closed;
+    }
+  });
+
+  it('refuses a connect with no credentials with connection_error and closes', async () => {
+    const c = connect(`${stack.realtimeUrl}?header=${encodeURIComponent(b64({ host }))}&payload=e30=`);
     const frame = await c.init();
     expect(frame).toMatchObject({ type: 'connection_error', payload: { errors: [{ errorType: 'UnauthorizedException' }] } });
     await c.closed;
@@ -142,7 +155,7 @@ describe('real-time on the local stack', () => {
     const tlsUrl = new URL(stack.realtimeTlsUrl!);
     const ca = await serverCertificate(tlsUrl.hostname, Number(tlsUrl.port));
     const tlsHost = new URL(stack.graphqlTlsUrl!).host;
-    const c = connect(`${stack.realtimeTlsUrl}?header=${encodeURIComponent(b64({ host: tlsHost, 'x-api-key': stack.apiKey }))}&payload=e30=`, ['graphql-ws'], { ca });
+    const c = connect(`${stack.realtimeTlsUrl}?header=${encodeURIComponent(b64({ host: tlsHost, Authorization: token }))}&payload=e30=`, ['graphql-ws'], { ca });
     expect((await c.init()).type).toBe('connection_ack');
   });
 });

@@ -46,7 +46,7 @@ function request(options: { method?: string; path?: string; headers?: Record<str
 }
 
 function graphql(query: string, headers: Record<string, string> = {}): Promise<Answer> {
-  return request({ headers: { 'content-type': 'application/json', 'x-api-key': stack.apiKey, ...headers }, body: JSON.stringify({ query }) });
+  return request({ headers: { 'content-type': 'application/json', authorization: stack.token, ...headers }, body: JSON.stringify({ query }) });
 }
 
 /**
@@ -57,7 +57,7 @@ function streamBody(total: number, declareLength: boolean): Promise<{ answer: An
   return new Promise((resolve, reject) => {
     let sent = 0;
     let answered = false;
-    const headers: Record<string, string> = { 'content-type': 'application/json', 'x-api-key': stack.apiKey };
+    const headers: Record<string, string> = { 'content-type': 'application/json', authorization: stack.token };
     if (declareLength) headers['content-length'] = String(total);
     const req = http.request({ host: url.hostname, port: url.port, method: 'POST', path: '/graphql', headers }, (res) => {
       answered = true;
@@ -148,7 +148,7 @@ describe('Host header (DNS rebinding)', () => {
       ['GET', '/config.json'],
       ['GET', '/'],
     ] as const) {
-      const res = await request({ method, path, headers: { host: 'evil.example', 'content-type': 'application/json', 'x-api-key': stack.apiKey }, body: method === 'POST' ? '{"query":"{ __typename }"}' : undefined });
+      const res = await request({ method, path, headers: { host: 'evil.example', 'content-type': 'application/json', authorization: stack.token }, body: method === 'POST' ? '{"query":"{ __typename }"}' : undefined });
       expect(res.status, `${method} ${path}`).toBe(403);
       expect(res.json.errors).toEqual([{ errorType: 'ForbiddenException', message: expect.stringContaining('evil.example') }]);
       expect(res.headers['x-amzn-errortype']).toBe('ForbiddenException');
@@ -162,7 +162,7 @@ describe('Host header (DNS rebinding)', () => {
 
   it('answers 127.0.0.1, localhost and [::1] on its port', async () => {
     for (const host of [`127.0.0.1:${url.port}`, `localhost:${url.port}`, `LOCALHOST:${url.port}`, `[::1]:${url.port}`]) {
-      const res = await request({ headers: { host, 'content-type': 'application/json', 'x-api-key': stack.apiKey }, body: '{"query":"{ __typename }"}' });
+      const res = await request({ headers: { host, 'content-type': 'application/json', authorization: stack.token }, body: '{"query":"{ __typename }"}' });
       expect(res.status, host).toBe(200);
       expect(res.json).toEqual({ data: { __typename: 'Query' } });
     }
@@ -209,7 +209,7 @@ describe('request size', () => {
     expect(over.answer.status).toBe(413);
     // A valid request padded with spaces to exactly the limit.
     const query = JSON.stringify({ query: '{ __typename }' });
-    const res = await request({ headers: { 'content-type': 'application/json', 'x-api-key': stack.apiKey }, body: query + ' '.repeat(MAX_REQUEST_BYTES - query.length) });
+    const res = await request({ headers: { 'content-type': 'application/json', authorization: stack.token }, body: query + ' '.repeat(MAX_REQUEST_BYTES - query.length) });
     expect(res.status).toBe(200);
     expect(res.json).toEqual({ data: { __typename: 'Query' } });
   });
@@ -257,7 +257,7 @@ describe('query depth and resolver count', () => {
 
 describe('subscription depth', () => {
   it(`refuses a subscription nested deeper than ${QUERY_DEPTH_LIMIT} levels at start, before validating it`, async () => {
-    const header = Buffer.from(JSON.stringify({ host: url.host, 'x-api-key': stack.apiKey })).toString('base64');
+    const header = Buffer.from(JSON.stringify({ host: url.host, authorization: stack.token })).toString('base64');
     const ws = new WebSocket(`${stack.realtimeUrl}?header=${header}&payload=e30=`, 'graphql-ws');
     const frames: { type: string; id?: string; payload?: { errors: { errorType?: string }[] } }[] = [];
     const next = (type: string) =>
@@ -274,7 +274,7 @@ describe('subscription depth', () => {
     ws.send(JSON.stringify({ type: 'connection_init' }));
     await next('connection_ack');
     const query = `subscription { onIngestionProgress(ingestionId: "x") { ${'a { '.repeat(30)}b${' }'.repeat(30)} } }`;
-    ws.send(JSON.stringify({ id: 'deep', type: 'start', payload: { data: JSON.stringify({ query }), extensions: { authorization: { host: url.host, 'x-api-key': stack.apiKey } } } }));
+    ws.send(JSON.stringify({ id: 'deep', type: 'start', payload: { data: JSON.stringify({ query }), extensions: { authorization: { host: url.host, authorization: stack.token } } } }));
     const error = await next('error');
     expect(error.id).toBe('deep');
     expect(error.payload!.errors[0]!.errorType).toBe('QueryDepthLimitReached');
@@ -299,7 +299,7 @@ describe('real-time connections without connection_init', () => {
   });
 
   it('keeps a connection that sent connection_init past the init timeout', async () => {
-    const header = Buffer.from(JSON.stringify({ host: url.host, 'x-api-key': stack.apiKey })).toString('base64');
+    const header = Buffer.from(JSON.stringify({ host: url.host, authorization: stack.token })).toString('base64');
     const ws = new WebSocket(`${stack.realtimeUrl}?header=${header}&payload=e30=`, 'graphql-ws');
     const messages: string[] = [];
     ws.on('message', (m) => messages.push(m.toString()));

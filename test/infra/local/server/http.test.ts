@@ -32,14 +32,14 @@ describe('POST /graphql', () => {
     expect(res.headers.get('x-amzn-errortype')).toBe('UnauthorizedException');
   });
 
-  it('refuses a wrong API key the same way', async () => {
+  it('refuses an API key the same way: Foreman’s stack has no API key mode', async () => {
     const res = await post(listQuery, { 'x-api-key': 'da2-aaaaaaaaaaaaaaaaaaaaaaaaaa' });
     expect(res.status).toBe(401);
     expect(res.json).toEqual({ errors: [{ errorType: 'UnauthorizedException', message: 'You are not authorized to make this call.' }] });
   });
 
-  it('answers a request with the right key', async () => {
-    const res = await post(listQuery, { 'x-api-key': stack.apiKey });
+  it('answers a request with a user-pool ID token (a viewer may list customers)', async () => {
+    const res = await post(listQuery, { authorization: await stack.tokenFor('http-viewer', ['viewers']) });
     expect(res).toMatchObject({ status: 200, json: { data: { listCustomers: { items: [], nextToken: null } } } });
   });
 
@@ -54,9 +54,9 @@ describe('POST /graphql', () => {
     expect(res.json.errors).toEqual([{ errorType: 'InvalidSignatureException', message: expect.stringMatching(/^The request signature we calculated does not match/) }]);
   });
 
-  it('refuses the IAM-only failIngestion to an API key caller: Unauthorized, and data null because the field is non-null', async () => {
+  it('refuses failIngestion to a viewer: Unauthorized, and data null because the field is non-null', async () => {
     const body = JSON.stringify({ query: 'mutation { failIngestion(ingestionId: "nope", reason: "x") { ingestionId status } }' });
-    const res = await post(body, { 'x-api-key': stack.apiKey });
+    const res = await post(body, { authorization: await stack.tokenFor('http-viewer', ['viewers']) });
     expect(res.status).toBe(200);
     expect(res.json).toEqual({
       data: null,
@@ -81,7 +81,7 @@ describe('POST /graphql', () => {
   });
 
   it('refuses a body that is not JSON with 400 MalformedHttpRequestException', async () => {
-    const res = await post('{not json', { 'x-api-key': stack.apiKey });
+    const res = await post('{not json', { authorization: await stack.tokenFor('http-viewer', ['viewers']) });
     expect(res.status).toBe(400);
     expect(res.json).toEqual({ errors: [{ errorType: 'MalformedHttpRequestException', message: 'Unable to parse the JSON document.' }] });
   });
@@ -99,7 +99,7 @@ describe('POST /graphql', () => {
 
   it('writes through the real resolvers: what the API created is in DynamoDB Local', async () => {
     const body = JSON.stringify({ query: 'mutation { createCustomer(input: {email: "Grace@Example.com", name: "Grace"}) { id email } }' });
-    const res = await post(body, { 'x-api-key': stack.apiKey });
+    const res = await post(body, { authorization: await stack.tokenFor('http-importer', ['importers']) });
     const created = (res.json.data as { createCustomer: { id: string; email: string } }).createCustomer;
     expect(created.email).toBe('grace@example.com');
     const { GetCommand } = await import('@aws-sdk/lib-dynamodb');

@@ -33,8 +33,14 @@ function jvmsOnPort(port: string): string[] {
     .map((line) => line.trim().split(/\s+/)[0]!);
 }
 
-async function gql(stack: LocalStack, query: string, apiKey = stack.apiKey): Promise<{ status: number; body: Record<string, unknown> }> {
-  const res = await fetch(stack.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': apiKey }, body: JSON.stringify({ query }) });
+/** The built-in admin's ID token on `stack` (its user pool is the default auth mode). */
+async function adminToken(stack: LocalStack): Promise<string> {
+  return (await stack.userPool.issueTokens('foreman-admin', { origin: new URL(stack.graphqlUrl).origin })).IdToken;
+}
+
+async function gql(stack: LocalStack, query: string, token?: string): Promise<{ status: number; body: Record<string, unknown> }> {
+  const authorization = token ?? (await adminToken(stack));
+  const res = await fetch(stack.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json', authorization }, body: JSON.stringify({ query }) });
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
 
@@ -43,13 +49,15 @@ describe('startLocalStack', () => {
     expect(generateApiKey()).toMatch(/^da2-[a-z0-9]{26}$/);
   });
 
-  it('persists data and the API key under dataDir, announces itself in server.json, and stops without leaving a JVM', async () => {
+  it('persists data and the user pool under dataDir, announces itself in server.json, and stops without leaving a JVM', async () => {
     const dataDir = tempDir();
-    // GIVEN a persisted stack
+    // GIVEN a persisted stack: no API key (docs/auth.md), a user pool in dataDir/cognito
     const first = await startLocalStack({ dataDir, port: 0, tlsPort: null, quiet: true }, { announce: true });
     stacks.push(first);
-    expect(first.apiKey).toMatch(/^da2-[a-z0-9]{26}$/);
-    expect(JSON.parse(readFileSync(path.join(dataDir, 'local.json'), 'utf8')).apiKey).toBe(first.apiKey);
+    expect(first.apiKey).toBe('');
+    expect(existsSync(path.join(dataDir, 'local.json'))).toBe(false);
+    expect(existsSync(path.join(dataDir, 'cognito', 'pool.json'))).toBe(true);
+    const tokenOfFirst = await adminToken(first);
     // THEN server.json names it while it serves, and a second stack on the same files is refused
     expect(runningStack(dataDir)).toBeNull(); // our own pid is not "another" stack
     const record = JSON.parse(readFileSync(path.join(dataDir, 'server.json'), 'utf8'));
@@ -66,11 +74,11 @@ describe('startLocalStack', () => {
     expect(jvmsOnPort(ddbPort)).toEqual([]);
     expect(existsSync(path.join(dataDir, 'server.json'))).toBe(false);
 
-    // AND a restart sees the same key and the same data
+    // AND a restart (on another port) has the same pool — a token of the first still signs in — and the same data
     const second = await startLocalStack({ dataDir, port: 0, tlsPort: null, quiet: true });
     stacks.push(second);
-    expect(second.apiKey).toBe(first.apiKey);
-    const found = await gql(second, '{ customerByEmail(email: "kept@example.com") { name } }');
+    expect(second.userPool.userPoolId).toBe(first.userPool.userPoolId);
+    const found = await gql(second, '{ customerByEmail(email: "kept@example.com") { name } }', tokenOfFirst);
     expect(found.body).toEqual({ data: { customerByEmail: { name: 'Kept' } } });
     // Two JVM starts on two shared cores: allow more than the default minute.
   }, 180_000);
@@ -83,8 +91,9 @@ describe('startLocalStack', () => {
     expect(stack.realtimeTlsUrl).toMatch(/^wss:\/\/127\.0\.0\.1:\d+\/graphql\/realtime$/);
     const ca = readFileSync(path.join(dataDir, 'tls', 'cert.pem'), 'utf8');
     // The certificate verifies for 127.0.0.1 when trusted explicitly.
+    const authorization = await adminToken(stack);
     const body = await new Promise<string>((resolve, reject) => {
-      const req = https.request(stack.graphqlTlsUrl!, { method: 'POST', ca, headers: { 'content-type': 'application/json', 'x-api-key': stack.apiKey } }, (res) => {
+      const req = https.request(stack.graphqlTlsUrl!, { method: 'POST', ca, headers: { 'content-type': 'application/json', authorization } }, (res) => {
         let text = '';
         res.on('data', (c: Buffer) => (text += c.toString()));
         res.on('end', () => resolve(text));
@@ -96,6 +105,7 @@ describe('startLocalStack', () => {
     // In memory: nothing persisted except the certificate.
     expect(existsSync(path.join(dataDir, 'local.json'))).toBe(false);
     expect(existsSync(path.join(dataDir, 'dynamodb'))).toBe(false);
+    expect(existsSync(path.join(dataDir, 'cognito'))).toBe(false);
   });
 
   it('refuses a second persisted stack on a data directory another live process holds', async () => {
@@ -113,13 +123,14 @@ describe('startLocalStack', () => {
     expect(existsSync(path.join(dataDir, 'server.json'))).toBe(false);
   });
 
-  it('serves a landing page that carries the URL and the key, and gives the console the same credentials', async () => {
+  it('serves a landing page that carries the URL and how to sign in, and gives the console the same credentials', async () => {
     const stack = await startLocalStack({ inMemory: true, dataDir: tempDir(), port: 0, tlsPort: null, quiet: true });
     stacks.push(stack);
     const origin = new URL(stack.graphqlUrl).origin;
     const landing = await (await fetch(`${origin}/`)).text();
     expect(landing).toContain(stack.graphqlUrl);
-    expect(landing).toContain(stack.apiKey);
+    expect(landing).toContain('npx foreman users token');
+    expect(landing).not.toContain('x-api-key');
     // The GraphiQL console (clients/console) prefills its auth picker from defaults.json.
     const defaults = await (await fetch(`${origin}/console/defaults.json`)).json();
     expect(defaults).toEqual({ apiKey: stack.apiKey, iam: stack.iam });
