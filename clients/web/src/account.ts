@@ -132,12 +132,22 @@ export class Account {
       this.auth.refresh().then(
         () => this.scheduleRefresh(),
         (error: unknown) => {
-          if (error instanceof SignInError && (error.type === 'NotAuthorizedException' || error.type === 'NotSignedIn')) this.signOut('Your session has ended. Sign in again.');
           // A network hiccup: try again in a minute (the token is still valid for a while).
-          else this.timer = setTimeout(() => this.scheduleRefresh(), 60_000);
+          if (!this.sessionEnded(error)) this.timer = setTimeout(() => this.scheduleRefresh(), 60_000);
         },
       );
     }, wait);
+  }
+
+  /**
+   * When `error` says the session is over (the refresh token was refused or is gone), signs out
+   * with a message and answers true. A page reopened after the refresh token expired lands here.
+   */
+  sessionEnded(error: unknown): boolean {
+    const cause = error instanceof Error && error.cause instanceof SignInError ? error.cause : error;
+    if (!(cause instanceof SignInError) || (cause.type !== 'NotAuthorizedException' && cause.type !== 'NotSignedIn')) return false;
+    this.signOut('Your session has ended. Sign in again.');
+    return true;
   }
 
   /** Lists the signed-in user's ingestions, newest first. */
@@ -162,6 +172,7 @@ export class Account {
       document.body.dataset.mine = String(items.length);
     } catch (error) {
       if (client !== this.client) return;
+      if (this.sessionEnded(error)) return;
       fill(note, `The list could not be loaded: ${error instanceof Error ? error.message : String(error)}`);
     }
   }

@@ -9,13 +9,18 @@
  * failed, config-problem); tests wait on it. The user signs in first (account.ts, auth.ts).
  * After `finished`, `data-outcome` says how it went (complete, partial, nothing).
  */
+import { GraphQLHttpError } from '../../api/client';
 import {
   columnOf,
   describeSendError,
   FileProblemError,
   ingestFile,
+  mapColumns,
+  modelByKey,
+  readRecords,
   reportHeader,
   reportLine,
+  scoreModels,
   delimiterName,
   type Inspection,
   type IngestSummary,
@@ -24,10 +29,11 @@ import {
 } from '../../ingest/index';
 import type { FieldRule } from '../../../resolvers/lib/rules';
 import { Account } from './account';
-import { mayImport } from './auth';
+import { mayImport, SignInError } from './auth';
 import { blobSource, browserSha256 } from './browser';
 import { byId, bytes, clip, el, fact, fill, number } from './dom';
 import { SNIFF_BYTES, spreadsheetProblem } from './fileKind';
+import { headerColumns, renderMappingEditor, type MappingChoice } from './mappingEditor';
 import { ProgressPanel } from './progressPanel';
 import { parseConfig, ProgressWatch, watchingClient, WebConfigError, type WebConfig } from './session';
 
@@ -59,6 +65,32 @@ interface Picked {
   file: File;
   inspection: Inspection;
   scan: ScanResult;
+  /** The user's model and mapping, when they changed the detected ones. */
+  choice?: MappingChoice;
+}
+
+/** File problems the user can solve by mapping the columns themselves. */
+const MAPPING_PROBLEMS = new Set(['UNKNOWN_MODEL', 'MISSING_REQUIRED', 'BAD_MAPPING']);
+
+/**
+ * For a file refused because its columns do not map: its header row (read with the engine's
+ * reader) in the mapping editor, for the model that fits best or the one the user chose.
+ */
+async function offerMapping(file: File, choice: MappingChoice | undefined): Promise<void> {
+  let headers: string[] | null = null;
+  for await (const record of readRecords(blobSource(file), { fileName: file.name })) {
+    if (record.cells.some((c) => c.trim() !== '')) {
+      headers = record.cells.map((h) => h.trim());
+      break;
+    }
+  }
+  if (!headers) return;
+  const model = (choice && modelByKey(choice.model)) || scoreModels(headers)[0]!.model;
+  const columns = choice?.mapping ? mapColumns(model, headers, choice.mapping).columns : headerColumns(model, headers);
+  renderMappingEditor(byId('mapping').querySelector('tbody')!, byId<HTMLSelectElement>('model-select'), model, columns, (next) => void pick(file, next));
+  fill(byId('facts'), fact('File', `${file.name} (${bytes(file.size)})`));
+  byId('checked').hidden = true;
+  byId('inspection').hidden = false;
 }
 
 let config: WebConfig | null = null;
@@ -127,7 +159,9 @@ function showInspection(p: Picked, found: Rejections): void {
   fill(
     byId('facts'),
     fact('File', `${file.name} (${bytes(file.size)})`),
-    fact('Detected model', `${inspection.model.label} (${inspection.model.apiName})`, second ? ` — ${inspection.scores[0]!.mapped} columns match it, ${second.mapped} match ${second.model.label}` : ''),
+    p.choice
+      ? fact('Model', `${inspection.model.label} (${inspection.model.apiName}), as you chose`)
+      : fact('Detected model', `${inspection.model.label} (${inspection.model.apiName})`, second ? ` — ${inspection.scores[0]!.mapped} columns match it, ${second.mapped} match ${second.model.label}` : ''),
     fact('Rows', `${number(scan.rows)} data rows${scan.blankRows ? `, ${number(scan.blankRows)} blank lines skipped` : ''}`),
     fact('Valid rows', number(scan.valid)),
     fact('Rows with problems', number(scan.invalid)),
@@ -135,18 +169,13 @@ function showInspection(p: Picked, found: Rejections): void {
     fact('SHA-256', el('code', {}, scan.sha256)),
   );
 
-  const mappingBody = byId('mapping').querySelector('tbody')!;
-  fill(
-    mappingBody,
-    ...inspection.mapping.columns.map((c) =>
-      el('tr', c.field ? {} : { class: 'unmapped' }, el('td', {}, c.header || `(column ${c.index + 1} has no header)`), el('td', {}, c.field ? `${fieldLabel(inspection, c.field)} (${c.field})` : 'not imported: no field matches this column')),
-    ),
-  );
+  renderMappingEditor(byId('mapping').querySelector('tbody')!, byId<HTMLSelectElement>('model-select'), inspection.model, inspection.mapping.columns, (choice) => void pick(file, choice));
+  byId('checked').hidden = false;
 
   const fields = inspection.mapping.columns.filter((c) => c.field).map((c) => c.field!);
   const previewHead = el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, 'Row'), ...fields.map((f) => el('th', { scope: 'col' }, fieldLabel(inspection, f)))));
   const previewBody = el('tbody', {}, ...inspection.preview.map((r) => el('tr', {}, el('th', { scope: 'row' }, r.row), ...fields.map((f) => el('td', {}, clip(r.values[f] ?? ''))))));
-  fill(byId('preview'), el('caption', {}, `The first ${inspection.preview.length} rows as they will be sent`), previewHead, previewBody);
+  fill(byId('preview'), el('caption', {}, inspection.preview.length === 1 ? 'The first row as it will be sent' : `The first ${inspection.preview.length} rows as they will be sent`), previewHead, previewBody);
 
   const issuesTable = byId('issues');
   const issuesBody = issuesTable.querySelector('tbody')!;
@@ -179,8 +208,11 @@ function showInspection(p: Picked, found: Rejections): void {
   byId<HTMLButtonElement>('import-button').disabled = scan.valid + scan.invalid === 0;
 }
 
-/** Dry run: inspect, scan and validate the whole file in the browser; nothing is sent. */
-async function pick(file: File): Promise<void> {
+/**
+ * Dry run: inspect, scan and validate the whole file in the browser; nothing is sent. `choice` is
+ * the model and column mapping the user picked in the mapping editor (none: detected from the headers).
+ */
+async function pick(file: File, choice?: MappingChoice): Promise<void> {
   if (busy) return;
   busy = true;
   clearResults();
@@ -198,12 +230,14 @@ async function pick(file: File): Promise<void> {
       size: file.size,
       createHasher: browserSha256,
       dryRun: true,
+      model: choice?.model,
+      mapping: choice?.mapping,
       onInspected: (i) => (inspection = i),
       // onInspected always comes first, so the mapping is known for the report line.
       onRejected: (r) => collect(found, inspection!, r),
     });
     const scan: ScanResult = { sha256: summary.sha256, bytes: summary.bytes, rows: summary.rows, blankRows: summary.blankRows, valid: summary.rows - summary.invalid, invalid: summary.invalid, durationMs: summary.durationMs };
-    picked = { file, inspection: inspection!, scan };
+    picked = { file, inspection: inspection!, scan, choice };
     fill(byId('reading'));
     showInspection(picked, found);
     setState('inspected');
@@ -211,7 +245,9 @@ async function pick(file: File): Promise<void> {
     fill(byId('reading'));
     const problem = byId('file-problem');
     if (error instanceof FileProblemError) {
-      fill(problem, el('strong', {}, 'This file cannot be imported. '), error.message);
+      const remap = MAPPING_PROBLEMS.has(error.code);
+      fill(problem, el('strong', {}, 'This file cannot be imported. '), error.message, remap ? ' Or choose the fields below.' : '');
+      if (remap) await offerMapping(file, choice);
     } else {
       fill(problem, el('strong', {}, 'Reading the file failed. '), error instanceof Error ? error.message : String(error));
     }
@@ -219,6 +255,8 @@ async function pick(file: File): Promise<void> {
     setState('file-problem');
   } finally {
     busy = false;
+    // How many checks have ended (tests wait for the next one after changing the mapping).
+    document.body.dataset.checks = String(Number(document.body.dataset.checks ?? 0) + 1);
   }
 }
 
@@ -286,6 +324,18 @@ function showFinished(c: FinalCounts, note: string): void {
   }
   document.body.dataset.outcome = kind;
   fill(byId('outcome'), box);
+}
+
+/**
+ * A refusal of the user's sign-in, said for the page (the engine's own words name the CLI's API-key
+ * flags): the ID token could not be refreshed, or the API answered 401.
+ */
+function signInProblem(error: unknown): string | null {
+  for (let e: unknown = error; e instanceof Error; e = e.cause) {
+    if (e instanceof SignInError) return `${e.message} Then import the same file again: it continues where it stopped.`;
+    if (e instanceof GraphQLHttpError && e.status === 401) return 'the API refused your sign-in (HTTP 401 UnauthorizedException). Sign out and sign in again, then import the same file again: it continues where it stopped.';
+  }
+  return null;
 }
 
 /** Cancelled: what got in, what was not sent, and how to continue. The ingestion stays open. */
@@ -377,6 +427,8 @@ async function runImport(): Promise<void> {
       createHasher: browserSha256,
       client: watched,
       sourceKind: 'WEB',
+      model: p.choice?.model,
+      mapping: p.choice?.mapping,
       signal: cancel.signal,
       onProgress: (progress) => panel.engine(progress),
       // Rows the check found invalid are listed in step 2 already: the page lists only what
@@ -421,7 +473,7 @@ async function runImport(): Promise<void> {
       setState('failed');
     }
   } catch (error) {
-    const message = error instanceof FileProblemError ? error.message : describeSendError(error);
+    const message = error instanceof FileProblemError ? error.message : signInProblem(error) ?? describeSendError(error);
     fill(byId('outcome'), el('div', { class: 'notice error', role: 'alert' }, el('strong', {}, 'The import could not run. '), message));
     setState('failed');
   } finally {

@@ -145,7 +145,7 @@ describe('the web page in Chromium', () => {
   }
 
   /** A drop, as a user dragging a file onto the box: a File built in the page, in a DataTransfer. */
-  async function dropFile(page: Page, name: string, text: string): Promise<void> {
+  async function dropFile(page: Page, name: string, text: string, state = 'inspected'): Promise<void> {
     await page.evaluate(
       ([n, t]) => {
         const data = new DataTransfer();
@@ -154,7 +154,7 @@ describe('the web page in Chromium', () => {
       },
       [name, text] as const,
     );
-    await page.waitForSelector('body[data-state="inspected"]');
+    await page.waitForSelector(`body[data-state="${state}"]`);
   }
 
   async function scanAll(table: 'Customers' | 'Ingestions'): Promise<Record<string, unknown>[]> {
@@ -229,6 +229,29 @@ describe('the web page in Chromium', () => {
     await page.close();
   });
 
+  it('lands on the sign-in form, saying why, when the tab’s session can no longer be refreshed', async () => {
+    const { page, problems } = await openPage();
+    // The ID token has expired and Cognito refuses the refresh token (expired or revoked).
+    await page.evaluate(() => {
+      const key = Object.keys(sessionStorage)[0]!;
+      const stored = JSON.parse(sessionStorage.getItem(key)!) as Record<string, unknown>;
+      sessionStorage.setItem(key, JSON.stringify({ ...stored, expiresAt: 0, refreshToken: 'revoked-refresh-token' }));
+    });
+    const refreshes: number[] = [];
+    page.on('response', (r) => {
+      if (new URL(r.url()).pathname === '/cognito/' && (r.request().postData() ?? '').includes('REFRESH_TOKEN_AUTH')) refreshes.push(r.status());
+    });
+    await page.reload();
+    await page.waitForSelector('body[data-state="signed-out"]');
+    // Cognito's answer to a bad refresh token is NotAuthorizedException with HTTP 400.
+    expect(refreshes).toEqual([400]);
+    await expect(page.locator('#signin-error').textContent()).resolves.toBe('Your session has ended. Sign in again.');
+    await expect(page.evaluate(() => sessionStorage.length)).resolves.toBe(0);
+    await expect(page.locator('#app').isVisible()).resolves.toBe(false);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
   it('tells a viewer that importing is not allowed and offers no file picking', async () => {
     const { page, problems } = await openPage(pageUrl, VIEWER, 'not-allowed');
     await expect(page.locator('#who-name').textContent()).resolves.toBe('vera · viewers');
@@ -247,10 +270,12 @@ describe('the web page in Chromium', () => {
     const rows = rowsOf(sample('customers_valid.csv'));
 
     await expect(page.locator('#facts').textContent()).resolves.toContain('Customer (CUSTOMER)');
-    const mapping = await page.locator('#mapping tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
+    const mapping = await page.locator('#mapping tbody tr').evaluateAll((trs) => trs.map((tr) => [tr.querySelector('td')!.textContent, tr.querySelector('select')!.value]));
     // Header "Full Name" is an alias of the customer's name field, "Signup Date" of signupDate.
-    expect(mapping).toContainEqual(['Email', 'Email (email)']);
-    expect(mapping.find((m) => m[0] === 'Full Name')?.[1]).toMatch(/\(name\)$/);
+    expect(mapping).toContainEqual(['Email', 'email']);
+    expect(mapping.find((m) => m[0] === 'Full Name')?.[1]).toBe('name');
+    expect(mapping.find((m) => m[0] === 'Signup Date')?.[1]).toBe('signupDate');
+    await expect(page.locator('#model-select').inputValue()).resolves.toBe('customer');
     expect(mapping).toHaveLength(Object.keys(rows[0]!).length);
 
     const preview = page.locator('#preview tbody tr');
@@ -712,6 +737,66 @@ describe('the web page in Chromium', () => {
     await page.close();
   });
 
+  it('maps unknown headers with the dropdowns, checks again with that mapping, and imports it', async () => {
+    const { page, problems } = await openPage();
+    const checks = async () => Number(await page.locator('body').getAttribute('data-checks'));
+    /** Picks `field` for `column` and waits for the check that change starts. */
+    const choose = async (column: string, field: string) => {
+      const before = await checks();
+      await page.selectOption(`#mapping select[data-column="${column}"]`, field);
+      await page.waitForFunction((n) => Number(document.body.dataset.checks) > n, before);
+    };
+    await dropFile(page, 'german.csv', 'E-Post,Kundenname,Telefon,Lieblingsfarbe\nremap.one@map.example,Remap One,+1 555 000 1111,blau\nremap.two@map.example,Remap Two,+1 555 000 2222,rot\n', 'file-problem');
+    // No header names a field: refused, and the columns are offered for mapping.
+    await expect(page.locator('#file-problem').textContent()).resolves.toMatch(/none of the columns in row 1 .* Or choose the fields below\.$/);
+    await expect(page.locator('#mapping-area').isVisible()).resolves.toBe(true);
+    await expect(page.locator('#checked').isVisible()).resolves.toBe(false);
+    await expect(page.locator('#mapping tbody tr td:first-child').allTextContents()).resolves.toEqual(['E-Post', 'Kundenname', 'Telefon', 'Lieblingsfarbe']);
+    const customerFields = await page.locator('#mapping select[data-column="E-Post"] option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+    expect(customerFields).toEqual(['', 'email', 'name', 'phone', 'company', 'country', 'signupDate', 'notes']);
+
+    // Email alone is not enough: the name is required, and the page says so.
+    await choose('E-Post', 'email');
+    await expect(page.locator('body').getAttribute('data-state')).resolves.toBe('file-problem');
+    await expect(page.locator('#file-problem').textContent()).resolves.toMatch(/required Name/);
+    await expect(page.locator('#mapping select[data-column="E-Post"]').inputValue()).resolves.toBe('email');
+    await choose('Kundenname', 'name');
+    await expect(page.locator('body').getAttribute('data-state')).resolves.toBe('inspected');
+    await choose('Telefon', 'phone');
+    await expect(page.locator('body').getAttribute('data-state')).resolves.toBe('inspected');
+    await expect(page.locator('#facts').textContent()).resolves.toContain('Customer (CUSTOMER), as you chose');
+    const mapped = await page.locator('#mapping tbody tr').evaluateAll((trs) => trs.map((tr) => [tr.children[0]!.textContent, tr.querySelector('select')!.value, tr.children[2]!.textContent]));
+    expect(mapped).toEqual([
+      ['E-Post', 'email', 'your choice'],
+      ['Kundenname', 'name', 'your choice'],
+      ['Telefon', 'phone', 'your choice'],
+      ['Lieblingsfarbe', '', 'your choice'],
+    ]);
+    await expect(page.locator('#preview thead th').allTextContents()).resolves.toEqual(['Row', 'Email', 'Name', 'Phone']);
+    await page.screenshot({ path: path.join(SHOTS, '15-mapping.png'), fullPage: true });
+
+    await page.click('#import-button');
+    await page.waitForSelector('body[data-state="finished"], body[data-state="failed"], body[data-state="duplicate"]', { timeout: 60_000 });
+    await expect(page.locator('#outcome').textContent()).resolves.toBe('Import finished. All 2 rows imported: 2 created.');
+    const customers = (await scanAll('Customers')).filter((c) => String(c.email).endsWith('@map.example'));
+    expect(customers.map((c) => [c.email, c.name, c.phone]).sort()).toEqual([
+      ['remap.one@map.example', 'Remap One', '+1 555 000 1111'],
+      ['remap.two@map.example', 'Remap Two', '+1 555 000 2222'],
+    ]);
+
+    // A recognised file: one column set to "ignore" is left out of the check and the import.
+    await dropFile(page, 'ignore.csv', 'Email,Full Name,Notes\nignore.me@map.example,Ignore Me,secret note\n');
+    await choose('Notes', '');
+    await expect(page.locator('#preview thead th').allTextContents()).resolves.toEqual(['Row', 'Email', 'Name']);
+    await page.click('#import-button');
+    await page.waitForSelector('body[data-state="finished"], body[data-state="failed"], body[data-state="duplicate"]', { timeout: 60_000 });
+    const ignored = (await scanAll('Customers')).find((c) => c.email === 'ignore.me@map.example');
+    expect(ignored).toMatchObject({ name: 'Ignore Me' });
+    expect(ignored?.notes).toBeUndefined();
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
   it('calls a file where every row is rejected what it is: nothing imported, in red', async () => {
     const { page, problems } = await openPage();
     await dropFile(page, 'all_bad.csv', 'Email,Full Name\nnot-an-email,Nobody\n,Nameless\n');
@@ -807,6 +892,26 @@ describe('the web page in Chromium', () => {
     await page.close();
     // Only now: the browser reads the picked file again when it imports.
     rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('says the API refused the sign-in (401) in the page’s terms, not the CLI’s API-key flags', async () => {
+    const { page, problems } = await openPage();
+    // AppSync's request-level refusal of a token (HTTP 401 UnauthorizedException).
+    await page.route('**/graphql', async (route) => {
+      if ((route.request().postData() ?? '').includes('startIngestion')) {
+        await route.fulfill({ status: 401, contentType: 'application/json', body: JSON.stringify({ errors: [{ errorType: 'UnauthorizedException', message: 'You are not authorized to make this call.' }] }) });
+      } else await route.continue();
+    });
+    await dropFile(page, 'refused.csv', 'Email,Full Name\nrefused@auth.example,Refused\n');
+    await page.click('#import-button');
+    await page.waitForSelector('body[data-state="failed"], body[data-state="finished"]', { timeout: 60_000 });
+    const outcome = await page.locator('#outcome').textContent();
+    expect(outcome).toBe(
+      'The import could not run. the API refused your sign-in (HTTP 401 UnauthorizedException). Sign out and sign in again, then import the same file again: it continues where it stopped.',
+    );
+    expect(outcome).not.toMatch(/api-key|FOREMAN_API_KEY/i);
+    expect(problems).toEqual([]);
+    await page.close();
   });
 
   it('imports nothing when the progress subscription cannot start, and says so', async () => {
