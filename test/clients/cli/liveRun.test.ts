@@ -71,8 +71,9 @@ describe('foreman ingest on a terminal', () => {
     const proxy = await flakyProxy(new Set([2, 3, 5]));
     try {
       // `script` gives the CLI a real pseudo-terminal (stdout and stderr both on it) and copies the screen bytes to its stdout.
-      const command = [process.execPath, BIN, 'ingest', file, '--batch-size', '20', '--concurrency', '1', '--endpoint', proxy.url, '--api-key', stack.apiKey].map((a) => `'${a}'`).join(' ');
-      const child = spawn('script', ['-qfec', command, '/dev/null'], { cwd: dir, env: { ...process.env, FOREMAN_GRAPHQL_URL: '', FOREMAN_API_KEY: '', COLUMNS: '120' } });
+      const command = [process.execPath, BIN, 'ingest', file, '--batch-size', '20', '--concurrency', '1', '--endpoint', proxy.url].map((a) => `'${a}'`).join(' ');
+      const token = await stack.tokenFor('foreman-admin', ['admins']);
+      const child = spawn('script', ['-qfec', command, '/dev/null'], { cwd: dir, env: { ...process.env, FOREMAN_GRAPHQL_URL: '', FOREMAN_API_KEY: '', FOREMAN_ID_TOKEN: token, COLUMNS: '120' } });
       let raw = '';
       child.stdout.on('data', (d: Buffer) => (raw += d.toString()));
       const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
@@ -108,9 +109,10 @@ describe('foreman ingest stopped with Ctrl-C', () => {
     const rows = 20_000;
     const file = customers('interrupted.csv', rows, 'sigint.example');
     const idsFile = path.join(dir, 'ids.csv');
-    const child = spawn(process.execPath, [BIN, 'ingest', file, '--json', '--ids-out', idsFile, '--concurrency', '2', '--endpoint', stack.graphqlUrl, '--api-key', stack.apiKey], {
+    const token = await stack.tokenFor('foreman-admin', ['admins']);
+    const child = spawn(process.execPath, [BIN, 'ingest', file, '--json', '--ids-out', idsFile, '--concurrency', '2', '--endpoint', stack.graphqlUrl], {
       cwd: dir,
-      env: { ...process.env, FOREMAN_GRAPHQL_URL: '', FOREMAN_API_KEY: '' },
+      env: { ...process.env, FOREMAN_GRAPHQL_URL: '', FOREMAN_API_KEY: '', FOREMAN_ID_TOKEN: token },
     });
     let stdout = '';
     let stderr = '';
@@ -118,7 +120,7 @@ describe('foreman ingest stopped with Ctrl-C', () => {
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
     // Ctrl-C once the first batches are written (the terminal sends SIGINT to the process).
-    const stop = subscribe({ url: stack.graphqlUrl, auth: { mode: 'API_KEY', apiKey: stack.apiKey } }, OnIngestionsChangedDocument, {}, {
+    const stop = subscribe({ url: stack.graphqlUrl, auth: { mode: 'AMAZON_COGNITO_USER_POOLS', token } }, OnIngestionsChangedDocument, {}, {
       next: ({ onIngestionsChanged }) => {
         if (onIngestionsChanged && onIngestionsChanged.processed > 0 && child.exitCode === null && !child.killed) {
           child.kill('SIGINT');

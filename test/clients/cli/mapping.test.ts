@@ -94,7 +94,8 @@ describe('foreman ingest --map on the local stack', () => {
   afterAll(() => stack?.stop());
 
   it('creates the customers with the mapped columns in the right fields and nothing from the ignored one', { timeout: 120_000 }, async () => {
-    const r = await runCli(['ingest', path.join(ROOT, FILE), ...MAP, '--endpoint', stack.graphqlUrl, '--api-key', stack.apiKey], { cwd: dir });
+    const token = await stack.tokenFor('foreman-admin', ['admins']);
+    const r = await runCli(['ingest', path.join(ROOT, FILE), ...MAP, '--endpoint', stack.graphqlUrl], { cwd: dir, env: { FOREMAN_ID_TOKEN: token } });
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^Done in .*: 3 rows — 3 created, 0 duplicate, 0 invalid\.$/m);
     const items = await scanTable(stack, stack.tableNames.Customers);

@@ -7,7 +7,6 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createClient } from '../../../clients/api/client';
 import { StartIngestionDocument, type IngestionFieldsFragment, type IngestionSource, type ModelName } from '../../../clients/api/generated';
 import { listIngestions } from '../../../clients/cli/commands/ingestions';
 import { oldFlagHint } from '../../../clients/cli/errors';
@@ -97,12 +96,15 @@ describe('listIngestions (paging with a status filter)', () => {
 describe('on the local stack', () => {
   let stack: TestStack;
   let dir: string;
-  const on = () => ['--endpoint', stack.graphqlUrl, '--api-key', stack.apiKey];
+  const on = () => ['--endpoint', stack.graphqlUrl];
   beforeAll(async () => {
     stack = await startTestStack();
+    // The CLI signs in with FOREMAN_ID_TOKEN (runCli passes this process's environment on).
+    process.env.FOREMAN_ID_TOKEN = await stack.tokenFor('foreman-admin', ['admins']);
     dir = mkdtempSync(path.join(os.tmpdir(), 'foreman-polish-'));
   });
   afterAll(async () => {
+    delete process.env.FOREMAN_ID_TOKEN;
     await stack?.stop();
     rmSync(dir, { recursive: true, force: true });
   });
@@ -125,7 +127,7 @@ describe('on the local stack', () => {
     expect(r.stderr).toContain(`Record ids: ${idsFile}`);
 
     // A running ingestion of another file, started as any client would.
-    const api = createClient({ url: stack.graphqlUrl, auth: { mode: 'API_KEY', apiKey: stack.apiKey } });
+    const api = await stack.clientFor('foreman-admin', ['admins']);
     const running = await api.request(StartIngestionDocument, {
       input: { fileName: 'half-done.csv', sha256: 'b'.repeat(64), model: 'PROJECT' as ModelName, source: 'WEB' as IngestionSource, rowCount: 7 },
     });

@@ -119,7 +119,7 @@ describe('rejected rows of any width', () => {
     const long = 'L'.repeat(50_000);
     writeFileSync(file, `email,name\nok@wide.example,Fine\n${wide.join(',')}\nlong@wide.example,${long}\n`);
     const report = path.join(dir, 'wide-report.csv');
-    const r = await runCli(['ingest', file, '--endpoint', stack.graphqlUrl, '--api-key', stack.apiKey, '--json', '--errors-out', report]);
+    const r = await runCli(['ingest', file, '--endpoint', stack.graphqlUrl, '--json', '--errors-out', report], { env: { FOREMAN_ID_TOKEN: await stack.tokenFor('foreman-admin', ['admins']) } });
     const s = JSON.parse(r.stdout) as IngestSummary;
     // THEN the run completes (exit 1: rows were rejected) with both bad rows recorded invalid
     expect(r.code).toBe(1);
