@@ -843,7 +843,7 @@ export function describeSendError(error: unknown): string {
   if (error instanceof EndpointUnreachableError) return `${error.message}. Is the endpoint right and the server running?`;
   if (error instanceof GraphQLHttpError) {
     if (error.status === 401 || error.status === 403) {
-      return `the endpoint refused the credentials (HTTP ${error.status}${error.errorType ? ` ${error.errorType}` : ''}): check --api-key or FOREMAN_API_KEY (an API key may have expired).`;
+      return `the endpoint refused the credentials (HTTP ${error.status}${error.errorType ? ` ${error.errorType}` : ''}): sign in again — set FOREMAN_ID_TOKEN to a fresh ID token (tokens last an hour; \`foreman users token NAME\` on a local stack), or check --api-key / FOREMAN_API_KEY if this endpoint takes a key.`;
     }
     return error.message;
   }

@@ -100,7 +100,7 @@ describe('foreman ingest: endpoint problems', () => {
   it('exits 1 and says to check the key when the endpoint refuses it', async () => {
     const r = await runCli(['ingest', 'samples/customers_small.csv', '--endpoint', url, '--api-key', 'da2-expired']);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/customers_small\.csv: could not start the ingestion: the endpoint refused the credentials \(HTTP 401 UnauthorizedException\): check --api-key/);
+    expect(r.stderr).toMatch(/customers_small\.csv: could not start the ingestion: the endpoint refused the credentials \(HTTP 401 UnauthorizedException\): sign in again — set FOREMAN_ID_TOKEN/);
   });
 
   it('exits 2 when an endpoint is given without any API key', async () => {
