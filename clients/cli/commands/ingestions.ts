@@ -91,7 +91,7 @@ export function register(program: Command): void {
     .action(async (flags: IngestionsFlags) => {
       const endpoint = await resolveEndpoint({ endpoint: flags.endpoint, apiKey: flags.apiKey, notice: (line) => process.stderr.write(`${line}\n`) });
       try {
-        const client = createClient({ url: endpoint.url, auth: { mode: 'API_KEY', apiKey: endpoint.apiKey } });
+        const client = createClient({ url: endpoint.url, auth: endpoint.auth });
         const { items, more } = await listIngestions(async (nextToken) => (await client.request(ListIngestionsDocument, { limit: PAGE, nextToken })).listIngestions, flags.limit, flags.status);
         if (flags.json) {
           process.stdout.write(`${JSON.stringify(items)}\n`);
