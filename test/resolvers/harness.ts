@@ -16,7 +16,22 @@ export interface HandlerInput {
   prevResult?: unknown;
   result?: unknown;
   error?: { message: string; type: string } | null;
+  /** The caller; default: an IAM back-end caller (the S3 processor's role), which may touch any ingestion. */
+  identity?: Record<string, unknown> | null;
+  authType?: string;
 }
+
+/** `ctx.identity` of an IAM caller, as AppSync shapes it. */
+export const IAM_IDENTITY = {
+  accountId: '123456789012',
+  cognitoIdentityPoolId: null,
+  cognitoIdentityId: null,
+  sourceIp: ['127.0.0.1'],
+  username: 'AROAFOREMANPROCESSOR:csv-processor',
+  userArn: 'arn:aws:sts::123456789012:assumed-role/foreman-csv-processor/csv-processor',
+  cognitoIdentityAuthType: null,
+  cognitoIdentityAuthProvider: null,
+};
 
 /** Loads (once) and runs `handler` of `file`; the same `stash` object can be passed along a pipeline. */
 export async function runHandler(file: string, handler: 'request' | 'response', input: HandlerInput = {}): Promise<HandlerOutcome> {
@@ -28,7 +43,7 @@ export async function runHandler(file: string, handler: 'request' | 'response', 
   const init: ContextInit = {
     arguments: input.args ?? {},
     source: null,
-    identity: null,
+    identity: input.identity === undefined ? IAM_IDENTITY : input.identity,
     request: { headers: {}, domainName: null },
     info: { fieldName: 'test', parentTypeName: 'Mutation', variables: {}, selectionSetList: [], selectionSetGraphQL: '' },
     env: localEnvironment,
@@ -36,7 +51,7 @@ export async function runHandler(file: string, handler: 'request' | 'response', 
     prev: { result: input.prevResult ?? null },
     result: input.result,
     error: input.error ?? null,
-    authType: 'API Key Authorization',
+    authType: input.authType ?? (input.identity === undefined ? 'IAM Authorization' : 'API Key Authorization'),
   };
   return runtime.run(code, handler, init).outcome;
 }

@@ -61,10 +61,11 @@ describe('the console fetcher', () => {
   });
 
   it('lets the headers editor replace the picked auth’s headers', async () => {
-    // The editor's Authorization replaces the SigV4 one: beside X-Amz-Date it is an incomplete
-    // signature (AWS's common error IncompleteSignatureException), not the valid one we computed.
+    // The editor's Authorization replaces the SigV4 one we computed (which would have succeeded):
+    // what arrives is not a SigV4 header, so AppSync reads it as a user-pool token, the API's
+    // default mode, and refuses it as one (401 UnauthorizedException).
     const result = (await fetcherWith(iam)({ query: '{ __typename }' }, { headers: { Authorization: 'not-a-signature' } })) as ConsoleResult;
-    expect(errorTypes(result)).toEqual(['IncompleteSignatureException']);
+    expect(errorTypes(result)).toEqual(['UnauthorizedException']);
   });
 
   it('returns AppSync’s refusal for a wrong secret, and for no auth at all', async () => {
