@@ -4,14 +4,17 @@
  * user-pool ID token, instead of the key); 3. a `.env` file
  * in the working directory; 4. a running `foreman serve` recorded in `.foreman/server.json`;
  * 5. an embedded local stack started for this one command (data kept in `.foreman/`) and stopped after.
+ * Credentials for 1–3, first match wins: --api-key; FOREMAN_ID_TOKEN (environment, then .env);
+ * FOREMAN_API_KEY; a `foreman login` session (./session, refreshed as it nears expiry).
  * On the local stack (4 and 5) the CLI signs in as the stack's built-in admin (`foreman-admin`,
- * docs/auth.md), so nothing needs configuring; elsewhere it sends the API key it was given.
+ * docs/auth.md), so nothing needs configuring.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LocalStack, LocalStackOptions } from '../../infra/local/contracts';
 import { isProcessAlive, readServerRecord, type ServerRecord } from '../../infra/local/serverRecord';
 import { CliError, EXIT } from './errors';
+import { readSession, sessionIdToken } from './session';
 import type { ClientAuth } from '../api/client';
 import type { LocalUserPool } from '../../infra/local/auth/userPool';
 
@@ -103,23 +106,32 @@ export async function resolveEndpoint(options: ResolveOptions): Promise<Resolved
   const keyFromConfig = env.FOREMAN_API_KEY || dotEnv.FOREMAN_API_KEY;
   // A user-pool token (`foreman users token NAME` locally; a Cognito ID token in AWS) signs instead of a key.
   const token = env.FOREMAN_ID_TOKEN || dotEnv.FOREMAN_ID_TOKEN;
-  const tokenAuth: ClientAuth | null = token && !options.apiKey ? { mode: 'AMAZON_COGNITO_USER_POOLS', token } : null;
+  // Then a `foreman login` session (./session), refreshed as it nears expiry.
+  const session = !token && !options.apiKey && !keyFromConfig ? readSession(env) : null;
+  const tokenAuth: ClientAuth | null = options.apiKey
+    ? null
+    : token
+      ? { mode: 'AMAZON_COGNITO_USER_POOLS', token }
+      : session
+        ? { mode: 'AMAZON_COGNITO_USER_POOLS', token: () => sessionIdToken(env) }
+        : null;
 
   if (options.endpoint && tokenAuth) return { url: options.endpoint, apiKey: '', auth: tokenAuth, source: 'flags', stop: none };
   if (env.FOREMAN_GRAPHQL_URL && !options.endpoint && tokenAuth) return { url: env.FOREMAN_GRAPHQL_URL, apiKey: '', auth: tokenAuth, source: 'environment', stop: none };
   if (options.endpoint) {
     const apiKey = options.apiKey ?? keyFromConfig;
-    if (!apiKey) throw new CliError(`no API key for ${options.endpoint}: pass --api-key KEY or set FOREMAN_API_KEY.`, EXIT.USAGE);
+    if (!apiKey) throw new CliError(`no credentials for ${options.endpoint}: run foreman login, set FOREMAN_ID_TOKEN, or pass --api-key KEY.`, EXIT.USAGE);
     return { url: options.endpoint, apiKey, auth: { mode: 'API_KEY', apiKey }, source: 'flags', stop: none };
   }
   if (env.FOREMAN_GRAPHQL_URL) {
     const apiKey = options.apiKey ?? env.FOREMAN_API_KEY ?? dotEnv.FOREMAN_API_KEY;
-    if (!apiKey) throw new CliError(`FOREMAN_GRAPHQL_URL is set but no API key is: set FOREMAN_API_KEY or pass --api-key.`, EXIT.USAGE);
+    if (!apiKey) throw new CliError(`FOREMAN_GRAPHQL_URL is set but no credentials are: run foreman login, set FOREMAN_ID_TOKEN, or set FOREMAN_API_KEY.`, EXIT.USAGE);
     return { url: env.FOREMAN_GRAPHQL_URL, apiKey, auth: { mode: 'API_KEY', apiKey }, source: 'environment', stop: none };
   }
+  if (dotEnv.FOREMAN_GRAPHQL_URL && tokenAuth) return { url: dotEnv.FOREMAN_GRAPHQL_URL, apiKey: '', auth: tokenAuth, source: '.env', stop: none };
   if (dotEnv.FOREMAN_GRAPHQL_URL) {
     const apiKey = options.apiKey ?? dotEnv.FOREMAN_API_KEY;
-    if (!apiKey) throw new CliError(`${dotEnvPath} sets FOREMAN_GRAPHQL_URL but not FOREMAN_API_KEY: add it or pass --api-key.`, EXIT.USAGE);
+    if (!apiKey) throw new CliError(`${dotEnvPath} sets FOREMAN_GRAPHQL_URL but no credentials: run foreman login, or set FOREMAN_ID_TOKEN or FOREMAN_API_KEY.`, EXIT.USAGE);
     return { url: dotEnv.FOREMAN_GRAPHQL_URL, apiKey, auth: { mode: 'API_KEY', apiKey }, source: '.env', stop: none };
   }
   // A stale or half-written record: fall through to the embedded stack.

@@ -74,7 +74,7 @@ describe('resolveEndpoint', () => {
     expect(await resolveEndpoint({ cwd: tmp(), env, endpoint: 'http://x/graphql', apiKey: 'k' })).toMatchObject({ auth: { mode: 'API_KEY', apiKey: 'k' } });
   });
 
-  it('refuses an endpoint without any API key', async () => {
-    await expect(resolveEndpoint({ cwd: tmp(), env: {}, endpoint: 'http://x/graphql' })).rejects.toThrow(/no API key/);
+  it('refuses an endpoint without any credentials, saying how to get them', async () => {
+    await expect(resolveEndpoint({ cwd: tmp(), env: {}, endpoint: 'http://x/graphql' })).rejects.toThrow('no credentials for http://x/graphql: run foreman login, set FOREMAN_ID_TOKEN, or pass --api-key');
   });
 });

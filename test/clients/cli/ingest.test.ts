@@ -106,7 +106,7 @@ describe('foreman ingest: endpoint problems', () => {
   it('exits 2 when an endpoint is given without any API key', async () => {
     const r = await runCli(['ingest', path.join(ROOT, 'samples/customers_small.csv'), '--endpoint', url], { cwd: mkdtempSync(path.join(os.tmpdir(), 'foreman-cwd-')) });
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('no API key for');
+    expect(r.stderr).toContain('no credentials for');
   });
 
   it('exits 1 and names the endpoint when nothing answers there', async () => {
