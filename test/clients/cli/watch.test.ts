@@ -225,10 +225,13 @@ describe('following an ingestion', () => {
 describe('foreman watch in a second process during a 10,000-row foreman ingest', () => {
   let stack: TestStack;
   let dir: string;
+  let token: string;
 
   beforeAll(async () => {
     stack = await startTestStack();
     dir = mkdtempSync(path.join(os.tmpdir(), 'foreman-watch-'));
+    // Both terminals sign in as the stack's built-in admin (FOREMAN_ID_TOKEN, as a script would).
+    token = await stack.tokenFor('foreman-admin', ['admins']);
   });
   afterAll(async () => {
     await stack?.stop();
@@ -236,7 +239,10 @@ describe('foreman watch in a second process during a 10,000-row foreman ingest',
   });
 
   function run(args: string[]): { exited: Promise<number | null>; out: () => string; err: () => string } {
-    const child = spawn(process.execPath, [path.join(repoRoot, 'bin/foreman.js'), ...args, '--endpoint', stack.graphqlUrl, '--api-key', stack.apiKey], { cwd: dir });
+    const child = spawn(process.execPath, [path.join(repoRoot, 'bin/foreman.js'), ...args, '--endpoint', stack.graphqlUrl], {
+      cwd: dir,
+      env: { ...process.env, FOREMAN_GRAPHQL_URL: '', FOREMAN_API_KEY: '', FOREMAN_ID_TOKEN: token },
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
