@@ -1,6 +1,6 @@
 /**
  * AppSync's error shapes. Field errors look like this in AppSync's responses (Amplify JS fixtures
- * captured from the AppSync console; APPSYNC-REFERENCE.md §1):
+ * captured from the AppSync console; AWS's resolver-reference-overview-js.html, docs/local-appsync-runtime.md):
  *   {"path":["listTodos"],"data":null,"errorType":"Unauthorized","errorInfo":null,
  *    "locations":[{"line":2,"column":3,"sourceName":null}],"message":"Not Authorized to access listTodos on type Query"}
  * Validation errors come from AppSync's graphql-java front end: `path: null`, the location, and a
