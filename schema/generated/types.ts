@@ -39,12 +39,177 @@ export type CreateProjectInput = {
   status?: InputMaybe<ProjectStatus>;
 };
 
+/** ISO 4217 currency codes (the current ones, as ICU lists them). */
+export type CurrencyCode =
+  | 'AED'
+  | 'AFN'
+  | 'ALL'
+  | 'AMD'
+  | 'ANG'
+  | 'AOA'
+  | 'ARS'
+  | 'AUD'
+  | 'AWG'
+  | 'AZN'
+  | 'BAM'
+  | 'BBD'
+  | 'BDT'
+  | 'BGN'
+  | 'BHD'
+  | 'BIF'
+  | 'BMD'
+  | 'BND'
+  | 'BOB'
+  | 'BRL'
+  | 'BSD'
+  | 'BTN'
+  | 'BWP'
+  | 'BYN'
+  | 'BZD'
+  | 'CAD'
+  | 'CDF'
+  | 'CHF'
+  | 'CLP'
+  | 'CNY'
+  | 'COP'
+  | 'CRC'
+  | 'CUC'
+  | 'CUP'
+  | 'CVE'
+  | 'CZK'
+  | 'DJF'
+  | 'DKK'
+  | 'DOP'
+  | 'DZD'
+  | 'EGP'
+  | 'ERN'
+  | 'ETB'
+  | 'EUR'
+  | 'FJD'
+  | 'FKP'
+  | 'GBP'
+  | 'GEL'
+  | 'GHS'
+  | 'GIP'
+  | 'GMD'
+  | 'GNF'
+  | 'GTQ'
+  | 'GYD'
+  | 'HKD'
+  | 'HNL'
+  | 'HRK'
+  | 'HTG'
+  | 'HUF'
+  | 'IDR'
+  | 'ILS'
+  | 'INR'
+  | 'IQD'
+  | 'IRR'
+  | 'ISK'
+  | 'JMD'
+  | 'JOD'
+  | 'JPY'
+  | 'KES'
+  | 'KGS'
+  | 'KHR'
+  | 'KMF'
+  | 'KPW'
+  | 'KRW'
+  | 'KWD'
+  | 'KYD'
+  | 'KZT'
+  | 'LAK'
+  | 'LBP'
+  | 'LKR'
+  | 'LRD'
+  | 'LSL'
+  | 'LYD'
+  | 'MAD'
+  | 'MDL'
+  | 'MGA'
+  | 'MKD'
+  | 'MMK'
+  | 'MNT'
+  | 'MOP'
+  | 'MRU'
+  | 'MUR'
+  | 'MVR'
+  | 'MWK'
+  | 'MXN'
+  | 'MYR'
+  | 'MZN'
+  | 'NAD'
+  | 'NGN'
+  | 'NIO'
+  | 'NOK'
+  | 'NPR'
+  | 'NZD'
+  | 'OMR'
+  | 'PAB'
+  | 'PEN'
+  | 'PGK'
+  | 'PHP'
+  | 'PKR'
+  | 'PLN'
+  | 'PYG'
+  | 'QAR'
+  | 'RON'
+  | 'RSD'
+  | 'RUB'
+  | 'RWF'
+  | 'SAR'
+  | 'SBD'
+  | 'SCR'
+  | 'SDG'
+  | 'SEK'
+  | 'SGD'
+  | 'SHP'
+  | 'SLE'
+  | 'SLL'
+  | 'SOS'
+  | 'SRD'
+  | 'SSP'
+  | 'STN'
+  | 'SVC'
+  | 'SYP'
+  | 'SZL'
+  | 'THB'
+  | 'TJS'
+  | 'TMT'
+  | 'TND'
+  | 'TOP'
+  | 'TRY'
+  | 'TTD'
+  | 'TWD'
+  | 'TZS'
+  | 'UAH'
+  | 'UGX'
+  | 'USD'
+  | 'UYU'
+  | 'UZS'
+  | 'VES'
+  | 'VND'
+  | 'VUV'
+  | 'WST'
+  | 'XAF'
+  | 'XCD'
+  | 'XCG'
+  | 'XDR'
+  | 'XOF'
+  | 'XPF'
+  | 'XSU'
+  | 'YER'
+  | 'ZAR'
+  | 'ZMW'
+  | 'ZWG'
+  | 'ZWL';
+
 export type Customer = {
   __typename?: 'Customer';
   company: Maybe<Scalars['String']['output']>;
   country: Maybe<Scalars['String']['output']>;
   createdAt: Scalars['AWSDateTime']['output'];
-  /** Stored normalised: trimmed and lower-cased. Unique across all customers. */
+  /** Stored normalised: trimmed, NFC and lower-cased. Unique across all customers. */
   email: Scalars['AWSEmail']['output'];
   id: Scalars['ID']['output'];
   name: Scalars['String']['output'];
@@ -62,15 +227,22 @@ export type CustomerConnection = {
   nextToken: Maybe<Scalars['String']['output']>;
 };
 
-/** A customer row as read from a file: every cell is text, the server validates it. */
+/** A customer row as read from a file: every cell is text, the server validates it (generated from @importable Customer). */
 export type CustomerRowInput = {
+  /** Company */
   company?: InputMaybe<Scalars['String']['input']>;
+  /** Country */
   country?: InputMaybe<Scalars['String']['input']>;
+  /** Email (required) */
   email?: InputMaybe<Scalars['String']['input']>;
+  /** Name (required) */
   name?: InputMaybe<Scalars['String']['input']>;
+  /** Notes */
   notes?: InputMaybe<Scalars['String']['input']>;
+  /** Phone */
   phone?: InputMaybe<Scalars['String']['input']>;
   rowNumber: Scalars['Int']['input'];
+  /** Signup date */
   signupDate?: InputMaybe<Scalars['String']['input']>;
 };
 
@@ -134,16 +306,32 @@ export type FinishIngestionInput = {
   status: IngestionStatus;
 };
 
+export type ForemanNormalize =
+  | 'CASE_INSENSITIVE'
+  | 'EMAIL'
+  | 'TRIM';
+
 export type ImportCustomersInput = {
   /** Numbered from 1 by the client; re-sending a batch number is a no-op that returns the stored outcomes. */
   batchNumber: Scalars['Int']['input'];
   ingestionId: Scalars['ID']['input'];
+  /** At most 49 rows. */
   rows: Array<CustomerRowInput>;
 };
 
-export type ImportProjectsInput = {
+export type ImportInvoicesInput = {
+  /** Numbered from 1 by the client; re-sending a batch number is a no-op that returns the stored outcomes. */
   batchNumber: Scalars['Int']['input'];
   ingestionId: Scalars['ID']['input'];
+  /** At most 24 rows. */
+  rows: Array<InvoiceRowInput>;
+};
+
+export type ImportProjectsInput = {
+  /** Numbered from 1 by the client; re-sending a batch number is a no-op that returns the stored outcomes. */
+  batchNumber: Scalars['Int']['input'];
+  ingestionId: Scalars['ID']['input'];
+  /** At most 49 rows. */
   rows: Array<ProjectRowInput>;
 };
 
@@ -221,8 +409,59 @@ export type IngestionStatus =
   | 'FAILED'
   | 'RUNNING';
 
+export type Invoice = {
+  __typename?: 'Invoice';
+  /** A decimal ≥ 0 in `currency`. */
+  amount: Scalars['Float']['output'];
+  createdAt: Scalars['AWSDateTime']['output'];
+  currency: CurrencyCode;
+  /** A file row names the customer by customerEmail or customerId. */
+  customerId: Scalars['ID']['output'];
+  description: Maybe<Scalars['String']['output']>;
+  dueDate: Scalars['AWSDate']['output'];
+  id: Scalars['ID']['output'];
+  /** Unique across all invoices (trimmed; case matters). */
+  invoiceNumber: Scalars['String']['output'];
+  issueDate: Scalars['AWSDate']['output'];
+  /** Optional: the project the invoice bills, by id. */
+  projectId: Maybe<Scalars['ID']['output']>;
+  updatedAt: Scalars['AWSDateTime']['output'];
+  version: Scalars['Int']['output'];
+};
+
+export type InvoiceConnection = {
+  __typename?: 'InvoiceConnection';
+  items: Array<Invoice>;
+  nextToken: Maybe<Scalars['String']['output']>;
+};
+
+/** A invoice row as read from a file: every cell is text, the server validates it (generated from @importable Invoice). */
+export type InvoiceRowInput = {
+  /** Amount (required) */
+  amount?: InputMaybe<Scalars['String']['input']>;
+  /** Currency (required) */
+  currency?: InputMaybe<Scalars['String']['input']>;
+  /** Customer email */
+  customerEmail?: InputMaybe<Scalars['String']['input']>;
+  /** Customer id */
+  customerId?: InputMaybe<Scalars['String']['input']>;
+  /** Description */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** Due date (required) */
+  dueDate?: InputMaybe<Scalars['String']['input']>;
+  /** Invoice number (required) */
+  invoiceNumber?: InputMaybe<Scalars['String']['input']>;
+  /** Issue date (required) */
+  issueDate?: InputMaybe<Scalars['String']['input']>;
+  /** Project id */
+  projectId?: InputMaybe<Scalars['String']['input']>;
+  rowNumber: Scalars['Int']['input'];
+};
+
+/** The importable models (@importable types). */
 export type ModelName =
   | 'CUSTOMER'
+  | 'INVOICE'
   | 'PROJECT';
 
 export type Mutation = {
@@ -236,7 +475,11 @@ export type Mutation = {
   /** Marks a running ingestion FAILED, e.g. when the S3 processor cannot read its file: the back end (IAM), an admin, or the ingestion's owner. */
   failIngestion: IngestionProgress;
   finishIngestion: IngestionProgress;
+  /** Imports a batch of customer rows into a running ingestion (generated). */
   importCustomers: IngestionProgress;
+  /** Imports a batch of invoice rows into a running ingestion (generated). */
+  importInvoices: IngestionProgress;
+  /** Imports a batch of project rows into a running ingestion (generated). */
   importProjects: IngestionProgress;
   recordRejectedRows: IngestionProgress;
   startIngestion: StartIngestionResult;
@@ -286,6 +529,11 @@ export type MutationImportCustomersArgs = {
 };
 
 
+export type MutationImportInvoicesArgs = {
+  input: ImportInvoicesInput;
+};
+
+
 export type MutationImportProjectsArgs = {
   input: ImportProjectsInput;
 };
@@ -314,6 +562,7 @@ export type Project = {
   __typename?: 'Project';
   budget: Maybe<Scalars['Float']['output']>;
   createdAt: Scalars['AWSDateTime']['output'];
+  /** A file row names the customer by customerEmail or customerId. */
   customerId: Scalars['ID']['output'];
   description: Maybe<Scalars['String']['output']>;
   dueDate: Maybe<Scalars['AWSDate']['output']>;
@@ -331,16 +580,24 @@ export type ProjectConnection = {
   nextToken: Maybe<Scalars['String']['output']>;
 };
 
-/** A project row as read from a file. The customer is named by customerEmail or customerId. */
+/** A project row as read from a file: every cell is text, the server validates it (generated from @importable Project). */
 export type ProjectRowInput = {
+  /** Budget */
   budget?: InputMaybe<Scalars['String']['input']>;
+  /** Customer email */
   customerEmail?: InputMaybe<Scalars['String']['input']>;
+  /** Customer id */
   customerId?: InputMaybe<Scalars['String']['input']>;
+  /** Description */
   description?: InputMaybe<Scalars['String']['input']>;
+  /** Due date */
   dueDate?: InputMaybe<Scalars['String']['input']>;
+  /** Project name (required) */
   name?: InputMaybe<Scalars['String']['input']>;
   rowNumber: Scalars['Int']['input'];
+  /** Start date */
   startDate?: InputMaybe<Scalars['String']['input']>;
+  /** Status */
   status?: InputMaybe<Scalars['String']['input']>;
 };
 
@@ -356,10 +613,12 @@ export type Query = {
   customerByEmail: Maybe<Customer>;
   getCustomer: Maybe<Customer>;
   getIngestion: Maybe<Ingestion>;
+  getInvoice: Maybe<Invoice>;
   getProject: Maybe<Project>;
   listCustomers: CustomerConnection;
   listIngestionRowErrors: RowErrorConnection;
   listIngestions: IngestionConnection;
+  listInvoices: InvoiceConnection;
   listProjects: ProjectConnection;
   listProjectsByCustomer: ProjectConnection;
 };
@@ -376,6 +635,11 @@ export type QueryGetCustomerArgs = {
 
 
 export type QueryGetIngestionArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryGetInvoiceArgs = {
   id: Scalars['ID']['input'];
 };
 
@@ -399,6 +663,12 @@ export type QueryListIngestionRowErrorsArgs = {
 
 
 export type QueryListIngestionsArgs = {
+  limit?: InputMaybe<Scalars['Int']['input']>;
+  nextToken?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type QueryListInvoicesArgs = {
   limit?: InputMaybe<Scalars['Int']['input']>;
   nextToken?: InputMaybe<Scalars['String']['input']>;
 };
