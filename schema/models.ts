@@ -64,7 +64,10 @@ export interface RefSpec {
   label: string;
   /** A non-null field: one of the columns must name the target. */
   required: boolean;
-  /** In `by` order; a row naming the target by id wins over other keys. */
+  /**
+   * In `by` order (a missing required reference is reported on the first). A row that fills
+   * several names the target by id when it has one (an id is exact), else by the first filled.
+   */
   columns: RefColumn[];
   /** FieldError code of a row naming no existing target, e.g. UNKNOWN_CUSTOMER. */
   code: string;

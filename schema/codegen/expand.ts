@@ -258,8 +258,6 @@ export function readModels(doc: DocumentNode): ModelsResult {
           }
           columnAliases[column] = refAliases.filter(([key_]) => key_ === k).map(([, alias]) => alias);
         }
-        // A row naming its target by id wins over other keys (an id is exact).
-        spec.columns.sort((a, b) => Number(b.by === 'id') - Number(a.by === 'id'));
         refs.push(spec);
         stored.push({ field: name, kind: 'ref' });
         continue;

@@ -215,14 +215,14 @@ export const MODELS: ModelMeta[] = [
         "required": true,
         "columns": [
           {
-            "by": "id",
-            "column": "customerId"
-          },
-          {
             "by": "email",
             "column": "customerEmail",
             "claim": "customer.email",
             "normalize": "EMAIL"
+          },
+          {
+            "by": "id",
+            "column": "customerId"
           }
         ],
         "code": "UNKNOWN_CUSTOMER"
@@ -521,14 +521,14 @@ export const MODELS: ModelMeta[] = [
         "required": true,
         "columns": [
           {
-            "by": "id",
-            "column": "customerId"
-          },
-          {
             "by": "email",
             "column": "customerEmail",
             "claim": "customer.email",
             "normalize": "EMAIL"
+          },
+          {
+            "by": "id",
+            "column": "customerId"
           }
         ],
         "code": "UNKNOWN_CUSTOMER"
