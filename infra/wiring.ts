@@ -4,7 +4,7 @@
  * so the cloud and the local stack cannot drift apart. `test/infra/wiring.test.ts` proves every
  * Query/Mutation/Subscription field of the schema is wired or deliberately unwired.
  *
- * Conventions (docs/design.md): the resolver for `Type.field` lives in `resolvers/Type.field.ts`
+ * Conventions (docs/architecture.md): the resolver for `Type.field` lives in `resolvers/Type.field.ts`
  * (its before/after handlers); function `name` lives in `resolvers/functions/name.ts`.
  * Resolver code finds physical table names in `ctx.env` (AppSync environment variables).
  */

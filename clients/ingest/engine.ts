@@ -1,6 +1,6 @@
 /**
  * The ingestion engine: read → detect model → map columns → validate → batch → submit → resume.
- * It speaks the protocol of docs/design.md ("The ingestion protocol") through the typed GraphQL client
+ * It speaks the protocol of docs/architecture.md ("The ingestion protocol") through the typed GraphQL client
  * and knows nothing of files or terminals: bytes come from a `ByteSource`, SHA-256 from a
  * `Hasher` factory, and everything it learns goes out through callbacks.
  */

@@ -1,5 +1,5 @@
 /**
- * Foreman's ingestion engine (see docs/design.md, "The ingestion protocol"). Runs in Node and in
+ * Foreman's ingestion engine (see docs/architecture.md, "The ingestion protocol"). Runs in Node and in
  * browsers; the Node-only edges live in `./node`.
  */
 export * from './engine';

@@ -1,5 +1,5 @@
 /**
- * Keys of the Uniques table (docs/design.md "Data and uniqueness"). APPSYNC_JS-safe: plain string work.
+ * Keys of the Uniques table (docs/architecture.md "Data and uniqueness"). APPSYNC_JS-safe: plain string work.
  *
  * A customer's email is unique after trimming and lower-casing. The claim item
  * `{ key: 'email#<normalised email>', kind: 'EMAIL', customerId }` is written in the same

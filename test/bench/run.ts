@@ -1,5 +1,5 @@
 /**
- * Foreman's ingestion benchmarks (docs/design.md "Performance goals"), as ratios measured side by side in one
+ * Foreman's ingestion benchmarks (docs/architecture.md "Performance goals"), as ratios measured side by side in one
  * run — never timed assertions in tests. `npm run bench` (or `npx tsx test/bench/run.ts`).
  *
  * 1. dry run (parse + map + validate, hashing included) rows/s ÷ bare csv-parse rows/s over the

@@ -1,5 +1,5 @@
 /**
- * The upload page (clients/web; docs/design.md): pick or drop a CSV file, see the detected model, the
+ * The upload page (clients/web; docs/architecture.md): pick or drop a CSV file, see the detected model, the
  * column mapping, a preview and the validation issues (a dry run of the engine, in the browser),
  * then import it through the GraphQL mutations (source WEB) while a progress bar follows the
  * ingestion's `onIngestionProgress` subscription. Error report: the engine's own report code.

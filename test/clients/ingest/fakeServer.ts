@@ -1,5 +1,5 @@
 /**
- * An in-memory stand-in for the ingestion resolvers, speaking the protocol as docs/design.md describes
+ * An in-memory stand-in for the ingestion resolvers, speaking the protocol as docs/architecture.md describes
  * it (claims by email, batch markers replaying stored outcomes, RESUMED/DUPLICATE on start), with
  * knobs to inject failures. Unit tests of the engine use it; integration tests use the real stack.
  */

@@ -368,7 +368,7 @@ describe('the web page in Chromium', () => {
     await page.waitForSelector('body[data-state="finished"], body[data-state="failed"]', { timeout: 60_000 });
     const seen = await page.evaluate(() => (window as unknown as { seen: number[] }).seen);
     const moves = seen.filter((v, i) => v !== seen[i - 1] && v > 0);
-    // 160 rows go in batches of at most 49 (docs/design.md: 2 items a row + 2 in a 100-item transaction), so
+    // 160 rows go in batches of at most 49 (docs/architecture.md: 2 items a row + 2 in a 100-item transaction), so
     // at least 4 batch events reach the bar before the finish event; whatever order they arrive in,
     // the bar only moves forward and ends at the file's row count.
     expect(moves.length).toBeGreaterThanOrEqual(2);
