@@ -7,13 +7,13 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { APPSYNC_CODE_LIMIT, bundleAppsyncCode, repoRoot } from './bundle';
-import { functionCodePath, functions, resolverCodePath, resolvers } from './wiring';
+import { functionCode, functions, resolverCodePath, resolvers } from './wiring';
 
 const outDir = path.join(repoRoot, 'build', 'appsync');
 await rm(outDir, { recursive: true, force: true });
 await mkdir(outDir, { recursive: true });
 
-const files = [...resolvers.map((r) => resolverCodePath(r)), ...functions.map((f) => functionCodePath(f.name))];
+const files = [...resolvers.map((r) => resolverCodePath(r)), ...functions.map(functionCode)];
 let largest = 0;
 for (const file of files) {
   const code = await bundleAppsyncCode(file);

@@ -5,9 +5,22 @@
  * Query/Mutation/Subscription field of the schema is wired or deliberately unwired.
  *
  * Conventions (docs/architecture.md): the resolver for `Type.field` lives in `resolvers/Type.field.ts`
- * (its before/after handlers); function `name` lives in `resolvers/functions/name.ts`.
+ * (its before/after handlers); function `name` lives in `resolvers/functions/name.ts` — unless the
+ * spec names its `code`: every model's import field runs the one generic pipeline, and the
+ * generated get/list queries share one file each.
  * Resolver code finds physical table names in `ctx.env` (AppSync environment variables).
+ *
+ * The models' part is derived from the model metadata codegen writes (schema/generated/models.ts,
+ * docs/models.md): a table per @importable model, its data source, its import field.
  */
+import { MODELS } from '../schema/generated/models';
+import type { ModelTable } from '../schema/generated/models';
+
+/**
+ * The schema AppSync receives, relative to the repository: schema/schema.graphql expanded by codegen
+ * and without Foreman's directives (docs/models.md). The local stack and the CDK serve this file.
+ */
+export const APPSYNC_SCHEMA = 'schema/generated/appsync.graphql';
 
 export type KeyType = 'S' | 'N';
 
@@ -49,7 +62,7 @@ export interface TableSpec<Id extends string = TableId> {
 
 /** Any API's table ids are its own names; Foreman's are these four. */
 export type TableId = string;
-export type ForemanTableId = 'Customers' | 'Projects' | 'Uniques' | 'Ingestions';
+export type ForemanTableId = ModelTable | 'Uniques' | 'Ingestions';
 
 export type DataSourceSpec =
   | {
@@ -132,9 +145,11 @@ export interface ApiResolverSpec {
 }
 
 export interface FunctionSpec {
-  /** Also the file name: `resolvers/functions/<name>.ts`. */
+  /** Also the file name: `resolvers/functions/<name>.ts`, unless `code` says otherwise. */
   name: string;
   dataSource: string;
+  /** The function's code, relative to the repository, when one file serves several functions. */
+  code?: string;
 }
 
 export interface ResolverSpec {
@@ -142,6 +157,8 @@ export interface ResolverSpec {
   fieldName: string;
   /** Pipeline functions, in order. The resolver's own file holds the before/after handlers. */
   pipeline: string[];
+  /** The resolver's code, relative to the repository, when it is not `resolvers/<Type>.<field>.ts`. */
+  code?: string;
 }
 
 export interface UnwiredField {
@@ -150,29 +167,26 @@ export interface UnwiredField {
   why: string;
 }
 
+/** A model's table: records by id, a GSI per reference (`by<Target>`, newest first). */
+function modelTable(m: (typeof MODELS)[number]): TableSpec<ForemanTableId> {
+  return {
+    id: m.table as ModelTable,
+    envVar: m.tableEnvVar,
+    localName: `foreman-${m.plural.toLowerCase()}`,
+    partitionKey: { name: 'id', type: 'S' },
+    globalSecondaryIndexes: m.refs.map((r) => ({
+      indexName: `by${r.model}`,
+      partitionKey: { name: r.field, type: 'S' },
+      sortKey: { name: 'createdAt', type: 'S' },
+    })),
+  };
+}
+
 export const tables: TableSpec<ForemanTableId>[] = [
+  ...MODELS.map(modelTable),
   {
-    id: 'Customers',
-    envVar: 'CUSTOMERS_TABLE',
-    localName: 'foreman-customers',
-    partitionKey: { name: 'id', type: 'S' },
-    globalSecondaryIndexes: [],
-  },
-  {
-    id: 'Projects',
-    envVar: 'PROJECTS_TABLE',
-    localName: 'foreman-projects',
-    partitionKey: { name: 'id', type: 'S' },
-    globalSecondaryIndexes: [
-      {
-        indexName: 'byCustomer',
-        partitionKey: { name: 'customerId', type: 'S' },
-        sortKey: { name: 'createdAt', type: 'S' },
-      },
-    ],
-  },
-  {
-    // Unique-value claims: `email#<normalised email>` → owning customer, `file#<sha256>` → ingestion.
+    // Unique-value claims: `<model>.<field>#<normalised value>` → owning record (docs/models.md),
+    // `file#<sha256>` → ingestion.
     id: 'Uniques',
     envVar: 'UNIQUES_TABLE',
     localName: 'foreman-uniques',
@@ -206,10 +220,19 @@ export const tables: TableSpec<ForemanTableId>[] = [
 ];
 
 export const dataSources: DataSourceSpec[] = [
-  { name: 'CustomersTable', kind: 'AMAZON_DYNAMODB', table: 'Customers', alsoTouches: ['Uniques', 'Ingestions'], access: 'readWrite' },
-  { name: 'ProjectsTable', kind: 'AMAZON_DYNAMODB', table: 'Projects', alsoTouches: ['Customers', 'Uniques', 'Ingestions'], access: 'readWrite' },
+  // A model's data source also reaches the claims, the ingestions and the tables it references.
+  ...MODELS.map(
+    (m): DataSourceSpec => ({
+      name: `${m.table}Table`,
+      kind: 'AMAZON_DYNAMODB',
+      table: m.table as ModelTable,
+      alsoTouches: [...new Set(m.refs.map((r) => MODELS.find((t) => t.name === r.model)!.table as ModelTable)), 'Uniques', 'Ingestions'],
+      access: 'readWrite',
+    }),
+  ),
   { name: 'UniquesTable', kind: 'AMAZON_DYNAMODB', table: 'Uniques', alsoTouches: ['Customers', 'Ingestions'], access: 'readWrite' },
-  { name: 'IngestionsTable', kind: 'AMAZON_DYNAMODB', table: 'Ingestions', alsoTouches: ['Uniques'], access: 'readWrite' },
+  // The generic import pipeline runs here: it reads and writes every model's table in its batches.
+  { name: 'IngestionsTable', kind: 'AMAZON_DYNAMODB', table: 'Ingestions', alsoTouches: [...MODELS.map((m) => m.table as ModelTable), 'Uniques'], access: 'readWrite' },
   { name: 'None', kind: 'NONE' },
   { name: 'IngestionEvents', kind: 'AMAZON_EVENTBRIDGE' },
 ];
@@ -236,13 +259,11 @@ export const functions: FunctionSpec[] = [
   { name: 'readFileClaim', dataSource: 'UniquesTable' },
   { name: 'getIngestionMeta', dataSource: 'IngestionsTable' },
   { name: 'reopenIngestion', dataSource: 'IngestionsTable' },
-  { name: 'readCustomerBatch', dataSource: 'CustomersTable' },
-  { name: 'writeCustomerBatch', dataSource: 'CustomersTable' },
-  { name: 'writeCustomerBatchRetry', dataSource: 'CustomersTable' },
-  { name: 'readProjectCustomers', dataSource: 'ProjectsTable' },
-  { name: 'readProjectBatch', dataSource: 'ProjectsTable' },
-  { name: 'writeProjectBatch', dataSource: 'ProjectsTable' },
-  { name: 'writeProjectBatchRetry', dataSource: 'ProjectsTable' },
+  // The one import pipeline of every model (resolvers/Mutation.importRows.ts).
+  { name: 'readImportRefs', dataSource: 'IngestionsTable' },
+  { name: 'readImportBatch', dataSource: 'IngestionsTable' },
+  { name: 'writeImportBatch', dataSource: 'IngestionsTable' },
+  { name: 'writeImportBatchRetry', dataSource: 'IngestionsTable' },
   { name: 'readRejectBatch', dataSource: 'IngestionsTable' },
   { name: 'writeRejectBatch', dataSource: 'IngestionsTable' },
   { name: 'writeRejectBatchRetry', dataSource: 'IngestionsTable' },
@@ -253,6 +274,11 @@ export const functions: FunctionSpec[] = [
   { name: 'acceptSubscription', dataSource: 'None' },
   { name: 'publishIngestionEvent', dataSource: 'IngestionEvents' },
   // --- end of ingestion -----------------------------------------------------------------------
+  // --- generated get/list queries: one file each, a function per model on its table -----------
+  ...MODELS.flatMap((m): FunctionSpec[] => [
+    ...(m.generatedGet ? [{ name: `get${m.name}Item`, dataSource: `${m.table}Table`, code: 'resolvers/functions/getModelItem.ts' }] : []),
+    ...(m.generatedList ? [{ name: `scan${m.plural}`, dataSource: `${m.table}Table`, code: 'resolvers/functions/scanModel.ts' }] : []),
+  ]),
   // --- erasure (docs/operations.md) -----------------------------------------------------------
   { name: 'readErasureClaim', dataSource: 'UniquesTable' },
   { name: 'deleteErasedCustomer', dataSource: 'CustomersTable' },
@@ -279,12 +305,15 @@ export const resolvers: ResolverSpec[] = [
   // --- end of customers and projects ----------------------------------------------------------
   // --- ingestion ------------------------------------------------------------------------------
   { typeName: 'Mutation', fieldName: 'startIngestion', pipeline: ['claimFile', 'readFileClaim', 'getIngestionMeta', 'reopenIngestion'] },
-  { typeName: 'Mutation', fieldName: 'importCustomers', pipeline: ['readCustomerBatch', 'writeCustomerBatch', 'writeCustomerBatchRetry', 'readBatchMarker'] },
-  {
-    typeName: 'Mutation',
-    fieldName: 'importProjects',
-    pipeline: ['readProjectCustomers', 'readProjectBatch', 'writeProjectBatch', 'writeProjectBatchRetry', 'readBatchMarker'],
-  },
+  // Every model's import field: one pipeline (a model without references skips readImportRefs).
+  ...MODELS.map(
+    (m): ResolverSpec => ({
+      typeName: 'Mutation',
+      fieldName: m.importField,
+      code: 'resolvers/Mutation.importRows.ts',
+      pipeline: [...(m.refs.length > 0 ? ['readImportRefs'] : []), 'readImportBatch', 'writeImportBatch', 'writeImportBatchRetry', 'readBatchMarker'],
+    }),
+  ),
   { typeName: 'Mutation', fieldName: 'recordRejectedRows', pipeline: ['readRejectBatch', 'writeRejectBatch', 'writeRejectBatchRetry', 'readBatchMarker'] },
   { typeName: 'Mutation', fieldName: 'finishIngestion', pipeline: ['getIngestionMeta', 'closeIngestion', 'publishIngestionEvent'] },
   { typeName: 'Mutation', fieldName: 'failIngestion', pipeline: ['getIngestionMeta', 'closeIngestion', 'publishIngestionEvent'] },
@@ -295,6 +324,10 @@ export const resolvers: ResolverSpec[] = [
   { typeName: 'Subscription', fieldName: 'onIngestionProgress', pipeline: ['acceptSubscription'] },
   { typeName: 'Subscription', fieldName: 'onIngestionsChanged', pipeline: ['acceptSubscription'] },
   // --- end of ingestion -----------------------------------------------------------------------
+  ...MODELS.flatMap((m): ResolverSpec[] => [
+    ...(m.generatedGet ? [{ typeName: 'Query' as const, fieldName: m.generatedGet, code: 'resolvers/Query.getModel.ts', pipeline: [`get${m.name}Item`] }] : []),
+    ...(m.generatedList ? [{ typeName: 'Query' as const, fieldName: m.generatedList, code: 'resolvers/Query.listModels.ts', pipeline: [`scan${m.plural}`] }] : []),
+  ]),
   {
     typeName: 'Mutation',
     fieldName: 'eraseCustomer',
@@ -313,10 +346,16 @@ export const localEnvironment: Record<string, string> = environmentFor(
   Object.fromEntries(tables.map((t) => [t.id, t.localName])),
 );
 
-export function resolverCodePath(r: Pick<ResolverSpec, 'typeName' | 'fieldName'>): string {
-  return `resolvers/${r.typeName}.${r.fieldName}.ts`;
+/** A resolver's code: its spec's `code`, else the convention. */
+export function resolverCodePath(r: Pick<ResolverSpec, 'typeName' | 'fieldName' | 'code'>): string {
+  return r.code ?? `resolvers/${r.typeName}.${r.fieldName}.ts`;
 }
 
+/** A function's code by the convention (a spec's own `code` comes first: `functionCode`). */
 export function functionCodePath(name: string): string {
   return `resolvers/functions/${name}.ts`;
+}
+
+export function functionCode(f: Pick<FunctionSpec, 'name' | 'code'>): string {
+  return f.code ?? functionCodePath(f.name);
 }

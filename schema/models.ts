@@ -110,4 +110,7 @@ export interface ModelMeta {
   rules: CrossRule[];
   /** Rows per import batch: what one TransactWriteItems and one BatchGetItem hold (100 items each). */
   batchRows: number;
+  /** `get<Model>` / `list<Plural>` when codegen generated them (null when the schema declares its own). */
+  generatedGet: string | null;
+  generatedList: string | null;
 }

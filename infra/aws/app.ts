@@ -39,7 +39,7 @@ async function main(): Promise<void> {
 
   // Check the wiring before bundling, so a wiring naming a missing field fails with that message
   // rather than with "file not found" from esbuild.
-  assertWiring(wiring, readSchema(path.join(repoRoot, 'schema/schema.graphql')));
+  assertWiring(wiring, readSchema(path.join(repoRoot, wiring.APPSYNC_SCHEMA)));
   const code = await bundleWiring(wiring);
 
   // The CloudFront ACL must be made in us-east-1: a second stack there unless this one is.

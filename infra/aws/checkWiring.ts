@@ -23,7 +23,7 @@ export type RootType = 'Query' | 'Mutation' | 'Subscription';
 export class WiringError extends Error {
   override name = 'WiringError';
   constructor(readonly problems: string[]) {
-    super(`The wiring table (infra/wiring.ts) does not match schema/schema.graphql:\n  - ${problems.join('\n  - ')}`);
+    super(`The wiring table (infra/wiring.ts) does not match the schema (schema/generated/appsync.graphql):\n  - ${problems.join('\n  - ')}`);
   }
 }
 

@@ -3,12 +3,12 @@
  * (infra/bundle.ts), so the cloud runs byte-for-byte the code that passed locally.
  */
 import { bundleAppsyncCode } from '../bundle';
-import { functionCodePath, resolverCodePath } from '../wiring';
+import { functionCode, resolverCodePath } from '../wiring';
 import type { Wiring } from './checkWiring';
 
 /** Repository-relative file → bundled code, for every resolver and function of `wiring`. */
 export async function bundleWiring(wiring: Pick<Wiring, 'functions' | 'resolvers'>): Promise<Map<string, string>> {
-  const files = [...new Set([...wiring.resolvers.map(resolverCodePath), ...wiring.functions.map((f) => functionCodePath(f.name))])];
+  const files = [...new Set([...wiring.resolvers.map(resolverCodePath), ...wiring.functions.map(functionCode)])];
   const bundled = await Promise.all(files.map(async (file) => [file, await bundleAppsyncCode(file)] as const));
   return new Map(bundled);
 }

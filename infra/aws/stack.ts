@@ -25,7 +25,8 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
 import { repoRoot } from '../bundle';
-import { functionCodePath, resolverCodePath, type DataSourceSpec, type KeySpec, type ForemanTableId as TableId } from '../wiring';
+import { MODELS } from '../../schema/generated/models';
+import { APPSYNC_SCHEMA, functionCode, resolverCodePath, type DataSourceSpec, type KeySpec, type ForemanTableId as TableId } from '../wiring';
 import { assertWiring, readSchema, type Wiring } from './checkWiring';
 import { ForemanUserPool } from './auth';
 import { attachWebAcls, DEFAULT_API_RATE_LIMIT, DEFAULT_WEB_RATE_LIMIT } from './waf';
@@ -53,7 +54,7 @@ export interface ForemanStackProps extends StackProps {
   wiring: Wiring;
   /** Bundled APPSYNC_JS code by repository-relative path (`resolvers/Query.getCustomer.ts` → code). */
   code: ReadonlyMap<string, string>;
-  /** Default `schema/schema.graphql` (the file AppSync receives; AWS scalars are implicit there). */
+  /** Default `schema/generated/appsync.graphql` (the file AppSync receives; AWS scalars are implicit there). */
   schemaFile?: string;
   /** AppSync's queryDepthLimit (1–75) and resolverCountLimit (1–10000). Default infra/limits.ts, as the local stack. */
   queryDepthLimit?: number;
@@ -95,14 +96,14 @@ export const DYNAMODB_ACTIONS: Record<'read' | 'readWrite', string[]> = {
 };
 
 /** The GraphQL fields each Lambda calls: exactly these become its appsync:GraphQL resources. */
-export const PROCESSOR_FIELDS = {
-  Mutation: ['startIngestion', 'importCustomers', 'importProjects', 'recordRejectedRows', 'finishIngestion', 'failIngestion'],
-  Query: ['listIngestionRowErrors'],
-} as const;
 export const IMPORTER_FIELDS = {
-  Mutation: ['importCustomers', 'importProjects', 'recordRejectedRows', 'finishIngestion', 'failIngestion'],
+  Mutation: [...MODELS.map((m) => m.importField), 'recordRejectedRows', 'finishIngestion', 'failIngestion'],
   Query: ['listIngestionRowErrors'],
-} as const;
+};
+export const PROCESSOR_FIELDS = {
+  Mutation: ['startIngestion', ...IMPORTER_FIELDS.Mutation],
+  Query: IMPORTER_FIELDS.Query,
+};
 
 /** config.json next to the deployed page. `cognitoEndpoint` exists only on the local stack. */
 export interface WebConfig {
@@ -151,7 +152,7 @@ export class ForemanStack extends Stack {
     this.node.setContext('@aws-cdk/aws-stepfunctions:useDistributedMapResultWriterV2', true);
     const { wiring, stage } = props;
     const prod = stage === 'prod';
-    const schemaFile = props.schemaFile ?? path.join(repoRoot, 'schema/schema.graphql');
+    const schemaFile = props.schemaFile ?? path.join(repoRoot, APPSYNC_SCHEMA);
     // Fail before creating anything when the wiring and the schema disagree.
     assertWiring(wiring, readSchema(schemaFile));
 
@@ -265,7 +266,7 @@ export class ForemanStack extends Stack {
           name: fn.name,
           dataSource: dataSources.get(fn.dataSource)!,
           runtime: appsync.FunctionRuntime.JS_1_0_0,
-          code: codeFor(functionCodePath(fn.name)),
+          code: codeFor(functionCode(fn)),
         }),
       );
     }

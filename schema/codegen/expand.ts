@@ -140,6 +140,10 @@ function naming(type: ObjectTypeDefinitionNode): { label: string; plural: string
 function fieldRule(p: Parsed, typeName: string, field: FieldDefinitionNode): FieldRule {
   const f = directive(field, 'field') ?? {};
   const typeName_ = namedType(field.type);
+  const nullable = field.type.kind === Kind.NON_NULL_TYPE ? field.type.type : field.type;
+  if (nullable.kind === Kind.LIST_TYPE) {
+    throw new ModelSchemaError(typeName, `field ${field.name.value} has type ${print(field.type)}: a file cell holds one value, not a list.`);
+  }
   const enumType = p.enums.get(typeName_);
   const format: FieldFormat | undefined = enumType ? 'enum' : FORMATS[typeName_];
   if (!format) {
@@ -299,6 +303,7 @@ export function readModels(doc: DocumentNode): ModelsResult {
       // References looked up: one key per row and reference.
       refs.length > 0 ? Math.floor(DYNAMODB_ITEMS / refs.length) : MAX_ROWS,
     );
+    const queryFields = fieldNames(p.types.get('Query'));
     if (batchRows < 1) throw new ModelSchemaError(typeName, 'too many @unique and @ref fields for one DynamoDB transaction per row.');
     models.push({
       name: typeName,
@@ -317,6 +322,8 @@ export function readModels(doc: DocumentNode): ModelsResult {
       refs,
       rules,
       batchRows,
+      generatedGet: queryFields.has(`get${typeName}`) ? null : `get${typeName}`,
+      generatedList: queryFields.has(`list${plural}`) ? null : `list${plural}`,
     });
     aliases[key] = columnAliases;
   }
@@ -336,8 +343,6 @@ export function expandSchema(doc: DocumentNode): DocumentNode {
   const p = index(doc);
   const sdl: string[] = [];
   sdl.push(`"The importable models (@importable types)."\nenum ModelName {\n${models.map((m) => `  ${m.apiName}`).join('\n')}\n}`);
-  const query = p.types.get('Query');
-  const queryFields = fieldNames(query);
   const newQueries: string[] = [];
   const newMutations: string[] = [];
   for (const m of models) {
@@ -352,8 +357,8 @@ export function expandSchema(doc: DocumentNode): DocumentNode {
     if (!p.types.has(`${m.name}Connection`)) {
       sdl.push(`type ${m.name}Connection @aws_cognito_user_pools @aws_iam {\n  items: [${m.name}!]!\n  nextToken: String\n}`);
     }
-    if (!queryFields.has(`get${m.name}`)) newQueries.push(`  get${m.name}(id: ID!): ${m.name} ${READ_AUTH}`);
-    if (!queryFields.has(`list${m.plural}`)) newQueries.push(`  list${m.plural}(limit: Int, nextToken: String): ${m.name}Connection! ${READ_AUTH}`);
+    if (m.generatedGet) newQueries.push(`  ${m.generatedGet}(id: ID!): ${m.name} ${READ_AUTH}`);
+    if (m.generatedList) newQueries.push(`  ${m.generatedList}(limit: Int, nextToken: String): ${m.name}Connection! ${READ_AUTH}`);
   }
   const imports = models.map((m) => m.importField);
   const extra = parse(sdl.join('\n\n'));

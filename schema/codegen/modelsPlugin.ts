@@ -26,7 +26,8 @@ export function plugin(_schema: unknown, _documents: unknown, config: ModelsPlug
     `/** Model key → column → further header names that map to it. */`,
     `export const ALIASES: Record<ModelKey, Record<string, string[]>> = ${json(aliases)};`,
     ``,
-    `/** The AppSync environment variables carrying the models' table names. */`,
+    `/** The models' tables (logical ids) and the AppSync environment variables carrying their names. */`,
+    `export type ModelTable = ${models.map((m) => `'${m.table}'`).join(' | ')};`,
     `export type ModelTableEnvVar = ${models.map((m) => `'${m.tableEnvVar}'`).join(' | ')};`,
     ``,
   ].join('\n');

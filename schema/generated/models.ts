@@ -102,7 +102,9 @@ export const MODELS: ModelMeta[] = [
     ],
     "refs": [],
     "rules": [],
-    "batchRows": 49
+    "batchRows": 49,
+    "generatedGet": null,
+    "generatedList": null
   },
   {
     "name": "Project",
@@ -234,7 +236,9 @@ export const MODELS: ModelMeta[] = [
         "notBefore": "startDate"
       }
     ],
-    "batchRows": 49
+    "batchRows": 49,
+    "generatedGet": null,
+    "generatedList": null
   },
   {
     "name": "Invoice",
@@ -555,7 +559,9 @@ export const MODELS: ModelMeta[] = [
         "notBefore": "issueDate"
       }
     ],
-    "batchRows": 24
+    "batchRows": 24,
+    "generatedGet": "getInvoice",
+    "generatedList": "listInvoices"
   }
 ];
 
@@ -722,5 +728,6 @@ export const ALIASES: Record<ModelKey, Record<string, string[]>> = {
   }
 };
 
-/** The AppSync environment variables carrying the models' table names. */
+/** The models' tables (logical ids) and the AppSync environment variables carrying their names. */
+export type ModelTable = 'Customers' | 'Projects' | 'Invoices';
 export type ModelTableEnvVar = 'CUSTOMERS_TABLE' | 'PROJECTS_TABLE' | 'INVOICES_TABLE';

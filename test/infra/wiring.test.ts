@@ -9,9 +9,9 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { buildSchema, type GraphQLObjectType } from 'graphql';
 import { APPSYNC_CODE_LIMIT, bundleAppsyncCode, repoRoot } from '../../infra/bundle';
-import { dataSources, functionCodePath, functions, resolverCodePath, resolvers, tables, unwired } from '../../infra/wiring';
+import { dataSources, functionCode, functions, resolverCodePath, resolvers, tables, unwired } from '../../infra/wiring';
 
-const schema = buildSchema(['schema/aws.graphql', 'schema/schema.graphql'].map((f) => readFileSync(path.join(repoRoot, f), 'utf8')).join('\n'));
+const schema = buildSchema(['schema/aws.graphql', 'schema/generated/appsync.graphql'].map((f) => readFileSync(path.join(repoRoot, f), 'utf8')).join('\n'));
 const rootTypes = ['Query', 'Mutation', 'Subscription'] as const;
 
 function rootFields(): string[] {
@@ -53,7 +53,7 @@ describe('wiring table', () => {
     const sources = dataSources.map((d) => d.name);
     const used = new Set(resolvers.flatMap((r) => r.pipeline));
     for (const f of functions) {
-      expect(existsSync(path.join(repoRoot, functionCodePath(f.name))), functionCodePath(f.name)).toBe(true);
+      expect(existsSync(path.join(repoRoot, functionCode(f))), functionCode(f)).toBe(true);
       expect(sources, `${f.name}'s data source`).toContain(f.dataSource);
       expect(used.has(f.name), `${f.name} is declared but in no pipeline`).toBe(true);
     }
@@ -63,7 +63,7 @@ describe('wiring table', () => {
     const resolverFiles = readdirSync(path.join(repoRoot, 'resolvers')).filter((f) => /^(Query|Mutation|Subscription)\..+\.ts$/.test(f));
     expect(resolverFiles.map((f) => `resolvers/${f}`).filter((f) => !resolvers.some((r) => resolverCodePath(r) === f))).toEqual([]);
     const functionFiles = readdirSync(path.join(repoRoot, 'resolvers/functions')).filter((f) => f.endsWith('.ts'));
-    expect(functionFiles.map((f) => `resolvers/functions/${f}`).filter((f) => !functions.some((fn) => functionCodePath(fn.name) === f))).toEqual([]);
+    expect(functionFiles.map((f) => `resolvers/functions/${f}`).filter((f) => !functions.some((fn) => functionCode(fn) === f))).toEqual([]);
   });
 
   it('lets each DynamoDB data source reach only tables the wiring declares', () => {
@@ -76,7 +76,7 @@ describe('wiring table', () => {
   });
 
   it('bundles every resolver and function within AppSync code limit, exporting request and response', async () => {
-    const files = [...resolvers.map(resolverCodePath), ...functions.map((f) => functionCodePath(f.name))];
+    const files = [...resolvers.map(resolverCodePath), ...functions.map((f) => functionCode(f))];
     for (const file of files) {
       // bundleAppsyncCode itself throws CodeTooLargeError past the limit; the assertion says so again.
       const code = await bundleAppsyncCode(file);

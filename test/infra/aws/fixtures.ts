@@ -13,7 +13,7 @@ import { bundleWiring } from '../../../infra/aws/code';
 import { ForemanStack, type ForemanStackProps } from '../../../infra/aws/stack';
 import { resolverCodePath } from '../../../infra/wiring';
 
-export const schemaSource = readSchema(path.join(repoRoot, 'schema/schema.graphql'));
+export const schemaSource = readSchema(path.join(repoRoot, 'schema/generated/appsync.graphql'));
 
 /** A minimal APPSYNC_JS pipeline resolver (before/after handlers). */
 export const PLACEHOLDER_CODE = 'export function request(ctx) { return {}; }\nexport function response(ctx) { return ctx.prev.result; }\n';

@@ -22,7 +22,7 @@ export const API_KEY = 'da2-testkey0000000000000000';
 export const IAM = { region: 'us-east-1', accessKeyId: 'AKIDLOCALTEST', secretAccessKey: 'local-secret' };
 
 export function loadSchema(): GraphQLSchema {
-  const sdl = ['aws.graphql', 'schema.graphql'].map((f) => readFileSync(path.join(repoRoot, 'schema', f), 'utf8')).join('\n');
+  const sdl = ['aws.graphql', 'generated/appsync.graphql'].map((f) => readFileSync(path.join(repoRoot, 'schema', f), 'utf8')).join('\n');
   return buildSchema(sdl);
 }
 
