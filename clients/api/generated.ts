@@ -114,7 +114,7 @@ export type IngestionStatus =
   | 'FAILED'
   | 'RUNNING';
 
-/** A invoice row as read from a file: every cell is text, the server validates it (generated from @importable Invoice). */
+/** An invoice row as read from a file: every cell is text, the server validates it (generated from @importable Invoice). */
 export type InvoiceRowInput = {
   /** Amount (required) */
   amount?: string | null | undefined;

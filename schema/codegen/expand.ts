@@ -349,7 +349,8 @@ export function expandSchema(doc: DocumentNode): DocumentNode {
     const cols = Object.entries(m.columns)
       .map(([name, rule]) => `  "${rule.label}${rule.required ? ' (required)' : ''}"\n  ${name}: String`)
       .join('\n');
-    sdl.push(`"A ${m.label.toLowerCase()} row as read from a file: every cell is text, the server validates it (generated from @importable ${m.name})."\ninput ${m.name}RowInput {\n  rowNumber: Int!\n${cols}\n}`);
+    const article = /^[aeiou]/i.test(m.label) ? 'An' : 'A';
+    sdl.push(`"${article} ${m.label.toLowerCase()} row as read from a file: every cell is text, the server validates it (generated from @importable ${m.name})."\ninput ${m.name}RowInput {\n  rowNumber: Int!\n${cols}\n}`);
     sdl.push(
       `input ${m.importInput} {\n  ingestionId: ID!\n  "Numbered from 1 by the client; re-sending a batch number is a no-op that returns the stored outcomes."\n  batchNumber: Int!\n  "At most ${m.batchRows} rows."\n  rows: [${m.name}RowInput!]!\n}`,
     );

@@ -435,7 +435,7 @@ export type InvoiceConnection = {
   nextToken: Maybe<Scalars['String']['output']>;
 };
 
-/** A invoice row as read from a file: every cell is text, the server validates it (generated from @importable Invoice). */
+/** An invoice row as read from a file: every cell is text, the server validates it (generated from @importable Invoice). */
 export type InvoiceRowInput = {
   /** Amount (required) */
   amount?: InputMaybe<Scalars['String']['input']>;
