@@ -166,6 +166,10 @@ function fieldRule(p: Parsed, typeName: string, field: FieldDefinitionNode): Fie
     if (typeof f[key] === 'string') rule[key] = f[key] as string;
   }
   if (rule.pattern !== undefined) {
+    // Anchored, so the engine's RegExp.test and the server's util.matches (whole value) agree.
+    if (!rule.pattern.startsWith('^') || !rule.pattern.endsWith('$')) {
+      throw new ModelSchemaError(typeName, `field ${field.name.value}: @field(pattern:) must be anchored, "^…$" (the server matches the whole value, the engine a RegExp).`);
+    }
     try {
       new RegExp(rule.pattern);
     } catch (e) {

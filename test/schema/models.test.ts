@@ -147,7 +147,8 @@ describe('readModels', () => {
     ['an alias for a key the reference does not have', 'other: ID @ref(model: "Thing", by: ["id"], aliases: ["email=x"])', /must read "<key>=<column name>"/],
     ['a field a file cell cannot hold', 'tags: [String]', /field tags has type \[String\]: a file cell holds one value, not a list/],
     ['a uniqueness with an unknown field', 'code: String @unique(with: ["nope"])', /@unique\(with: \["nope"\]\) names no imported field/],
-    ['an invalid pattern', 'code: String @field(pattern: "([a-z")', /not a valid regular expression/],
+    ['an invalid pattern', 'code: String @field(pattern: "^([a-z$")', /not a valid regular expression/],
+    ['a pattern that is not anchored', 'code: String @field(pattern: "[a-z]+")', /must be anchored, "\^…\$"/],
   ])('refuses %s, naming the type and field', (_what, field, message) => {
     const sdl = VOCABULARY + api(`type Thing @importable(label: "Thing") { id: ID! @managed  name: String  ${field} }`);
     expect(() => readModels(parse(sdl))).toThrow(ModelSchemaError);
