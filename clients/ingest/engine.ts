@@ -6,32 +6,32 @@
  */
 import type { GraphQLClient } from '../api/client';
 import { GraphQLHttpError, GraphQLResponseError, EndpointUnreachableError } from '../api/client';
-import {
-  FinishIngestionDocument,
-  ImportCustomersDocument,
-  ImportProjectsDocument,
-  RecordRejectedRowsDocument,
-  StartIngestionDocument,
-  type IngestionSource,
-  type IngestionStatus,
-  type ProgressFieldsFragment,
-} from '../api/generated';
-import type { CustomerRowInput, ProjectRowInput } from '../../schema/generated/types';
-import { MAX_BATCH_ROWS } from '../../resolvers/lib/rules';
+import { FinishIngestionDocument, StartIngestionDocument, type IngestionSource, type IngestionStatus, type ModelName, type ProgressFieldsFragment } from '../api/generated';
 import { capRaw } from '../../resolvers/lib/rowErrors';
 import { FileChangedError, FileProblemError, SendFailedError } from './errors';
-import { MODELS, fieldsOf, modelByKey, normalizeHeader, scoreModels, type AnyModel, type Mapping, type MappingOverride, type ModelKey, type ModelScore, type RowInput } from './models';
+import {
+  MODELS,
+  aliasesOf,
+  fieldsOf,
+  modelByKey,
+  normalizeHeader,
+  refColumnsLabel,
+  refOfColumn,
+  scoreModels,
+  type Mapping,
+  type MappingOverride,
+  type ModelKey,
+  type ModelMeta,
+  type ModelScore,
+  type RowInput,
+} from './models';
 import { readRecords, type ByteSource, type FileFormat, type Hasher } from './reader';
-import { DEFAULT_RETRY, sleep as realSleep, withRetry, type RetryPolicy } from './retry';
+import { DEFAULT_RETRY, withRetry, type RetryPolicy } from './retry';
+import { BatchSender, InFlight, MAX_ROW_RETRIES, REJECTED_BATCH_ROWS } from './sender';
 import { delimiterName } from './sniff';
 import { validateRow, type FieldError } from './validate';
 import { recordingSource, verifyingSource, type ScannedBlocks } from './verify';
-import { HeldRows, SeenFilter, normalizeUnique } from './repeats';
-
-/** Retry batches carry `attempt · RETRY_STRIDE + original batch number`: deterministic, and never equal to a first-try number. */
-export const RETRY_STRIDE = 100_000_000;
-/** How often a row that lost a race (RETRY) is sent again before it counts as unsent. */
-export const MAX_ROW_RETRIES = 8;
+import { HeldRows, SeenFilter, claimKeys } from './repeats';
 
 export interface PreviewRow {
   row: number;
@@ -43,7 +43,7 @@ export interface Inspection {
   fileName: string;
   format: FileFormat;
   headers: string[];
-  model: AnyModel;
+  model: ModelMeta;
   /** False when the caller forced the model. */
   detected: boolean;
   scores: ModelScore[];
@@ -183,7 +183,12 @@ export interface IngestOptions extends IngestCallbacks {
   /** Required unless `dryRun`; a function is called once, after the scan (e.g. to start a local stack only for usable files). */
   client?: GraphQLClient | (() => Promise<GraphQLClient>);
   sourceKind?: IngestionSource;
+  /**
+   * Rows per mutation, 1–MAX_BATCH_SIZE; a batch of valid rows never holds more than the model's
+   * `batchRows` (default), one of rejected rows never more than REJECTED_BATCH_ROWS (default).
+   */
   batchSize?: number;
+  /** Batches in flight (default 4). */
   concurrency?: number;
   retry?: RetryPolicy;
   sleep?: (ms: number) => Promise<void>;
@@ -194,6 +199,9 @@ export interface IngestOptions extends IngestCallbacks {
   /** Bytes per block verified between scan and send (./verify); default VERIFY_BLOCK_BYTES (1 MiB). */
   verifyBlockBytes?: number;
 }
+
+/** The largest `batchSize` any model takes (a model's own `batchRows` caps it further). */
+export const MAX_BATCH_SIZE = Math.max(REJECTED_BATCH_ROWS, ...MODELS.map((m) => m.batchRows));
 
 /** Is this record a blank line (every cell empty)? Blank lines are skipped, not rows. */
 function isBlank(cells: string[]): boolean {
@@ -277,7 +285,23 @@ function checkOverride(fileName: string, headers: string[], mapping: Mapping, de
   }
 }
 
-function chooseModel(fileName: string, headers: string[], forced: ModelKey | undefined, override: MappingOverride | undefined): { model: AnyModel; mapping: Mapping; scores: ModelScore[] } {
+/**
+ * A required field no column maps to, with header names that would: "Amount (a column named
+ * "amount", "total", …)"; for a reference, any of its columns: "Customer email or customer id (…)".
+ */
+function describeMissing(model: ModelMeta, field: string): string {
+  const ref = refOfColumn(model, field);
+  const columns = ref ? ref.columns.map((c) => c.column) : [field];
+  const label = ref ? refColumnsLabel(model, ref) : (model.columns[field]?.label ?? field);
+  const names = new Map<string, string>();
+  for (const name of columns.flatMap((c) => [c, ...aliasesOf(model, c)])) if (!names.has(normalizeHeader(name))) names.set(normalizeHeader(name), name);
+  return `${label} (a column named ${[...names.values()]
+    .slice(0, 5)
+    .map((a) => `"${a}"`)
+    .join(', ')}, …)`;
+}
+
+function chooseModel(fileName: string, headers: string[], forced: ModelKey | undefined, override: MappingOverride | undefined): { model: ModelMeta; mapping: Mapping; scores: ModelScore[] } {
   const scores = scoreModels(headers, override);
   const list = listNames(headers.map(quoteHeader));
   let pick: ModelScore | undefined;
@@ -309,10 +333,7 @@ function chooseModel(fileName: string, headers: string[], forced: ModelKey | und
     );
   }
   if (mapping.missingRequired.length) {
-    const rules = model.rules as Record<string, { label: string; aliases: string[] }>;
-    const missing = mapping.missingRequired
-      .map((f) => `${rules[f]?.label ?? f} (a column named ${[...new Set([f, ...(rules[f]?.aliases ?? [])])].slice(0, 5).map((a) => `"${a}"`).join(', ')}, …)`)
-      .join('; ');
+    const missing = mapping.missingRequired.map((f) => describeMissing(model, f)).join('; ');
     const unmapped = mapping.unmapped.length ? ` Columns that map to nothing: ${listNames(mapping.unmapped.map((c) => quoteHeader(c.header)))}.` : '';
     throw new FileProblemError(
       'MISSING_REQUIRED',
@@ -437,14 +458,18 @@ function rawJson(inspection: Inspection, cells: string[]): string {
  */
 export async function ingestFile(options: IngestOptions): Promise<IngestSummary> {
   const now = options.now ?? (() => performance.now());
-  const batchSize = options.batchSize ?? MAX_BATCH_ROWS;
-  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > MAX_BATCH_ROWS) throw new RangeError(`batchSize must be 1–${MAX_BATCH_ROWS}`);
+  if (options.batchSize !== undefined && (!Number.isInteger(options.batchSize) || options.batchSize < 1 || options.batchSize > MAX_BATCH_SIZE)) {
+    throw new RangeError(`batchSize must be 1–${MAX_BATCH_SIZE}`);
+  }
   const concurrency = options.concurrency ?? 4;
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new RangeError('concurrency must be a positive integer');
   if (!options.dryRun && !options.client) throw new Error('ingestFile needs a client unless dryRun');
 
   const inspection = await inspectFile(options.source, { fileName: options.fileName, model: options.model, mapping: options.mapping });
   options.onInspected?.(inspection);
+  // Valid rows go in batches of at most the model's size (what one transaction holds), rejected ones in recordRejectedRows' size.
+  const validBatchSize = Math.min(options.batchSize ?? inspection.model.batchRows, inspection.model.batchRows);
+  const rejectedBatchSize = Math.min(options.batchSize ?? REJECTED_BATCH_ROWS, REJECTED_BATCH_ROWS);
 
   let sendStart = 0;
   // Scan: hash, count and (for a dry run) report. A file that is broken half-way is refused here,
@@ -469,16 +494,17 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
   let lastRow = 0;
   const scannedBlocks: ScannedBlocks = { digests: [], bytes: 0 };
   const scanSource = options.dryRun ? options.source : recordingSource(options.source, options.createHasher, scannedBlocks, options.verifyBlockBytes);
-  // Rows repeating an earlier row's unique value (./repeats): sent after everything else.
-  const uniqueField = inspection.model.key === 'customer' ? 'email' : null;
-  const seen = uniqueField && !options.dryRun ? new SeenFilter(options.size ?? 0) : null;
+  // Rows repeating an earlier row's unique value, for any @unique of the model (./repeats): sent after everything else.
+  const seen = inspection.model.uniques.length > 0 && !options.dryRun ? new SeenFilter(options.size ?? 0) : null;
   const held = new HeldRows();
   for await (const r of dataRows(scanSource, inspection, hasher, (n) => (scanProgress.bytesRead = n), scanBlank)) {
     scanProgress.rowsRead++;
     lastRow = r.row;
     if (seen && r.errors.length === 0) {
-      const value = (r.input as unknown as Record<string, string | undefined>)[uniqueField!];
-      if (value && seen.addSeen(normalizeUnique(value))) held.add(r.row);
+      let repeat = false;
+      // Every key is added (a later row may repeat any of them).
+      for (const key of claimKeys(inspection.model, r.input)) if (seen.addSeen(key)) repeat = true;
+      if (repeat) held.add(r.row);
     }
     if (r.errors.length) {
       invalid++;
@@ -500,7 +526,7 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
     encoding: inspection.format.encoding,
     bom: inspection.format.bom,
     delimiter: delimiterName(inspection.format.delimiter),
-    model: inspection.model.key,
+    model: inspection.model.key as ModelKey,
     mapping: inspection.mapping.columns.map((c) => ({ column: c.header, field: c.field, explicit: c.explicit })),
     outcome: 'DRY_RUN',
     ingestionId: null,
@@ -537,7 +563,7 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
   const started = await withRetry(
     () =>
       client.request(StartIngestionDocument, {
-        input: { fileName: options.fileName, sha256: scan.sha256, model: inspection.model.apiName, source: options.sourceKind ?? ('CLI' as IngestionSource), rowCount: scan.rows },
+        input: { fileName: options.fileName, sha256: scan.sha256, model: inspection.model.apiName as ModelName, source: options.sourceKind ?? ('CLI' as IngestionSource), rowCount: scan.rows },
       }),
     // A wrong or dead endpoint at the start fails fast; one that dies mid-run is waited for (unreachableMs).
     { ...policy, attempts: Math.min(policy.attempts, 3), unreachableMs: undefined },
@@ -563,7 +589,6 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
   options.onStarted?.(ingestion.id, outcome === 'RESUMED' ? 'RESUMED' : 'STARTED');
 
   const progress = emptyProgress('send', options.size ?? null, scan.rows);
-  let fatal: unknown;
   let lastServer: ProgressFieldsFragment | undefined;
   const noteServer = (p: ProgressFieldsFragment) => {
     if (!lastServer || p.processed >= lastServer.processed) lastServer = p;
@@ -576,61 +601,25 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
     for (const r of rows) options.onRejected?.({ row: r.row, status: 'UNSENT', errors: [{ field: 'row', code: 'SEND_FAILED', message: describeSendError(error) }], conflict: null, cells: r.cells, by: 'client' });
   };
 
-  const importBatch = async (batchNumber: number, rows: MappedRow[]): Promise<ProgressFieldsFragment> => {
-    const what = `batch ${batchNumber}`;
-    if (inspection.model.key === 'customer') {
-      const r = await withRetry(
-        () => client.request(ImportCustomersDocument, { input: { ingestionId: ingestion.id, batchNumber, rows: rows.map((x) => x.input as CustomerRowInput) } }),
-        policy,
-        hooks(what),
-      );
-      return r.importCustomers;
-    }
-    const r = await withRetry(
-      () => client.request(ImportProjectsDocument, { input: { ingestionId: ingestion.id, batchNumber, rows: rows.map((x) => x.input as ProjectRowInput) } }),
-      policy,
-      hooks(what),
-    );
-    return r.importProjects;
-  };
+  const sender = new BatchSender({ client, model: inspection.model, ingestionId: ingestion.id, retry: policy, sleep: options.sleep, random: options.random, onRetry: options.onRetry });
 
   const sendValid = async (firstNumber: number, rows: MappedRow[]) => {
-    let pending = rows;
-    for (let attempt = 0; pending.length > 0; attempt++) {
-      if (attempt > MAX_ROW_RETRIES) {
-        for (const r of pending) {
-          unsentRowNumbers.push(r.row);
-          options.onRejected?.({ row: r.row, status: 'UNSENT', errors: [{ field: 'row', code: 'RETRY_EXHAUSTED', message: `still losing a race with a concurrent ingestion after ${MAX_ROW_RETRIES} retries` }], conflict: null, cells: r.cells, by: 'client' });
-        }
-        return;
-      }
-      if (attempt > 0) {
-        progress.retried += pending.length;
-        await (options.sleep ?? realSleep)(Math.floor((options.random ?? Math.random)() * Math.min(2000, 50 * 2 ** attempt)));
-      }
-      let result: ProgressFieldsFragment;
-      try {
-        result = await importBatch(attempt * RETRY_STRIDE + firstNumber, pending);
-      } catch (error) {
-        reportUnsent(pending, error);
-        throw error;
-      }
-      noteServer(result);
-      progress.batches++;
-      if (result.replayed) summary.replayedBatches++;
-      // In a resumed run, a replayed batch is one an earlier run wrote: its stored CREATED outcomes
-      // are this run's "already imported". (A batch replayed after a lost answer within this run
-      // is rare, and would be under-counted as created by this run, never double-counted.)
-      const writtenEarlier = result.replayed === true && summary.resumed;
-      const byRow = new Map((result.outcomes ?? []).map((o) => [o.rowNumber, o]));
-      const again: MappedRow[] = [];
-      for (const r of pending) {
-        const o = byRow.get(r.row);
+    const exhausted = await sender.importRows(firstNumber, rows, {
+      onAnswer: (answer) => {
+        noteServer(answer);
+        progress.batches++;
+        if (answer.replayed) summary.replayedBatches++;
+      },
+      onOutcome: (r, o, answer) => {
         if (!o) {
           unsentRowNumbers.push(r.row);
           options.onRejected?.({ row: r.row, status: 'UNSENT', errors: [{ field: 'row', code: 'NO_OUTCOME', message: `the server returned no outcome for row ${r.row}` }], conflict: null, cells: r.cells, by: 'server' });
-          continue;
+          return;
         }
+        // In a resumed run, a replayed batch is one an earlier run wrote: its stored CREATED outcomes
+        // are this run's "already imported". (A batch replayed after a lost answer within this run
+        // is rare, and would be under-counted as created by this run, never double-counted.)
+        const writtenEarlier = answer.replayed === true && summary.resumed;
         switch (o.status) {
           case 'CREATED':
             if (writtenEarlier) progress.alreadyImported++;
@@ -649,52 +638,40 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
             progress.invalid++;
             options.onRejected?.({ row: r.row, status: 'INVALID', errors: o.errors ?? [], conflict: o.conflict ?? null, cells: r.cells, by: 'server' });
             break;
-          case 'RETRY':
-            again.push(r);
-            break;
         }
-      }
-      emit(progress);
-      pending = again;
+      },
+      onResend: (again) => {
+        progress.retried += again.length;
+        emit(progress);
+      },
+      onFailed: reportUnsent,
+    });
+    for (const r of exhausted) {
+      unsentRowNumbers.push(r.row);
+      options.onRejected?.({ row: r.row, status: 'UNSENT', errors: [{ field: 'row', code: 'RETRY_EXHAUSTED', message: `still losing a race with a concurrent ingestion after ${MAX_ROW_RETRIES} retries` }], conflict: null, cells: r.cells, by: 'client' });
     }
+    emit(progress);
   };
 
   const sendRejected = async (batchNumber: number, rows: MappedRow[]) => {
-    const result = await withRetry(
-      () =>
-        client.request(RecordRejectedRowsDocument, {
-          input: { ingestionId: ingestion.id, batchNumber, rows: rows.map((r) => ({ rowNumber: r.row, errors: r.errors, raw: rawJson(inspection, r.cells) })) },
-        }),
-      policy,
-      hooks(`rejected rows batch ${batchNumber}`),
-    ).catch((error: unknown) => {
+    const answer = await sender.recordRejected(batchNumber, rows.map((r) => ({ rowNumber: r.row, errors: r.errors, raw: rawJson(inspection, r.cells) }))).catch((error: unknown) => {
       reportUnsent(rows, error);
       throw error;
     });
-    noteServer(result.recordRejectedRows);
+    noteServer(answer);
     progress.batches++;
-    if (result.recordRejectedRows.replayed) summary.replayedBatches++;
+    if (answer.replayed) summary.replayedBatches++;
     progress.invalid += rows.length;
     for (const r of rows) options.onRejected?.({ row: r.row, status: 'INVALID', errors: r.errors, conflict: null, cells: r.cells, by: 'client' });
     emit(progress);
   };
 
-  // A few batches in flight; reading waits for a free slot, so memory stays bounded.
-  const inFlight = new Set<Promise<void>>();
+  // A few batches in flight; reading waits for a free slot, so memory stays bounded. A batch that
+  // waited for a slot is not sent once the run failed or was interrupted: an interruption stops
+  // sending, only the batches already in flight finish.
+  const inFlight = new InFlight(concurrency, () => options.signal?.aborted === true);
   const dispatch = async (task: () => Promise<void>, rows: MappedRow[]) => {
-    while (inFlight.size >= concurrency) await Promise.race(inFlight);
-    // A batch that waited for a slot is not sent once the run failed or was interrupted: an
-    // interruption stops sending, only the batches already in flight finish.
-    if (fatal || options.signal?.aborted) {
-      for (const r of rows) unsentRowNumbers.push(r.row);
-      return;
-    }
-    const p: Promise<void> = task()
-      .catch((error: unknown) => {
-        fatal ??= error;
-      })
-      .finally(() => inFlight.delete(p));
-    inFlight.add(p);
+    if (!(await inFlight.run(task))) for (const r of rows) unsentRowNumbers.push(r.row);
   };
 
   let batchNumber = 0;
@@ -702,7 +679,7 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
   let rejectedBatch: MappedRow[] = [];
   const blank = { count: 0 };
   let rowsRead = 0;
-  const stopped = () => fatal !== undefined || options.signal?.aborted === true;
+  const stopped = () => inFlight.failed || options.signal?.aborted === true;
   const flush = async () => {
     if (stopped()) return;
     if (validBatch.length) {
@@ -740,7 +717,7 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
         progress.rowsRead = ++rowsRead;
         const batch = r.errors.length ? rejectedBatch : validBatch;
         batch.push(r);
-        if (batch.length >= batchSize) {
+        if (batch.length >= (r.errors.length ? rejectedBatchSize : validBatchSize)) {
           const rows = batch.splice(0);
           const n = ++batchNumber;
           await dispatch(() => (r.errors.length ? sendRejected(n, rows) : sendValid(n, rows)), rows);
@@ -748,7 +725,7 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
       }
       await flush();
       // The repeats go only once everything before them has committed.
-      await Promise.allSettled([...inFlight]);
+      await inFlight.settle();
       if (stopped()) break;
     }
   } catch (error) {
@@ -756,7 +733,7 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
     // Nothing from the changed bytes was sent; the batches in flight hold verified rows only.
     changed = error;
   } finally {
-    await Promise.allSettled([...inFlight]);
+    await inFlight.settle();
   }
   // Read but never sent: the batches being filled when sending stopped.
   for (const r of [...validBatch, ...rejectedBatch]) unsentRowNumbers.push(r.row);
@@ -782,7 +759,7 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
   const durationMs = Math.round(now() - sendStart);
   summary.durationMs = durationMs;
   summary.rowsPerSecond = durationMs > 0 ? ((scan.rows - summary.unsent) * 1000) / durationMs : 0;
-  const failed = changed !== undefined || fatal !== undefined || options.signal?.aborted === true;
+  const failed = changed !== undefined || inFlight.failed || options.signal?.aborted === true;
   if (failed) {
     summary.outcome = 'FAILED';
     if (changed) {
@@ -794,7 +771,7 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
       summary.failure = 'interrupted before the end of the file';
     } else {
       summary.failureCode = 'SEND_FAILED';
-      summary.failure = describeSendError(fatal);
+      summary.failure = describeSendError(inFlight.failure);
     }
   } else {
     summary.outcome = 'COMPLETED';

@@ -1,44 +1,70 @@
 /**
- * The importable models and how a file's header row maps onto one of them. The field rules come
- * from `resolvers/lib/rules.ts`, the same table the server validates with.
+ * The importable models and how a file's header row maps onto one of them. The models, their
+ * columns and rules are the schema's @importable types as codegen wrote them
+ * (schema/generated/models.ts, the table the server's import pipeline reads too); header names a
+ * column also accepts come from ALIASES. Nothing here knows any model by name.
  */
-import type { CustomerRowInput, ModelName, ProjectRowInput } from '../../schema/generated/types';
-import { customerRules, projectRules, type FieldRule, type ModelRules } from '../../resolvers/lib/rules';
+import { ALIASES, MODELS as GENERATED_MODELS } from '../../schema/generated/models';
+import type { FieldRule, ModelMeta, RefSpec } from '../../schema/models';
 
-export type ModelKey = 'customer' | 'project';
+export type { FieldFormat, FieldRule, ModelMeta, Normalize, RefSpec, UniqueSpec, CrossRule } from '../../schema/models';
+export type { ModelKey } from '../../schema/generated/models';
 
-/** A row as the engine builds it for an import mutation. */
-export type RowInput = CustomerRowInput | ProjectRowInput;
-
-export interface ModelDef<T extends { rowNumber: number }> {
-  key: ModelKey;
-  /** The schema's `ModelName`. */
-  apiName: ModelName;
-  label: string;
-  rules: ModelRules<T>;
+/**
+ * A row as the engine builds it for an import mutation: its spreadsheet row number and the
+ * trimmed text of each mapped, non-empty cell, by column (field) name.
+ */
+export interface RowInput {
+  rowNumber: number;
+  [column: string]: string | number;
 }
 
-export const customerModel: ModelDef<CustomerRowInput> = { key: 'customer', apiName: 'CUSTOMER' as ModelName, label: 'Customer', rules: customerRules };
-export const projectModel: ModelDef<ProjectRowInput> = { key: 'project', apiName: 'PROJECT' as ModelName, label: 'Project', rules: projectRules };
+/** The importable models, in schema order. */
+export const MODELS: readonly ModelMeta[] = GENERATED_MODELS;
 
-export type AnyModel = ModelDef<CustomerRowInput> | ModelDef<ProjectRowInput>;
-export const MODELS: readonly AnyModel[] = [customerModel, projectModel];
-
-export function modelByKey(key: string): AnyModel | undefined {
+/** A model by its key, GraphQL type name, API name or label, in any case (`invoice`, `Invoice`, `INVOICE`). */
+export function modelByKey(key: string): ModelMeta | undefined {
   const k = key.trim().toLowerCase();
-  return MODELS.find((m) => m.key === k || m.apiName.toLowerCase() === k);
+  return MODELS.find((m) => m.key.toLowerCase() === k || m.name.toLowerCase() === k || m.apiName.toLowerCase() === k || m.label.toLowerCase() === k);
+}
+
+/** A model by its `ModelName` (the API name, e.g. INVOICE). */
+export function modelByApiName(apiName: string): ModelMeta | undefined {
+  return MODELS.find((m) => m.apiName === apiName);
 }
 
 const fieldCache = new WeakMap<object, [string, FieldRule][]>();
 
-/** The rule table of a model as plain `[field, rule]` pairs, in declaration order (computed once per model). */
-export function fieldsOf(model: AnyModel): [string, FieldRule][] {
-  let fields = fieldCache.get(model.rules);
+/** A model's columns as plain `[field, rule]` pairs, in declaration order (computed once per model). */
+export function fieldsOf(model: ModelMeta): [string, FieldRule][] {
+  let fields = fieldCache.get(model.columns);
   if (!fields) {
-    fields = Object.entries(model.rules as Record<string, FieldRule>);
-    fieldCache.set(model.rules, fields);
+    fields = Object.entries(model.columns);
+    fieldCache.set(model.columns, fields);
   }
   return fields;
+}
+
+/** Further header names a column accepts (its name and label always match). */
+export function aliasesOf(model: ModelMeta, field: string): string[] {
+  return (ALIASES as Record<string, Record<string, string[]> | undefined>)[model.key]?.[field] ?? [];
+}
+
+/** The reference a column names its target in, if any (e.g. customerEmail → the customer reference). */
+export function refOfColumn(model: ModelMeta, column: string): RefSpec | undefined {
+  return model.refs.find((r) => r.columns.some((c) => c.column === column));
+}
+
+/**
+ * What a required reference's columns are called together, first label capitalised and the
+ * others lower-cased, as the server says it: "Customer email or customer id".
+ */
+export function refColumnsLabel(model: ModelMeta, ref: RefSpec): string {
+  const labels = ref.columns.map((c, i) => {
+    const label = model.columns[c.column]?.label ?? c.column;
+    return i === 0 ? label.charAt(0).toUpperCase() + label.slice(1) : label.toLowerCase();
+  });
+  return labels.join(' or ');
 }
 
 /**
@@ -62,21 +88,20 @@ function squash(normalized: string): string {
 }
 
 /**
- * Which field a header names in `model`: the field's own name, then its aliases, compared whole
- * after normalising (never as a substring, so "Email opt-in date" is not an email column).
+ * Which field a header names in `model`: a field's own name or label first, then its aliases
+ * (ALIASES), compared whole after normalising (never as a substring, so "Email opt-in date" is
+ * not an email column).
  */
-export function fieldForHeader(model: AnyModel, header: string): string | undefined {
+export function fieldForHeader(model: ModelMeta, header: string): string | undefined {
   const h = normalizeHeader(header);
   if (h === '') return undefined;
   const hs = squash(h);
-  for (const [field, rule] of fieldsOf(model)) {
-    const f = normalizeHeader(field);
-    if (h === f || hs === squash(f)) return field;
-    for (const alias of rule.aliases) {
-      const a = normalizeHeader(alias);
-      if (h === a || hs === squash(a)) return field;
-    }
-  }
+  const same = (name: string) => {
+    const n = normalizeHeader(name);
+    return h === n || hs === squash(n);
+  };
+  for (const [field, rule] of fieldsOf(model)) if (same(field) || same(rule.label)) return field;
+  for (const [field] of fieldsOf(model)) if (aliasesOf(model, field).some(same)) return field;
   return undefined;
 }
 
@@ -111,7 +136,7 @@ export interface OverrideProblems {
 }
 
 export interface Mapping {
-  model: AnyModel;
+  model: ModelMeta;
   columns: ColumnMapping[];
   /** field → column index */
   fieldColumn: Map<string, number>;
@@ -125,14 +150,14 @@ export interface Mapping {
 }
 
 /** The model field `name` designates, compared like headers (`signup_date` → `signupDate`), never by alias. */
-export function fieldByName(model: AnyModel, name: string): string | undefined {
+export function fieldByName(model: ModelMeta, name: string): string | undefined {
   const n = squash(normalizeHeader(name));
   if (n === '') return undefined;
   return fieldsOf(model).find(([field]) => squash(normalizeHeader(field)) === n)?.[0];
 }
 
 /** Resolves an explicit mapping against a header row: column index → field (or null), and what does not fit. */
-function resolveOverride(model: AnyModel, headers: readonly string[], override: MappingOverride): { byColumn: Map<number, string | null>; problems: OverrideProblems } {
+function resolveOverride(model: ModelMeta, headers: readonly string[], override: MappingOverride): { byColumn: Map<number, string | null>; problems: OverrideProblems } {
   const byColumn = new Map<number, string | null>();
   const problems: OverrideProblems = { unknownColumns: [], unknownFields: [], conflicts: [] };
   const exact = new Map(headers.map((h, i) => [h.trim(), i]));
@@ -169,7 +194,7 @@ function resolveOverride(model: AnyModel, headers: readonly string[], override: 
  * `override` decides. A field given to a column explicitly is taken away from any column whose
  * header names it (that column is then ignored, with `displaced` saying why).
  */
-export function mapColumns(model: AnyModel, headers: readonly string[], override?: MappingOverride): Mapping {
+export function mapColumns(model: ModelMeta, headers: readonly string[], override?: MappingOverride): Mapping {
   const resolved = override ? resolveOverride(model, headers, override) : undefined;
   const explicitFields = new Set([...(resolved?.byColumn.values() ?? [])].filter((f): f is string => f !== null));
   const columns: ColumnMapping[] = headers.map((header, index) => {
@@ -191,8 +216,10 @@ export function mapColumns(model: AnyModel, headers: readonly string[], override
   const missingRequired = fieldsOf(model)
     .filter(([field, rule]) => rule.required && !fieldColumn.has(field))
     .map(([field]) => field);
-  // A project names its customer by email or id: one of the two columns must exist.
-  if (model.key === 'project' && !fieldColumn.has('customerEmail') && !fieldColumn.has('customerId')) missingRequired.push('customerEmail');
+  // A required reference needs one of its columns (any of them names the target); reported on the first.
+  for (const ref of model.refs) {
+    if (ref.required && !ref.columns.some((c) => fieldColumn.has(c.column))) missingRequired.push(ref.columns[0]!.column);
+  }
   return { model, columns, fieldColumn, unmapped: columns.filter((c) => !c.field), missingRequired, conflicts, overrideProblems: resolved?.problems ?? null };
 }
 
@@ -203,7 +230,7 @@ export function overrideFits(mapping: Mapping): boolean {
 }
 
 export interface ModelScore {
-  model: AnyModel;
+  model: ModelMeta;
   mapping: Mapping;
   /** Columns that map to a field of this model. */
   mapped: number;

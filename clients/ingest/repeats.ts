@@ -1,18 +1,64 @@
 /**
  * Deterministic ownership of a value repeated within one file: the first row in file order owns
- * it, whatever the batch timing. The scan pass notes every row whose unique value (a customer's
- * email, normalised as the server compares it) may have appeared earlier in the file; the send
- * pass holds those rows back and sends them only after every other batch has committed, so the
- * first occurrence has claimed the value by then and the repeats are answered DUPLICATE of it.
+ * it, whatever the batch timing. The scan pass notes every row whose unique values (each @unique of
+ * the model, as the claim the server writes for it: docs/architecture.md, "Data and uniqueness")
+ * may have appeared earlier in the file; the send pass holds those rows back and sends them only
+ * after every other batch has committed, so the first occurrence has claimed the value by then and
+ * the repeats are answered DUPLICATE of it.
  *
  * Memory is bounded: "seen before" is a Bloom filter of at most 8 MiB (sized from the file), and the
  * held-back rows are kept as row numbers only (4 bytes each; their cells are read again from the
  * file). A false positive only holds a unique row back to the end; it never changes an outcome.
  */
+import type { ModelMeta, Normalize, RowInput, UniqueSpec } from './models';
 
-/** The form a unique value is compared in, as the server's `normalizeEmail`: trimmed, NFC, lower-cased. */
-export function normalizeUnique(value: string): string {
-  return value.trim().normalize('NFC').toLowerCase();
+/**
+ * A unique value as the server compares it (UniqueSpec.normalize): TRIM is trimmed and in Unicode
+ * NFC (case matters); CASE_INSENSITIVE and EMAIL are lower-cased too.
+ * @example normalizeUnique(' Caf\u00e9@X.example ', 'EMAIL') === normalizeUnique('cafe\u0301@x.example', 'EMAIL')
+ */
+export function normalizeUnique(value: string, normalize: Normalize = 'EMAIL'): string {
+  const text = value.trim().normalize('NFC');
+  return normalize === 'TRIM' ? text : text.toLowerCase();
+}
+
+/** A cell of the row as text ('' when absent). */
+function cellOf(row: RowInput, column: string): string {
+  const v = row[column];
+  return v === undefined || v === null ? '' : String(v);
+}
+
+/**
+ * The value a `with` field contributes to a claim key, as far as the client can tell: a column's
+ * trimmed NFC text, or for a reference field how the row names its target (by id when it has one,
+ * else the first filled column, normalised as the target's claim). The server keys on the target's
+ * id, so two rows naming one target differently are not seen as repeats here (they are still
+ * decided by the server, in batch order).
+ */
+function withValue(model: ModelMeta, row: RowInput, field: string): string {
+  if (model.columns[field]) return normalizeUnique(cellOf(row, field), 'TRIM');
+  const ref = model.refs.find((r) => r.field === field);
+  if (!ref) return '';
+  const filled = ref.columns.filter((c) => cellOf(row, c.column).trim() !== '');
+  const named = filled.find((c) => c.by === 'id') ?? filled[0];
+  return named ? `${named.by}=${normalizeUnique(cellOf(row, named.column), named.normalize ?? 'TRIM')}` : '';
+}
+
+/** The claim key of one unique of a row, `<claim>#<value>[#<with value>…]`, or null when the row leaves it empty. */
+export function claimKey(model: ModelMeta, unique: UniqueSpec, row: RowInput): string | null {
+  const value = cellOf(row, unique.field);
+  if (value.trim() === '') return null;
+  return [unique.claim, normalizeUnique(value, unique.normalize), ...unique.with.map((w) => withValue(model, row, w))].join('#');
+}
+
+/** Every claim key a (valid) row would take: one per @unique of the model that the row fills. */
+export function claimKeys(model: ModelMeta, row: RowInput): string[] {
+  const keys: string[] = [];
+  for (const u of model.uniques) {
+    const key = claimKey(model, u, row);
+    if (key !== null) keys.push(key);
+  }
+  return keys;
 }
 
 /** FNV-1a over UTF-16 units with a seed: two cheap independent 32-bit hashes for the filter. */

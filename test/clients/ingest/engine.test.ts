@@ -280,6 +280,90 @@ describe('repeated emails within a file', () => {
   });
 });
 
+/** An invoice file: `numbers[i]` is the invoice number of data row i + 2. */
+function invoices(numbers: string[]): string {
+  let s = 'Invoice number,Customer email,Amount,Currency,Issue date,Due date\n';
+  numbers.forEach((n, i) => (s += `${n},c${i}@x.example,${i}.50,eur,2024-02-01,2024-03-01\n`));
+  return s;
+}
+
+describe('invoices (a model declared only in the schema)', () => {
+  it('detects the model, sends ImportInvoices in batches of its batchRows and reads the answer under importInvoices', async () => {
+    const server = new FakeServer();
+    const numbers = Array.from({ length: 50 }, (_, i) => `INV-${i + 1}`);
+    const { summary } = await run(server, invoices(numbers), { fileName: 'i.csv' });
+    expect(summary).toMatchObject({ model: 'invoice', outcome: 'COMPLETED', rows: 50, created: 50, duplicates: 0, invalid: 0 });
+    const start = server.calls.find((c) => c.op === 'StartIngestion')!;
+    expect(start.input.model).toBe('INVOICE');
+    // Invoice.batchRows is 24 (2 items a row for the record and its invoice-number claim, plus reference checks).
+    expect(server.importCalls().map((c) => [c.op, (c.input.rows as unknown[]).length])).toEqual([
+      ['ImportInvoices', 24],
+      ['ImportInvoices', 24],
+      ['ImportInvoices', 2],
+    ]);
+    // Cells go as the file has them (trimmed): the server normalises the currency itself.
+    expect((server.importCalls()[0]!.input.rows as Record<string, unknown>[])[0]).toEqual({
+      rowNumber: 2,
+      invoiceNumber: 'INV-1',
+      customerEmail: 'c0@x.example',
+      amount: '0.50',
+      currency: 'eur',
+      issueDate: '2024-02-01',
+      dueDate: '2024-03-01',
+    });
+  });
+
+  it('decides invoice numbers repeated within the file in file order, whatever the batch timing', async () => {
+    const server = new FakeServer();
+    // Rows 2–41 hold INV-1…INV-40; rows 42–44 repeat INV-1 (row 2), INV-20 (row 21) and INV-40 (row 41),
+    // the second one with spaces around it (TRIM). "inv-5" differs in case: another number (TRIM keeps case).
+    const numbers = [...Array.from({ length: 40 }, (_, i) => `INV-${i + 1}`), 'INV-1', '  INV-20 ', 'INV-40', 'inv-5'];
+    const { summary, rejected } = await run(server, invoices(numbers), { fileName: 'i.csv', batchSize: 3, concurrency: 8 });
+    expect([summary.created, summary.duplicates, summary.invalid]).toEqual([41, 3, 0]);
+    const owners = rejected.filter((r) => r.status === 'DUPLICATE').map((r) => [r.row, r.conflict?.field, r.conflict?.rowNumber]);
+    expect(owners).toEqual([
+      [42, 'invoiceNumber', 2],
+      [43, 'invoiceNumber', 21],
+      [44, 'invoiceNumber', 41],
+    ]);
+    // The repeats were held back and sent last, after every first-pass batch (41 rows in 14 batches of 3).
+    const last = server.importCalls().at(-1)!;
+    expect((last.input.rows as { rowNumber: number }[]).map((r) => r.rowNumber)).toEqual([42, 43, 44]);
+    expect(last.input.batchNumber).toBe(15);
+  });
+
+  it('rejects invalid invoices before sending, with the server\'s codes and messages', async () => {
+    const server = new FakeServer();
+    const text =
+      'Invoice number,Customer email,Customer id,Amount,Currency,Issue date,Due date\n' +
+      'INV-1,a@x.example,,10,EUR,2024-02-01,2024-01-01\n' +
+      'INV-2,,,10,EUR,2024-02-01,2024-03-01\n' +
+      'INV-3,a@x.example,,10,XYZ,2024-02-01,2024-03-01\n' +
+      'INV-4,a@x.example,,-1,usd,2024-02-01,2024-03-01\n' +
+      'INV\u202e-5,a@x.example,,1,usd,2024-02-01,2024-03-01\n' +
+      'INV-6,,cust-1,1,usd,2024-02-01,2024-03-01\n';
+    const { summary, rejected } = await run(server, text, { fileName: 'i.csv' });
+    expect([summary.created, summary.invalid]).toEqual([1, 5]);
+    expect(rejected.map((r) => [r.row, r.by, r.errors.map((e) => `${e.field}:${e.code}`).join(' ')])).toEqual([
+      [2, 'client', 'dueDate:RANGE'],
+      [3, 'client', 'customerEmail:REQUIRED'],
+      [4, 'client', 'currency:ENUM'],
+      [5, 'client', 'amount:RANGE'],
+      [6, 'client', 'invoiceNumber:FORMAT'],
+    ]);
+    expect(rejected[0]!.errors[0]!.message).toBe('Due date 2024-01-01 is before issue date 2024-02-01.');
+    expect(rejected[1]!.errors[0]!.message).toBe('Customer email or customer id is required.');
+  });
+
+  it('names the missing reference columns when an invoice file has neither', async () => {
+    const text = 'Invoice number,Amount,Currency,Issue date,Due date\nINV-1,1,EUR,2024-02-01,2024-03-01\n';
+    const error = await run(new FakeServer(), text, { fileName: 'i.csv', model: 'invoice' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(FileProblemError);
+    expect((error as FileProblemError).code).toBe('MISSING_REQUIRED');
+    expect((error as Error).message).toContain('no column maps to the required Customer email or customer id (a column named "customerEmail", "client email", "bill to email", "billing email", "customerId", …)');
+  });
+});
+
 describe('an endpoint that stops answering', () => {
   it('waits with backoff past the usual attempts while nothing answers, then finishes with exact counts', async () => {
     const server = new FakeServer();

@@ -1,12 +1,15 @@
 /**
- * An in-memory stand-in for the ingestion resolvers, speaking the protocol as docs/architecture.md describes
- * it (claims by email, batch markers replaying stored outcomes, RESUMED/DUPLICATE on start), with
- * knobs to inject failures. Unit tests of the engine use it; integration tests use the real stack.
+ * An in-memory stand-in for the ingestion resolvers, speaking the protocol as docs/architecture.md
+ * describes it for any model of MODELS (`Import<Plural>` answers under the model's importField; a
+ * claim per @unique value, keyed as the server keys it; batch markers replaying stored outcomes;
+ * RESUMED/DUPLICATE on start), with knobs to inject failures. References are not checked. Unit
+ * tests of the engine use it; integration tests use the real stack.
  */
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import type { OperationDefinitionNode } from 'graphql';
 import { EndpointUnreachableError, GraphQLHttpError, type GraphQLClient } from '../../../clients/api/client';
 import type { ProgressFieldsFragment } from '../../../clients/api/generated';
+import { MODELS, claimKey, type ModelMeta, type RowInput } from '../../../clients/ingest';
 
 type Outcome = NonNullable<ProgressFieldsFragment['outcomes']>[number];
 
@@ -30,7 +33,7 @@ export interface Call {
 export class FakeServer {
   ingestions = new Map<string, IngestionRec>();
   bySha = new Map<string, string>();
-  /** email → owner */
+  /** claim key (e.g. `customer.email#ada@example.com`) → owner */
   claims = new Map<string, { id: string; ingestionId: string; rowNumber: number }>();
   markers = new Map<string, { outcomes: Outcome[] }>();
   calls: Call[] = [];
@@ -103,31 +106,6 @@ export class FakeServer {
         this.bySha.set(ing.sha256, ing.id);
         return { startIngestion: { outcome: 'STARTED', ingestion: { ...ing, startedAt: '2026-01-01T00:00:00Z' } } };
       }
-      case 'ImportCustomers': {
-        const ing = this.ingestions.get(input.ingestionId as string)!;
-        const key = `${ing.id}#${input.batchNumber as number}`;
-        const marker = this.markers.get(key);
-        if (marker) return { importCustomers: this.progress(ing, { batchNumber: input.batchNumber as number, replayed: true, outcomes: marker.outcomes }) };
-        const outcomes: Outcome[] = [];
-        for (const row of input.rows as { rowNumber: number; email: string }[]) {
-          const email = row.email.trim().toLowerCase();
-          const owner = this.claims.get(email);
-          if (this.retryOnce.delete(row.rowNumber)) {
-            outcomes.push({ rowNumber: row.rowNumber, status: 'RETRY', id: null, errors: null, conflict: null } as Outcome);
-          } else if (owner) {
-            ing.duplicates++;
-            outcomes.push({ rowNumber: row.rowNumber, status: 'DUPLICATE', id: null, errors: [{ field: 'email', code: 'DUPLICATE_EMAIL', message: 'taken' }], conflict: { field: 'email', value: email, existingId: owner.id, ingestionId: owner.ingestionId, rowNumber: owner.rowNumber } } as Outcome);
-          } else {
-            const id = `cust-${++this.seq}`;
-            this.claims.set(email, { id, ingestionId: ing.id, rowNumber: row.rowNumber });
-            ing.created++;
-            outcomes.push({ rowNumber: row.rowNumber, status: 'CREATED', id, errors: null, conflict: null } as Outcome);
-          }
-        }
-        ing.batches++;
-        this.markers.set(key, { outcomes });
-        return { importCustomers: this.progress(ing, { batchNumber: input.batchNumber as number, outcomes }) };
-      }
       case 'RecordRejectedRows': {
         const ing = this.ingestions.get(input.ingestionId as string)!;
         const key = `${ing.id}#${input.batchNumber as number}`;
@@ -142,14 +120,59 @@ export class FakeServer {
         ing.status = input.status as IngestionRec['status'];
         return { finishIngestion: this.progress(ing, { stage: 'FINISHED' }) };
       }
-      default:
+      default: {
+        const model = importModel(op);
+        if (model) return this.importRows(model, input);
         throw new Error(`fake server: unexpected ${op}`);
+      }
     }
   }
 
-  importCalls(): Call[] {
-    return this.calls.filter((c) => c.op === 'ImportCustomers');
+  /** One import batch of any model: a row whose unique value another row claimed is DUPLICATE of it. */
+  private importRows(model: ModelMeta, input: Record<string, unknown>): unknown {
+    const ing = this.ingestions.get(input.ingestionId as string)!;
+    const key = `${ing.id}#${input.batchNumber as number}`;
+    const marker = this.markers.get(key);
+    if (marker) return { [model.importField]: this.progress(ing, { batchNumber: input.batchNumber as number, replayed: true, outcomes: marker.outcomes }) };
+    const outcomes: Outcome[] = [];
+    for (const row of input.rows as RowInput[]) {
+      const claims = model.uniques.map((u) => [u, claimKey(model, u, row)] as const).filter(([, k]) => k !== null);
+      const taken = claims.find(([, k]) => this.claims.has(k!));
+      if (this.retryOnce.delete(row.rowNumber)) {
+        outcomes.push({ rowNumber: row.rowNumber, status: 'RETRY', id: null, errors: null, conflict: null } as Outcome);
+      } else if (taken) {
+        const [unique, k] = taken;
+        const owner = this.claims.get(k!)!;
+        ing.duplicates++;
+        const value = String(row[unique.field]).trim();
+        outcomes.push({
+          rowNumber: row.rowNumber,
+          status: 'DUPLICATE',
+          id: null,
+          errors: [{ field: unique.field, code: unique.code, message: 'taken' }],
+          conflict: { field: unique.field, value: unique.normalize === 'EMAIL' ? value.toLowerCase() : value, existingId: owner.id, ingestionId: owner.ingestionId, rowNumber: owner.rowNumber },
+        } as Outcome);
+      } else {
+        const id = `${model.key}-${++this.seq}`;
+        for (const [, k] of claims) this.claims.set(k!, { id, ingestionId: ing.id, rowNumber: row.rowNumber });
+        ing.created++;
+        outcomes.push({ rowNumber: row.rowNumber, status: 'CREATED', id, errors: null, conflict: null } as Outcome);
+      }
+    }
+    ing.batches++;
+    this.markers.set(key, { outcomes });
+    return { [model.importField]: this.progress(ing, { batchNumber: input.batchNumber as number, outcomes }) };
   }
+
+  /** The import mutations sent (of any model). */
+  importCalls(): Call[] {
+    return this.calls.filter((c) => importModel(c.op) !== undefined);
+  }
+}
+
+/** The model an operation imports: `ImportInvoices` → Invoice (the generated documents are named after the import field). */
+function importModel(op: string): ModelMeta | undefined {
+  return MODELS.find((m) => m.importField.toLowerCase() === op.toLowerCase());
 }
 
 /** A ByteSource over in-memory bytes, cut into chunks of `chunk` bytes. */

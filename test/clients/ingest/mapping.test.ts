@@ -3,9 +3,12 @@
  * model's fields and the file's header row, and applied by the engine over the headers' own mapping.
  */
 import { describe, expect, it } from 'vitest';
-import { FileProblemError, customerModel, ingestFile, inspectFile, mapColumns, projectModel, scoreModels, type MappingOverride } from '../../../clients/ingest';
+import { FileProblemError, ingestFile, inspectFile, mapColumns, modelByKey, scoreModels, type MappingOverride } from '../../../clients/ingest';
 import { nodeSha256 } from '../../../clients/ingest/node';
 import { FakeServer, bytesSource } from './fakeServer';
+
+const customerModel = modelByKey('customer')!;
+const projectModel = modelByKey('project')!;
 
 const GERMAN = 'Kontakt E-Mail,Kunde,Telefonnummer,Interne Nummer\nanna@remap.example,Anna Schmidt,+49 30 1234567,K-1\njonas@remap.example,Jonas Weber,,K-2\n';
 const FULL: MappingOverride = { 'Kontakt E-Mail': 'email', Kunde: 'name', Telefonnummer: 'phone', 'Interne Nummer': null };

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { customerModel, fieldForHeader, mapColumns, normalizeHeader, projectModel, scoreModels } from '../../../clients/ingest/models';
+import { fieldForHeader, mapColumns, modelByKey, normalizeHeader, scoreModels } from '../../../clients/ingest/models';
+
+const customerModel = modelByKey('customer')!;
+const projectModel = modelByKey('project')!;
+const invoiceModel = modelByKey('invoice')!;
 
 describe('normalizeHeader', () => {
   it('trims, lower-cases and folds spaces, underscores, dashes and punctuation', () => {
@@ -43,12 +47,46 @@ describe('mapColumns', () => {
     expect(mapColumns(projectModel, ['Project name', 'Status']).missingRequired).toContain('customerEmail');
     expect(mapColumns(projectModel, ['Customer ID', 'Project name']).missingRequired).toEqual([]);
   });
+
+  it('satisfies a required reference with any of its columns and reports the first one missing', () => {
+    // Invoice's customer is a required @ref(by: ["email", "id"]): columns customerEmail, customerId.
+    const base = ['Invoice number', 'Amount', 'Currency', 'Issue date', 'Due date'];
+    expect(mapColumns(invoiceModel, base).missingRequired).toEqual(['customerEmail']);
+    expect(mapColumns(invoiceModel, [...base, 'Customer id']).missingRequired).toEqual([]);
+    expect(mapColumns(invoiceModel, [...base, 'Customer email']).missingRequired).toEqual([]);
+    // The project reference is optional: no column for it is fine.
+    expect(mapColumns(invoiceModel, [...base, 'Customer email']).fieldColumn.has('projectId')).toBe(false);
+  });
 });
 
 describe('scoreModels', () => {
   it('detects customers and projects from their headers', () => {
     expect(scoreModels(['Email', 'Full Name', 'Phone', 'Company'])[0]!.model.key).toBe('customer');
     expect(scoreModels(['Customer Email', 'Project Name', 'Status', 'Budget'])[0]!.model.key).toBe('project');
+  });
+
+  it('detects invoices from their headers, every column mapped', () => {
+    const headers = ['Invoice number', 'Customer email', 'Amount', 'Currency', 'Issue date', 'Due date'];
+    const [best, ...rest] = scoreModels(headers);
+    expect(best!.model.key).toBe('invoice');
+    expect(best!.complete).toBe(true);
+    expect(best!.mapped).toBe(6);
+    expect([...best!.mapping.fieldColumn.entries()]).toEqual([
+      ['invoiceNumber', 0],
+      ['customerEmail', 1],
+      ['amount', 2],
+      ['currency', 3],
+      ['issueDate', 4],
+      ['dueDate', 5],
+    ]);
+    // Projects share some of these names (Customer email, Amount as budget, Due date) but miss the project name.
+    expect(rest.find((s) => s.model.key === 'project')!.complete).toBe(false);
+  });
+
+  it('maps invoice headers by alias (Total, CCY, Invoice date, Payment due, Bill to email)', () => {
+    const m = mapColumns(invoiceModel, ['Inv No', 'Bill to email', 'Total', 'CCY', 'Invoice date', 'Payment due']);
+    expect(m.columns.map((c) => c.field)).toEqual(['invoiceNumber', 'customerEmail', 'amount', 'currency', 'issueDate', 'dueDate']);
+    expect(m.missingRequired).toEqual([]);
   });
 
   it('scores zero mapped columns for an unrelated file', () => {
