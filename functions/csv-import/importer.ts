@@ -2,8 +2,10 @@
  * The three steps of the big-file state machine (infra/aws/stack.ts), environment-free so tests
  * can drive them:
  *   importBatch — one Distributed Map batch of CSV rows (read by Step Functions straight from S3)
- *                 → mapped and validated with the engine's rules → import mutations in batches of
- *                 at most MAX_BATCH_ROWS, rows the client rejects recorded with recordRejectedRows;
+ *                 → mapped and validated with the engine's rules for the job's model → sent with
+ *                 the engine's batch sender (clients/ingest/sender.ts: the model's import mutation
+ *                 in batches of `model.batchRows`, transport retries, RETRY re-sends, a few batches
+ *                 in flight), rows the client rejects recorded with recordRejectedRows;
  *   finish      — finishIngestion, the row-error report, the object moved to processed/;
  *   fail        — failIngestion, the reason, the object moved to failed/.
  * Batch numbers are the first row number of the batch: unique within the file and the same when
@@ -11,22 +13,31 @@
  */
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { GraphQLClient } from '../../clients/api/client';
+import { FailIngestionDocument, FinishIngestionDocument, type ModelName } from '../../clients/api/generated';
 import {
-  FailIngestionDocument,
-  FinishIngestionDocument,
-  ImportCustomersDocument,
-  ImportProjectsDocument,
-  RecordRejectedRowsDocument,
-  type ModelName,
-  type ProgressFieldsFragment,
-} from '../../clients/api/generated';
-import type { CustomerRowInput, ProjectRowInput } from '../../schema/generated/types';
-import { mapColumns, mapRow, modelByKey, RETRY_STRIDE, MAX_ROW_RETRIES, type MappedRow } from '../../clients/ingest';
-import { MAX_BATCH_ROWS } from '../../resolvers/lib/rules';
+  BatchSender,
+  InFlight,
+  MAX_ROW_RETRIES,
+  REJECTED_BATCH_ROWS,
+  mapColumns,
+  mapRow,
+  modelByApiName,
+  type MappedRow,
+  type RetryPolicy,
+} from '../../clients/ingest';
+import { capRaw } from '../../resolvers/lib/rowErrors';
 import { failedKey, processedKey, relativeKey } from '../csv-processor/keys';
 import { buildReport, listRowErrors } from '../csv-processor/report';
 import { moveObject, putText } from '../csv-processor/storage';
 import { describeFailures, readMapFailures, type MapResult } from './mapFailures';
+
+/** Batches in flight within one Map batch, as the engine sends them. */
+export const IMPORT_CONCURRENCY = 4;
+/**
+ * Transport retries within the Lambda: a few, quickly (Step Functions retries the whole batch
+ * after that, which the batch markers make a no-op for what was written).
+ */
+export const LAMBDA_RETRY: RetryPolicy = { attempts: 4, baseDelayMs: 200, maxDelayMs: 2_000 };
 
 /** What the processor puts in the execution input. */
 export interface Job {
@@ -58,6 +69,10 @@ export interface ImporterDeps {
   s3: S3Client;
   client: GraphQLClient;
   now?: () => number;
+  /** Transport retries (default LAMBDA_RETRY), and the pause before a RETRY re-send (tests). */
+  retry?: RetryPolicy;
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
 }
 
 export interface BatchResult {
@@ -84,7 +99,7 @@ function cleanHeader(h: string): string {
 }
 
 export async function importBatch(deps: ImporterDeps, batch: MapBatch): Promise<BatchResult> {
-  const model = modelByKey(batch.BatchInput.model.toLowerCase());
+  const model = modelByApiName(batch.BatchInput.model);
   if (!model) throw new Error(`unknown model ${batch.BatchInput.model}`);
   const first = batch.Items[0];
   const result: BatchResult = { rows: batch.Items.length, created: 0, duplicates: 0, invalid: 0, alreadyImported: 0, recordedRejected: 0 };
@@ -108,54 +123,54 @@ export async function importBatch(deps: ImporterDeps, batch: MapBatch): Promise<
     rows.push(mapped);
   }
 
-  const rejected = rows.filter((r) => r.errors.length);
-  const valid = rows.filter((r) => !r.errors.length);
-  const ingestionId = batch.BatchInput.ingestionId;
+  const sender = new BatchSender({
+    client: deps.client,
+    model,
+    ingestionId: batch.BatchInput.ingestionId,
+    retry: deps.retry ?? LAMBDA_RETRY,
+    sleep: deps.sleep,
+    random: deps.random,
+  });
+  const rawOf = (r: MappedRow) => capRaw(Object.fromEntries(headers.map((h, n) => [cleanHeader(h), r.cells[n] ?? ''])));
+  const lost: number[] = [];
+  const inFlight = new InFlight(IMPORT_CONCURRENCY);
+  const chunks = (list: MappedRow[], size: number) =>
+    Array.from({ length: Math.ceil(list.length / size) }, (_, i) => list.slice(i * size, (i + 1) * size));
 
-  for (let i = 0; i < rejected.length; i += MAX_BATCH_ROWS) {
-    const chunk = rejected.slice(i, i + MAX_BATCH_ROWS);
-    const progress = await deps.client.request(RecordRejectedRowsDocument, {
-      input: {
-        ingestionId,
-        batchNumber: chunk[0]!.row,
-        rows: chunk.map((r) => ({ rowNumber: r.row, errors: r.errors, raw: JSON.stringify(Object.fromEntries(headers.map((h, n) => [cleanHeader(h), r.cells[n] ?? '']))) })),
-      },
+  for (const chunk of chunks(
+    rows.filter((r) => r.errors.length),
+    REJECTED_BATCH_ROWS,
+  )) {
+    await inFlight.run(async () => {
+      await sender.recordRejected(
+        chunk[0]!.row,
+        chunk.map((r) => ({ rowNumber: r.row, errors: r.errors, raw: rawOf(r) })),
+      );
+      result.recordedRejected += chunk.length;
     });
-    result.recordedRejected += chunk.length;
-    void progress;
   }
-
-  const send = (batchNumber: number, chunk: MappedRow[]): Promise<ProgressFieldsFragment> =>
-    model.key === 'customer'
-      ? deps.client.request(ImportCustomersDocument, { input: { ingestionId, batchNumber, rows: chunk.map((r) => r.input as CustomerRowInput) } }).then((d) => d.importCustomers)
-      : deps.client.request(ImportProjectsDocument, { input: { ingestionId, batchNumber, rows: chunk.map((r) => r.input as ProjectRowInput) } }).then((d) => d.importProjects);
-
-  const chunks: MappedRow[][] = [];
-  for (let i = 0; i < valid.length; i += MAX_BATCH_ROWS) chunks.push(valid.slice(i, i + MAX_BATCH_ROWS));
-  // A few transactions in flight, as the engine does; each chunk retries its RETRY rows itself.
-  const CONCURRENCY = 4;
-  let next = 0;
-  const worker = async () => {
-    while (next < chunks.length) {
-      const chunk = chunks[next++]!;
-      const firstRow = chunk[0]!.row;
-      let pending = chunk;
-      for (let attempt = 0; pending.length && attempt <= MAX_ROW_RETRIES; attempt++) {
-        const progress = await send(attempt * RETRY_STRIDE + firstRow, pending);
-        const retry = new Set<number>();
-        for (const o of progress.outcomes ?? []) {
-          if (o.status === 'CREATED') result.created++;
-          else if (o.status === 'DUPLICATE') result.duplicates++;
-          else if (o.status === 'INVALID') result.invalid++;
-          else if (o.status === 'ALREADY_IMPORTED') result.alreadyImported++;
-          else if (o.status === 'RETRY') retry.add(o.rowNumber);
-        }
-        pending = pending.filter((r) => retry.has(r.row));
-      }
-      if (pending.length) throw new RowsLeftUnsentError(`rows ${pending.map((r) => r.row).join(', ')} lost ${MAX_ROW_RETRIES + 1} races with concurrent writers`);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, chunks.length) }, worker));
+  for (const chunk of chunks(
+    rows.filter((r) => !r.errors.length),
+    model.batchRows,
+  )) {
+    await inFlight.run(async () => {
+      const exhausted = await sender.importRows(chunk[0]!.row, chunk, {
+        onOutcome: (_row, o) => {
+          if (o?.status === 'CREATED') result.created++;
+          else if (o?.status === 'DUPLICATE') result.duplicates++;
+          else if (o?.status === 'INVALID') result.invalid++;
+          else if (o?.status === 'ALREADY_IMPORTED') result.alreadyImported++;
+        },
+      });
+      lost.push(...exhausted.map((r) => r.row));
+    });
+  }
+  await inFlight.settle();
+  if (inFlight.failed) throw inFlight.failure;
+  if (lost.length)
+    throw new RowsLeftUnsentError(
+      `rows ${lost.sort((a, b) => a - b).join(', ')} lost ${MAX_ROW_RETRIES + 1} races with concurrent writers`,
+    );
   return result;
 }
 
@@ -177,11 +192,18 @@ export async function finish(
   if (failures.length) {
     failureRecordKey = `${failedKey(job.key)}.map-failures.json`;
     failureReason = describeFailures(failures, failureRecordKey);
-    const record = { ingestionId: job.ingestionId, fileName: job.fileName, manifest: job.mapResult?.ResultWriterDetails, failedBatches: failures };
+    const record = {
+      ingestionId: job.ingestionId,
+      fileName: job.fileName,
+      manifest: job.mapResult?.ResultWriterDetails,
+      failedBatches: failures,
+    };
     await putText(deps.s3, job.bucket, failureRecordKey, `${JSON.stringify(record, null, 2)}\n`, 'application/json');
   }
   const status = failures.length ? 'FAILED' : 'COMPLETED';
-  const done = await deps.client.request(FinishIngestionDocument, { input: { ingestionId: job.ingestionId, status, durationMs, failureReason } });
+  const done = await deps.client.request(FinishIngestionDocument, {
+    input: { ingestionId: job.ingestionId, status, durationMs, failureReason },
+  });
   const report = buildReport(await listRowErrors(deps.client, job.ingestionId));
   const movedTo = failures.length ? failedKey(job.key) : processedKey(job.key);
   let reportKey: string | undefined;
@@ -190,12 +212,22 @@ export async function finish(
   return { movedTo, reportKey, status: done.finishIngestion.status, failureRecordKey };
 }
 
-export async function fail(deps: ImporterDeps, job: Job, error?: { Error?: string; Cause?: string }): Promise<{ movedTo: string; reasonKey: string }> {
+export async function fail(
+  deps: ImporterDeps,
+  job: Job,
+  error?: { Error?: string; Cause?: string },
+): Promise<{ movedTo: string; reasonKey: string }> {
   const reason = [error?.Error, error?.Cause].filter(Boolean).join(': ') || 'the big-file import failed without a reason';
   await deps.client.request(FailIngestionDocument, { ingestionId: job.ingestionId, reason: reason.slice(0, 2000) });
   const movedTo = failedKey(job.key);
   const reasonKey = `${movedTo}.reason.txt`;
-  await putText(deps.s3, job.bucket, reasonKey, `${relativeKey(job.key)} could not be ingested.\n\nReason: ${reason}\n\nIngestion: ${job.ingestionId}\n`, 'text/plain; charset=utf-8');
+  await putText(
+    deps.s3,
+    job.bucket,
+    reasonKey,
+    `${relativeKey(job.key)} could not be ingested.\n\nReason: ${reason}\n\nIngestion: ${job.ingestionId}\n`,
+    'text/plain; charset=utf-8',
+  );
   await moveObject(deps.s3, job.bucket, job.key, movedTo, job.size);
   return { movedTo, reasonKey };
 }

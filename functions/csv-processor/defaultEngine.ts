@@ -1,12 +1,10 @@
 /**
  * The seam (./engine) implemented by Foreman's ingestion engine, clients/ingest.
  */
-import { FileChangedError, ingestFile, inspectFile, readRecords } from '../../clients/ingest';
+import { FileChangedError, ingestFile, inspectFile, modelByKey, readRecords } from '../../clients/ingest';
 import { nodeSha256 } from '../../clients/ingest/node';
 import type { ModelName } from '../../clients/api/generated';
 import type { IngestionEngine } from './engine';
-
-const MODEL_NAMES: Record<string, ModelName> = { customer: 'CUSTOMER', project: 'PROJECT' };
 
 export class UnknownEngineOutcomeError extends Error {
   override name = 'UnknownEngineOutcomeError';
@@ -15,7 +13,8 @@ export class UnknownEngineOutcomeError extends Error {
 export const ingestEngine: IngestionEngine = {
   async run({ source, fileName, client }) {
     const s = await ingestFile({ fileName, source, createHasher: nodeSha256, client, sourceKind: 'S3' });
-    const model = MODEL_NAMES[s.model]!;
+    // Any model in MODELS: the engine detected it from the headers.
+    const model = modelByKey(s.model)!.apiName as ModelName;
     const counts = { rows: s.rows, created: s.created, duplicates: s.duplicates, invalid: s.invalid, alreadyImported: s.alreadyImported };
     if (s.outcome === 'DUPLICATE_FILE' && s.duplicateOf) {
       return { outcome: 'DUPLICATE', ingestionId: s.duplicateOf.ingestionId, sha256: s.sha256, model, status: s.duplicateOf.status === 'FAILED' ? 'FAILED' : 'COMPLETED', ...counts };
@@ -70,7 +69,7 @@ export const ingestEngine: IngestionEngine = {
       sha256: hasher.digest(),
       bytes,
       rows,
-      model: MODEL_NAMES[inspection.model.key]!,
+      model: inspection.model.apiName as ModelName,
       delimiter: inspection.format.delimiter,
       encoding: inspection.format.encoding,
       raggedRows,

@@ -13,8 +13,8 @@ import {
   UploadPartCopyCommand,
 } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
-import { RETRY_STRIDE } from '../../../clients/ingest';
-import { fail, finish, importBatch, type MapBatch } from '../../../functions/csv-import/importer';
+import { MAX_ROW_RETRIES, RETRY_STRIDE } from '../../../clients/ingest';
+import { RowsLeftUnsentError, fail, finish, importBatch, type MapBatch } from '../../../functions/csv-import/importer';
 import { fakeClient, type Handlers } from '../csv-processor/fakes';
 
 const s3Mock = mockClient(S3Client);
@@ -74,6 +74,42 @@ describe('importBatch', () => {
     // the BOM and header names are mapped to model fields, the index to the spreadsheet row number
     expect(sent[0]!.rows[0]).toEqual({ rowNumber: 102, email: 'c0@example.com', name: 'Customer 0', country: 'DE' });
     expect(result).toMatchObject({ rows: 60, created: 60, recordedRejected: 0 });
+  });
+
+  it('imports any model: invoices go through importInvoices in batches of the model\'s batchRows (24)', async () => {
+    // GIVEN 30 invoice rows as the Map hands them (header-keyed), starting at file row 2
+    const rows = Array.from({ length: 30 }, (_, i) => ({ 'Invoice number': `INV-${i}`, 'Customer email': `c${i}@example.com`, Amount: '10.00', Currency: 'eur', 'Issue date': '2024-01-01', 'Due date': '2024-01-31' }));
+    const client = fakeClient({
+      ImportInvoices: (v) => {
+        const input = v.input as { rows: { rowNumber: number }[] };
+        return { importInvoices: progress(input.rows.map((r) => ({ rowNumber: r.rowNumber, status: r.rowNumber === 5 ? 'DUPLICATE' : 'CREATED' }))) };
+      },
+    });
+    const result = await importBatch({ s3: new S3Client({}), client }, { BatchInput: { ingestionId: 'ing-big', model: 'INVOICE' }, Items: rows.map((row, i) => ({ index: i, row })) });
+    const sent = client.calls.map((c) => [c.operation, (c.variables.input as { batchNumber: number }).batchNumber, (c.variables.input as { rows: unknown[] }).rows.length]);
+    expect(sent).toEqual([
+      ['ImportInvoices', 2, 24],
+      ['ImportInvoices', 26, 6],
+    ]);
+    expect((client.calls[0]!.variables.input as { rows: Record<string, unknown>[] }).rows[0]).toEqual({
+      rowNumber: 2,
+      invoiceNumber: 'INV-0',
+      customerEmail: 'c0@example.com',
+      amount: '10.00',
+      currency: 'eur',
+      issueDate: '2024-01-01',
+      dueDate: '2024-01-31',
+    });
+    expect(result).toMatchObject({ rows: 30, created: 29, duplicates: 1, recordedRejected: 0 });
+  });
+
+  it('fails the Map batch when rows keep losing races (Step Functions retries it)', async () => {
+    const client = fakeClient({ ImportCustomers: (v) => ({ importCustomers: progress((v.input as { rows: { rowNumber: number }[] }).rows.map((r) => ({ rowNumber: r.rowNumber, status: 'RETRY' }))) }) });
+    const error = await importBatch({ s3: new S3Client({}), client, sleep: async () => undefined }, batchOf([customer(1)])).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RowsLeftUnsentError);
+    expect((error as Error).message).toBe(`rows 2 lost ${MAX_ROW_RETRIES + 1} races with concurrent writers`);
+    // the first try and MAX_ROW_RETRIES re-sends, each under its own number
+    expect(client.calls.map((c) => (c.variables.input as { batchNumber: number }).batchNumber)).toEqual(Array.from({ length: MAX_ROW_RETRIES + 1 }, (_, a) => a * RETRY_STRIDE + 2));
   });
 
   it('records rows the rules reject with their raw cells instead of importing them', async () => {

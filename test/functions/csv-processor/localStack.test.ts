@@ -12,7 +12,7 @@ import { CopyObjectCommand, DeleteObjectCommand, GetObjectCommand, PutObjectComm
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { createClient, type GraphQLClient } from '../../../clients/api/client';
-import { GetIngestionDocument } from '../../../clients/api/generated';
+import { GetIngestionDocument, type ModelName } from '../../../clients/api/generated';
 import { fail, finish, importBatch, type Job, type MapBatch } from '../../../functions/csv-import/importer';
 import { ingestEngine } from '../../../functions/csv-processor/defaultEngine';
 import { processUpload, type ProcessorDeps } from '../../../functions/csv-processor/process';
@@ -92,7 +92,7 @@ describe('csv-processor on the local stack', () => {
 
 describe('the big-file route on the local stack', () => {
   /** What the Distributed Map hands the import Lambda: header-keyed rows with their index, in batches. */
-  function mapBatches(file: string, input: { ingestionId: string; model: 'CUSTOMER' | 'PROJECT' }): MapBatch[] {
+  function mapBatches(file: string, input: { ingestionId: string; model: ModelName }): MapBatch[] {
     const rows = parse(readFileSync(file), { columns: true, bom: false }) as Record<string, string>[];
     const batches: MapBatch[] = [];
     for (let i = 0; i < rows.length; i += MAP_ITEMS_PER_BATCH) {

@@ -166,6 +166,49 @@ describe('a file one Lambda can finish', () => {
     expect(result).toMatchObject({ route: 'lambda', outcome: 'DUPLICATE', ingestionId: 'ing-first' });
   });
 
+  it('ingests a file of any model the schema declares: invoices, detected from the headers (real engine)', async () => {
+    // GIVEN samples/invoices_invalid.csv: rows 2 and 12 valid, rows 3–11 one fault each (samples/README.md)
+    const key = 'uploads/invoices_invalid.csv';
+    serve(key, sample('invoices_invalid.csv'));
+    const answer = (extra: Record<string, unknown>) => ({ ...ingestion({ id: 'ing-inv', model: 'INVOICE', status: 'RUNNING' }), ingestionId: 'ing-inv', stage: 'IMPORTING', batchNumber: 1, replayed: false, owner: null, outcomes: null, ...extra });
+    const d = deps(ingestEngine, {
+      StartIngestion: () => ({ startIngestion: { outcome: 'STARTED', ingestion: ingestion({ id: 'ing-inv', model: 'INVOICE', status: 'RUNNING' }) } }),
+      ImportInvoices: (v) => {
+        const rows = (v.input as { rows: { rowNumber: number }[] }).rows;
+        return { importInvoices: answer({ outcomes: rows.map((r) => ({ rowNumber: r.rowNumber, status: 'CREATED', id: `inv-${r.rowNumber}`, errors: null, conflict: null })) }) };
+      },
+      RecordRejectedRows: () => ({ recordRejectedRows: answer({ stage: 'REJECTED_ROWS' }) }),
+      FinishIngestion: () => ({ finishIngestion: answer({ stage: 'FINISHED', status: 'COMPLETED' }) }),
+      ...noRowErrors,
+    });
+    // WHEN processed
+    const result = await processUpload(d, { bucket: BUCKET, key, size: 2000 });
+    // THEN the ingestion is an INVOICE one, the two valid rows went through importInvoices
+    expect(d.client.calls[0]).toMatchObject({ operation: 'StartIngestion', variables: { input: { model: 'INVOICE', source: 'S3', rowCount: 11 } } });
+    const imported = d.client.calls.filter((c) => c.operation === 'ImportInvoices').flatMap((c) => (c.variables.input as { rows: { rowNumber: number; currency: string }[] }).rows);
+    expect(imported.map((r) => [r.rowNumber, r.currency])).toEqual([
+      [2, 'CAD'],
+      [12, 'gbp'],
+    ]);
+    // and the engine recorded the nine faulty rows with the codes the table in samples/README.md gives
+    const rejected = d.client.calls
+      .filter((c) => c.operation === 'RecordRejectedRows')
+      .flatMap((c) => (c.variables.input as { rows: { rowNumber: number; errors: { field: string; code: string }[] }[] }).rows)
+      .map((r) => [r.rowNumber, r.errors.map((e) => `${e.field}:${e.code}`).join(' ')]);
+    expect(rejected).toEqual([
+      [3, 'issueDate:FORMAT'],
+      [4, 'dueDate:FORMAT'],
+      [5, 'dueDate:RANGE'],
+      [6, 'amount:RANGE'],
+      [7, 'currency:ENUM'],
+      [8, 'invoiceNumber:REQUIRED'],
+      [9, 'invoiceNumber:FORMAT'],
+      [10, 'customerEmail:REQUIRED'],
+      [11, 'amount:FORMAT'],
+    ]);
+    expect(result).toMatchObject({ route: 'lambda', outcome: 'PROCESSED', ingestionId: 'ing-inv', movedTo: 'processed/invoices_invalid.csv', counts: { created: 2, duplicates: 0, invalid: 9 } });
+  });
+
   it('moves a malformed file to failed/ with a readable reason, having written nothing (real engine)', async () => {
     // GIVEN a file whose quote never closes
     const key = 'uploads/bad/unterminated_quote.csv';
@@ -251,6 +294,17 @@ describe('a file too big for one Lambda run', () => {
     expect(s3Mock).not.toHaveReceivedCommand(CopyObjectCommand);
     expect(s3Mock).not.toHaveReceivedCommand(DeleteObjectCommand);
     expect(result).toMatchObject({ route: 'stateMachine', outcome: 'STARTED', ingestionId: 'ing-big' });
+  });
+
+  it('hands a big file of invoices to the Map with the INVOICE model', async () => {
+    const key = 'uploads/invoices_valid.csv';
+    serve(key, sample('invoices_valid.csv'));
+    const size = bytesOf(sample('invoices_valid.csv')).length;
+    const d = deps(ingestEngine, { StartIngestion: () => ({ startIngestion: { outcome: 'STARTED', ingestion: ingestion({ id: 'ing-big', model: 'INVOICE', status: 'RUNNING' }) } }) }, 100);
+    await processUpload(d, { bucket: BUCKET, key, size });
+    expect(d.client.calls[0]).toMatchObject({ operation: 'StartIngestion', variables: { input: { model: 'INVOICE', rowCount: 20 } } });
+    const input = JSON.parse(sfnMock.commandCalls(StartExecutionCommand)[0]!.args[0].input.input!) as Record<string, unknown>;
+    expect(input).toMatchObject({ ingestionId: 'ing-big', model: 'INVOICE' });
   });
 
   it('answers a big duplicate in processed/ without starting the state machine', async () => {
