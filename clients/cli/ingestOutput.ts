@@ -60,13 +60,14 @@ export function describeRejected(r: RejectedRow, mapping: Mapping, ingestionId: 
   const lines: string[] = [];
   if (r.status === 'DUPLICATE' && r.conflict) {
     const c = r.conflict;
+    const what = mapping.model.label.toLowerCase();
     const owner =
       c.ingestionId && c.ingestionId === ingestionId && c.rowNumber
         ? `row ${c.rowNumber} of this file`
         : c.rowNumber
           ? `row ${c.rowNumber} of ingestion ${c.ingestionId ?? '?'}`
-          : 'a customer created outside any file';
-    lines.push(`row ${r.row}, column "${columnOf(mapping, c.field)}": ${c.value} already belongs to customer ${c.existingId} (${owner})`);
+          : `${/^[aeiou]/i.test(what) ? 'an' : 'a'} ${what} created outside any file`;
+    lines.push(`row ${r.row}, column "${columnOf(mapping, c.field)}": ${c.value} already belongs to ${what} ${c.existingId} (${owner})`);
     return lines;
   }
   for (const e of r.errors) {

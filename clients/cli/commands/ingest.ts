@@ -7,8 +7,7 @@ import { closeSync, openSync, statSync, writeSync, type Stats } from 'node:fs';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { createClient } from '../../api/client';
 import type { IngestionSource } from '../../api/generated';
-import { MAX_BATCH_ROWS } from '../../../resolvers/lib/rules';
-import { FileChangedError, FileProblemError, MODELS, SendFailedError, columnOf, emptyProgress, ingestFile, modelByKey, reportHeader, reportLine, type IngestSummary, type Inspection, type MappingOverride, type ModelKey, type RejectedRow } from '../../ingest';
+import { FileChangedError, FileProblemError, MAX_BATCH_SIZE, MODELS, SendFailedError, columnOf, emptyProgress, ingestFile, modelByKey, reportHeader, reportLine, type IngestSummary, type Inspection, type MappingOverride, type ModelKey, type RejectedRow } from '../../ingest';
 import { fileSource, nodeSha256 } from '../../ingest/node';
 import { resolveEndpoint, type ResolvedEndpoint } from '../endpoint';
 import { mappingFromFlags, parseMapFlag } from '../mappingFlags';
@@ -38,11 +37,17 @@ Examples:
   $ foreman ingest export.csv --map "Kontakt E-Mail=email" --map "Kunde=name" --map "Intern="
   $ foreman ingest projects.csv --errors-out rejected.csv --json`;
 
-/** `--model`: a model's key or API name in any case (`customer`, `Customer`, `CUSTOMER`). */
+/** `--model`: a model's key, type name or API name in any case (`invoice`, `Invoice`, `INVOICE`). */
 export function parseModel(value: string): ModelKey {
   const model = modelByKey(value);
   if (!model) throw new InvalidArgumentError(`Allowed choices are ${MODELS.map((m) => m.key).join(', ')} (any case).`);
-  return model.key;
+  return model.key as ModelKey;
+}
+
+/** The models a file can hold, for help texts: "customer, project or invoice". */
+function modelChoices(): string {
+  const keys = MODELS.map((m) => m.key);
+  return keys.length > 1 ? `${keys.slice(0, -1).join(', ')} or ${keys.at(-1)}` : (keys[0] ?? '');
 }
 
 /** Created rows kept for `--json` (all of them go to `--ids-out`). */
@@ -61,7 +66,7 @@ interface IngestFlags {
   map?: MappingOverride;
   mapFile?: string;
   dryRun?: boolean;
-  batchSize: number;
+  batchSize?: number;
   concurrency: number;
   endpoint?: string;
   apiKey?: string;
@@ -74,14 +79,18 @@ interface IngestFlags {
 export function register(program: Command): void {
   program
     .command('ingest')
-    .summary('ingest a CSV file of customers or projects')
+    .summary(`ingest a CSV file of ${MODELS.map((m) => m.plural.toLowerCase()).join(', ')}`)
     .description('Stream a CSV file through model detection, column mapping, validation and batched GraphQL mutations, refusing duplicates and accounting for every row.')
     .argument('<file>', 'the CSV file')
-    .addOption(new Option('-m, --model <model>', 'the model (customer or project, any case), instead of detecting it from the headers').argParser(parseModel))
+    .addOption(new Option('-m, --model <model>', `the model (${modelChoices()}, any case), instead of detecting it from the headers`).argParser(parseModel))
     .option('--map <column=field>', 'map a column to a model field, overriding its header ("Column=" or "Column=-" ignores the column); repeatable', parseMapFlag)
     .option('--map-file <file>', 'a JSON object of column → field (null ignores the column); --map entries win')
     .option('--dry-run', 'read, map and validate every row; write nothing')
-    .option('--batch-size <n>', `rows per import mutation (1–${MAX_BATCH_ROWS})`, intOption('--batch-size', 1, MAX_BATCH_ROWS), MAX_BATCH_ROWS)
+    .option(
+      '--batch-size <n>',
+      `rows per import mutation (1–${MAX_BATCH_SIZE}; default and most: the model's batch size, ${MODELS.map((m) => `${m.key} ${m.batchRows}`).join(', ')})`,
+      intOption('--batch-size', 1, MAX_BATCH_SIZE),
+    )
     .option('--concurrency <n>', 'batches in flight at once (1–32)', intOption('--concurrency', 1, 32), 4)
     .option('--endpoint <url>', 'GraphQL endpoint (AppSync or `foreman serve`)')
     .option('--api-key <key>', 'API key for the endpoint')

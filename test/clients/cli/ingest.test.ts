@@ -39,17 +39,18 @@ describe('foreman ingest --dry-run on readable files', () => {
   it('names each bad cell by row and column and exits 1', async () => {
     const r = await runCli(['ingest', 'samples/customers_invalid.csv', '--dry-run']);
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain('row 3, column "Email": Email "not-an-email" is not an email address');
-    expect(r.stdout).toContain('row 4, column "Full Name": Name is required [REQUIRED]');
-    expect(r.stdout).toContain('row 5, column "Signup Date": Signup date "2024-13-45" is not a date');
-    expect(r.stdout).toContain('row 7, column "Full Name": Name is 248 characters long; at most 200');
-    expect(r.stdout).toContain('row 12, column "Notes": Notes is 2,100 characters long');
+    // The server's messages (the engine validates with the same model table and words), named by the file's column.
+    expect(r.stdout).toContain('row 3, column "Email": Email is not a valid email address. [FORMAT]');
+    expect(r.stdout).toContain('row 4, column "Full Name": Name is required. [REQUIRED]');
+    expect(r.stdout).toContain('row 5, column "Signup Date": Signup date is not a date in the form YYYY-MM-DD. [FORMAT]');
+    expect(r.stdout).toContain('row 7, column "Full Name": Name is longer than 200 characters. [TOO_LONG]');
+    expect(r.stdout).toContain('row 12, column "Notes": Notes is longer than 2000 characters. [TOO_LONG]');
   });
 
   it('reports a gigantic cell as one invalid row and ragged rows by row', async () => {
     const [giant, ragged] = await Promise.all([runCli(['ingest', 'samples/bad/gigantic_field.csv', '--dry-run']), runCli(['ingest', 'samples/bad/ragged_rows.csv', '--dry-run'])]);
     expect(giant.code).toBe(1);
-    expect(giant.stdout).toContain('row 3, column "notes": Notes is 300,000 characters long');
+    expect(giant.stdout).toContain('row 3, column "notes": Notes is longer than 2000 characters. [TOO_LONG]');
     expect(ragged.code).toBe(1);
     expect(ragged.stdout).toMatch(/row 3: 3 cells where the header has 4 columns/);
     expect(ragged.stdout).toMatch(/row 4: 6 cells where the header has 4 columns/);
@@ -78,7 +79,7 @@ describe('foreman ingest --dry-run on readable files', () => {
     expect(lines).toHaveLength(2);
     // The bad email starts with "=", and its notes with "@": both get a leading quote; a cell
     // holding "|" (a DDE separator) is also quoted, which any CSV reader reads back as the same text.
-    expect(lines[1]).toMatch(/^4,INVALID,".*\[FORMAT\]","'=cmd\|' \/C calc'!A0",Mallory,Evil Corp,'@danger$/);
+    expect(lines[1]).toMatch(/^4,INVALID,email: Email is not a valid email address\. \[FORMAT\],"'=cmd\|' \/C calc'!A0",Mallory,Evil Corp,'@danger$/);
   });
 });
 
@@ -130,31 +131,69 @@ describe('foreman ingest usage', () => {
   it('refuses an out-of-range batch size and an unknown model with exit 2', async () => {
     const [batch, model, flag] = await Promise.all([
       runCli(['ingest', 'samples/customers_small.csv', '--batch-size', '50']),
-      runCli(['ingest', 'samples/customers_small.csv', '--model', 'invoice']),
+      runCli(['ingest', 'samples/customers_small.csv', '--model', 'vendor']),
       runCli(['ingest', 'samples/customers_small.csv', '--no-such-flag']),
     ]);
     expect(batch.code).toBe(2);
     expect(batch.stderr).toContain('--batch-size must be a whole number from 1 to 49');
     expect(model.code).toBe(2);
-    expect(model.stderr).toMatch(/Allowed choices are customer, project/);
+    expect(model.stderr).toMatch(/Allowed choices are customer, project, invoice \(any case\)/);
     expect(flag.code).toBe(2);
   });
 });
 
 describe('foreman models', () => {
-  it('lists both models with their required fields and aliases', async () => {
+  it('lists every model of the schema with its columns, required marks, uniques and references', async () => {
     const r = await runCli(['models']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^customer \(CUSTOMER\)/m);
-    expect(r.stdout).toMatch(/^project \(PROJECT\)/m);
-    expect(r.stdout).toMatch(/email\s+required\s+email, at most 254 characters/);
+    expect(r.stdout).toMatch(/^Customer \(--model customer, CUSTOMER\): importCustomers, 49 rows a batch$/m);
+    expect(r.stdout).toMatch(/^Project \(--model project, PROJECT\): importProjects, 49 rows a batch$/m);
+    expect(r.stdout).toMatch(/^Invoice \(--model invoice, INVOICE\): importInvoices, 24 rows a batch$/m);
+    expect(r.stdout).toMatch(/^ {2}email +required {2}email, at most 254 characters; unique \(trimmed, any case\)$/m);
     expect(r.stdout).toContain('"email address"');
+    // Invoice, declared only in the schema: its unique number, its references and its date rule
+    expect(r.stdout).toMatch(/^ {2}invoiceNumber +required {2}text, at most 64 characters; unique \(trimmed, case matters\)$/m);
+    expect(r.stdout).toMatch(/^ {2}customerEmail +optional {2}email, at most 254 characters; names the customer by email$/m);
+    expect(r.stdout).toMatch(/^ {2}amount +required {2}number ≥ 0, at most 24 characters$/m);
+    expect(r.stdout).toMatch(/^ {2}currency +required {2}one of AED, .*… \(\d+ values\), at most 3 characters$/m);
+    expect(r.stdout).toContain(
+      '  reference customerId → Customer: required (Customer email or customer id), named by customerEmail or customerId; a row naming no existing customer is invalid (UNKNOWN_CUSTOMER)',
+    );
+    expect(r.stdout).toContain('  reference projectId → Project: optional, named by projectId; a row naming no existing project is invalid (UNKNOWN_PROJECT)');
+    expect(r.stdout).toContain('  rule: Due date is not before issue date');
   });
 
   it('prints JSON with --json', async () => {
     const r = await runCli(['models', '--json']);
-    const models = JSON.parse(r.stdout) as { model: string; fields: { field: string; required: boolean }[] }[];
-    expect(models.map((m) => m.model)).toEqual(['customer', 'project']);
+    const models = JSON.parse(r.stdout) as { model: string; name: string; fields: { field: string; required: boolean; unique?: unknown; values?: string[] }[]; references: { field: string; required: boolean }[] }[];
+    expect(models.map((m) => [m.model, m.name])).toEqual([
+      ['customer', 'Customer'],
+      ['project', 'Project'],
+      ['invoice', 'Invoice'],
+    ]);
     expect(models[0]!.fields.find((f) => f.field === 'email')!.required).toBe(true);
+    const invoice = models[2]!;
+    expect(invoice.fields.find((f) => f.field === 'invoiceNumber')!.unique).toEqual({ normalize: 'TRIM', with: [], code: 'DUPLICATE_INVOICE_NUMBER' });
+    expect(invoice.fields.find((f) => f.field === 'currency')!.values).toContain('EUR');
+    expect(invoice.references.map((x) => [x.field, x.required])).toEqual([
+      ['customerId', true],
+      ['projectId', false],
+    ]);
+  });
+});
+
+describe('foreman ingest of invoices (a model declared only in the schema)', () => {
+  it('detects invoices, or takes --model Invoice, and validates them in a dry run', async () => {
+    const [detected, forced] = await Promise.all([
+      runCli(['ingest', 'samples/invoices_invalid.csv', '--dry-run', '--json']),
+      runCli(['ingest', 'samples/invoices_invalid.csv', '--dry-run', '--model', 'Invoice']),
+    ]);
+    // samples/README.md: 11 rows, 9 of them invalid (one fault each)
+    expect(detected.code).toBe(1);
+    expect(JSON.parse(detected.stdout)).toMatchObject({ model: 'invoice', rows: 11, invalid: 9 });
+    expect(forced.code).toBe(1);
+    expect(forced.stdout).toContain('row 5, column "Due date": Due date 2024-06-01 is before issue date 2024-06-15. [RANGE]');
+    expect(forced.stdout).toContain('row 6, column "Amount": Amount must be at least 0. [RANGE]');
+    expect(forced.stdout).toContain('row 10, column "Customer email": Customer email or customer id is required. [REQUIRED]');
   });
 });

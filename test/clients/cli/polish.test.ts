@@ -46,14 +46,14 @@ describe('old flags, --model in any case', () => {
     const [upper, mixed, unknown] = await Promise.all([
       runCli(['ingest', 'samples/customers_small.csv', '--model', 'CUSTOMER', '--dry-run']),
       runCli(['ingest', 'samples/projects.csv', '--model', 'Project', '--dry-run', '--json']),
-      runCli(['ingest', 'samples/customers_small.csv', '--model', 'Invoice', '--dry-run']),
+      runCli(['ingest', 'samples/customers_small.csv', '--model', 'Vendor', '--dry-run']),
     ]);
     expect(upper.code).toBe(0);
     expect(upper.stdout).toMatch(/^Model +customer \(--model\)$/m);
     // projects.csv has two rows invalid before sending (a budget, a due date before the start).
     expect(JSON.parse(mixed.stdout)).toMatchObject({ model: 'project', rows: 10, invalid: 2 });
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toContain("argument 'Invoice' is invalid. Allowed choices are customer, project");
+    expect(unknown.stderr).toContain("argument 'Vendor' is invalid. Allowed choices are customer, project, invoice (any case)");
   });
 
   it('refuses a bad --status or --limit of foreman ingestions with exit 2', async () => {
