@@ -17,6 +17,7 @@ import {
   ingestFile,
   mapColumns,
   modelByKey,
+  MODELS,
   readRecords,
   reportHeader,
   reportLine,
@@ -27,7 +28,6 @@ import {
   type RejectedRow,
   type ScanResult,
 } from '../../ingest/index';
-import type { FieldRule } from '../../../resolvers/lib/rules';
 import { Account } from './account';
 import { mayImport, SignInError } from './auth';
 import { blobSource, browserSha256 } from './browser';
@@ -104,8 +104,7 @@ function setState(state: string): void {
 }
 
 function fieldLabel(inspection: Inspection, field: string): string {
-  const rules = inspection.model.rules as Record<string, FieldRule>;
-  return rules[field]?.label ?? field;
+  return inspection.model.columns[field]?.label ?? field;
 }
 
 /** A rejected row's reasons, each naming the file's column. */
@@ -533,7 +532,14 @@ async function loadConfig(): Promise<WebConfig> {
   return parseConfig(parsed);
 }
 
+/** "customers, projects or invoices": every importable model, for the page's introduction. */
+function modelNames(): string {
+  const names = MODELS.map((m) => m.plural.toLowerCase());
+  return names.length > 1 ? `${names.slice(0, -1).join(', ')} or ${names.at(-1)}` : (names[0] ?? 'your data');
+}
+
 async function boot(): Promise<void> {
+  fill(byId('model-names'), modelNames());
   try {
     config = await loadConfig();
   } catch (error) {

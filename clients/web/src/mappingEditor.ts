@@ -5,13 +5,22 @@
  * file again with them. Shown after a check, and for a file refused because its columns did not
  * map (unknown headers, a required field without a column).
  */
-import { fieldsOf, mapColumns, MODELS, modelByKey, type AnyModel, type ColumnMapping, type MappingOverride, type ModelKey } from '../../ingest/index';
+import { fieldsOf, mapColumns, MODELS, modelByKey, refOfColumn, type ColumnMapping, type MappingOverride, type ModelKey, type ModelMeta } from '../../ingest/index';
 import { el, fill } from './dom';
 
 /** What the user chose: a model, and (unless only the model changed) every column's field. */
 export interface MappingChoice {
   model: ModelKey;
   mapping?: MappingOverride;
+}
+
+/** " — required", or for a column of a required reference " — required: this or …" (one of them names the target). */
+function requirement(model: ModelMeta, field: string, required: boolean): string {
+  if (required) return ' — required';
+  const ref = refOfColumn(model, field);
+  if (!ref?.required) return '';
+  const others = ref.columns.filter((c) => c.column !== field).map((c) => model.columns[c.column]?.label ?? c.column);
+  return others.length ? ` — required, or ${others.join(' or ')}` : ' — required';
 }
 
 /** A column's label when its header is empty. */
@@ -21,9 +30,9 @@ const columnName = (c: { header: string; index: number }) => c.header || `(colum
  * Fills `tbody` with one row per column and wires `modelSelect`; `onChange` gets the new choice.
  * `columns` are the engine's mapping (after a check) or `mapColumns(model, headers)` (refused file).
  */
-export function renderMappingEditor(tbody: HTMLElement, modelSelect: HTMLSelectElement, model: AnyModel, columns: readonly ColumnMapping[], onChange: (choice: MappingChoice) => void): void {
+export function renderMappingEditor(tbody: HTMLElement, modelSelect: HTMLSelectElement, model: ModelMeta, columns: readonly ColumnMapping[], onChange: (choice: MappingChoice) => void): void {
   fill(modelSelect, ...MODELS.map((m) => el('option', m === model ? { value: m.key, selected: '' } : { value: m.key }, `${m.label} (${m.apiName})`)));
-  modelSelect.onchange = () => onChange({ model: modelByKey(modelSelect.value)!.key });
+  modelSelect.onchange = () => onChange({ model: modelByKey(modelSelect.value)!.key as ModelKey });
 
   const fields = fieldsOf(model);
   const selects: [ColumnMapping, HTMLSelectElement][] = [];
@@ -34,7 +43,7 @@ export function renderMappingEditor(tbody: HTMLElement, modelSelect: HTMLSelectE
         'select',
         { 'aria-label': `Field for column ${columnName(c)}`, 'data-column': c.header },
         el('option', c.field ? { value: '' } : { value: '', selected: '' }, '— ignore this column —'),
-        ...fields.map(([field, rule]) => el('option', c.field === field ? { value: field, selected: '' } : { value: field }, `${rule.label} (${field})${rule.required ? ' — required' : ''}`)),
+        ...fields.map(([field, rule]) => el('option', c.field === field ? { value: field, selected: '' } : { value: field }, `${rule.label} (${field})${requirement(model, field, rule.required)}`)),
       );
       // A column without a header cannot be named in a mapping: it stays ignored.
       if (!c.header) select.disabled = true;
@@ -46,12 +55,12 @@ export function renderMappingEditor(tbody: HTMLElement, modelSelect: HTMLSelectE
     select.onchange = () => {
       const mapping: MappingOverride = {};
       for (const [c, s] of selects) if (c.header) mapping[c.header] = s.value || null;
-      onChange({ model: model.key, mapping });
+      onChange({ model: model.key as ModelKey, mapping });
     };
   }
 }
 
 /** The columns of `headers` for `model` as the headers alone map them (for a refused file). */
-export function headerColumns(model: AnyModel, headers: readonly string[]): ColumnMapping[] {
+export function headerColumns(model: ModelMeta, headers: readonly string[]): ColumnMapping[] {
   return mapColumns(model, headers).columns;
 }
