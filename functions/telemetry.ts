@@ -9,6 +9,8 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { Tracer } from '@aws-lambda-powertools/tracer';
 import type { GraphQLClient } from '../clients/api/client';
+import { RecordRejectedRowsDocument } from '../clients/api/generated';
+import { IMPORT_DOCUMENTS } from '../clients/api/imports';
 
 export const SERVICE_NAME = 'foreman';
 export const METRICS_NAMESPACE = 'Foreman';
@@ -54,22 +56,25 @@ export function recordOutcome(metrics: Metrics, status: string): void {
   else if (status === 'FAILED') metrics.addMetric(METRIC.ingestionsFailed, MetricUnit.Count, 1);
 }
 
-const BATCH_OPERATIONS = new Set(['ImportCustomers', 'ImportProjects', 'RecordRejectedRows']);
+/** The operation name of a GraphQL document. */
+function operationNameOf(doc: unknown): string | undefined {
+  const definitions = (doc as { definitions?: { kind: string; name?: { value: string } }[] }).definitions ?? [];
+  return definitions.find((d) => d.kind === 'OperationDefinition')?.name?.value;
+}
+
+/** The batch mutations: every model's import (clients/api/imports.ts, generated) and recordRejectedRows. */
+export const BATCH_OPERATIONS: ReadonlySet<string> = new Set([...Object.values(IMPORT_DOCUMENTS), RecordRejectedRowsDocument].map((d) => operationNameOf(d)!));
 
 /**
  * The client, with each import batch's round trip recorded as BatchLatency (milliseconds) — the
  * engine batches inside, so the client is where a batch is visible.
  */
 export function timedClient(client: GraphQLClient, metrics: Metrics, now: () => number = () => performance.now()): GraphQLClient {
-  const operationName = (doc: unknown): string | undefined => {
-    const definitions = (doc as { definitions?: { kind: string; name?: { value: string } }[] }).definitions ?? [];
-    return definitions.find((d) => d.kind === 'OperationDefinition')?.name?.value;
-  };
   return {
     options: client.options,
     execute: (doc, ...variables) => client.execute(doc, ...variables),
     request: (async (doc, ...variables) => {
-      if (!BATCH_OPERATIONS.has(operationName(doc) ?? '')) return client.request(doc, ...variables);
+      if (!BATCH_OPERATIONS.has(operationNameOf(doc) ?? '')) return client.request(doc, ...variables);
       const started = now();
       try {
         return await client.request(doc, ...variables);
