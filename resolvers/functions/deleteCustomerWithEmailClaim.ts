@@ -40,7 +40,7 @@ export function request(ctx: Context<unknown, Stash, { result: ProjectConnection
         deleteItem: {
           table: tableName(ctx.env, 'UNIQUES_TABLE'),
           key: { key: emailClaimKey(customer.email) },
-          condition: { customerId: { eq: customer.id } },
+          condition: { ownerId: { eq: customer.id } },
         },
       },
     ],

@@ -39,9 +39,9 @@ export function request(ctx: Context<unknown, ErasureStash>) {
     operation: 'DeleteItem',
     key: util.dynamodb.toMapValues({ key: claimKey }),
     condition: {
-      expression: 'attribute_exists(#key) AND #customerId = :customerId',
-      expressionNames: { '#key': 'key', '#customerId': 'customerId' },
-      expressionValues: util.dynamodb.toMapValues({ ':customerId': customer ? customer.id : (s.claim as { customerId: string }).customerId }),
+      expression: 'attribute_exists(#key) AND #ownerId = :ownerId',
+      expressionNames: { '#key': 'key', '#ownerId': 'ownerId' },
+      expressionValues: util.dynamodb.toMapValues({ ':ownerId': customer ? customer.id : (s.claim as { ownerId: string }).ownerId }),
     },
   });
   return { operation: 'TransactWriteItems', transactItems: items };

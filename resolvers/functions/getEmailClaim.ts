@@ -6,7 +6,7 @@ import type { Context } from '@aws-appsync/utils';
 import * as ddb from '@aws-appsync/utils/dynamodb';
 import { handleResponse } from '../lib/errors';
 import { emailClaimKey } from '../lib/keys';
-import type { EmailClaim } from '../lib/keys';
+import type { UniqueClaim } from '../lib/keys';
 
 interface Stash {
   email: string;
@@ -14,11 +14,11 @@ interface Stash {
 }
 
 export function request(ctx: Context<unknown, Stash>) {
-  return ddb.get<EmailClaim>({ key: { key: emailClaimKey(ctx.stash.email) } });
+  return ddb.get<UniqueClaim>({ key: { key: emailClaimKey(ctx.stash.email) } });
 }
 
-export function response(ctx: Context<unknown, Stash>): EmailClaim | null {
-  const claim = handleResponse<EmailClaim | null>(ctx);
-  ctx.stash.customerId = claim ? claim.customerId : null;
+export function response(ctx: Context<unknown, Stash>): UniqueClaim | null {
+  const claim = handleResponse<UniqueClaim | null>(ctx);
+  ctx.stash.customerId = claim ? claim.ownerId : null;
   return claim || null;
 }

@@ -8,24 +8,24 @@ import * as ddb from '@aws-appsync/utils/dynamodb';
 import type { ErasureStash } from '../lib/erasure';
 import { handleResponse } from '../lib/errors';
 import { emailClaimKey } from '../lib/keys';
-import type { EmailClaim } from '../lib/keys';
+import type { UniqueClaim } from '../lib/keys';
 
 export function request(ctx: Context<unknown, ErasureStash>) {
   if (ctx.stash.continuing || !ctx.stash.email) {
     ctx.stash.claim = null;
     runtime.earlyReturn(null);
   }
-  return ddb.get<EmailClaim>({ key: { key: emailClaimKey(ctx.stash.email as string) }, consistentRead: true });
+  return ddb.get<UniqueClaim>({ key: { key: emailClaimKey(ctx.stash.email as string) }, consistentRead: true });
 }
 
 export function response(ctx: Context<unknown, ErasureStash>) {
-  const claim = handleResponse<EmailClaim | null>(ctx);
-  ctx.stash.claim = claim ? { key: claim.key, customerId: claim.customerId } : null;
+  const claim = handleResponse<UniqueClaim | null>(ctx);
+  ctx.stash.claim = claim ? { key: claim.key, ownerId: claim.ownerId } : null;
   if (claim) {
-    if (ctx.stash.customerId && ctx.stash.customerId !== claim.customerId) {
+    if (ctx.stash.customerId && ctx.stash.customerId !== claim.ownerId) {
       util.error('The id and the email name different customers: give one of them.', 'BadRequest', null, { field: 'email' });
     }
-    ctx.stash.customerId = claim.customerId;
+    ctx.stash.customerId = claim.ownerId;
   }
   return null;
 }

@@ -74,7 +74,7 @@ export function request(ctx: Context<unknown, Stash>) {
       deleteItem: {
         table: tableName(ctx.env, 'UNIQUES_TABLE'),
         key: { key: emailClaimKey(current.email) },
-        condition: { customerId: { eq: current.id } },
+        condition: { ownerId: { eq: current.id } },
       },
     });
     items.push({
@@ -104,7 +104,7 @@ export function response(ctx: Context<unknown, Stash>): Customer {
     const owner = failedItemAt(reasons, 2);
     util.error(`Email ${updated.email} is already used by another customer`, 'DuplicateEmail', null, {
       email: updated.email,
-      existingCustomerId: owner ? owner.customerId : null,
+      existingCustomerId: owner ? owner.ownerId : null,
     });
   }
   if (ctx.stash.emailMoved && conditionFailedAt(reasons, 1)) {

@@ -60,7 +60,7 @@ export function readCreateCustomerOutcome(ctx: Context<unknown, CreateCustomerSt
     const owner = failedItemAt(reasons, 1);
     util.error(`Email ${customer.email} is already used by another customer`, 'DuplicateEmail', null, {
       email: customer.email,
-      existingCustomerId: owner ? owner.customerId : null,
+      existingCustomerId: owner ? owner.ownerId : null,
     });
   }
   if (conflicted(reasons)) {

@@ -17,7 +17,7 @@ export interface ErasureStash {
   email?: string | null;
   customerId?: string | null;
   customer?: { id: string; email: string } | null;
-  claim?: { key: string; customerId: string } | null;
+  claim?: { key: string; ownerId: string } | null;
   nextToken?: string | null;
   /** A continuation (nextToken given): the customer and claim were handled by the first call. */
   continuing: boolean;

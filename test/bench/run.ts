@@ -126,7 +126,12 @@ async function benchEndToEnd() {
             },
           });
           items.push({
-            Put: { TableName: stack.tableNames.Uniques, Item: { key: `email#${email}`, kind: 'EMAIL', customerId: id, ingestionId, rowNumber: n + 2 }, ConditionExpression: 'attribute_not_exists(#k)', ExpressionAttributeNames: { '#k': 'key' } },
+            Put: {
+              TableName: stack.tableNames.Uniques,
+              Item: { key: `customer.email#${email}`, kind: 'UNIQUE', model: 'Customer', field: 'email', ownerId: id, ingestionId, rowNumber: n + 2, run: 0 },
+              ConditionExpression: 'attribute_not_exists(#k)',
+              ExpressionAttributeNames: { '#k': 'key' },
+            },
           });
         }
         items.push({

@@ -41,7 +41,7 @@ async function scanAll(table: 'Customers' | 'Projects' | 'Uniques'): Promise<Ite
 }
 
 async function claimOf(email: string): Promise<Item | undefined> {
-  const out = await stack.ddb.send(new GetCommand({ TableName: stack.tableNames.Uniques, Key: { key: `email#${email}` }, ConsistentRead: true }));
+  const out = await stack.ddb.send(new GetCommand({ TableName: stack.tableNames.Uniques, Key: { key: `customer.email#${email}` }, ConsistentRead: true }));
   return out.Item;
 }
 
@@ -97,7 +97,7 @@ describe('customers over HTTP', () => {
 
     expect((await scanAll('Customers')).length).toBe(before);
     expect((await scanAll('Customers')).filter((c) => c.email === email).map((c) => c.id)).toEqual([first.id]);
-    expect(await claimOf(email)).toMatchObject({ kind: 'EMAIL', customerId: first.id });
+    expect(await claimOf(email)).toEqual({ key: `customer.email#${email}`, kind: 'UNIQUE', model: 'Customer', field: 'email', ownerId: first.id });
   });
 
   it('refuses a second customer whose email differs only by case and surrounding spaces, and writes nothing', async () => {
@@ -109,7 +109,7 @@ describe('customers over HTTP', () => {
     expect(error.errorType).toBe('DuplicateEmail');
     expect(error.errors[0]!.errorInfo).toEqual({ email, existingCustomerId: first.id });
     expect((await scanAll('Customers')).length).toBe(before);
-    expect(await claimOf(email)).toMatchObject({ customerId: first.id });
+    expect(await claimOf(email)).toMatchObject({ ownerId: first.id });
   });
 
   it('refuses an email that is not an address once trimmed, with a ValidationError naming the field', async () => {
@@ -128,18 +128,18 @@ describe('customers over HTTP', () => {
     const moved = (await api.request(UpdateCustomerDocument, { input: { id: ann.id, email: newEmail.toUpperCase() } })).updateCustomer;
     expect(moved).toMatchObject({ email: newEmail, version: 2 });
     expect(await claimOf(oldEmail)).toBeUndefined();
-    expect(await claimOf(newEmail)).toMatchObject({ customerId: ann.id });
+    expect(await claimOf(newEmail)).toMatchObject({ ownerId: ann.id });
 
     // The old email can be used again by someone else …
     const carl = await createCustomer(oldEmail, 'Carl');
-    expect(await claimOf(oldEmail)).toMatchObject({ customerId: carl.id });
+    expect(await claimOf(oldEmail)).toMatchObject({ ownerId: carl.id });
 
     // … and the new one cannot: Bob's update is refused as a whole.
     const error = await failure(api.request(UpdateCustomerDocument, { input: { id: bob.id, email: newEmail, name: 'Bobby' } }));
     expect(error.errorType).toBe('DuplicateEmail');
     expect(error.errors[0]!.errorInfo).toMatchObject({ existingCustomerId: ann.id });
     expect((await api.request(GetCustomerDocument, { id: bob.id })).getCustomer).toMatchObject({ email: otherEmail, name: 'Bob', version: 1 });
-    expect(await claimOf(otherEmail)).toMatchObject({ customerId: bob.id });
+    expect(await claimOf(otherEmail)).toMatchObject({ ownerId: bob.id });
   });
 
   it('refuses an update from a stale version and one of a customer that does not exist', async () => {
@@ -172,7 +172,7 @@ describe('customers over HTTP', () => {
     expect(await claimOf(email)).toBeUndefined();
     const second = await createCustomer(email);
     expect(second.id).not.toBe(first.id);
-    expect(await claimOf(email)).toMatchObject({ customerId: second.id });
+    expect(await claimOf(email)).toMatchObject({ ownerId: second.id });
   });
 
   it('never stores two customers with one email under 40 concurrent creates over 8 emails', async () => {
@@ -186,13 +186,13 @@ describe('customers over HTTP', () => {
     expect(refusals.every((e) => e instanceof GraphQLResponseError)).toBe(true);
 
     const customers = (await scanAll('Customers')).filter((c) => emails.includes(c.email as string));
-    const claims = (await scanAll('Uniques')).filter((u) => emails.includes((u.key as string).slice('email#'.length)));
+    const claims = (await scanAll('Uniques')).filter((u) => emails.includes((u.key as string).slice('customer.email#'.length)));
     // Exactly one customer and one claim per email, the claim naming that customer.
     expect(customers.map((c) => c.email).sort()).toEqual([...emails].sort());
     expect(claims).toHaveLength(8);
     for (const claim of claims) {
-      const owner = customers.find((c) => c.id === claim.customerId);
-      expect(owner?.email).toBe((claim.key as string).slice('email#'.length));
+      const owner = customers.find((c) => c.id === claim.ownerId);
+      expect(owner?.email).toBe((claim.key as string).slice('customer.email#'.length));
     }
     // What the callers were told matches what was stored.
     expect(created.map((c) => c.id).sort()).toEqual(customers.map((c) => c.id).sort());
