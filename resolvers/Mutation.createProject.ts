@@ -1,37 +1,39 @@
 /**
  * Mutation.createProject: [putProjectForCustomer].
- * The before step checks the input and builds the item (status PLANNED unless given, version 1,
+ * The before step checks the input against the Project model's columns (lib/inputs.ts) and builds
+ * the item (a column's default when absent: status PLANNED; version 1,
  * timestamps); the function writes it in a transaction that checks the customer exists.
  * Errors: ValidationError, CustomerNotFound.
  */
 import { util } from '@aws-appsync/utils';
 import type { Context } from '@aws-appsync/utils';
 import type { MutationCreateProjectArgs, Project } from '../schema/generated/types';
-import { projectInputErrors, refuseInvalid } from './lib/inputs';
+import { inputErrors, modelNamed, refuseInvalid, storedFields } from './lib/inputs';
+import type { FieldRule } from '../schema/models';
 
 interface Stash {
   newProject: Project;
 }
 
 export function request(ctx: Context<MutationCreateProjectArgs, Stash>) {
-  const input = ctx.args.input;
-  refuseInvalid(projectInputErrors(input, true, null));
+  const model = modelNamed('Project');
+  const input = ctx.args.input as unknown as Record<string, unknown>;
+  refuseInvalid(inputErrors(model, input, true, null));
   const now = util.time.nowISO8601();
-  const item: Record<string, unknown> = {
-    id: util.autoId(),
-    customerId: input.customerId,
-    name: input.name,
-    status: input.status || 'PLANNED',
-    version: 1,
-    createdAt: now,
-    updatedAt: now,
-  };
-  for (const field of ['budget', 'startDate', 'dueDate', 'description']) {
-    const value = input[field as 'budget' | 'startDate' | 'dueDate' | 'description'];
+  // The Project's stored fields as given (its customer too), a column's default for an absent one.
+  const item: Record<string, unknown> = { id: util.autoId() };
+  for (const field of storedFields(model, true)) {
+    const value = input[field];
+    const rule = model.columns[field] as FieldRule | undefined;
     if (value !== null && value !== undefined) {
       item[field] = value;
+    } else if (rule && typeof rule.default === 'string') {
+      item[field] = rule.default;
     }
   }
+  item.version = 1;
+  item.createdAt = now;
+  item.updatedAt = now;
   ctx.stash.newProject = item as Project;
   return {};
 }

@@ -8,8 +8,8 @@
 import type { Context } from '@aws-appsync/utils';
 import type { Customer, MutationUpdateCustomerArgs } from '../schema/generated/types';
 import type { CustomerChanges } from './functions/updateCustomerWithEmailClaim';
-import { customerInputErrors, refuseInvalid } from './lib/inputs';
-import { normalizeEmail } from './lib/keys';
+import { inputErrors, modelNamed, refuseInvalid, storedFields } from './lib/inputs';
+import { CUSTOMER_EMAIL, normalizeEmail } from './lib/keys';
 
 interface Stash {
   customerId: string;
@@ -17,22 +17,20 @@ interface Stash {
 }
 
 export function request(ctx: Context<MutationUpdateCustomerArgs, Stash>) {
-  const input = ctx.args.input;
-  const email = typeof input.email === 'string' ? normalizeEmail(input.email) : input.email;
-  refuseInvalid(customerInputErrors({ ...input, email }, false));
-  const changes: CustomerChanges = { id: input.id, expectedVersion: input.expectedVersion, set: {}, remove: [] };
-  if (typeof email === 'string') {
-    changes.set.email = email;
-  }
-  for (const field of ['name', 'phone', 'company', 'country', 'signupDate', 'notes']) {
-    const value = input[field as 'name' | 'phone' | 'company' | 'country' | 'signupDate' | 'notes'];
+  const model = modelNamed(CUSTOMER_EMAIL.model);
+  const args = ctx.args.input;
+  const input = { ...args, email: typeof args.email === 'string' ? normalizeEmail(args.email) : args.email } as Record<string, unknown>;
+  refuseInvalid(inputErrors(model, input, false, null));
+  const changes: CustomerChanges = { id: args.id, expectedVersion: args.expectedVersion, set: {}, remove: [] };
+  for (const field of storedFields(model, false)) {
+    const value = input[field];
     if (typeof value === 'string') {
       changes.set[field] = value;
     } else if (value === null) {
       changes.remove.push(field);
     }
   }
-  ctx.stash.customerId = input.id;
+  ctx.stash.customerId = args.id;
   ctx.stash.changes = changes;
   return {};
 }

@@ -7,8 +7,7 @@
 import type { Context } from '@aws-appsync/utils';
 import type { MutationUpdateProjectArgs, Project } from '../schema/generated/types';
 import type { ProjectChanges } from './functions/updateProjectById';
-import type { FieldError } from '../schema/generated/types';
-import { projectInputErrors, refuseInvalid } from './lib/inputs';
+import { inputErrors, modelNamed, refuseInvalid, storedFields } from './lib/inputs';
 
 interface Stash {
   projectId: string;
@@ -16,22 +15,22 @@ interface Stash {
 }
 
 export function request(ctx: Context<MutationUpdateProjectArgs, Stash>) {
-  const input = ctx.args.input;
-  const errors: FieldError[] = projectInputErrors(input, false, null);
-  if (input.status === null) {
-    errors.push({ field: 'status', code: 'REQUIRED', message: 'Status cannot be removed' });
-  }
-  refuseInvalid(errors);
-  const changes: ProjectChanges = { id: input.id, expectedVersion: input.expectedVersion, set: {}, remove: [] };
-  for (const field of ['name', 'status', 'budget', 'startDate', 'dueDate', 'description']) {
-    const value = input[field as 'name' | 'status' | 'budget' | 'startDate' | 'dueDate' | 'description'];
+  const model = modelNamed('Project');
+  const args = ctx.args.input;
+  const input = args as unknown as Record<string, unknown>;
+  // Required fields and those with a default (status) cannot be removed: inputErrors says so.
+  refuseInvalid(inputErrors(model, input, false, null));
+  const changes: ProjectChanges = { id: args.id, expectedVersion: args.expectedVersion, set: {}, remove: [] };
+  // Its customer is not among the fields an update may change (a reference would need its check).
+  for (const field of storedFields(model, false)) {
+    const value = input[field] as string | number | null | undefined;
     if (value === null) {
       changes.remove.push(field);
     } else if (value !== undefined) {
       changes.set[field] = value;
     }
   }
-  ctx.stash.projectId = input.id;
+  ctx.stash.projectId = args.id;
   ctx.stash.changes = changes;
   return {};
 }

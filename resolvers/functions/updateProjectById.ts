@@ -9,7 +9,7 @@ import type { Context } from '@aws-appsync/utils';
 import * as ddb from '@aws-appsync/utils/dynamodb';
 import type { Project } from '../../schema/generated/types';
 import { handleResponse, isConditionalCheckFailure } from '../lib/errors';
-import { projectInputErrors, refuseInvalid } from '../lib/inputs';
+import { crossRuleErrors, modelNamed, refuseInvalid } from '../lib/inputs';
 
 export interface ProjectChanges {
   id: string;
@@ -37,15 +37,16 @@ export function request(ctx: Context<unknown, Stash>) {
       actualVersion: current.version,
     });
   }
-  // The dates are checked here, against the stored ones, because a change may move only one of them.
-  const dates: Record<string, string | number | null> = { startDate: current.startDate, dueDate: current.dueDate };
+  // The cross-field rules (dates) are checked here, against the stored values, because a change may
+  // move only one side of a rule.
+  const after: Record<string, unknown> = { ...current };
   for (const field of Object.keys(changes.set)) {
-    dates[field] = changes.set[field] as string | number;
+    after[field] = changes.set[field];
   }
   for (const field of changes.remove) {
-    dates[field] = null;
+    after[field] = null;
   }
-  refuseInvalid(projectInputErrors({ startDate: dates.startDate, dueDate: dates.dueDate }, false, null));
+  refuseInvalid(crossRuleErrors(modelNamed('Project'), after));
   const update: Record<string, unknown> = { version: current.version + 1, updatedAt: util.time.nowISO8601() };
   for (const field of Object.keys(changes.set)) {
     update[field] = changes.set[field];
