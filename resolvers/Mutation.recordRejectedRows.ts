@@ -7,14 +7,14 @@
  */
 import type { Context } from '@aws-appsync/utils';
 import type { IngestionProgress, MutationRecordRejectedRowsArgs } from '../schema/generated/types';
-import { batchProgress, capErrors, capRawInput, startBatch } from './lib/ingestion';
+import { capErrors, capRawInput, startBatch } from './lib/ingestion';
 import { MAX_BATCH_ROWS } from './lib/rules';
 import type { RejectBatchStash } from './functions/readRejectBatch';
 import { callerAccess } from './lib/identity';
 
 export function request(ctx: Context<MutationRecordRejectedRowsArgs, RejectBatchStash>) {
   const input = ctx.args.input;
-  startBatch(ctx.stash, 'REJECT', input, MAX_BATCH_ROWS);
+  startBatch(ctx.stash, 'REJECT', 'REJECTED_ROWS', input, MAX_BATCH_ROWS);
   ctx.stash.access = callerAccess(ctx);
   const rows = [];
   for (const row of input.rows) {
@@ -26,6 +26,7 @@ export function request(ctx: Context<MutationRecordRejectedRowsArgs, RejectBatch
   return {};
 }
 
-export function response(ctx: Context<MutationRecordRejectedRowsArgs, RejectBatchStash>): IngestionProgress {
-  return batchProgress(ctx.stash, 'REJECTED_ROWS');
+/** readBatchMarker, the last step, answers the batch (lib/ingestion.ts batchProgress). */
+export function response(ctx: Context<MutationRecordRejectedRowsArgs, RejectBatchStash, { result: IngestionProgress }>): IngestionProgress {
+  return ctx.prev.result;
 }

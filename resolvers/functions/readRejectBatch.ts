@@ -36,5 +36,6 @@ export function response(ctx: Context<unknown, RejectBatchStash>) {
     }
   }
   stash.plan = plan;
+  stash.phase = 'PLANNED';
   return null;
 }

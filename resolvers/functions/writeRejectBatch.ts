@@ -9,7 +9,7 @@ import { batchTransaction, readBatchTransaction } from '../lib/ingestion';
 import type { BatchStash } from '../lib/ingestion';
 
 export function request(ctx: Context<unknown, BatchStash>) {
-  const tx = batchTransaction(ctx.stash, ctx.env, false);
+  const tx = batchTransaction(ctx.stash, ctx.env, 'PLANNED');
   if (!tx) {
     runtime.earlyReturn(null);
   }
@@ -17,6 +17,6 @@ export function request(ctx: Context<unknown, BatchStash>) {
 }
 
 export function response(ctx: Context<unknown, BatchStash>) {
-  readBatchTransaction(ctx.stash, ctx.error, ctx.result);
+  readBatchTransaction(ctx.stash, 'PLANNED', ctx.error, ctx.result);
   return null;
 }

@@ -4,8 +4,8 @@
  *
  * One partition per ingestion (`pk` = ingestion id):
  * - `META`: the ingestion itself, with its counters (`kind: 'INGESTION'` feeds the byStartedAt GSI);
- * - `BATCH#C#000001#<first>-<last>-<count>` / `BATCH#P#…` / `REJECT#…`: batch markers holding a
- *   batch's stored outcomes. Written in the batch's own transaction with `attribute_not_exists`, so
+ * - `BATCH#<Model>#000001#<first>-<last>-<count>` (the model's `markerKind`) / `REJECT#…`: batch
+ *   markers holding a batch's stored outcomes. Written in the batch's own transaction with `attribute_not_exists`, so
  *   a re-sent batch finds its marker and gets the stored outcomes back, counting nothing twice. The
  *   suffix names the batch's rows, so a resumed run that cuts its batches differently never mistakes
  *   a different set of rows for a replay (its rows are then de-duplicated one by one instead);
@@ -14,7 +14,7 @@
  *
  * Accounting: every row number is counted exactly once in an ingestion's life. A row that an
  * earlier, interrupted run created and that a resumed run sends again is answered ALREADY_IMPORTED and
- * moves from `created` to `alreadyImported` (once: the claim or project item records it), so
+ * moves from `created` to `alreadyImported` (once: its claim or record records it), so
  * created + duplicates + invalid + alreadyImported = processed = distinct rows seen. Runs are told
  * apart by META's `resumes` (0 for the first run), stamped on what each run creates.
  */
@@ -67,7 +67,8 @@ function rowKey(ingestionId: string, rowNumber: number): IngestionKey {
   return { pk: ingestionId, sk: rowSk(rowNumber) };
 }
 
-export type MarkerKind = 'BATCH#C' | 'BATCH#P' | 'REJECT';
+/** A batch marker's kind: an import model's `markerKind` (`BATCH#Customer`) or `REJECT`. */
+export type MarkerKind = string;
 
 /** The marker of batch `batchNumber` holding exactly `rowNumbers`. */
 function markerSk(kind: MarkerKind, batchNumber: number, rowNumbers: number[]): string {
@@ -90,10 +91,10 @@ export function fileClaimKey(sha256: string): string {
 }
 
 /**
- * A project row's id is derived from its ingestion and row, so a resumed run that sends the row
- * again finds the project it already wrote instead of creating a second one.
+ * An imported record's id is derived from its ingestion and row (every model), so a resumed run
+ * that sends the row again finds the record it already wrote instead of creating a second one.
  */
-export function importedProjectId(ingestionId: string, rowNumber: number): string {
+export function importedId(ingestionId: string, rowNumber: number): string {
   return `${ingestionId}-r${pad(rowNumber, 8)}`;
 }
 
@@ -231,7 +232,7 @@ export function toProgress(
 }
 
 /** The ingestion an import or close may work on, or a GraphQL error saying why not. */
-function requireRunning(item: IngestionItem | null | undefined, ingestionId: string, model: ModelName | null): IngestionItem {
+function requireRunning(item: IngestionItem | null | undefined, ingestionId: string, model: ModelName | string | null): IngestionItem {
   if (!item) {
     util.error(`No ingestion ${ingestionId}.`, 'IngestionNotFound', null, { ingestionId });
   }
@@ -279,7 +280,13 @@ function checkBatchShape(batchNumber: number, rowNumbers: number[], maxRows: num
  * (checkBatchShape) and fills the stash every later step reads (ingestion, batch, rows, marker, now).
  * The rows themselves are validated per model by the caller.
  */
-export function startBatch(stash: BatchStash, kind: MarkerKind, input: { ingestionId: string; batchNumber: number; rows: { rowNumber: number }[] }, maxRows: number): void {
+export function startBatch(
+  stash: BatchStash,
+  kind: MarkerKind,
+  stage: IngestionStage,
+  input: { ingestionId: string; batchNumber: number; rows: { rowNumber: number }[] },
+  maxRows: number,
+): void {
   const rowNumbers: number[] = [];
   for (const row of input.rows) {
     rowNumbers.push(row.rowNumber);
@@ -290,12 +297,14 @@ export function startBatch(stash: BatchStash, kind: MarkerKind, input: { ingesti
   stash.rowNumbers = rowNumbers;
   stash.markerSk = markerSk(kind, input.batchNumber, rowNumbers);
   stash.now = util.time.nowISO8601();
+  stash.stage = stage;
+  stash.phase = 'READING';
 }
 
 /**
  * One row's planned outcome. `count` says which counter it moves; `writes` are the transaction
  * items only this row needs; `rowError` asks for a `ROW#` item; `shared` names items several rows
- * depend on (a project's customer check).
+ * may depend on (the condition check that a referenced record exists).
  */
 export interface PlannedRow {
   rowNumber: number;
@@ -307,7 +316,7 @@ export interface PlannedRow {
   count: 'created' | 'duplicates' | 'invalid' | 'alreadyImported' | 'none';
   writes: TxItem[];
   rowError: boolean;
-  shared?: string | null;
+  shared?: string[] | null;
 }
 
 /** One TransactWriteItems item, typed values already converted. */
@@ -352,8 +361,23 @@ export interface TxSlot {
   shared?: string | null;
 }
 
+/**
+ * Where a batch is, set by each step and read by the next (no flags steering the steps):
+ * - READING: the batch's state is being read and its rows planned;
+ * - PLANNED: planned, the first transaction is to be written;
+ * - RETRY: the first transaction was cancelled over some rows: the second writes the rest;
+ * - COMMITTED: a transaction was written (the answer is its outcomes and counts);
+ * - GAVE_UP: both attempts were cancelled: nothing was recorded, every row answers RETRY;
+ * - READ_MARKER: cancelled by the batch marker: the batch was recorded meanwhile, read the marker;
+ * - REPLAYED: the batch was recorded before: its stored outcomes are the answer.
+ */
+export type BatchPhase = 'READING' | 'PLANNED' | 'RETRY' | 'COMMITTED' | 'GAVE_UP' | 'READ_MARKER' | 'REPLAYED';
+
 /** What the read step leaves in the stash for the write steps and the resolver's response. */
 export interface BatchStash {
+  phase: BatchPhase;
+  /** The stage the answer reports (IMPORTING, REJECTED_ROWS). */
+  stage: IngestionStage;
   ingestionId: string;
   /** The caller (./identity): only the ingestion's owner, an admin or the back end may send batches. */
   access?: CallerAccess | null;
@@ -363,20 +387,12 @@ export interface BatchStash {
   now: string;
   meta?: IngestionItem | null;
   plan?: PlannedRow[] | null;
-  /** Items several rows share (key → item), e.g. a project's customer condition check. */
+  /** Items several rows share (key → item), e.g. the condition check that a referenced customer exists. */
   sharedItems?: Record<string, TxItem> | null;
-  /** The stored marker when the batch was applied before. */
+  /** The stored marker when the batch was applied before (phase REPLAYED). */
   replay?: MarkerItem | null;
-  /** The transaction was cancelled by the marker: read it. */
-  readMarker?: boolean | null;
   /** Rows that lost a race: answered RETRY, left out of the next attempt. */
   retry?: Record<string, boolean> | null;
-  attempts?: number | null;
-  /** A transaction was cancelled and there is something to try again. */
-  tryAgain?: boolean | null;
-  committed?: boolean | null;
-  /** Both attempts were cancelled: nothing was recorded, every row answers RETRY. */
-  gaveUp?: boolean | null;
   delta?: Counts | null;
   outcomes?: RowOutcome[] | null;
   /** What each item of the last transaction was for. */
@@ -395,14 +411,11 @@ const RETRY_ERROR: FieldError = {
 
 /**
  * Builds the batch's TransactWriteItems (rows not in `retry`, their row errors, the shared items
- * they need, the marker, the counters) and records in the stash what each item is for.
- * Returns null when the write step should not run (replayed, committed, or nothing to try again).
+ * they need, the marker, the counters) and records in the stash what each item is for. Runs in
+ * phase `when` only (PLANNED for the first attempt, RETRY for the second); null otherwise.
  */
-export function batchTransaction(stash: BatchStash, env: Record<string, string>, limitToRetry: boolean): { operation: 'TransactWriteItems'; transactItems: TxItem[] } | null {
-  if (stash.replay || stash.committed || stash.gaveUp || !stash.plan || !stash.meta) {
-    return null;
-  }
-  if (limitToRetry && !stash.tryAgain) {
+export function batchTransaction(stash: BatchStash, env: Record<string, string>, when: 'PLANNED' | 'RETRY'): { operation: 'TransactWriteItems'; transactItems: TxItem[] } | null {
+  if (stash.phase !== when || !stash.plan || !stash.meta) {
     return null;
   }
   const table = env.INGESTIONS_TABLE as string;
@@ -422,8 +435,8 @@ export function batchTransaction(stash: BatchStash, env: Record<string, string>,
         items.push(w);
         slots.push({ kind: 'row', rowNumber: row.rowNumber });
       }
-      if (row.shared) {
-        sharedUsed[row.shared] = true;
+      for (const name of row.shared || []) {
+        sharedUsed[name] = true;
       }
       if (row.rowError) {
         const stored: RowErrorItem = {
@@ -464,7 +477,6 @@ export function batchTransaction(stash: BatchStash, env: Record<string, string>,
   slots.push({ kind: 'meta' });
   stash.outcomes = outcomes;
   stash.delta = delta;
-  stash.attempts = (stash.attempts || 0) + 1;
   stash.slots = slots;
   return { operation: 'TransactWriteItems', transactItems: items };
 }
@@ -535,24 +547,24 @@ function isNone(reason: CancellationReason | null | undefined): boolean {
 }
 
 /**
- * Reads a batch transaction's answer into the stash:
- * - committed: done;
- * - the marker's condition failed: the batch was applied before (the next step reads the marker);
+ * Reads the answer of the transaction written in phase `when` into the stash's phase:
+ * - committed: COMMITTED;
+ * - the marker's condition failed: READ_MARKER (the batch was applied meanwhile; the next step reads it);
  * - the ingestion's condition failed: it is no longer RUNNING (a GraphQL error);
  * - a row's items failed or conflicted: those rows are answered RETRY and, after the first attempt,
- *   the rest is written once more without them; after the second, every row is answered RETRY.
+ *   the rest is written once more without them (RETRY); after the second, GAVE_UP.
  */
 export function readBatchTransaction(
   stash: BatchStash,
+  when: 'PLANNED' | 'RETRY',
   error: { message: string; type: string } | null | undefined,
   result: unknown,
 ): void {
-  if (stash.replay || stash.committed || stash.gaveUp) {
+  if (stash.phase !== when) {
     return;
   }
   if (!error) {
-    stash.committed = true;
-    stash.tryAgain = false;
+    stash.phase = 'COMMITTED';
     return;
   }
   const answer = result as { cancellationReasons?: CancellationReason[] | null } | null | undefined;
@@ -569,8 +581,7 @@ export function readBatchTransaction(
     if (isNone(reason) || !slot) {
       // This item was not the cause.
     } else if (slot.kind === 'marker' && isConditionFailure(reason)) {
-      stash.readMarker = true;
-      stash.tryAgain = false;
+      stash.phase = 'READ_MARKER';
       return;
     } else if (slot.kind === 'meta' && isConditionFailure(reason)) {
       util.error(`Ingestion ${stash.ingestionId} is no longer running.`, 'IngestionNotRunning', null, { ingestionId: stash.ingestionId });
@@ -578,28 +589,24 @@ export function readBatchTransaction(
       retry[`${slot.rowNumber}`] = true;
     } else if (slot.kind === 'shared' && stash.plan) {
       for (const row of stash.plan) {
-        if (row.shared === slot.shared) {
+        if ((row.shared || []).indexOf(slot.shared as string) >= 0) {
           retry[`${row.rowNumber}`] = true;
         }
       }
     }
   }
   stash.retry = retry;
-  if ((stash.attempts || 0) >= 2) {
-    stash.gaveUp = true;
-    stash.tryAgain = false;
-  } else {
-    stash.tryAgain = true;
-  }
+  stash.phase = when === 'RETRY' ? 'GAVE_UP' : 'RETRY';
 }
 
-/** The import mutations' answer, from whatever the pipeline reached. */
-export function batchProgress(stash: BatchStash, stage: IngestionStage): IngestionProgress {
+/** The batch mutations' answer, from the phase the pipeline reached (the last step, readBatchMarker, gives it). */
+export function batchProgress(stash: BatchStash): IngestionProgress {
   const meta = stash.meta as IngestionItem;
-  if (stash.replay) {
+  const stage = stash.stage;
+  if (stash.phase === 'REPLAYED' && stash.replay) {
     return toProgress(meta, stage, zeroCounts(), { batchNumber: stash.batchNumber, replayed: true, outcomes: stash.replay.outcomes });
   }
-  if (stash.committed) {
+  if (stash.phase === 'COMMITTED') {
     return toProgress(meta, stage, stash.delta || zeroCounts(), {
       batchNumber: stash.batchNumber,
       replayed: false,
@@ -607,7 +614,7 @@ export function batchProgress(stash: BatchStash, stage: IngestionStage): Ingesti
       updatedAt: stash.now,
     });
   }
-  if (stash.readMarker) {
+  if (stash.phase === 'READ_MARKER') {
     // Cancelled by the marker, yet the marker could not be read back: only a deleted ingestion does that.
     util.error(`Batch ${stash.batchNumber} of ingestion ${stash.ingestionId} is being recorded concurrently; send it again.`, 'TransactionInProgress');
   }
@@ -701,7 +708,7 @@ export function readBatchState(
   error: { message: string; type: string } | null | undefined,
   result: unknown,
   table: string,
-  model: ModelName | null,
+  model: ModelName | string | null,
 ): Record<string, RowErrorItem> | null {
   if (error) {
     util.error(error.message, error.type);
@@ -714,6 +721,7 @@ export function readBatchState(
   requireRunning(stash.meta, stash.ingestionId, model);
   if (stash.replay) {
     requireSameRows(stash);
+    stash.phase = 'REPLAYED';
     return null;
   }
   return rowErrors;

@@ -1,169 +1,62 @@
 /**
- * The declarative field rules of every importable model: one table read by two interpreters,
- * the APPSYNC_JS validator in `resolvers/lib/validate.ts` (server side, `util.matches`) and the
- * engine's validator in `clients/ingest` (client side, `RegExp`). Patterns are therefore written
- * in the common subset of Java's Pattern and JavaScript's RegExp, and always anchored.
- *
- * The mapped types make this table follow the schema: add a field to `CustomerRowInput` or
- * `ProjectRowInput` in schema.graphql, run codegen, and compilation fails until its rule exists.
+ * What the two validators share beyond the generated model table (schema/generated/models.ts):
+ * the anchored patterns of each cell format, the characters an identifier may not hold, and the
+ * limits of a batch and of a stored row error. The APPSYNC_JS validator (`./validate.ts`,
+ * `util.matches`, Java's Pattern) and the engine's (clients/ingest/validate.ts, `RegExp`) read the
+ * same strings, so they are written in the common subset of both regex dialects.
  *
  * APPSYNC_JS-safe: plain data, no functions.
  */
-import type { CustomerRowInput, ProjectRowInput } from '../../schema/generated/types';
+import type { FieldFormat, FieldRule } from '../../schema/models';
 
-export type FieldFormat = 'email' | 'phone' | 'date' | 'decimal' | 'enum' | 'text';
+export type { FieldFormat, FieldRule };
 
-export interface FieldRule {
-  /** Human label used in messages and in `foreman models`. */
-  label: string;
-  required: boolean;
-  format: FieldFormat;
-  maxLength: number;
-  /** Column headers that map to this field, compared after normalising the header (see `normalizeHeader`). */
-  aliases: string[];
-  /** For `enum`: the accepted values (compared upper-cased, spaces and dashes as underscores). */
-  enumValues?: string[];
-  /** For `decimal`: the smallest accepted value. */
-  min?: number;
-}
-
-export type ModelRules<T> = { [K in Exclude<keyof T, 'rowNumber'>]-?: FieldRule };
-
-/** One character an email may hold (a negated class written for both Java's Pattern and JavaScript's RegExp). */
-const EMAIL_PART = '[^\\s@,;:<>()\\[\\]"\\\\\\u0000-\\u001f\\u007f-\\u00a0\\u200b-\\u200f\\u2028-\\u202e\\u2060-\\u2069\\ufeff]';
-
-/** Anchored patterns shared by both validators. */
+/**
+ * Anchored patterns of the cell formats (`date` also needs a calendar check, `url` a path check).
+ * - email: local@domain.tld, each part made of characters outside
+ *   `[^\s@,;:<>()\[\]"\\\u0000-\u001f\u007f-\u00a0\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]`: none of
+ *   RFC 822's specials ()<>@,;:\"[] (what AppSync's AWSEmail refuses: `poison@[10.0.0.1]` would be
+ *   stored and then break every query returning it), no whitespace, control, zero-width or
+ *   bidi-override characters (they make look-alike addresses);
+ * - url (AWSURL): a scheme, then something; the path may not hold two slashes in a row (checked apart).
+ * Plain literals (no template, no comments inside), so that bundles importing only the limits below
+ * leave this table out.
+ */
 export const PATTERNS = {
-  // local@domain.tld with none of RFC 822's specials ()<>@,;:\\"[] (what AppSync's AWSEmail refuses:
-  // `poison@[10.0.0.1]` would be stored and then break every query returning it), no whitespace,
-  // control, zero-width or bidi-override characters (they make look-alike addresses).
-  email: `^${EMAIL_PART}+@${EMAIL_PART}+\\.${EMAIL_PART}+$`,
+  email:
+    '^[^\\s@,;:<>()\\[\\]"\\\\\\u0000-\\u001f\\u007f-\\u00a0\\u200b-\\u200f\\u2028-\\u202e\\u2060-\\u2069\\ufeff]+@[^\\s@,;:<>()\\[\\]"\\\\\\u0000-\\u001f\\u007f-\\u00a0\\u200b-\\u200f\\u2028-\\u202e\\u2060-\\u2069\\ufeff]+\\.[^\\s@,;:<>()\\[\\]"\\\\\\u0000-\\u001f\\u007f-\\u00a0\\u200b-\\u200f\\u2028-\\u202e\\u2060-\\u2069\\ufeff]+$',
   phone: '^\\+?[0-9][0-9 ().\\-]{5,22}[0-9]$',
   date: '^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$',
   decimal: '^-?[0-9]+(\\.[0-9]+)?$',
+  integer: '^-?[0-9]+$',
+  url: '^[a-zA-Z][a-zA-Z0-9+.\\-]*:[^\\s]+$',
 } as const;
 
-export const customerRules: ModelRules<CustomerRowInput> = {
-  email: {
-    label: 'Email',
-    required: true,
-    format: 'email',
-    maxLength: 254,
-    aliases: ['email', 'e-mail', 'e mail', 'email address', 'e-mail address', 'mail', 'emailaddress', 'contact email', 'customer email', 'work email'],
-  },
-  name: {
-    label: 'Name',
-    required: true,
-    format: 'text',
-    maxLength: 200,
-    aliases: ['name', 'full name', 'fullname', 'customer name', 'customer', 'contact name', 'contact'],
-  },
-  phone: {
-    label: 'Phone',
-    required: false,
-    format: 'phone',
-    maxLength: 32,
-    aliases: ['phone', 'phone number', 'telephone', 'tel', 'mobile', 'cell', 'phone no'],
-  },
-  company: {
-    label: 'Company',
-    required: false,
-    format: 'text',
-    maxLength: 200,
-    aliases: ['company', 'company name', 'organization', 'organisation', 'org', 'business', 'employer'],
-  },
-  country: {
-    label: 'Country',
-    required: false,
-    format: 'text',
-    maxLength: 100,
-    aliases: ['country', 'country code', 'nation'],
-  },
-  signupDate: {
-    label: 'Signup date',
-    required: false,
-    format: 'date',
-    maxLength: 10,
-    aliases: ['signup date', 'signupdate', 'sign up date', 'signed up', 'joined', 'join date', 'registration date', 'customer since'],
-  },
-  notes: {
-    label: 'Notes',
-    required: false,
-    format: 'text',
-    maxLength: 2000,
-    aliases: ['notes', 'note', 'comments', 'comment', 'remarks'],
-  },
-};
-
-export const projectRules: ModelRules<ProjectRowInput> = {
-  customerEmail: {
-    label: 'Customer email',
-    required: false,
-    format: 'email',
-    maxLength: 254,
-    aliases: ['customer email', 'customeremail', 'client email', 'customer e-mail', 'owner email', 'email'],
-  },
-  customerId: {
-    label: 'Customer id',
-    required: false,
-    format: 'text',
-    maxLength: 64,
-    aliases: ['customer id', 'customerid', 'client id', 'customer'],
-  },
-  name: {
-    label: 'Project name',
-    required: true,
-    format: 'text',
-    maxLength: 200,
-    aliases: ['name', 'project', 'project name', 'projectname', 'title'],
-  },
-  status: {
-    label: 'Status',
-    required: false,
-    format: 'enum',
-    maxLength: 20,
-    aliases: ['status', 'state', 'project status', 'stage'],
-    enumValues: ['PLANNED', 'ACTIVE', 'ON_HOLD', 'COMPLETED', 'CANCELLED'],
-  },
-  budget: {
-    label: 'Budget',
-    required: false,
-    format: 'decimal',
-    maxLength: 20,
-    aliases: ['budget', 'amount', 'value', 'budget usd', 'budget eur', 'cost'],
-    min: 0,
-  },
-  startDate: {
-    label: 'Start date',
-    required: false,
-    format: 'date',
-    maxLength: 10,
-    aliases: ['start date', 'startdate', 'start', 'starts', 'kickoff', 'begin date'],
-  },
-  dueDate: {
-    label: 'Due date',
-    required: false,
-    format: 'date',
-    maxLength: 10,
-    aliases: ['due date', 'duedate', 'due', 'deadline', 'end date', 'enddate'],
-  },
-  description: {
-    label: 'Description',
-    required: false,
-    format: 'text',
-    maxLength: 4000,
-    aliases: ['description', 'details', 'summary', 'notes'],
-  },
+/** What a FORMAT error says after the column's label, per format (`Email is not a valid email address.`). */
+export const FORMAT_MESSAGES: Partial<Record<FieldFormat, string>> = {
+  email: 'is not a valid email address',
+  phone: 'is not a valid phone number',
+  date: 'is not a date in the form YYYY-MM-DD',
+  url: 'is not a valid URL',
+  integer: 'is not a whole number',
+  decimal: 'is not a number',
 };
 
 /**
- * Rules that span fields, checked by both validators:
- * - a project names its customer by `customerEmail` or `customerId` (at least one);
- * - a project's `dueDate` is not before its `startDate`.
+ * The characters an identifier (a @unique field, a reference column) may not hold, as one class:
+ * C0 and C1 controls, zero-width characters and marks, line and paragraph separators, bidi
+ * embeddings, overrides and isolates, word joiners, the BOM. They make look-alike keys.
  */
-export const CROSS_FIELD_RULES = ['projectCustomerRequired', 'projectDatesOrdered'] as const;
+export const IDENTIFIER_FORBIDDEN = '[\\u0000-\\u001f\\u007f-\\u009f\\u200b-\\u200f\\u2028-\\u202e\\u2060-\\u2069\\ufeff]';
 
-/** The longest batch an import mutation accepts: 2 transaction items a row + 2, within DynamoDB's 100. */
+/** The largest (and, negated minus one, smallest) value of a GraphQL Int: AppSync refuses to return more. */
+export const INT_MAX = 2147483647;
+
+/**
+ * The longest batch recordRejectedRows accepts (a ROW# item a row + marker + META within
+ * TransactWriteItems' 100) and the engine's default. An import batch's own limit is its model's
+ * `batchRows` (generated from the items a row needs).
+ */
 export const MAX_BATCH_ROWS = 49;
 
 /**

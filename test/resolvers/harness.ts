@@ -19,6 +19,9 @@ export interface HandlerInput {
   /** The caller; default: an IAM back-end caller (the S3 processor's role), which may touch any ingestion. */
   identity?: Record<string, unknown> | null;
   authType?: string;
+  /** `ctx.info.fieldName` (the generic import and get/list resolvers find their model by it); default `test`. */
+  fieldName?: string;
+  parentTypeName?: string;
 }
 
 /** `ctx.identity` of an IAM caller, as AppSync shapes it. */
@@ -45,7 +48,7 @@ export async function runHandler(file: string, handler: 'request' | 'response', 
     source: null,
     identity: input.identity === undefined ? IAM_IDENTITY : input.identity,
     request: { headers: {}, domainName: null },
-    info: { fieldName: 'test', parentTypeName: 'Mutation', variables: {}, selectionSetList: [], selectionSetGraphQL: '' },
+    info: { fieldName: input.fieldName ?? 'test', parentTypeName: input.parentTypeName ?? 'Mutation', variables: {}, selectionSetList: [], selectionSetGraphQL: '' },
     env: localEnvironment,
     stash: input.stash ?? {},
     prev: { result: input.prevResult ?? null },

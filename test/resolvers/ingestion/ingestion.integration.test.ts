@@ -6,25 +6,32 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { parse } from 'graphql';
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { createClient, type GraphQLClient } from '../../../clients/api/client';
 import {
   CreateCustomerDocument,
+  CreateProjectDocument,
   FailIngestionDocument,
   FinishIngestionDocument,
   GetIngestionDocument,
   ImportCustomersDocument,
+  ImportInvoicesDocument,
   ImportProjectsDocument,
   ListIngestionRowErrorsDocument,
+  ListCustomersDocument,
   ListIngestionsDocument,
   RecordRejectedRowsDocument,
   StartIngestionDocument,
   type CustomerRowInput,
   type ImportCustomersMutation,
+  type InvoiceRowInput,
   type ProjectRowInput,
   type StartIngestionMutation,
 } from '../../../clients/api/generated';
 import { scanTable, startTestStack, type TestStack, stackClients } from '../../helpers/localStack';
 import { failure } from '../../helpers/graphql';
+import { MODELS } from '../../../schema/generated/models';
 
 let stack: TestStack;
 let api: GraphQLClient;
@@ -61,7 +68,7 @@ function uniqueEmail(tag: string): string {
 type Started = StartIngestionMutation['startIngestion'] & { ingestion: NonNullable<StartIngestionMutation['startIngestion']['ingestion']> };
 
 /** startIngestion as one caller (the same one each time): its own ingestions are always shown. */
-async function start(model: 'CUSTOMER' | 'PROJECT' = 'CUSTOMER', sha = freshSha(), fileName = 'customers.csv', rowCount?: number): Promise<Started> {
+async function start(model: 'CUSTOMER' | 'PROJECT' | 'INVOICE' = 'CUSTOMER', sha = freshSha(), fileName = 'customers.csv', rowCount?: number): Promise<Started> {
   const { startIngestion } = await api.request(StartIngestionDocument, { input: { fileName, sha256: sha, model, source: 'API', rowCount } });
   if (!startIngestion.ingestion) throw new Error(`startIngestion answered ${startIngestion.outcome} without the ingestion`);
   return startIngestion as Started;
@@ -77,6 +84,11 @@ async function importProjects(ingestionId: string, batchNumber: number, rows: Pr
   return importProjects;
 }
 
+async function importInvoices(ingestionId: string, batchNumber: number, rows: InvoiceRowInput[]): Promise<Progress> {
+  const { importInvoices } = await api.request(ImportInvoicesDocument, { input: { ingestionId, batchNumber, rows } });
+  return importInvoices;
+}
+
 /** The error a request must fail with. */
 
 async function meta(ingestionId: string): Promise<Item> {
@@ -84,7 +96,7 @@ async function meta(ingestionId: string): Promise<Item> {
   return Item as Item;
 }
 
-async function scanAll(table: 'Customers' | 'Projects' | 'Uniques' | 'Ingestions'): Promise<Item[]> {
+async function scanAll(table: 'Customers' | 'Projects' | 'Invoices' | 'Uniques' | 'Ingestions'): Promise<Item[]> {
   return scanTable(stack, stack.tableNames[table]);
 }
 
@@ -180,8 +192,11 @@ describe('importCustomers', () => {
     // The stored customer holds the normalised email, trimmed cells, version 1; its claim names the file row.
     const [alice] = await customersWithEmail(a);
     expect(alice).toMatchObject({ id: progress.outcomes![0]!.id, name: 'Alice', phone: '+44 20 7946 0958', country: 'UK', signupDate: '2024-02-29', version: 1 });
-    const { Item: claim } = await stack.ddb.send(new GetCommand({ TableName: stack.tableNames.Uniques, Key: { key: `email#${a}` }, ConsistentRead: true }));
-    expect(claim).toMatchObject({ kind: 'EMAIL', customerId: alice!.id, ingestionId: ingestion.id, rowNumber: 1 });
+    const { Item: claim } = await stack.ddb.send(new GetCommand({ TableName: stack.tableNames.Uniques, Key: { key: `customer.email#${a}` }, ConsistentRead: true }));
+    expect(claim).toEqual({ key: `customer.email#${a}`, kind: 'UNIQUE', model: 'Customer', field: 'email', ownerId: alice!.id, ingestionId: ingestion.id, rowNumber: 1, run: 0 });
+    // Imported records' ids derive from the ingestion and the file row.
+    expect(alice!.id).toBe(`${ingestion.id}-r00000001`);
+    expect(alice).toMatchObject({ ingestionId: ingestion.id, rowNumber: 1, ingestionRun: 0 });
     expect(await meta(ingestion.id)).toMatchObject({ created: 2, duplicates: 0, invalid: 0, processed: 2, batches: 1 });
   });
 
@@ -457,6 +472,208 @@ describe('importProjects', () => {
     const projects = (await scanAll('Projects')).filter((p) => p.ingestionId === ingestion.id);
     expect(projects).toHaveLength(3);
     expect(await meta(ingestion.id)).toMatchObject({ created: 1, alreadyImported: 2, processed: 3 });
+  });
+});
+
+describe('importInvoices (a model declared only in the schema)', () => {
+  const base = { amount: '99.90', currency: 'eur', issueDate: '2026-04-01', dueDate: '2026-04-30' };
+  const currencies = MODELS.find((m) => m.name === 'Invoice')!.columns.currency!.enumValues!;
+  let tag = 0;
+  /** An invoice number no other test uses. */
+  function invoiceNumber(label: string): string {
+    tag += 1;
+    return `INV-${label}-${tag}-${Math.random().toString(36).slice(2, 8)}`;
+  }
+
+  async function customerWithProject(): Promise<{ email: string; customerId: string; projectId: string }> {
+    const email = uniqueEmail('billed');
+    const { createCustomer } = await api.request(CreateCustomerDocument, { input: { email, name: 'Billed' } });
+    const { createProject } = await api.request(CreateProjectDocument, { input: { customerId: createCustomer.id, name: 'Billed work' } });
+    return { email, customerId: createCustomer.id, projectId: createProject.id };
+  }
+
+  it('creates an invoice per new number, linked to its customer and project, and answers duplicates, unknown targets and bad cells row by row', async () => {
+    const { email, customerId, projectId } = await customerWithProject();
+    const existing = invoiceNumber('old');
+    const earlier = await start('INVOICE', freshSha(), 'invoices-1.csv');
+    expect(statuses(await importInvoices(earlier.ingestion.id, 1, [{ rowNumber: 1, invoiceNumber: existing, customerId, ...base }]))).toEqual({ 1: 'CREATED' });
+
+    const { ingestion } = await start('INVOICE', freshSha(), 'invoices-2.csv');
+    const number = invoiceNumber('new');
+    const nobody = uniqueEmail('nobody');
+    const progress = await importInvoices(ingestion.id, 1, [
+      { rowNumber: 1, invoiceNumber: ` ${number} `, customerEmail: email.toUpperCase(), projectId, ...base },
+      { rowNumber: 2, invoiceNumber: number, customerId, ...base },
+      { rowNumber: 3, invoiceNumber: existing, customerEmail: email, ...base },
+      { rowNumber: 4, invoiceNumber: invoiceNumber('d'), customerEmail: nobody, ...base },
+      { rowNumber: 5, invoiceNumber: invoiceNumber('e'), customerId, projectId: 'no-such-project', ...base },
+      { rowNumber: 6, invoiceNumber: invoiceNumber('f'), customerId, ...base, issueDate: '2026-05-01', dueDate: '2026-04-30' },
+      { rowNumber: 7, invoiceNumber: invoiceNumber('g'), customerId, ...base, amount: '-1' },
+      { rowNumber: 8, invoiceNumber: invoiceNumber('h'), customerId, ...base, currency: 'XYZ' },
+    ]);
+    const first = `${ingestion.id}-r00000001`;
+    expect(progress.outcomes).toEqual([
+      { rowNumber: 1, status: 'CREATED', id: first, errors: null, conflict: null },
+      {
+        rowNumber: 2,
+        status: 'DUPLICATE',
+        id: null,
+        errors: [{ field: 'invoiceNumber', code: 'DUPLICATE_INVOICE_NUMBER', message: `Invoice number ${number} already belongs to invoice ${first}.` }],
+        conflict: { field: 'invoiceNumber', value: number, existingId: first, ingestionId: ingestion.id, rowNumber: 1 },
+      },
+      {
+        rowNumber: 3,
+        status: 'DUPLICATE',
+        id: null,
+        errors: [{ field: 'invoiceNumber', code: 'DUPLICATE_INVOICE_NUMBER', message: `Invoice number ${existing} already belongs to invoice ${earlier.ingestion.id}-r00000001.` }],
+        conflict: { field: 'invoiceNumber', value: existing, existingId: `${earlier.ingestion.id}-r00000001`, ingestionId: earlier.ingestion.id, rowNumber: 1 },
+      },
+      { rowNumber: 4, status: 'INVALID', id: null, errors: [{ field: 'customerEmail', code: 'UNKNOWN_CUSTOMER', message: `No customer with email ${nobody}.` }], conflict: null },
+      { rowNumber: 5, status: 'INVALID', id: null, errors: [{ field: 'projectId', code: 'UNKNOWN_PROJECT', message: 'No project with id no-such-project.' }], conflict: null },
+      { rowNumber: 6, status: 'INVALID', id: null, errors: [{ field: 'dueDate', code: 'RANGE', message: 'Due date 2026-04-30 is before issue date 2026-05-01.' }], conflict: null },
+      { rowNumber: 7, status: 'INVALID', id: null, errors: [{ field: 'amount', code: 'RANGE', message: 'Amount must be at least 0.' }], conflict: null },
+      { rowNumber: 8, status: 'INVALID', id: null, errors: [{ field: 'currency', code: 'ENUM', message: `Currency must be one of ${currencies.join(', ')}.` }], conflict: null },
+    ]);
+    expect(progress).toMatchObject({ created: 1, duplicates: 2, invalid: 5, processed: 8, batches: 1 });
+
+    // The invoice as stored: the number trimmed, the amount a number, the currency as the enum value, both targets by id.
+    const { Item: invoice } = await stack.ddb.send(new GetCommand({ TableName: stack.tableNames.Invoices, Key: { id: first }, ConsistentRead: true }));
+    expect(invoice).toEqual({
+      id: first,
+      invoiceNumber: number,
+      customerId,
+      projectId,
+      amount: 99.9,
+      currency: 'EUR',
+      issueDate: '2026-04-01',
+      dueDate: '2026-04-30',
+      version: 1,
+      createdAt: invoice!.createdAt,
+      updatedAt: invoice!.createdAt,
+      ingestionId: ingestion.id,
+      rowNumber: 1,
+      ingestionRun: 0,
+    });
+    const { Item: claim } = await stack.ddb.send(new GetCommand({ TableName: stack.tableNames.Uniques, Key: { key: `invoice.invoiceNumber#${number}` }, ConsistentRead: true }));
+    expect(claim).toEqual({ key: `invoice.invoiceNumber#${number}`, kind: 'UNIQUE', model: 'Invoice', field: 'invoiceNumber', ownerId: first, ingestionId: ingestion.id, rowNumber: 1, run: 0 });
+    const invoices = await scanAll('Invoices');
+    expect(invoices.filter((i) => i.invoiceNumber === number)).toHaveLength(1);
+    expect(invoices.filter((i) => i.invoiceNumber === existing)).toHaveLength(1);
+
+    // Sent again: the stored answer, replayed; nothing written or counted twice.
+    const again = await importInvoices(ingestion.id, 1, [
+      { rowNumber: 1, invoiceNumber: ` ${number} `, customerEmail: email.toUpperCase(), projectId, ...base },
+      { rowNumber: 2, invoiceNumber: number, customerId, ...base },
+      { rowNumber: 3, invoiceNumber: existing, customerEmail: email, ...base },
+      { rowNumber: 4, invoiceNumber: 'whatever', customerEmail: nobody, ...base },
+      { rowNumber: 5, invoiceNumber: 'whatever', customerId, ...base },
+      { rowNumber: 6, invoiceNumber: 'whatever', customerId, ...base },
+      { rowNumber: 7, invoiceNumber: 'whatever', customerId, ...base },
+      { rowNumber: 8, invoiceNumber: 'whatever', customerId, ...base },
+    ]);
+    expect(again.replayed).toBe(true);
+    expect(again.outcomes).toEqual(progress.outcomes);
+    expect(await meta(ingestion.id)).toMatchObject({ created: 1, duplicates: 2, invalid: 5, processed: 8, batches: 1 });
+    expect((await scanAll('Invoices')).length).toBe(invoices.length);
+  });
+
+  it('takes a full batch of 24 invoices, each with its own customer and project (98 transaction items), and refuses 25', async () => {
+    const customers = await start('CUSTOMER', freshSha(), 'c.csv');
+    const emails = Array.from({ length: 24 }, (_, i) => uniqueEmail(`full-invoice-${i}`));
+    const people = await importCustomers(customers.ingestion.id, 1, emails.map((email, i) => ({ rowNumber: i + 1, email, name: `Payer ${i}` })));
+    const projects = await start('PROJECT', freshSha(), 'p.csv');
+    const work = await importProjects(projects.ingestion.id, 1, emails.map((email, i) => ({ rowNumber: i + 1, customerEmail: email, name: `Work ${i}` })));
+    expect(work.created).toBe(24);
+
+    const { ingestion } = await start('INVOICE', freshSha(), 'full.csv');
+    const rows = Array.from({ length: 25 }, (_, i) => ({
+      rowNumber: i + 1,
+      invoiceNumber: invoiceNumber(`full${i}`),
+      customerId: people.outcomes![i % 24]!.id!,
+      projectId: work.outcomes![i % 24]!.id!,
+      ...base,
+    }));
+    const tooLarge = await failure(importInvoices(ingestion.id, 1, rows));
+    expect(tooLarge.errorType).toBe('BatchTooLarge');
+    expect(tooLarge.errors[0]!.message).toBe('A batch holds at most 24 rows (one DynamoDB transaction); this one has 25. Split it.');
+    expect(await meta(ingestion.id)).toMatchObject({ processed: 0, batches: 0 });
+
+    const full = await importInvoices(ingestion.id, 1, rows.slice(0, 24));
+    expect(full.outcomes!.map((o) => [o.rowNumber, o.status])).toEqual(rows.slice(0, 24).map((r) => [r.rowNumber, 'CREATED']));
+    expect(full).toMatchObject({ created: 24, processed: 24, batches: 1 });
+  });
+
+  it('answers getInvoice and listInvoices from the Invoices table (the generated queries)', async () => {
+    const { customerId } = await customerWithProject();
+    const { ingestion } = await start('INVOICE', freshSha(), 'one.csv');
+    const number = invoiceNumber('get');
+    await importInvoices(ingestion.id, 1, [{ rowNumber: 1, invoiceNumber: number, customerId, ...base }]);
+    const id = `${ingestion.id}-r00000001`;
+    const getInvoice = parse('query ($id: ID!) { getInvoice(id: $id) { id invoiceNumber customerId projectId amount currency issueDate dueDate version } }') as TypedDocumentNode<
+      { getInvoice: Item | null },
+      { id: string }
+    >;
+    expect((await api.request(getInvoice, { id })).getInvoice).toEqual({
+      id,
+      invoiceNumber: number,
+      customerId,
+      projectId: null,
+      amount: 99.9,
+      currency: 'EUR',
+      issueDate: '2026-04-01',
+      dueDate: '2026-04-30',
+      version: 1,
+    });
+    expect((await api.request(getInvoice, { id: 'no-such-invoice' })).getInvoice).toBeNull();
+
+    const listInvoices = parse('query ($limit: Int, $nextToken: String) { listInvoices(limit: $limit, nextToken: $nextToken) { items { id } nextToken } }') as TypedDocumentNode<
+      { listInvoices: { items: { id: string }[]; nextToken: string | null } },
+      { limit?: number; nextToken?: string | null }
+    >;
+    const seen: string[] = [];
+    let nextToken: string | null = null;
+    let pages = 0;
+    do {
+      const page: { items: { id: string }[]; nextToken: string | null } = (await api.request(listInvoices, { limit: 7, nextToken })).listInvoices;
+      expect(page.items.length).toBeLessThanOrEqual(7);
+      seen.push(...page.items.map((i) => i.id));
+      nextToken = page.nextToken;
+      pages += 1;
+    } while (nextToken && pages < 1000);
+    expect(seen).toContain(id);
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(seen.length).toBe((await scanAll('Invoices')).length);
+  });
+});
+
+describe('values the schema will accept (issue 9, point 4)', () => {
+  it('refuses an email AWSEmail cannot return and look-alike emails, claims NFC and NFD forms as one, and counts a name in characters', async () => {
+    const { ingestion } = await start();
+    const tag = Math.random().toString(36).slice(2, 8);
+    const nfc = `caf\u00e9-${tag}@example.com`;
+    const progress = await importCustomers(ingestion.id, 1, [
+      { rowNumber: 1, email: 'poison@[10.0.0.1]', name: 'Poison' },
+      { rowNumber: 2, email: nfc, name: 'NFC' },
+      { rowNumber: 3, email: `cafe\u0301-${tag}@example.com`, name: 'NFD' },
+      { rowNumber: 4, email: `zero\u200bwidth-${tag}@example.com`, name: 'Zero width' },
+      { rowNumber: 5, email: `rtl\u202e-${tag}@example.com`, name: 'Override' },
+      { rowNumber: 6, email: uniqueEmail('emoji'), name: '\u{1F600}'.repeat(150) },
+      { rowNumber: 7, email: uniqueEmail('emoji-long'), name: '\u{1F600}'.repeat(201) },
+    ]);
+    const invalidEmail = [{ field: 'email', code: 'FORMAT', message: 'Email is not a valid email address.' }];
+    expect(progress.outcomes!.map((o) => [o.rowNumber, o.status, o.errors])).toEqual([
+      [1, 'INVALID', invalidEmail],
+      [2, 'CREATED', null],
+      [3, 'DUPLICATE', [{ field: 'email', code: 'DUPLICATE_EMAIL', message: `Email ${nfc} already belongs to customer ${ingestion.id}-r00000002.` }]],
+      [4, 'INVALID', invalidEmail],
+      [5, 'INVALID', invalidEmail],
+      [6, 'CREATED', null],
+      [7, 'INVALID', [{ field: 'name', code: 'TOO_LONG', message: 'Name is longer than 200 characters.' }]],
+    ]);
+    expect(await customersWithEmail(nfc)).toHaveLength(1);
+    // Nothing stored breaks a query returning customers (AWSEmail, AWSPhone, AWSDate values).
+    const { listCustomers } = await api.request(ListCustomersDocument, { limit: 100 });
+    expect(listCustomers.items.length).toBeGreaterThan(0);
   });
 });
 
