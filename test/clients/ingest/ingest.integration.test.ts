@@ -2,15 +2,15 @@
  * The engine and the CLI against the real local stack (APPSYNC_JS resolvers over DynamoDB Local):
  * counts add up on every sample, the same bytes are a duplicate file under any name, an interrupted
  * run resumes to exactly the state of a clean run, and overlapping ingestions at once leave one
- * customer per email.
+ * customer per email, and one invoice per number (Invoice: a model declared only in the schema).
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GraphQLClient } from '../../../clients/api/client';
-import { ingestFile, type IngestSummary } from '../../../clients/ingest';
+import { ingestFile, type IngestSummary, type RejectedRow } from '../../../clients/ingest';
 import { fileSource, nodeSha256 } from '../../../clients/ingest/node';
 import { scanTable, startTestStack, type TestStack, stackClients } from '../../helpers/localStack';
 import { generateCustomers } from '../../bench/generate';
@@ -81,6 +81,48 @@ describe('ingesting the samples', () => {
     const projects = await scanAll(stack.tableNames.Projects);
     const chloe = customers.find((c) => c.email === 'chloe.jensen@northwind.example')!;
     expect(projects.find((p) => p.name === 'Data warehouse')?.customerId).toBe(chloe.id);
+  }, 180_000);
+
+  it('ingests the invoice samples with the documented counts, one invoice per number, unknown customers invalid', async () => {
+    // After customers_valid.csv (the first test), in this order: samples/README.md, "Invoices".
+    const expected: [string, { rows: number; created: number; duplicates: number; invalid: number }][] = [
+      ['samples/invoices_valid.csv', { rows: 20, created: 20, duplicates: 0, invalid: 0 }],
+      ['samples/invoices_duplicates.csv', { rows: 14, created: 6, duplicates: 8, invalid: 0 }],
+      ['samples/invoices_invalid.csv', { rows: 11, created: 2, duplicates: 0, invalid: 9 }],
+      ['samples/invoices_unknown_customer.csv', { rows: 8, created: 2, duplicates: 0, invalid: 6 }],
+    ];
+    const rejected = new Map<string, RejectedRow[]>();
+    for (const [file, want] of expected) {
+      const rows: RejectedRow[] = [];
+      const s = await ingest(file, { batchSize: undefined, onRejected: (r) => rows.push(r) });
+      rejected.set(file, rows);
+      expect({ file, model: s.model, outcome: s.outcome, rows: s.rows, created: s.created, duplicates: s.duplicates, invalid: s.invalid }).toEqual({ file, model: 'invoice', outcome: 'COMPLETED', ...want });
+      expect(s.server?.processed, file).toBe(s.rows);
+    }
+    const invoices = await scanAll(stack.tableNames.Invoices!);
+    expect(invoices).toHaveLength(30);
+    const numbers = invoices.map((i) => i.invoiceNumber as string);
+    expect(new Set(numbers).size).toBe(30);
+    // Row 7 of invoices_duplicates.csv (" INV-2024-0007 ", trimmed) is a duplicate of row 8 of invoices_valid.csv.
+    const dup7 = rejected.get('samples/invoices_duplicates.csv')!.find((r) => r.row === 7)!;
+    expect(dup7).toMatchObject({ status: 'DUPLICATE', by: 'server', conflict: { field: 'invoiceNumber', value: 'INV-2024-0007', rowNumber: 8 } });
+    expect(dup7.errors[0]!.code).toBe('DUPLICATE_INVOICE_NUMBER');
+    // Unknown customers and projects: INVALID rows the server decides, with a clear message.
+    const unknown = rejected.get('samples/invoices_unknown_customer.csv')!;
+    expect(unknown.map((r) => [r.row, r.status, r.by, r.errors.map((e) => e.code).join(' ')])).toEqual([
+      [2, 'INVALID', 'server', 'UNKNOWN_CUSTOMER'],
+      [4, 'INVALID', 'server', 'UNKNOWN_CUSTOMER'],
+      [5, 'INVALID', 'server', 'UNKNOWN_CUSTOMER'],
+      [6, 'INVALID', 'server', 'UNKNOWN_PROJECT'],
+      [8, 'INVALID', 'server', 'UNKNOWN_CUSTOMER'],
+      [9, 'INVALID', 'server', 'UNKNOWN_CUSTOMER'],
+    ]);
+    expect(unknown[0]!.errors[0]).toMatchObject({ code: 'UNKNOWN_CUSTOMER', message: 'No customer with email nobody@nowhere.example.' });
+    expect(unknown[3]!.errors[0]).toMatchObject({ code: 'UNKNOWN_PROJECT', message: 'No project with id PRJ-0000-NOPE.' });
+    // Row 7 names its customer in another case, padded: linked to the stored customer.
+    const customers = await scanAll(stack.tableNames.Customers);
+    const mateo = customers.find((c) => c.email === 'mateo.larsen@northwind.example')!;
+    expect(invoices.find((i) => i.invoiceNumber === 'INV-2024-0306')?.customerId).toBe(mateo.id);
   }, 180_000);
 
   it('answers the same bytes under another name with the first ingestion and exit code 3', async () => {
@@ -166,4 +208,31 @@ describe('resuming and racing', () => {
     expect(emails).toHaveLength(600);
     expect(new Set(emails).size).toBe(600);
   }, 120_000);
+
+  it('leaves one invoice per number when 8 ingestions with overlapping numbers run at once', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'foreman-invoice-race-'));
+    const buyers = path.join(dir, 'buyers.csv');
+    writeFileSync(buyers, 'email,name\nbuyer@invoice-race.example,Race Buyer\n');
+    expect((await ingestFile({ fileName: buyers, source: fileSource(buyers), createHasher: nodeSha256, client })).created).toBe(1);
+    // File k holds numbers RACE-(50k) … RACE-(50k + 199): windows overlapping their neighbours,
+    // 7 · 50 + 200 = 550 distinct numbers in 8 · 200 = 1,600 rows.
+    const files = Array.from({ length: 8 }, (_, k) => {
+      const file = path.join(dir, `invoices-${k}.csv`);
+      let text = 'Invoice number,Customer email,Amount,Currency,Issue date,Due date\n';
+      for (let n = 50 * k; n < 50 * k + 200; n++) text += `RACE-${n},buyer@invoice-race.example,${n}.00,EUR,2024-05-01,2024-06-01\n`;
+      writeFileSync(file, text);
+      return file;
+    });
+    const summaries = await Promise.all(files.map((f) => ingestFile({ fileName: f, source: fileSource(f), createHasher: nodeSha256, client, concurrency: 2 })));
+    for (const s of summaries) {
+      expect(s.model).toBe('invoice');
+      expect(accounted(s)).toBe(200);
+      expect(s.unsent).toBe(0);
+    }
+    expect(summaries.reduce((n, s) => n + s.created, 0)).toBe(550);
+    expect(summaries.reduce((n, s) => n + s.duplicates, 0)).toBe(1050);
+    const numbers = (await scanAll(stack.tableNames.Invoices!)).map((i) => i.invoiceNumber as string).filter((n) => n.startsWith('RACE-'));
+    expect(numbers).toHaveLength(550);
+    expect(new Set(numbers).size).toBe(550);
+  }, 240_000);
 });
