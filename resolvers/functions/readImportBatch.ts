@@ -52,12 +52,12 @@ function resolveRow(model: ImportModel, row: ImportRow, found: Record<string, st
   const claimKeys: (string | null)[] = [];
   for (const unique of model.uniques) {
     const value = row.values[unique.field];
-    // A composite's `with` values as stored: a reference's target id, any other field's value.
+    // A composite's `with` values: a reference's target id, any other field's value (trimmed, NFC).
     const others: string[] = [];
     let known = !!value;
     for (const other of unique.with) {
       known = known && !unresolved[other];
-      others.push(refIds[other] || row.values[other] || '');
+      others.push(refIds[other] || normalizeUnique('TRIM', row.values[other] || ''));
     }
     claimKeys.push(known ? claimKey(unique.claim, normalizeUnique(unique.normalize, value as string), others) : null);
   }

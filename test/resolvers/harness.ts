@@ -22,6 +22,8 @@ export interface HandlerInput {
   /** `ctx.info.fieldName` (the generic import and get/list resolvers find their model by it); default `test`. */
   fieldName?: string;
   parentTypeName?: string;
+  /** Further `ctx.env` variables (a fixture model's table), over the local stack's. */
+  env?: Record<string, string>;
 }
 
 /** `ctx.identity` of an IAM caller, as AppSync shapes it. */
@@ -49,7 +51,7 @@ export async function runHandler(file: string, handler: 'request' | 'response', 
     identity: input.identity === undefined ? IAM_IDENTITY : input.identity,
     request: { headers: {}, domainName: null },
     info: { fieldName: input.fieldName ?? 'test', parentTypeName: input.parentTypeName ?? 'Mutation', variables: {}, selectionSetList: [], selectionSetGraphQL: '' },
-    env: localEnvironment,
+    env: { ...localEnvironment, ...input.env },
     stash: input.stash ?? {},
     prev: { result: input.prevResult ?? null },
     result: input.result,

@@ -620,3 +620,45 @@ describe('importInvoices through the one pipeline', () => {
     valueOf(await runHandler(RESOLVER, 'request', { args: { input: { ingestionId: 'ing-1', batchNumber: 1, rows: rows.slice(0, 24) } }, stash: {}, fieldName: 'importInvoices' }));
   });
 });
+
+describe('a composite unique (@unique(with: [...]))', () => {
+  // readImportBatch reads only the stash's model (lib/imports.ts ImportModel), so any model can be played here.
+  const TASKS = 'TASKS_TABLE';
+  const model = {
+    name: 'Task',
+    label: 'Task',
+    apiName: 'TASK',
+    tableEnvVar: TASKS,
+    stored: [
+      { field: 'projectId', kind: 'ref' },
+      { field: 'title', kind: 'string' },
+    ],
+    uniques: [{ field: 'title', with: ['projectId'], normalize: 'CASE_INSENSITIVE', claim: 'task.title', code: 'DUPLICATE_TITLE', label: 'Title' }],
+    refs: [{ field: 'projectId', model: 'Project', tableEnvVar: 'PROJECTS_TABLE', label: 'Project', code: 'UNKNOWN_PROJECT', columns: [{ by: 'id', column: 'projectId', claim: null, normalize: null, keyLabel: 'id' }] }],
+  };
+
+  it('claims the value together with its with-fields (a reference as its target id), and none while a target is unknown', async () => {
+    const stash: Stash = {
+      phase: 'READING',
+      stage: 'IMPORTING',
+      ingestionId: 'ing-1',
+      batchNumber: 1,
+      markerSk: 'BATCH#Task#000001#1-2-2',
+      rowNumbers: [1, 2],
+      now: '2026-01-01T00:00:00.000Z',
+      model,
+      rows: [
+        { rowNumber: 1, values: { projectId: 'p-1', title: ' Cafe\u0301 Design ' }, errors: [] },
+        { rowNumber: 2, values: { projectId: 'p-404', title: 'Design' }, errors: [] },
+      ],
+      refsFound: { '#Project#p-1': 'p-1' },
+    };
+    const request = valueOf(await runHandler(READ, 'request', { stash, args: { input: { rows: [] } }, env: { TASKS_TABLE: 'foreman-tasks' } })) as BatchGet;
+    expect(request.tables[UNIQUES]!.keys).toEqual([{ key: { S: 'task.title#caf\u00e9 design#p-1' } }]);
+    expect((stash.rows as Obj[]).map((r) => r.claimKeys)).toEqual([['task.title#caf\u00e9 design#p-1'], [null]]);
+    // Row 2 has no claim to find it again by: its derived id is read instead.
+    expect(request.tables['foreman-tasks']!.keys).toEqual([{ id: { S: 'ing-1-r00000002' } }]);
+    expect((stash.rows as Obj[])[1]!.refErrors).toEqual([{ field: 'projectId', code: 'UNKNOWN_PROJECT', message: 'No project with id p-404.' }]);
+  });
+});
+
