@@ -14,6 +14,7 @@
  * docs/models.md): a table per @importable model, its data source, its import field.
  */
 import { MODELS } from '../schema/generated/models';
+import { referrersOf } from '../resolvers/lib/referrers';
 import type { ModelTable } from '../schema/generated/models';
 
 /**
@@ -175,7 +176,7 @@ function modelTable(m: (typeof MODELS)[number]): TableSpec<ForemanTableId> {
     localName: `foreman-${m.plural.toLowerCase()}`,
     partitionKey: { name: 'id', type: 'S' },
     globalSecondaryIndexes: m.refs.map((r) => ({
-      indexName: `by${r.model}`,
+      indexName: r.index,
       partitionKey: { name: r.field, type: 'S' },
       sortKey: { name: 'createdAt', type: 'S' },
     })),
@@ -274,6 +275,8 @@ export const functions: FunctionSpec[] = [
   { name: 'acceptSubscription', dataSource: 'None' },
   { name: 'publishIngestionEvent', dataSource: 'IngestionEvents' },
   // --- end of ingestion -----------------------------------------------------------------------
+  // --- referrer checks of the deletes: one per @ref, on the referring model's table -----------
+  ...MODELS.flatMap((m) => referrersOf([m], null).map((r): FunctionSpec => ({ name: r.fn, dataSource: `${m.table}Table`, code: 'resolvers/functions/findReferrers.ts' }))),
   // --- generated get/list queries: one file each, a function per model on its table -----------
   ...MODELS.flatMap((m): FunctionSpec[] => [
     ...(m.generatedGet ? [{ name: `get${m.name}Item`, dataSource: `${m.table}Table`, code: 'resolvers/functions/getModelItem.ts' }] : []),
@@ -298,10 +301,11 @@ export const resolvers: ResolverSpec[] = [
   { typeName: 'Query', fieldName: 'listProjectsByCustomer', pipeline: ['queryProjectsByCustomer'] },
   { typeName: 'Mutation', fieldName: 'createCustomer', pipeline: ['putCustomerWithEmailClaim', 'putCustomerWithEmailClaimRetry'] },
   { typeName: 'Mutation', fieldName: 'updateCustomer', pipeline: ['getCustomerById', 'updateCustomerWithEmailClaim'] },
-  { typeName: 'Mutation', fieldName: 'deleteCustomer', pipeline: ['getCustomerById', 'queryProjectsByCustomer', 'deleteCustomerWithEmailClaim'] },
+  // A record that others still name is not deleted (resolvers/lib/referrers.ts).
+  { typeName: 'Mutation', fieldName: 'deleteCustomer', pipeline: ['getCustomerById', ...referrersOf(MODELS, 'Customer').map((r) => r.fn), 'deleteCustomerWithEmailClaim'] },
   { typeName: 'Mutation', fieldName: 'createProject', pipeline: ['putProjectForCustomer'] },
   { typeName: 'Mutation', fieldName: 'updateProject', pipeline: ['getProjectById', 'updateProjectById'] },
-  { typeName: 'Mutation', fieldName: 'deleteProject', pipeline: ['getProjectById', 'deleteProjectById'] },
+  { typeName: 'Mutation', fieldName: 'deleteProject', pipeline: ['getProjectById', ...referrersOf(MODELS, 'Project').map((r) => r.fn), 'deleteProjectById'] },
   // --- end of customers and projects ----------------------------------------------------------
   // --- ingestion ------------------------------------------------------------------------------
   { typeName: 'Mutation', fieldName: 'startIngestion', pipeline: ['claimFile', 'readFileClaim', 'getIngestionMeta', 'reopenIngestion'] },

@@ -71,6 +71,8 @@ export interface RefSpec {
   columns: RefColumn[];
   /** FieldError code of a row naming no existing target, e.g. UNKNOWN_CUSTOMER. */
   code: string;
+  /** The model table's GSI on `field` (newest first by createdAt), e.g. byCustomer for customerId. */
+  index: string;
 }
 
 /** A rule across fields: `field` is not before `notBefore` (ISO dates compare as text). */

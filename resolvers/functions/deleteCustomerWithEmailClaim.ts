@@ -1,30 +1,31 @@
 /**
  * Deletes the customer read by getCustomerById (`ctx.stash.customer`) and releases its email claim
- * in one TransactWriteItems. Refuses (`CustomerHasProjects`) when queryProjectsByCustomer, run just
- * before, found a project of this customer. Returns the deleted customer, or null when there was
+ * in one TransactWriteItems. Refuses (`CustomerHas<Plural>`) when a findReferrers step, run just
+ * before, found a record naming this customer. Returns the deleted customer, or null when there was
  * none (deleting is idempotent). Data source: CustomersTable.
  */
 import { runtime, util } from '@aws-appsync/utils';
 import type { Context } from '@aws-appsync/utils';
 import * as ddb from '@aws-appsync/utils/dynamodb';
-import type { Customer, ProjectConnection } from '../../schema/generated/types';
+import type { Customer } from '../../schema/generated/types';
 import { cancellationReasons, conditionFailedAt, conflicted, failedItemAt, handleResponse } from '../lib/errors';
 import { emailClaimKey, tableName } from '../lib/keys';
+import { referencedError } from '../lib/referrers';
+import type { ReferrerStash } from '../lib/referrers';
 
-interface Stash {
+interface Stash extends ReferrerStash {
   customer: Customer | null;
 }
 
-export function request(ctx: Context<unknown, Stash, { result: ProjectConnection | null }>) {
+export function request(ctx: Context<unknown, Stash>) {
   const customer = ctx.stash.customer;
   if (!customer) {
     runtime.earlyReturn(null);
   }
-  const projects = ctx.prev.result;
-  if (projects && projects.items.length > 0) {
-    util.error(`Customer ${customer.id} still has projects; delete them first`, 'CustomerHasProjects', null, {
-      id: customer.id,
-    });
+  const by = ctx.stash.referencedBy;
+  if (by) {
+    const refused = referencedError('Customer', customer.id, by);
+    util.error(refused.message, refused.type, null, { id: customer.id });
   }
   return ddb.transactWrite({
     items: [

@@ -248,6 +248,7 @@ export function readModels(doc: DocumentNode): ModelsResult {
           required: field.type.kind === Kind.NON_NULL_TYPE,
           columns: [],
           code: `UNKNOWN_${constantCase(target.name.value)}`,
+          index: `by${capitalize(refBase(name))}`,
         };
         for (const k of by) {
           const column = `${refBase(name)}${capitalize(k)}`;

@@ -185,19 +185,37 @@ describe('updateCustomer', () => {
 });
 
 describe('deleteCustomer', () => {
-  it('refuses a customer that still has projects, before any write', async () => {
+  it('refuses a customer that a findReferrers step found still named, before any write', async () => {
+    const projects = { fn: 'findProjectsByCustomer', table: 'Projects', plural: 'Projects', index: 'byCustomer', field: 'customerId' };
     const error = errorOf(
       await runHandler('resolvers/functions/deleteCustomerWithEmailClaim.ts', 'request', {
-        stash: { customer: stored },
-        prevResult: { items: [{ id: 'p-1', customerId: 'c-1' }], nextToken: null },
+        stash: { customer: stored, referencedBy: projects },
       }),
     );
     expect(error.errorType).toBe('CustomerHasProjects');
+    expect(error.message).toBe('Customer c-1 still has projects; delete them first');
+  });
+
+  it('asks each referring model in turn and stops asking once one names the customer', async () => {
+    const referrers = [
+      { fn: 'findProjectsByCustomer', table: 'Projects', plural: 'Projects', index: 'byCustomer', field: 'customerId' },
+      { fn: 'findInvoicesByCustomer', table: 'Invoices', plural: 'Invoices', index: 'byCustomer', field: 'customerId' },
+    ];
+    const stash: Obj = { targetId: 'c-1', referrers, referrerAt: 0, referencedBy: null };
+    const query = valueOf(await runHandler('resolvers/functions/findReferrers.ts', 'request', { stash })) as Obj;
+    expect(query).toMatchObject({ operation: 'Query', index: 'byCustomer', limit: 1 });
+    expect(JSON.stringify(query.query)).toContain('"S":"c-1"');
+    await runHandler('resolvers/functions/findReferrers.ts', 'response', { stash, result: { items: [{ id: 'p-9' }], nextToken: null } });
+    expect(stash.referencedBy).toEqual(referrers[0]);
+    expect(stash.referrerAt).toBe(1);
+    // the invoices are not asked about any more
+    expect(await runHandler('resolvers/functions/findReferrers.ts', 'request', { stash })).toMatchObject({ kind: 'earlyReturn', value: null });
+    expect(stash.referrerAt).toBe(2);
   });
 
   it('deletes the customer as read and releases the claim of its stored email in one transaction', async () => {
     const request = valueOf(
-      await runHandler('resolvers/functions/deleteCustomerWithEmailClaim.ts', 'request', { stash: { customer: stored }, prevResult: { items: [], nextToken: null } }),
+      await runHandler('resolvers/functions/deleteCustomerWithEmailClaim.ts', 'request', { stash: { customer: stored, referencedBy: null } }),
     ) as TransactRequest;
     expect(request.transactItems.map((i) => `${i.operation} ${i.table} ${JSON.stringify(i.key)}`)).toEqual([
       'DeleteItem foreman-customers {"id":{"S":"c-1"}}',
