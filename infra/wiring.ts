@@ -275,6 +275,8 @@ export const functions: FunctionSpec[] = [
   { name: 'acceptSubscription', dataSource: 'None' },
   { name: 'publishIngestionEvent', dataSource: 'IngestionEvents' },
   // --- end of ingestion -----------------------------------------------------------------------
+  // --- hand-written import hooks (@importable(hook:), docs/models.md): on the model's table -----
+  ...MODELS.flatMap((m): FunctionSpec[] => (m.hook ? [{ name: m.hook, dataSource: `${m.table}Table` }] : [])),
   // --- referrer checks of the deletes: one per @ref, on the referring model's table -----------
   ...MODELS.flatMap((m) => referrersOf([m], null).map((r): FunctionSpec => ({ name: r.fn, dataSource: `${m.table}Table`, code: 'resolvers/functions/findReferrers.ts' }))),
   // --- generated get/list queries: one file each, a function per model on its table -----------
@@ -315,7 +317,14 @@ export const resolvers: ResolverSpec[] = [
       typeName: 'Mutation',
       fieldName: m.importField,
       code: 'resolvers/Mutation.importRows.ts',
-      pipeline: [...(m.refs.length > 0 ? ['readImportRefs'] : []), 'readImportBatch', 'writeImportBatch', 'writeImportBatchRetry', 'readBatchMarker'],
+      pipeline: [
+        ...(m.hook ? [m.hook] : []),
+        ...(m.refs.length > 0 ? ['readImportRefs'] : []),
+        'readImportBatch',
+        'writeImportBatch',
+        'writeImportBatchRetry',
+        'readBatchMarker',
+      ],
     }),
   ),
   { typeName: 'Mutation', fieldName: 'recordRejectedRows', pipeline: ['readRejectBatch', 'writeRejectBatch', 'writeRejectBatchRetry', 'readBatchMarker'] },

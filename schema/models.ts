@@ -112,6 +112,8 @@ export interface ModelMeta {
   rules: CrossRule[];
   /** Rows per import batch: what one TransactWriteItems and one BatchGetItem hold (100 items each). */
   batchRows: number;
+  /** A hand-written APPSYNC_JS function run first in the model's import pipeline (`@importable(hook:)`). */
+  hook: string | null;
   /** `get<Model>` / `list<Plural>` when codegen generated them (null when the schema declares its own). */
   generatedGet: string | null;
   generatedList: string | null;

@@ -182,6 +182,16 @@ function fieldRule(p: Parsed, typeName: string, field: FieldDefinitionNode): Fie
   return rule;
 }
 
+/** `@importable(hook:)`: an AppSync function name, which is also its file name. */
+function hookOf(type: ObjectTypeDefinitionNode): string | null {
+  const hook = directive(type, 'importable')!.hook;
+  if (hook === undefined || hook === null) return null;
+  if (typeof hook !== 'string' || !/^[A-Za-z][A-Za-z0-9_]{0,63}$/.test(hook)) {
+    throw new ModelSchemaError(type.name.value, `@importable(hook: ${JSON.stringify(hook)}) must be a function name (letters, digits, _), the file resolvers/functions/<hook>.ts.`);
+  }
+  return hook;
+}
+
 function aliasesOf(field: FieldDefinitionNode): string[] {
   const f = directive(field, 'field');
   return Array.isArray(f?.aliases) ? (f.aliases as string[]) : [];
@@ -327,6 +337,7 @@ export function readModels(doc: DocumentNode): ModelsResult {
       refs,
       rules,
       batchRows,
+      hook: hookOf(type),
       generatedGet: queryFields.has(`get${typeName}`) ? null : `get${typeName}`,
       generatedList: queryFields.has(`list${plural}`) ? null : `list${plural}`,
     });

@@ -1,7 +1,8 @@
 /**
  * The README's recipe, end to end (docs/models.md): in a temporary copy of the repository, add an
  * annotated type (a fourth model, Vendor) and a field to Customer to schema/schema.graphql, run
- * `npm run codegen`, and `foreman ingest` imports them — no other file edited. The stack and the
+ * `npm run codegen`, and `foreman ingest` imports them — no other file edited (but the optional
+ * hook, a rule no directive declares, in resolvers/functions/checkVendorRows.ts). The stack and the
  * CLI are the copy's own, in their own processes, over HTTP as a user would run them.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,7 +16,7 @@ const TSX = path.join(repoRoot, 'node_modules/tsx/dist/cli.mjs');
 
 const VENDOR = `
 "A supplier (a fixture model: declared here only)."
-type Vendor @importable(label: "Vendor") @aws_cognito_user_pools @aws_iam {
+type Vendor @importable(label: "Vendor", hook: "checkVendorRows") @aws_cognito_user_pools @aws_iam {
   id: ID! @managed
   code: String! @unique(normalize: CASE_INSENSITIVE) @field(label: "Vendor code", maxLength: 12, aliases: ["supplier code"])
   name: String! @field(maxLength: 100, aliases: ["supplier"])
@@ -25,6 +26,24 @@ type Vendor @importable(label: "Vendor") @aws_cognito_user_pools @aws_iam {
   version: Int! @managed
   createdAt: AWSDateTime! @managed
   updatedAt: AWSDateTime! @managed
+}
+`;
+
+/** A rule no directive declares (docs/models.md, "Hooks"): codes starting with X- are reserved. */
+const HOOK = `import { runtime } from '@aws-appsync/utils';
+import type { Context } from '@aws-appsync/utils';
+
+export function request(ctx: Context) {
+  for (const row of ctx.stash.rows) {
+    if (row.errors.length === 0 && row.values.code.indexOf('X-') === 0) {
+      row.errors.push({ field: 'code', code: 'RESERVED', message: \`Vendor code \${row.values.code} is reserved.\` });
+    }
+  }
+  runtime.earlyReturn(null);
+}
+
+export function response() {
+  return null;
 }
 `;
 
@@ -75,6 +94,7 @@ beforeAll(async () => {
   );
   expect(schema).toContain('website: AWSURL');
   writeFileSync(schemaFile, schema + VENDOR);
+  writeFileSync(path.join(copy, 'resolvers/functions/checkVendorRows.ts'), HOOK);
   execFileSync(process.execPath, [TSX, 'node_modules/@graphql-codegen/cli/esm/bin.js', '--config', 'codegen.yml', '--silent'], { cwd: copy });
   // The copy's stack, in its own process.
   stack = spawn(process.execPath, ['--import', 'tsx', path.join(copy, 'test/helpers/stackChild.ts'), JSON.stringify({ inMemory: true, dataDir: path.join(copy, '.foreman'), host: '127.0.0.1', port: 0, tlsPort: null, quiet: true })], {
@@ -133,11 +153,13 @@ describe('a model declared only in the schema', () => {
         'v-1,Acme again,,4', // the same code in another case: CASE_INSENSITIVE → duplicate of row 2
         'V-3,Initech,nobody@vendors.test,2', // no such customer
         'V-4,Umbrella,,9', // rating above max 5
+        'X-9,Reserved Co,,1', // refused by the hook
       ].join('\n') + '\n',
     );
     const r = foreman(['ingest', vendors, '--model', 'vendor', '--json']);
     const summary = JSON.parse(r.stdout) as { model: string; created: number; duplicates: number; invalid: number };
-    expect([summary.created, summary.duplicates, summary.invalid]).toEqual([2, 1, 2]);
+    expect([summary.created, summary.duplicates, summary.invalid]).toEqual([2, 1, 3]);
+    expect(r.stdout).toContain('Vendor code X-9 is reserved.');
     expect(summary.model).toBe('vendor');
     const list = await query<{ listVendors: { items: { code: string; name: string; accountId: string | null; rating: number | null }[] } }>(
       '{ listVendors(limit: 50) { items { code name accountId rating } } }',

@@ -108,6 +108,7 @@ describe('readModels', () => {
           { by: 'code', column: 'ownerCode', claim: 'vendor.code', normalize: 'CASE_INSENSITIVE' },
         ],
         code: 'UNKNOWN_VENDOR',
+        index: 'byOwner',
       },
     ]);
     expect(vendor!.rules).toEqual([{ field: 'renewal', notBefore: 'since' }]);
@@ -116,6 +117,7 @@ describe('readModels', () => {
     // 2 uniques and 1 reference: written 1 + 2 + 1 = 4 items a row → ⌊98 / 4⌋ = 24; read 1 + 2 → ⌊98 / 3⌋ = 32; refs ⌊100 / 1⌋
     expect(vendor!.batchRows).toBe(24);
     expect(vendor!.generatedGet).toBe('getVendor');
+    expect(vendor!.hook).toBeNull();
     expect(aliases.vendor!.code).toEqual(['vendor code']);
     expect(aliases.vendor!.ownerCode).toEqual(['parent vendor']);
   });
@@ -158,6 +160,8 @@ describe('readModels', () => {
   it('refuses a model without a managed id and a rule on an unknown field', () => {
     expect(() => readModels(parse(VOCABULARY + api('type T @importable(label: "T") { name: String }')))).toThrow(/type T: an importable model needs `id: ID! @managed`/);
     expect(() => readModels(parse(VOCABULARY + api('type T @importable(label: "T") @rule(field: "a", notBefore: "b") { id: ID! @managed  a: AWSDate }')))).toThrow(/@rule names b/);
+    expect(() => readModels(parse(VOCABULARY + api('type T @importable(label: "T", hook: "../evil") { id: ID! @managed  a: String }')))).toThrow(/@importable\(hook: "..\/evil"\) must be a function name/);
+    expect(readModels(parse(VOCABULARY + api('type T @importable(label: "T", hook: "checkTRows") { id: ID! @managed  a: String }'))).models[0]!.hook).toBe('checkTRows');
   });
 });
 
