@@ -11,10 +11,9 @@
  *
  * Used by codegen's schema loader and plugins (schema/codegen/*.ts), never at run time.
  */
-import { Kind, parse, print } from 'graphql';
+import { Kind, parse, print, valueFromASTUntyped } from 'graphql';
 import type {
   ConstDirectiveNode,
-  ConstValueNode,
   DefinitionNode,
   DocumentNode,
   EnumTypeDefinitionNode,
@@ -48,33 +47,13 @@ export class ModelSchemaError extends Error {
 
 type Args = Record<string, unknown>;
 
-function valueOf(node: ConstValueNode): unknown {
-  switch (node.kind) {
-    case Kind.STRING:
-    case Kind.ENUM:
-      return node.value;
-    case Kind.INT:
-      return Number.parseInt(node.value, 10);
-    case Kind.FLOAT:
-      return Number.parseFloat(node.value);
-    case Kind.BOOLEAN:
-      return node.value;
-    case Kind.NULL:
-      return null;
-    case Kind.LIST:
-      return node.values.map(valueOf);
-    case Kind.OBJECT:
-      return Object.fromEntries(node.fields.map((f) => [f.name.value, valueOf(f.value)]));
-  }
-}
-
 function directive(node: { directives?: readonly ConstDirectiveNode[] }, name: string): Args | undefined {
   const d = node.directives?.find((x) => x.name.value === name);
-  return d ? Object.fromEntries((d.arguments ?? []).map((a) => [a.name.value, valueOf(a.value)])) : undefined;
+  return d ? Object.fromEntries((d.arguments ?? []).map((a) => [a.name.value, valueFromASTUntyped(a.value)])) : undefined;
 }
 
 function directives(node: { directives?: readonly ConstDirectiveNode[] }, name: string): Args[] {
-  return (node.directives ?? []).filter((x) => x.name.value === name).map((d) => Object.fromEntries((d.arguments ?? []).map((a) => [a.name.value, valueOf(a.value)])));
+  return (node.directives ?? []).filter((x) => x.name.value === name).map((d) => Object.fromEntries((d.arguments ?? []).map((a) => [a.name.value, valueFromASTUntyped(a.value)])));
 }
 
 function namedType(type: TypeNode): string {

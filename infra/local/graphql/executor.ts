@@ -14,6 +14,7 @@ import {
   isObjectType,
   parse,
   validate,
+  valueFromASTUntyped,
   visit,
   type ASTNode,
   type DocumentNode,
@@ -562,26 +563,7 @@ function publishMutations(
 }
 
 function argumentValues(field: FieldNode, variables: Record<string, unknown>): Record<string, unknown> {
-  const valueOf = (node: import('graphql').ValueNode): unknown => {
-    switch (node.kind) {
-      case Kind.VARIABLE:
-        return variables[node.name.value] ?? null;
-      case Kind.INT:
-      case Kind.FLOAT:
-        return Number(node.value);
-      case Kind.STRING:
-      case Kind.ENUM:
-      case Kind.BOOLEAN:
-        return node.value;
-      case Kind.NULL:
-        return null;
-      case Kind.LIST:
-        return node.values.map(valueOf);
-      case Kind.OBJECT:
-        return Object.fromEntries(node.fields.map((f) => [f.name.value, valueOf(f.value)]));
-    }
-  };
-  return Object.fromEntries((field.arguments ?? []).map((a) => [a.name.value, valueOf(a.value)]));
+  return Object.fromEntries((field.arguments ?? []).map((a) => [a.name.value, valueFromASTUntyped(a.value, variables) ?? null]));
 }
 
 /**
