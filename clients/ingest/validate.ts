@@ -1,7 +1,8 @@
 /**
- * The engine's interpreter of the model table (schema/generated/models.ts): the same checks, codes
- * and messages as the server's APPSYNC_JS validator over the same table (docs/architecture.md, "Bad
- * input"), so a row the engine rejects is one the server would reject, said the same way. The
+ * The engine's interpreter of the model table (schema/generated/models.ts): the same checks and
+ * codes as the server's APPSYNC_JS validator over the same table (docs/architecture.md, "Bad
+ * input"), so a row the engine rejects is one the server would reject. Its messages quote the cell
+ * and say what would be accepted, for the person fixing the file; the server's are shorter. The
  * server validates again; this one lets the client reject bad rows before sending them.
  *
  * Per row, in this order: every column (declaration order), then every required reference, then
@@ -86,22 +87,36 @@ function wellFormed(format: FieldFormat, text: string): boolean {
   }
 }
 
-/** The FORMAT message of a malformed cell, as the server words it. */
-export function formatMessage(rule: FieldRule): string {
-  switch (rule.format) {
-    case 'email':
-      return `${rule.label} is not a valid email address.`;
-    case 'phone':
-      return `${rule.label} is not a valid phone number.`;
-    case 'date':
-      return `${rule.label} is not a date in the form YYYY-MM-DD.`;
-    case 'url':
-      return `${rule.label} is not a valid URL.`;
-    case 'integer':
-      return `${rule.label} is not a whole number.`;
-    default:
-      return `${rule.label} is not a number.`;
-  }
+/**
+ * What a malformed cell of each format should look like. The engine's messages quote the cell and
+ * say how to fix it (the person reading them has the file open); the server's, for rows sent to the
+ * API directly, are shorter (resolvers/lib/rules.ts FORMAT_MESSAGES). The codes are the same.
+ */
+const FORMAT_HINTS: Record<string, string> = {
+  email: 'is not an email address like name@example.com',
+  phone: 'is not a phone number (digits, spaces, dashes, brackets, an optional leading +)',
+  date: 'is not a date as YYYY-MM-DD',
+  url: 'is not a URL like https://example.com',
+  integer: 'is not a whole number',
+  decimal: 'is not a number like 1234.56 (a dot for decimals, no thousands separators)',
+};
+
+/** A cell as a message quotes it: at most 60 characters. */
+function quoted(text: string): string {
+  const chars = [...text];
+  return JSON.stringify(chars.length > 60 ? `${chars.slice(0, 59).join('')}…` : text);
+}
+
+const count = (n: number): string => n.toLocaleString('en-US');
+
+/** The FORMAT message of a malformed cell. */
+export function formatMessage(rule: FieldRule, text: string): string {
+  return `${rule.label} ${quoted(text)} ${FORMAT_HINTS[rule.format] ?? 'is not in the expected form'}.`;
+}
+
+/** An enum's accepted values as a message lists them: all of a short list, a sample of a long one. */
+function acceptedValues(values: string[]): string {
+  return values.length <= 12 ? values.join(', ') : `${values.slice(0, 8).join(', ')}, … (${values.length} values; foreman models lists them)`;
 }
 
 const patternCache = new Map<string, RegExp>();
@@ -136,16 +151,19 @@ export function checkCell(field: string, rule: FieldRule, value: unknown, errors
     text = rule.default;
   }
   // Characters as a user counts them (code points: an emoji is one), as the server counts them.
-  if (text.length > rule.maxLength && characterCount(text) > rule.maxLength) {
-    errors.push({ field, code: 'TOO_LONG', message: `${rule.label} is longer than ${rule.maxLength} characters.` });
-    return null;
+  if (text.length > rule.maxLength) {
+    const length = characterCount(text);
+    if (length > rule.maxLength) {
+      errors.push({ field, code: 'TOO_LONG', message: `${rule.label} is ${count(length)} characters long; at most ${count(rule.maxLength)} are allowed.` });
+      return null;
+    }
   }
   if (!wellFormed(rule.format, text)) {
-    errors.push({ field, code: 'FORMAT', message: formatMessage(rule) });
+    errors.push({ field, code: 'FORMAT', message: formatMessage(rule, text) });
     return null;
   }
   if (rule.pattern !== undefined && !patternOf(rule.pattern).test(text)) {
-    errors.push({ field, code: 'FORMAT', message: rule.hint ? `${rule.label} must be ${rule.hint}.` : `${rule.label} is not in the expected form.` });
+    errors.push({ field, code: 'FORMAT', message: `${rule.label} ${quoted(text)} ${rule.hint ? `must be ${rule.hint}` : 'is not in the expected form'}.` });
     return null;
   }
   if (identifier && NOT_IN_IDENTIFIERS.test(text)) {
@@ -156,7 +174,7 @@ export function checkCell(field: string, rule: FieldRule, value: unknown, errors
     const normalised = normalizeEnum(text);
     const accepted = rule.enumValues ?? [];
     if (!accepted.includes(normalised)) {
-      errors.push({ field, code: 'ENUM', message: `${rule.label} must be one of ${accepted.join(', ')}.` });
+      errors.push({ field, code: 'ENUM', message: `${rule.label} ${quoted(text)} is not one of ${acceptedValues(accepted)}.` });
       return null;
     }
     return normalised;
@@ -171,11 +189,11 @@ export function checkCell(field: string, rule: FieldRule, value: unknown, errors
       max = max === undefined || max > INT_MAX ? INT_MAX : max;
     }
     if (min !== undefined && n < min) {
-      errors.push({ field, code: 'RANGE', message: `${rule.label} must be at least ${min}.` });
+      errors.push({ field, code: 'RANGE', message: `${rule.label} must be at least ${min} (it is ${text}).` });
       return null;
     }
     if (max !== undefined && n > max) {
-      errors.push({ field, code: 'RANGE', message: `${rule.label} must be at most ${max}.` });
+      errors.push({ field, code: 'RANGE', message: `${rule.label} must be at most ${max} (it is ${text}).` });
       return null;
     }
   }

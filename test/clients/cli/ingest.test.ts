@@ -40,17 +40,17 @@ describe('foreman ingest --dry-run on readable files', () => {
     const r = await runCli(['ingest', 'samples/customers_invalid.csv', '--dry-run']);
     expect(r.code).toBe(1);
     // The server's messages (the engine validates with the same model table and words), named by the file's column.
-    expect(r.stdout).toContain('row 3, column "Email": Email is not a valid email address. [FORMAT]');
+    expect(r.stdout).toContain('row 3, column "Email": Email "not-an-email" is not an email address like name@example.com. [FORMAT]');
     expect(r.stdout).toContain('row 4, column "Full Name": Name is required. [REQUIRED]');
-    expect(r.stdout).toContain('row 5, column "Signup Date": Signup date is not a date in the form YYYY-MM-DD. [FORMAT]');
-    expect(r.stdout).toContain('row 7, column "Full Name": Name is longer than 200 characters. [TOO_LONG]');
-    expect(r.stdout).toContain('row 12, column "Notes": Notes is longer than 2000 characters. [TOO_LONG]');
+    expect(r.stdout).toContain('row 5, column "Signup Date": Signup date "2024-13-45" is not a date as YYYY-MM-DD. [FORMAT]');
+    expect(r.stdout).toContain('row 7, column "Full Name": Name is 248 characters long; at most 200 are allowed. [TOO_LONG]');
+    expect(r.stdout).toContain('row 12, column "Notes": Notes is 2,100 characters long; at most 2,000 are allowed. [TOO_LONG]');
   });
 
   it('reports a gigantic cell as one invalid row and ragged rows by row', async () => {
     const [giant, ragged] = await Promise.all([runCli(['ingest', 'samples/bad/gigantic_field.csv', '--dry-run']), runCli(['ingest', 'samples/bad/ragged_rows.csv', '--dry-run'])]);
     expect(giant.code).toBe(1);
-    expect(giant.stdout).toContain('row 3, column "notes": Notes is longer than 2000 characters. [TOO_LONG]');
+    expect(giant.stdout).toContain('row 3, column "notes": Notes is 300,000 characters long; at most 2,000 are allowed. [TOO_LONG]');
     expect(ragged.code).toBe(1);
     expect(ragged.stdout).toMatch(/row 3: 3 cells where the header has 4 columns/);
     expect(ragged.stdout).toMatch(/row 4: 6 cells where the header has 4 columns/);
@@ -79,7 +79,7 @@ describe('foreman ingest --dry-run on readable files', () => {
     expect(lines).toHaveLength(2);
     // The bad email starts with "=", and its notes with "@": both get a leading quote; a cell
     // holding "|" (a DDE separator) is also quoted, which any CSV reader reads back as the same text.
-    expect(lines[1]).toMatch(/^4,INVALID,email: Email is not a valid email address\. \[FORMAT\],"'=cmd\|' \/C calc'!A0",Mallory,Evil Corp,'@danger$/);
+    expect(lines[1]).toMatch(/^4,INVALID,"email: Email ""=cmd\|' \/C calc'!A0"" is not an email address like name@example\.com\. \[FORMAT\]","'=cmd\|' \/C calc'!A0",Mallory,Evil Corp,'@danger$/);
   });
 });
 
@@ -193,7 +193,7 @@ describe('foreman ingest of invoices (a model declared only in the schema)', () 
     expect(JSON.parse(detected.stdout)).toMatchObject({ model: 'invoice', rows: 11, invalid: 9 });
     expect(forced.code).toBe(1);
     expect(forced.stdout).toContain('row 5, column "Due date": Due date 2024-06-01 is before issue date 2024-06-15. [RANGE]');
-    expect(forced.stdout).toContain('row 6, column "Amount": Amount must be at least 0. [RANGE]');
+    expect(forced.stdout).toContain('row 6, column "Amount": Amount must be at least 0 (it is -250.00). [RANGE]');
     expect(forced.stdout).toContain('row 10, column "Customer email": Customer email or customer id is required. [REQUIRED]');
   });
 });

@@ -606,7 +606,7 @@ describe('the web page in Chromium', () => {
     const issues = await page.locator('#issues tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')));
     const at = (row: number, column: string) => issues.filter((i) => i[0] === String(row) && i[1] === column);
     // Row numbers as a spreadsheet shows them: header row 1, so "not-an-email" is row 3.
-    expect(at(3, 'Email')[0]?.[2]).toBe('Email is not a valid email address.');
+    expect(at(3, 'Email')[0]?.[2]).toBe('Email "not-an-email" is not an email address like name@example.com.');
     expect(at(3, 'Email')[0]?.[3]).toBe('not-an-email');
     expect(at(4, 'Full Name')[0]?.[2]).toMatch(/required/);
     expect(at(5, 'Signup Date')[0]?.[3]).toBe('2024-13-45');
