@@ -130,6 +130,7 @@ describe('a model declared only in the schema', () => {
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('Vendor');
     expect(r.stdout).toContain('accountEmail');
+    expect(r.stdout).toContain('hook: checkVendorRows (a server-side rule of its own');
   });
 
   it('imports customers with the new field, stored and returned', async () => {

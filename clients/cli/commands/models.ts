@@ -89,6 +89,7 @@ export function modelsAsData(models: readonly ModelMeta[] = MODELS) {
     }),
     references: m.refs.map((r) => ({ field: r.field, model: r.model, required: r.required, columns: r.columns.map((c) => ({ column: c.column, by: c.by })), code: r.code })),
     rules: m.rules.map((r) => ({ field: r.field, notBefore: r.notBefore, description: ruleText(m, r.field, r.notBefore) })),
+    hook: m.hook,
   }));
 }
 
@@ -117,6 +118,7 @@ export function describeModels(models: readonly ModelMeta[] = MODELS): string {
       );
     }
     for (const r of m.rules) lines.push(`  rule: ${ruleText(m, r.field, r.notBefore)}`);
+    if (m.hook) lines.push(`  hook: ${m.hook} (a server-side rule of its own: rows it refuses are reported after sending)`);
     lines.push('');
   }
   lines.push('Column headers are compared trimmed, case-insensitively, with spaces, underscores, dashes and punctuation alike;');
