@@ -12,8 +12,10 @@ export interface RetryPolicy {
   maxDelayMs: number;
   /**
    * When nothing answers at all (connection refused, reset, timed out: a dead or restarting
-   * endpoint or database), keep retrying past `attempts` until this many milliseconds of waiting
-   * have passed, each wait between maxDelayMs/2 and maxDelayMs. Unset: `attempts` alone decides.
+   * endpoint) or the endpoint says its database is unavailable (HTTP 503, errorType
+   * ServiceUnavailable: the local stack restarting DynamoDB Local, an AWS outage), keep retrying
+   * past `attempts` until this many milliseconds of waiting have passed, each wait between
+   * maxDelayMs/2 and maxDelayMs. Unset: `attempts` alone decides.
    */
   unreachableMs?: number;
 }
@@ -29,6 +31,14 @@ export function isTransient(error: unknown): boolean {
   if (error instanceof EndpointUnreachableError) return true;
   if (error instanceof GraphQLHttpError) return error.status >= 500 || error.status === 429 || TRANSIENT_ERROR_TYPE.test(error.errorType ?? '');
   if (error instanceof GraphQLResponseError) return error.errors.some((e) => TRANSIENT_ERROR_TYPE.test(e.errorType ?? ''));
+  return false;
+}
+
+/** Whether the endpoint is down or restarting (rather than busy): worth waiting for longer. */
+export function isUnavailable(error: unknown): boolean {
+  if (error instanceof EndpointUnreachableError) return true;
+  if (error instanceof GraphQLHttpError) return error.status === 503 || /ServiceUnavailable/i.test(error.errorType ?? '');
+  if (error instanceof GraphQLResponseError) return error.errors.some((e) => /ServiceUnavailable/i.test(e.errorType ?? ''));
   return false;
 }
 
@@ -60,7 +70,7 @@ export async function withRetry<T>(fn: () => Promise<T>, policy: RetryPolicy, ho
       if (!isTransient(error)) throw error;
       const outOfTries = attempt + 1 >= policy.attempts;
       // A dead or restarting endpoint: keep waiting, up to the policy's budget.
-      const waitForEndpoint = outOfTries && error instanceof EndpointUnreachableError && policy.unreachableMs !== undefined && waited < policy.unreachableMs;
+      const waitForEndpoint = outOfTries && isUnavailable(error) && policy.unreachableMs !== undefined && waited < policy.unreachableMs;
       if (outOfTries && !waitForEndpoint) throw error;
       const delay = waitForEndpoint ? Math.floor(policy.maxDelayMs / 2 + (hooks.random ?? Math.random)() * (policy.maxDelayMs / 2)) : backoffDelay(attempt, policy, hooks.random);
       waited += delay;

@@ -44,6 +44,8 @@ export interface TestStackOptions {
   onLog?: (line: string) => void;
   /** A user pool opened by the test (to hold its key file); default an in-memory one. */
   userPool?: LocalUserPool;
+  /** Keep DynamoDB Local's data on disk (in the stack's temporary directory), so it survives a JVM restart. Default false: in memory. */
+  onDisk?: boolean;
 }
 
 /** Starts an in-memory stack; always `await stack.stop()` in `afterAll`. */
@@ -52,7 +54,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
   let stack: LocalStack;
   try {
     stack = await startLocalStack(
-      { inMemory: true, dataDir, host: '127.0.0.1', port: 0, tlsPort: options.tls ? 0 : null, apiKey: options.apiKey, quiet: true },
+      { inMemory: !options.onDisk, dataDir, host: '127.0.0.1', port: 0, tlsPort: options.tls ? 0 : null, apiKey: options.apiKey, quiet: true },
       { wiring: options.wiring, onLog: options.onLog, userPool: options.userPool },
     );
   } catch (error) {
