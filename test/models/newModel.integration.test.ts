@@ -131,7 +131,7 @@ describe('a model declared only in the schema', () => {
     expect(r.stdout).toContain('Vendor');
     expect(r.stdout).toContain('accountEmail');
     expect(r.stdout).toContain('hook: checkVendorRows (a server-side rule of its own');
-  });
+  }, 180_000);
 
   it('imports customers with the new field, stored and returned', async () => {
     const file = write('customers.csv', 'Email,Name,Homepage\nada@vendors.test,Ada,https://ada.example.com\nbob@vendors.test,Bob,not a url\n');
@@ -142,7 +142,7 @@ describe('a model declared only in the schema', () => {
     expect(r.status).toBe(1);
     const data = await query<{ customerByEmail: { name: string; website: string | null } }>('query($e: String!) { customerByEmail(email: $e) { name website } }', { e: 'ada@vendors.test' });
     expect(data.customerByEmail).toEqual({ name: 'Ada', website: 'https://ada.example.com' });
-  });
+  }, 180_000);
 
   it('ingests vendors end to end: created, references resolved, duplicates refused, the same file twice refused', async () => {
     const vendors = write(
@@ -176,5 +176,5 @@ describe('a model declared only in the schema', () => {
     const again = foreman(['ingest', write('more.csv', 'Vendor code,Name\nV-2,Second Globex\nV-5,Hooli\n'), '--model', 'vendor', '--json']);
     const second = JSON.parse(again.stdout) as { created: number; duplicates: number };
     expect([second.created, second.duplicates]).toEqual([1, 1]);
-  });
+  }, 300_000);
 });
