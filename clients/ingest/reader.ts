@@ -264,7 +264,7 @@ export async function* readCsvRecords(source: ByteSource, options: ReadOptions):
       throw new FileProblemError('BINARY', fileName, 'this is not a text file (it contains binary data such as NUL or control bytes). Export the data as CSV and try again.', { line: 1 });
     }
     const delimiter = options.delimiter ?? sniffDelimiter(text, complete);
-    format = { kind: 'csv', encoding: guess.encoding, bom: guess.bomLength > 0, delimiter };
+    format = { encoding: guess.encoding, bom: guess.bomLength > 0, delimiter };
     decoder = new TextDecoder(guess.encoding, { fatal: guess.encoding === 'utf-8', ignoreBOM: false });
     const p = new Parser({
       delimiter,

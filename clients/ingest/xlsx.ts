@@ -398,18 +398,21 @@ class SheetReader implements XmlHandler {
   text(raw: string, cdata: boolean): void {
     if (!this.capture) return;
     const text = cdata ? raw : decodeXml(raw);
-    this.chars += text.length;
-    if (this.chars > this.maxRecordChars) {
-      const limit = this.maxRecordChars;
-      throw new FileProblemError(
-        'RECORD_TOO_LARGE',
-        this.fileName,
-        `row ${this.row} of sheet "${this.sheetName}" holds more than ${limit.toLocaleString('en-US')} characters (${(limit / 1024 / 1024).toFixed(0)} MiB), the most one row may hold, so the file cannot be ingested. Shorten or split the long cell.`,
-        { row: this.row },
-      );
+    if (this.capture === 'f') this.formula = (this.formula ?? '') + text.slice(0, 200);
+    else {
+      this.value += text;
+      if (this.chars + this.value.length > this.maxRecordChars) throw this.tooLarge();
     }
-    if (this.capture === 'f') this.formula += text;
-    else this.value += text;
+  }
+
+  private tooLarge(): FileProblemError {
+    const limit = this.maxRecordChars;
+    return new FileProblemError(
+      'RECORD_TOO_LARGE',
+      this.fileName,
+      `row ${this.row} of sheet "${this.sheetName}" holds more than ${limit.toLocaleString('en-US')} characters (${limit >= 1024 * 1024 ? `${(limit / 1024 / 1024).toFixed(0)} MiB` : `${(limit / 1024).toFixed(0)} KiB`}), the most one row may hold, so the file cannot be ingested. Shorten or split the long cell.`,
+      { row: this.row },
+    );
   }
 
   close(name: string): void {
@@ -430,14 +433,51 @@ class SheetReader implements XmlHandler {
         return;
       case 'row':
         if (!this.inData) return;
-        for (let i = 0; i < this.cells.length; i++) if (this.cells[i] === undefined) this.cells[i] = '';
+        this.fitToHeader();
         this.records.push({ row: this.row, cells: this.cells, ...(this.serials ? { serials: this.serials } : {}), ...(this.problems ? { problems: this.problems } : {}) });
         this.lastRow = this.row;
         return;
     }
   }
 
-  private problem(column: number, code: string, message: string): void {
+  /**
+   * A sheet leaves out empty cells, so rows are as long as their last cell: the first row with a
+   * value (the header) sets the width; shorter rows are padded, and a value beyond the header's
+   * columns is a problem of its row (it has no column to go to).
+   */
+  private fitToHeader(): void {
+    const cells = this.cells;
+    for (let i = 0; i < cells.length; i++) if (cells[i] === undefined) cells[i] = '';
+    if (this.width === undefined) {
+      if (cells.some((c) => c.trim() !== '')) {
+        this.width = cells.length;
+        this.firstRow = this.row;
+      }
+      return;
+    }
+    const width = this.width;
+    if (cells.length < width) {
+      for (let i = cells.length; i < width; i++) cells.push('');
+    } else if (cells.length > width) {
+      const extra = cells.findIndex((c, i) => i >= width && c.trim() !== '');
+      if (extra >= 0) {
+        this.problem(
+          null,
+          'COLUMN_COUNT',
+          `cell ${columnName(extra)}${this.row} holds a value, but the header row (row ${this.headerRow}) has only ${width} column${width === 1 ? '' : 's'} (${columnName(0)}–${columnName(width - 1)}): give the column a header or clear the cell`,
+        );
+      }
+      cells.length = width;
+    }
+  }
+
+  private width: number | undefined;
+  private get headerRow(): number {
+    return this.firstRow;
+  }
+  private firstRow = 0;
+
+  private problem(column: number | null, code: string, message: string): void {
     (this.problems ??= []).push({ column, code, message });
   }
 
@@ -486,6 +526,8 @@ class SheetReader implements XmlHandler {
     if (this.formula !== null && v === '' && this.type !== 'e') {
       this.problem(col, 'NO_CACHED_VALUE', `cell ${ref} holds the formula =${this.formula.slice(0, 60)} without a saved value (the file was written by a program that does not calculate): open it in Excel and save it, so the values are calculated`);
     }
+    this.chars += text.length;
+    if (this.chars > this.maxRecordChars) throw this.tooLarge();
     if (text !== '' || this.cells[col] === undefined) this.cells[col] = text;
   }
 
