@@ -389,6 +389,7 @@ export function mapRow(mapping: Mapping, row: number, cells: string[], typed?: T
       for (let i = errors.length - 1; i >= 0; i--) if (errors[i]!.field === field) errors.splice(i, 1);
       found.push({ field, code: p.code, message: p.message });
     }
+    if (typed.problems.some((p) => p.unreadable)) errors.length = 0;
     errors.unshift(...found);
   }
   const width = mapping.columns.length;
@@ -417,7 +418,13 @@ export async function inspectFile(
   let chosen: ReturnType<typeof chooseModel> | undefined;
   const preview: PreviewRow[] = [];
   let dataRows = 0;
-  for await (const record of readRecords(source, { fileName, onFormat: (f) => (format = f), sheet: options.sheet, createHasher: options.createHasher })) {
+  const onFormat = (f: FileFormat) => {
+    format = f;
+    if (options.sheet !== undefined && f.kind !== 'xlsx') {
+      throw new FileProblemError('NO_SUCH_SHEET', fileName, `--sheet is for Excel workbooks (.xlsx), and this is a ${f.kind === 'json' ? 'JSON' : f.kind === 'ndjson' ? 'NDJSON' : 'CSV'} file, which has no sheets. Leave --sheet out.`);
+    }
+  };
+  for await (const record of readRecords(source, { fileName, onFormat, sheet: options.sheet, createHasher: options.createHasher })) {
     if (!headers) {
       if (isBlank(record.cells)) continue;
       headers = record.cells.map((h) => h.trim());

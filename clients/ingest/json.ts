@@ -76,9 +76,9 @@ class Columns {
     const problems: CellProblem[] = [];
     const value = p.value;
     if (p.broken !== undefined) {
-      problems.push({ column: null, code: 'MALFORMED_JSON', message: p.broken });
+      problems.push({ column: null, code: 'MALFORMED_JSON', message: p.broken, unreadable: true });
     } else if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-      problems.push({ column: null, code: 'NOT_AN_OBJECT', message: `${unit} is ${kindOf(value)}, not an object ({"column": value, …})` });
+      problems.push({ column: null, code: 'NOT_AN_OBJECT', message: `${unit} is ${kindOf(value)}, not an object ({"column": value, …})`, unreadable: true });
     } else {
       for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
         const i = this.index.get(key);

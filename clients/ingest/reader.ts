@@ -47,6 +47,8 @@ export interface CellProblem {
   column: number | null;
   code: string;
   message: string;
+  /** The row could not be read at all (a broken NDJSON line): its cells are empty, and no other check applies. */
+  unreadable?: boolean;
 }
 
 export interface CsvRecord {
@@ -85,6 +87,25 @@ export interface ReadOptions {
   sheet?: string;
   /** xlsx reads the file in several passes; with this, each later pass is verified to read the first pass's bytes. */
   createHasher?: () => Hasher;
+}
+
+/**
+ * A non-CSV format in words, for the CLI and the page ("Excel workbook, sheet "Customers" (1 of 3)");
+ * null for CSV, which each client describes by encoding and delimiter.
+ */
+export function describeFileKind(format: FileFormat): string | null {
+  switch (format.kind) {
+    case 'xlsx': {
+      const sheet = format.sheet;
+      return sheet ? `Excel workbook, sheet "${sheet.name}" (${sheet.number} of ${sheet.names.length})` : 'Excel workbook';
+    }
+    case 'json':
+      return `JSON array of objects, UTF-8${format.bom ? ' with BOM' : ''}`;
+    case 'ndjson':
+      return `NDJSON (one object per line), UTF-8${format.bom ? ' with BOM' : ''}`;
+    default:
+      return null;
+  }
 }
 
 /** JSON and NDJSON files by extension; NDJSON also by content (a first line that is a whole object). */

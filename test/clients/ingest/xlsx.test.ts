@@ -208,7 +208,7 @@ describe('readRecords on .xlsx workbooks', () => {
     // A byte in the middle of the sheet's compressed data.
     const flipped = good.slice();
     const at = Buffer.from(good).indexOf('xl/worksheets/sheet1.xml') + 200;
-    flipped[at] ^= 0x55;
+    flipped[at] = flipped[at]! ^ 0x55;
     const damaged = await problem(flipped);
     expect(damaged.code).toBe('MALFORMED');
     expect(damaged.message).toMatch(/^book\.xlsx: the workbook is damaged: xl\/worksheets\/sheet1\.xml is damaged \(.*\)\. Open it in Excel/);
