@@ -4,7 +4,7 @@
  * by row and column. Pure formatting, apart from the progress reporter, which writes to a stream.
  */
 import type { Inspection, IngestSummary, Progress, RejectedRow, Mapping } from '../ingest';
-import { columnOf, listNames, quoteHeader } from '../ingest';
+import { columnOf, describeFileKind, listNames, quoteHeader } from '../ingest';
 
 export function formatBytes(n: number): string {
   if (n < 1024) return `${n} B`;
@@ -26,7 +26,7 @@ export function describeInspection(inspection: Inspection, size: number): string
   const { format, mapping, model } = inspection;
   const lines: string[] = [];
   lines.push(`File       ${inspection.fileName} (${formatBytes(size)})`);
-  lines.push(`Format     ${ENCODING_LABEL[format.encoding] ?? format.encoding}${format.bom ? ' with BOM' : ''}, ${DELIMITER_LABEL[format.delimiter]}-separated`);
+  lines.push(`Format     ${describeFileKind(format) ?? `${ENCODING_LABEL[format.encoding] ?? format.encoding}${format.bom ? ' with BOM' : ''}, ${DELIMITER_LABEL[format.delimiter]}-separated`}`);
   const others = inspection.scores.filter((s) => s.model !== model).map((s) => `${s.model.key} ${s.mapped}`).join(', ');
   lines.push(
     `Model      ${model.key}${inspection.detected ? ` (detected: ${mapping.fieldColumn.size} of ${mapping.columns.length} columns map${others ? `; ${others} for ${others.includes(',') ? 'the others' : 'the other model'}` : ''})` : ' (--model)'}`,

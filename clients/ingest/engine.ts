@@ -25,7 +25,8 @@ import {
   type ModelScore,
   type RowInput,
 } from './models';
-import { readRecords, type ByteSource, type FileFormat, type Hasher } from './reader';
+import { serialDate } from './numbers';
+import { readRecords, type ByteSource, type CellProblem, type CsvRecord, type FileFormat, type Hasher } from './reader';
 import { DEFAULT_RETRY, withRetry, type RetryPolicy } from './retry';
 import { BatchSender, InFlight, MAX_ROW_RETRIES, REJECTED_BATCH_ROWS } from './sender';
 import { delimiterName } from './sniff';
@@ -120,6 +121,10 @@ export interface IngestSummary {
   fileName: string;
   bytes: number;
   sha256: string;
+  /** csv, xlsx, json or ndjson. */
+  format: string;
+  /** For xlsx: the sheet read. */
+  sheet: string | null;
   encoding: string;
   bom: boolean;
   delimiter: string;
@@ -179,6 +184,8 @@ export interface IngestOptions extends IngestCallbacks {
    * field left without a column, makes the file unusable (FileProblemError BAD_MAPPING / MISSING_REQUIRED).
    */
   mapping?: MappingOverride;
+  /** For .xlsx files: the sheet to read, by name (any case) or 1-based number; default the first visible worksheet. */
+  sheet?: string;
   dryRun?: boolean;
   /** Required unless `dryRun`; a function is called once, after the scan (e.g. to start a local stack only for usable files). */
   client?: GraphQLClient | (() => Promise<GraphQLClient>);
@@ -207,6 +214,17 @@ export const MAX_BATCH_SIZE = Math.max(REJECTED_BATCH_ROWS, ...MODELS.map((m) =>
 function isBlank(cells: string[]): boolean {
   for (const c of cells) if (c.trim() !== '') return false;
   return true;
+}
+
+/** A record that is a blank line: every cell empty, and nothing the reader found wrong in it (a broken NDJSON line has no cells). */
+function isBlankRecord(record: CsvRecord): boolean {
+  return !record.problems?.length && isBlank(record.cells);
+}
+
+/** The values of a spreadsheet's numeric cells and the reader's problems, for `mapRow`. */
+export interface TypedCells {
+  serials?: (number | undefined)[];
+  problems?: CellProblem[];
 }
 
 /** The column header a field came from, for messages ("Email" → the file's "E-mail Address"). */
@@ -345,17 +363,35 @@ function chooseModel(fileName: string, headers: string[], forced: ModelKey | und
   return { model, mapping, scores };
 }
 
-/** Turns a record's cells into the model's row input (trimmed, empty cells left out) and validates it. */
-export function mapRow(mapping: Mapping, row: number, cells: string[]): MappedRow {
+/**
+ * Turns a record's cells into the model's row input (trimmed, empty cells left out) and validates it.
+ * From a spreadsheet (`typed`), a number in a date column is an Excel serial date and becomes
+ * `YYYY-MM-DD`; a problem the reader found in a mapped cell (or in the whole row) makes the row invalid.
+ */
+export function mapRow(mapping: Mapping, row: number, cells: string[], typed?: TypedCells): MappedRow {
   const input: Record<string, string | number> = { rowNumber: row };
   for (const [field, index] of mapping.fieldColumn) {
     const cell = cells[index];
     if (cell === undefined) continue;
-    const v = cell.trim();
+    const serial = typed?.serials?.[index];
+    const v = serial !== undefined && mapping.model.columns[field]?.format === 'date' ? (serialDate(serial) ?? cell.trim()) : cell.trim();
     if (v !== '') input[field] = v;
   }
   const mapped = input as unknown as RowInput;
   const errors = validateRow(mapping.model, mapped);
+  if (typed?.problems) {
+    // Problems of cells in ignored columns do not matter; the others come first, as the reader saw them.
+    const found: FieldError[] = [];
+    for (const p of typed.problems) {
+      const field = p.column === null ? 'row' : mapping.columns[p.column]?.field;
+      if (!field) continue;
+      // The reader's word on a cell replaces the validator's (REQUIRED for an empty nested value, …).
+      for (let i = errors.length - 1; i >= 0; i--) if (errors[i]!.field === field) errors.splice(i, 1);
+      found.push({ field, code: p.code, message: p.message });
+    }
+    if (typed.problems.some((p) => p.unreadable)) errors.length = 0;
+    errors.unshift(...found);
+  }
   const width = mapping.columns.length;
   if (cells.length !== width && !(cells.length > width && isBlank(cells.slice(width)))) {
     errors.unshift({
@@ -371,7 +407,10 @@ export function mapRow(mapping: Mapping, row: number, cells: string[]): MappedRo
  * Reads just enough of the file to sniff its format, detect (or apply) the model, map the columns
  * and preview the first rows. Throws FileProblemError for unusable files.
  */
-export async function inspectFile(source: ByteSource, options: { fileName: string; model?: ModelKey; mapping?: MappingOverride; previewRows?: number }): Promise<Inspection> {
+export async function inspectFile(
+  source: ByteSource,
+  options: { fileName: string; model?: ModelKey; mapping?: MappingOverride; previewRows?: number; sheet?: string; createHasher?: () => Hasher },
+): Promise<Inspection> {
   const { fileName } = options;
   const want = options.previewRows ?? 5;
   let format: FileFormat | undefined;
@@ -379,7 +418,13 @@ export async function inspectFile(source: ByteSource, options: { fileName: strin
   let chosen: ReturnType<typeof chooseModel> | undefined;
   const preview: PreviewRow[] = [];
   let dataRows = 0;
-  for await (const record of readRecords(source, { fileName, onFormat: (f) => (format = f) })) {
+  const onFormat = (f: FileFormat) => {
+    format = f;
+    if (options.sheet !== undefined && f.kind !== 'xlsx') {
+      throw new FileProblemError('NO_SUCH_SHEET', fileName, `--sheet is for Excel workbooks (.xlsx), and this is a ${f.kind === 'json' ? 'JSON' : f.kind === 'ndjson' ? 'NDJSON' : 'CSV'} file, which has no sheets. Leave --sheet out.`);
+    }
+  };
+  for await (const record of readRecords(source, { fileName, onFormat, sheet: options.sheet, createHasher: options.createHasher })) {
     if (!headers) {
       if (isBlank(record.cells)) continue;
       headers = record.cells.map((h) => h.trim());
@@ -387,37 +432,50 @@ export async function inspectFile(source: ByteSource, options: { fileName: strin
       chosen = chooseModel(fileName, headers, options.model, options.mapping);
       continue;
     }
-    if (isBlank(record.cells)) continue;
+    if (isBlankRecord(record)) continue;
     dataRows++;
     if (preview.length < want) {
-      const { input } = mapRow(chosen!.mapping, record.row, record.cells);
+      const { input } = mapRow(chosen!.mapping, record.row, record.cells, record);
       const values: Record<string, string> = {};
       for (const [k, v] of Object.entries(input)) if (k !== 'rowNumber' && typeof v === 'string') values[k] = v;
       preview.push({ row: record.row, values });
     }
     if (preview.length >= want) break;
   }
+  const sheet = format?.sheet;
+  const other = sheet && sheet.names.length > 1 ? ` Pick another sheet with --sheet (its sheets: ${listNames(sheet.names.map((n, i) => `${i + 1} "${n}"`))}).` : '';
   if (!headers || !format) {
+    if (sheet) throw new FileProblemError('EMPTY', fileName, `sheet "${sheet.name}" is empty: it has no header row and no data.${other}`, { row: 1 });
     throw new FileProblemError('EMPTY', fileName, 'the file is empty: there is no header row and no data. Export the data again (with a header row) and try again.', { row: 1 });
   }
   if (dataRows === 0) {
-    throw new FileProblemError('HEADER_ONLY', fileName, `the file has a header row (${listNames(headers.map(quoteHeader))}) but no data rows. Nothing to ingest.`, { row: 2 });
+    const where = sheet ? `sheet "${sheet.name}" has` : 'the file has';
+    throw new FileProblemError('HEADER_ONLY', fileName, `${where} a header row (${listNames(headers.map(quoteHeader))}) but no data rows. Nothing to ingest.${other}`, { row: 2 });
   }
   return { fileName, format, headers, model: chosen!.model, detected: !options.model, scores: chosen!.scores, mapping: chosen!.mapping, preview };
 }
 
 /** Iterates the file's data rows, mapped and validated (blank lines after the header counted apart: empty ones and ones of spaces or delimiters). */
-async function* dataRows(source: ByteSource, inspection: Inspection, hasher: Hasher | undefined, onBytes: (n: number) => void, blank: { count: number }): AsyncGenerator<MappedRow> {
+async function* dataRows(
+  source: ByteSource,
+  inspection: Inspection,
+  hasher: Hasher | undefined,
+  onBytes: (n: number) => void,
+  blank: { count: number },
+  createHasher?: () => Hasher,
+): AsyncGenerator<MappedRow> {
   let header = true;
   let lastRow = 0;
   const onEnd = (end: number) => {
     if (!header) blank.count += end - lastRow;
   };
-  for await (const record of readRecords(source, { fileName: inspection.fileName, hasher, onBytes, delimiter: inspection.format.delimiter, onEnd })) {
+  const format = inspection.format;
+  const read = { fileName: inspection.fileName, hasher, onBytes, delimiter: format.delimiter, onEnd, kind: format.kind, sheet: format.sheet?.name, createHasher };
+  for await (const record of readRecords(source, read)) {
     // Empty lines never reach here; the row numbers jump over them.
     if (!header) blank.count += record.row - lastRow - 1;
     lastRow = record.row;
-    if (isBlank(record.cells)) {
+    if (isBlankRecord(record)) {
       if (!header) blank.count++;
       continue;
     }
@@ -429,7 +487,7 @@ async function* dataRows(source: ByteSource, inspection: Inspection, hasher: Has
       }
       continue;
     }
-    yield mapRow(inspection.mapping, record.row, record.cells);
+    yield mapRow(inspection.mapping, record.row, record.cells, record);
   }
 }
 
@@ -465,7 +523,7 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new RangeError('concurrency must be a positive integer');
   if (!options.dryRun && !options.client) throw new Error('ingestFile needs a client unless dryRun');
 
-  const inspection = await inspectFile(options.source, { fileName: options.fileName, model: options.model, mapping: options.mapping });
+  const inspection = await inspectFile(options.source, { fileName: options.fileName, model: options.model, mapping: options.mapping, sheet: options.sheet, createHasher: options.createHasher });
   options.onInspected?.(inspection);
   // Valid rows go in batches of at most the model's size (what one transaction holds), rejected ones in recordRejectedRows' size.
   const validBatchSize = Math.min(options.batchSize ?? inspection.model.batchRows, inspection.model.batchRows);
@@ -497,7 +555,7 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
   // Rows repeating an earlier row's unique value, for any @unique of the model (./repeats): sent after everything else.
   const seen = inspection.model.uniques.length > 0 && !options.dryRun ? new SeenFilter(options.size ?? 0) : null;
   const held = new HeldRows();
-  for await (const r of dataRows(scanSource, inspection, hasher, (n) => (scanProgress.bytesRead = n), scanBlank)) {
+  for await (const r of dataRows(scanSource, inspection, hasher, (n) => (scanProgress.bytesRead = n), scanBlank, options.createHasher)) {
     scanProgress.rowsRead++;
     lastRow = r.row;
     if (seen && r.errors.length === 0) {
@@ -523,6 +581,8 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
     fileName: options.fileName,
     bytes: scan.bytes,
     sha256: scan.sha256,
+    format: inspection.format.kind ?? 'csv',
+    sheet: inspection.format.sheet?.name ?? null,
     encoding: inspection.format.encoding,
     bom: inspection.format.bom,
     delimiter: delimiterName(inspection.format.delimiter),
@@ -708,7 +768,7 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
     for (pass of held.length ? [1, 2] : [1]) {
       held.rewind();
       const sendSource = verifyingSource(options.source, options.createHasher, scannedBlocks, options.fileName, options.verifyBlockBytes);
-      for await (const r of dataRows(sendSource, inspection, undefined, (n) => (progress.bytesRead = n), pass === 1 ? blank : { count: 0 })) {
+      for await (const r of dataRows(sendSource, inspection, undefined, (n) => (progress.bytesRead = n), pass === 1 ? blank : { count: 0 }, options.createHasher)) {
         if (stopped()) break;
         if (pass === 1) lastRowRead = r.row;
         const isHeld = r.errors.length === 0 && held.takes(r.row);

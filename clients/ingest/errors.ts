@@ -14,7 +14,15 @@ export type FileProblemCode =
   | 'AMBIGUOUS_MODEL'
   | 'MISSING_REQUIRED'
   | 'BAD_MAPPING'
-  | 'DUPLICATE_HEADERS';
+  | 'DUPLICATE_HEADERS'
+  /** A password-protected (encrypted) workbook. */
+  | 'ENCRYPTED'
+  /** A file of a kind Foreman does not read (.xls, .xlsb, .ods, a ZIP that is no workbook, UTF-16 JSON …). */
+  | 'UNSUPPORTED_FORMAT'
+  /** `--sheet` names no worksheet of the workbook. */
+  | 'NO_SUCH_SHEET'
+  /** A .json file whose top level is not an array of objects. */
+  | 'NOT_AN_ARRAY';
 
 /** The file is unusable as a whole: nothing was (or will be) written. */
 export class FileProblemError extends Error {

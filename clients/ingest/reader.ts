@@ -5,7 +5,9 @@
  */
 import { Parser } from 'csv-parse';
 import { FileProblemError } from './errors';
+import { readJsonRecords } from './json';
 import { looksBinary, sniffDelimiter, sniffEncoding, delimiterName, type Delimiter, type TextEncodingName } from './sniff';
+import { compoundFileProblem, readXlsxRecords } from './xlsx';
 
 /** Re-openable source of the file's bytes (a file path in Node, a `File` in a browser). */
 export type ByteSource = () => AsyncIterable<Uint8Array>;
@@ -16,10 +18,37 @@ export interface Hasher {
   digest(): string;
 }
 
+/** What kind of file the rows come from (absent: csv). */
+export type FileKind = 'csv' | 'xlsx' | 'json' | 'ndjson';
+
+/** The worksheet an .xlsx file's rows come from. */
+export interface SheetInfo {
+  name: string;
+  /** Its 1-based position among the workbook's sheets. */
+  number: number;
+  /** Every sheet's name, in workbook order. */
+  names: string[];
+}
+
 export interface FileFormat {
+  /** csv when absent. */
+  kind?: FileKind;
+  /** For csv; UTF-8 for the other kinds. */
   encoding: TextEncodingName;
   bom: boolean;
+  /** For csv; a comma (unused) for the other kinds. */
   delimiter: Delimiter;
+  /** For xlsx: the sheet read. */
+  sheet?: SheetInfo;
+}
+
+/** A problem of one cell (`column`, 0-based) or of the whole row (null) that the reader found: the row is invalid. */
+export interface CellProblem {
+  column: number | null;
+  code: string;
+  message: string;
+  /** The row could not be read at all (a broken NDJSON line): its cells are empty, and no other check applies. */
+  unreadable?: boolean;
 }
 
 export interface CsvRecord {
@@ -30,6 +59,13 @@ export interface CsvRecord {
    */
   row: number;
   cells: string[];
+  /**
+   * Spreadsheet cells that are numbers, by column: the number as an Excel serial date (1900 system),
+   * which a date column turns into `YYYY-MM-DD` whatever the cell's display format.
+   */
+  serials?: (number | undefined)[];
+  /** What the reader found wrong in the row (xlsx error cells, JSON nested values …). */
+  problems?: CellProblem[];
 }
 
 export interface ReadOptions {
@@ -45,6 +81,131 @@ export interface ReadOptions {
   maxRecordChars?: number;
   /** Called once at the end with the number of the file's last row (trailing empty lines included). */
   onEnd?: (lastRow: number) => void;
+  /** The file's kind, instead of detecting it from the name and first bytes (later passes pass the first one's). */
+  kind?: FileKind;
+  /** xlsx: the sheet to read, by name (any case) or 1-based number; default the first visible worksheet. */
+  sheet?: string;
+  /** xlsx reads the file in several passes; with this, each later pass is verified to read the first pass's bytes. */
+  createHasher?: () => Hasher;
+}
+
+/**
+ * A non-CSV format in words, for the CLI and the page ("Excel workbook, sheet "Customers" (1 of 3)");
+ * null for CSV, which each client describes by encoding and delimiter.
+ */
+export function describeFileKind(format: FileFormat): string | null {
+  switch (format.kind) {
+    case 'xlsx': {
+      const sheet = format.sheet;
+      return sheet ? `Excel workbook, sheet "${sheet.name}" (${sheet.number} of ${sheet.names.length})` : 'Excel workbook';
+    }
+    case 'json':
+      return `JSON array of objects, UTF-8${format.bom ? ' with BOM' : ''}`;
+    case 'ndjson':
+      return `NDJSON (one object per line), UTF-8${format.bom ? ' with BOM' : ''}`;
+    default:
+      return null;
+  }
+}
+
+/** JSON and NDJSON files by extension; NDJSON also by content (a first line that is a whole object). */
+const KIND_BY_EXTENSION: Record<string, FileKind> = { xlsx: 'xlsx', xlsm: 'xlsx', json: 'json', ndjson: 'ndjson', jsonl: 'ndjson', csv: 'csv', tsv: 'csv', txt: 'csv', tab: 'csv' };
+
+/** The extension of a file name (or S3 key), lower-cased, without the dot. */
+export function extensionOf(fileName: string): string {
+  const base = fileName.slice(fileName.lastIndexOf('/') + 1);
+  const dot = base.lastIndexOf('.');
+  return dot > 0 ? base.slice(dot + 1).toLowerCase() : '';
+}
+
+/**
+ * What kind of file this is, from its first bytes and its name: a ZIP is an .xlsx workbook (the
+ * xlsx reader says what else it is, when it is not one), an OLE2 file an .xls or encrypted
+ * workbook; .json, .ndjson/.jsonl are JSON; a file without a known extension is JSON when its first
+ * character is `[` or `{`; everything else is CSV. A .json file whose first line is a whole object
+ * is NDJSON.
+ */
+export function detectKind(fileName: string, head: Uint8Array): FileKind | 'ole2' {
+  if (head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04) return 'xlsx';
+  if (head[0] === 0xd0 && head[1] === 0xcf && head[2] === 0x11 && head[3] === 0xe0) return 'ole2';
+  const ext = extensionOf(fileName);
+  let kind = KIND_BY_EXTENSION[ext];
+  if (kind === 'xlsx') return 'xlsx';
+  const start = head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
+  let i = start;
+  while (i < head.length && (head[i] === 0x20 || head[i] === 0x09 || head[i] === 0x0a || head[i] === 0x0d)) i++;
+  if (kind === undefined) kind = head[i] === 0x5b ? 'json' : head[i] === 0x7b ? 'json' : 'csv';
+  if (kind === 'json' && head[i] === 0x7b) {
+    // NDJSON under another name: the first line alone parses as an object.
+    const newline = head.indexOf(0x0a, i);
+    if (newline > 0) {
+      try {
+        const first: unknown = JSON.parse(new TextDecoder().decode(head.subarray(i, newline)));
+        if (first !== null && typeof first === 'object' && !Array.isArray(first)) return 'ndjson';
+      } catch {
+        // a pretty-printed object: read as JSON (and refused as one)
+      }
+    }
+  }
+  return kind;
+}
+
+/** Opens `source` once to look at its first bytes; the first read of the returned source replays them. */
+async function peek(source: ByteSource, bytes: number): Promise<{ head: Uint8Array; source: ByteSource }> {
+  const iterator = source()[Symbol.asyncIterator]();
+  const chunks: Uint8Array[] = [];
+  let have = 0;
+  let done = false;
+  while (have < bytes) {
+    const next = await iterator.next();
+    if (next.done) {
+      done = true;
+      break;
+    }
+    chunks.push(next.value);
+    have += next.value.byteLength;
+  }
+  let first = true;
+  const replay: ByteSource = () => {
+    if (!first) return source();
+    first = false;
+    return (async function* () {
+      yield* chunks;
+      if (done) return;
+      for (;;) {
+        const next = await iterator.next();
+        if (next.done) return;
+        yield next.value;
+      }
+    })();
+  };
+  return { head: concat(chunks, have), source: replay };
+}
+
+/**
+ * Reads `source` record by record, whatever its kind (./reader for CSV, ./xlsx, ./json): a header
+ * record, then the data rows. See `readCsvRecords` for CSV.
+ */
+export async function* readRecords(source: ByteSource, options: ReadOptions): AsyncGenerator<CsvRecord> {
+  let kind: FileKind | 'ole2' | undefined = options.kind;
+  if (!kind) {
+    const peeked = await peek(source, 4096);
+    source = peeked.source;
+    kind = detectKind(options.fileName, peeked.head);
+  }
+  switch (kind) {
+    case 'ole2':
+      throw await compoundFileProblem(source, options.fileName);
+    case 'xlsx':
+      yield* readXlsxRecords(source, options);
+      return;
+    case 'json':
+    case 'ndjson':
+      yield* readJsonRecords(source, { ...options, mode: kind === 'json' ? 'array' : 'lines' });
+      return;
+    default:
+      yield* readCsvRecords(source, options);
+  }
 }
 
 /** The bits of csv-parse's push-style core we drive directly (`Parser#api`), which hands errors back synchronously. */
@@ -91,11 +252,11 @@ function describeParseError(fileName: string, error: CsvParseError, row: number)
 }
 
 /**
- * Reads `source` record by record.
+ * Reads a CSV `source` record by record.
  * Throws FileProblemError for binary data, bytes invalid in the sniffed encoding, and CSV syntax
  * errors (with the row and line).
  */
-export async function* readRecords(source: ByteSource, options: ReadOptions): AsyncGenerator<CsvRecord> {
+export async function* readCsvRecords(source: ByteSource, options: ReadOptions): AsyncGenerator<CsvRecord> {
   const { fileName, hasher } = options;
   let format: FileFormat | undefined;
   let decoder: TextDecoder | undefined;

@@ -1,7 +1,7 @@
 /**
  * The seam (./engine) implemented by Foreman's ingestion engine, clients/ingest.
  */
-import { FileChangedError, ingestFile, inspectFile, modelByKey, readRecords } from '../../clients/ingest';
+import { FileChangedError, FileProblemError, describeFileKind, ingestFile, inspectFile, modelByKey, readRecords } from '../../clients/ingest';
 import { nodeSha256 } from '../../clients/ingest/node';
 import type { ModelName } from '../../clients/api/generated';
 import type { IngestionEngine } from './engine';
@@ -39,7 +39,16 @@ export const ingestEngine: IngestionEngine = {
   },
   async scan(source, fileName, maxRagged) {
     // Model and format from the first rows (throws for empty, header-only, unknown model, …).
-    const inspection = await inspectFile(source, { fileName, previewRows: 1 });
+    const inspection = await inspectFile(source, { fileName, previewRows: 1, createHasher: nodeSha256 });
+    const kind = describeFileKind(inspection.format);
+    if (kind) {
+      // The Distributed Map reads rows with Step Functions' CSV reader.
+      throw new FileProblemError(
+        'UNSUPPORTED_FORMAT',
+        fileName,
+        `files above the processor's size threshold (FOREMAN_LARGE_FILE_BYTES) are read by Step Functions' CSV reader, which reads CSV only, and this is ${inspection.format.kind === 'xlsx' ? 'an' : 'a'} ${kind.split(',')[0]}. Save it as CSV (UTF-8, comma-separated) or split it into smaller files, and upload it again.`,
+      );
+    }
     const hasher = nodeSha256();
     let hasBackslash = false;
     let bytes = 0;
@@ -54,7 +63,7 @@ export const ingestEngine: IngestionEngine = {
     let rows = 0;
     const raggedRows: number[] = [];
     // The whole file through the engine's reader: SHA-256, structural errors, row count, cell counts.
-    for await (const record of readRecords(tapped, { fileName, hasher, delimiter: inspection.format.delimiter })) {
+    for await (const record of readRecords(tapped, { fileName, hasher, delimiter: inspection.format.delimiter, kind: 'csv' })) {
       if (record.cells.every((c) => c.trim() === '')) continue;
       if (width === undefined) {
         width = record.cells.length;

@@ -22,20 +22,28 @@ Exit codes:
      or the file changed while it was being read (nothing of the changed bytes is sent; the
      ingestion stays open for the bytes first read: see docs/ingestion.md)
   2  bad usage, or a file that cannot be ingested (unreadable, empty, header only, binary, unknown
-     model, unmappable or duplicate headers, broken quoting)
+     model, unmappable or duplicate headers, broken quoting; a damaged or password-protected
+     workbook, a --sheet it does not have; JSON that is not an array of objects)
   3  the same file (same SHA-256, under any name) was ingested before; nothing was done
 
 Endpoint (first match wins): --endpoint/--api-key; FOREMAN_GRAPHQL_URL/FOREMAN_API_KEY;
 a .env file in the current directory; a running \`foreman serve\`; otherwise an embedded local
 AppSync over DynamoDB Local is started for the run (data kept in .foreman/).
 
-Row numbers are spreadsheet row numbers: the header is row 1.
+Files: CSV (any common encoding and delimiter), Excel .xlsx (the first visible sheet, or --sheet),
+JSON (.json: an array of objects, whose keys are the columns) and NDJSON (.ndjson/.jsonl: one object
+per line). Excel dates become YYYY-MM-DD, numbers plain decimals.
+
+Row numbers are spreadsheet row numbers: the header is row 1 (in a workbook, the sheet's own row
+numbers; in JSON, row N is the array's Nth object; in NDJSON, the line number).
 
 Examples:
   $ foreman ingest samples/customers_valid.csv
   $ foreman ingest contacts.csv --model customer --dry-run
   $ foreman ingest export.csv --map "Kontakt E-Mail=email" --map "Kunde=name" --map "Intern="
-  $ foreman ingest projects.csv --errors-out rejected.csv --json`;
+  $ foreman ingest projects.csv --errors-out rejected.csv --json
+  $ foreman ingest export.xlsx --sheet "Customers 2024" --dry-run
+  $ foreman ingest customers.ndjson`;
 
 /** `--model`: a model's key, type name or API name in any case (`invoice`, `Invoice`, `INVOICE`). */
 export function parseModel(value: string): ModelKey {
@@ -63,6 +71,7 @@ function intOption(name: string, min: number, max: number) {
 
 interface IngestFlags {
   model?: ModelKey;
+  sheet?: string;
   map?: MappingOverride;
   mapFile?: string;
   dryRun?: boolean;
@@ -79,9 +88,10 @@ interface IngestFlags {
 export function register(program: Command): void {
   program
     .command('ingest')
-    .summary(`ingest a CSV file of ${MODELS.map((m) => m.plural.toLowerCase()).join(', ')}`)
-    .description('Stream a CSV file through model detection, column mapping, validation and batched GraphQL mutations, refusing duplicates and accounting for every row.')
-    .argument('<file>', 'the CSV file')
+    .summary(`ingest a CSV, Excel (.xlsx) or JSON file of ${MODELS.map((m) => m.plural.toLowerCase()).join(', ')}`)
+    .description('Stream a CSV, Excel (.xlsx), JSON or NDJSON file through model detection, column mapping, validation and batched GraphQL mutations, refusing duplicates and accounting for every row.')
+    .argument('<file>', 'the CSV, .xlsx, .json or .ndjson file')
+    .option('--sheet <name|number>', 'for an .xlsx workbook: the sheet to read, by name (any case) or number (1 = the first tab); default the first visible sheet')
     .addOption(new Option('-m, --model <model>', `the model (${modelChoices()}, any case), instead of detecting it from the headers`).argParser(parseModel))
     .option('--map <column=field>', 'map a column to a model field, overriding its header ("Column=" or "Column=-" ignores the column); repeatable', parseMapFlag)
     .option('--map-file <file>', 'a JSON object of column → field (null ignores the column); --map entries win')
@@ -170,7 +180,7 @@ function readableFileSize(file: string, flags: Pick<IngestFlags, 'json'>): numbe
     refuse(file, flags, `cannot read ${file}: ${describeFsError(error)}. Check the path and its permissions and try again.`, EXIT.USAGE, { problem: 'UNREADABLE' });
   }
   if (!stat.isFile()) {
-    refuse(file, flags, `${file} is ${describeNonFile(stat)}, not a file. Give the path of a CSV file.`, EXIT.USAGE, { problem: 'NOT_A_FILE' });
+    refuse(file, flags, `${file} is ${describeNonFile(stat)}, not a file. Give the path of a CSV, .xlsx or JSON file.`, EXIT.USAGE, { problem: 'NOT_A_FILE' });
   }
   return stat.size;
 }
@@ -230,6 +240,7 @@ export async function runIngest(file: string, flags: IngestFlags): Promise<numbe
       createHasher: nodeSha256,
       model: flags.model,
       mapping,
+      sheet: flags.sheet,
       dryRun: flags.dryRun,
       batchSize: flags.batchSize,
       concurrency: flags.concurrency,

@@ -1,5 +1,6 @@
 /**
- * The upload page (clients/web; docs/architecture.md): pick or drop a CSV file, see the detected model, the
+ * The upload page (clients/web; docs/architecture.md): pick or drop a CSV, Excel (.xlsx), JSON or NDJSON
+ * file (the engine reads each kind as a stream; a workbook's sheet can be chosen), see the detected model, the
  * column mapping, a preview and the validation issues (a dry run of the engine, in the browser),
  * then import it through the GraphQL mutations (source WEB) while a progress bar follows the
  * ingestion's `onIngestionProgress` subscription. Error report: the engine's own report code.
@@ -23,6 +24,7 @@ import {
   reportLine,
   scoreModels,
   delimiterName,
+  describeFileKind,
   type Inspection,
   type IngestSummary,
   type RejectedRow,
@@ -32,7 +34,6 @@ import { Account } from './account';
 import { mayImport, SignInError } from './auth';
 import { blobSource, browserSha256 } from './browser';
 import { byId, bytes, clip, el, fact, fill, number } from './dom';
-import { SNIFF_BYTES, spreadsheetProblem } from './fileKind';
 import { headerColumns, renderMappingEditor, type MappingChoice } from './mappingEditor';
 import { ProgressPanel } from './progressPanel';
 import { parseConfig, ProgressWatch, watchingClient, WebConfigError, type WebConfig } from './session';
@@ -67,6 +68,8 @@ interface Picked {
   scan: ScanResult;
   /** The user's model and mapping, when they changed the detected ones. */
   choice?: MappingChoice;
+  /** The workbook's sheet the user chose (default: its first visible one). */
+  sheet?: string;
 }
 
 /** File problems the user can solve by mapping the columns themselves. */
@@ -76,9 +79,9 @@ const MAPPING_PROBLEMS = new Set(['UNKNOWN_MODEL', 'MISSING_REQUIRED', 'BAD_MAPP
  * For a file refused because its columns do not map: its header row (read with the engine's
  * reader) in the mapping editor, for the model that fits best or the one the user chose.
  */
-async function offerMapping(file: File, choice: MappingChoice | undefined): Promise<void> {
+async function offerMapping(file: File, choice: MappingChoice | undefined, sheet: string | undefined): Promise<void> {
   let headers: string[] | null = null;
-  for await (const record of readRecords(blobSource(file), { fileName: file.name })) {
+  for await (const record of readRecords(blobSource(file), { fileName: file.name, sheet })) {
     if (record.cells.some((c) => c.trim() !== '')) {
       headers = record.cells.map((h) => h.trim());
       break;
@@ -87,7 +90,7 @@ async function offerMapping(file: File, choice: MappingChoice | undefined): Prom
   if (!headers) return;
   const model = (choice && modelByKey(choice.model)) || scoreModels(headers)[0]!.model;
   const columns = choice?.mapping ? mapColumns(model, headers, choice.mapping).columns : headerColumns(model, headers);
-  renderMappingEditor(byId('mapping').querySelector('tbody')!, byId<HTMLSelectElement>('model-select'), model, columns, (next) => void pick(file, next));
+  renderMappingEditor(byId('mapping').querySelector('tbody')!, byId<HTMLSelectElement>('model-select'), model, columns, (next) => void pick(file, next, sheet));
   fill(byId('facts'), fact('File', `${file.name} (${bytes(file.size)})`));
   byId('checked').hidden = true;
   byId('inspection').hidden = false;
@@ -164,11 +167,12 @@ function showInspection(p: Picked, found: Rejections): void {
     fact('Rows', `${number(scan.rows)} data rows${scan.blankRows ? `, ${number(scan.blankRows)} blank lines skipped` : ''}`),
     fact('Valid rows', number(scan.valid)),
     fact('Rows with problems', number(scan.invalid)),
-    fact('Format', `${format.encoding.toUpperCase()}${format.bom ? ' with BOM' : ''}, ${delimiterName(format.delimiter)}-separated`),
+    fact('Format', describeFileKind(format) ?? `${format.encoding.toUpperCase()}${format.bom ? ' with BOM' : ''}, ${delimiterName(format.delimiter)}-separated`),
+    format.sheet && format.sheet.names.length > 1 ? fact('Sheet', sheetSelect(file, format.sheet.names, format.sheet.name)) : null,
     fact('SHA-256', el('code', {}, scan.sha256)),
   );
 
-  renderMappingEditor(byId('mapping').querySelector('tbody')!, byId<HTMLSelectElement>('model-select'), inspection.model, inspection.mapping.columns, (choice) => void pick(file, choice));
+  renderMappingEditor(byId('mapping').querySelector('tbody')!, byId<HTMLSelectElement>('model-select'), inspection.model, inspection.mapping.columns, (choice) => void pick(file, choice, p.sheet));
   byId('checked').hidden = false;
 
   const fields = inspection.mapping.columns.filter((c) => c.field).map((c) => c.field!);
@@ -207,11 +211,19 @@ function showInspection(p: Picked, found: Rejections): void {
   byId<HTMLButtonElement>('import-button').disabled = scan.valid + scan.invalid === 0;
 }
 
+/** A workbook's sheets to choose from; choosing one checks the file again with that sheet (and its own headers). */
+function sheetSelect(file: File, names: string[], current: string): HTMLSelectElement {
+  const select = el('select', { id: 'sheet-select', 'aria-label': 'Sheet' }, ...names.map((n) => el('option', n === current ? { value: n, selected: '' } : { value: n }, n)));
+  select.addEventListener('change', () => void pick(file, undefined, select.value));
+  return select;
+}
+
 /**
  * Dry run: inspect, scan and validate the whole file in the browser; nothing is sent. `choice` is
- * the model and column mapping the user picked in the mapping editor (none: detected from the headers).
+ * the model and column mapping the user picked in the mapping editor (none: detected from the
+ * headers); `sheet` the workbook's sheet (none: its first visible one).
  */
-async function pick(file: File, choice?: MappingChoice): Promise<void> {
+async function pick(file: File, choice?: MappingChoice, sheet?: string): Promise<void> {
   if (busy) return;
   busy = true;
   clearResults();
@@ -221,8 +233,6 @@ async function pick(file: File, choice?: MappingChoice): Promise<void> {
   const found = noRejections();
   let inspection: Inspection | undefined;
   try {
-    const spreadsheet = spreadsheetProblem(file.name, new Uint8Array(await file.slice(0, SNIFF_BYTES).arrayBuffer()));
-    if (spreadsheet) throw new FileProblemError('BINARY', file.name, spreadsheet);
     const summary = await ingestFile({
       fileName: file.name,
       source: blobSource(file),
@@ -231,12 +241,13 @@ async function pick(file: File, choice?: MappingChoice): Promise<void> {
       dryRun: true,
       model: choice?.model,
       mapping: choice?.mapping,
+      sheet,
       onInspected: (i) => (inspection = i),
       // onInspected always comes first, so the mapping is known for the report line.
       onRejected: (r) => collect(found, inspection!, r),
     });
     const scan: ScanResult = { sha256: summary.sha256, bytes: summary.bytes, rows: summary.rows, blankRows: summary.blankRows, valid: summary.rows - summary.invalid, invalid: summary.invalid, durationMs: summary.durationMs };
-    picked = { file, inspection: inspection!, scan, choice };
+    picked = { file, inspection: inspection!, scan, choice, sheet };
     fill(byId('reading'));
     showInspection(picked, found);
     setState('inspected');
@@ -246,7 +257,7 @@ async function pick(file: File, choice?: MappingChoice): Promise<void> {
     if (error instanceof FileProblemError) {
       const remap = MAPPING_PROBLEMS.has(error.code);
       fill(problem, el('strong', {}, 'This file cannot be imported. '), error.message, remap ? ' Or choose the fields below.' : '');
-      if (remap) await offerMapping(file, choice);
+      if (remap) await offerMapping(file, choice, sheet);
     } else {
       fill(problem, el('strong', {}, 'Reading the file failed. '), error instanceof Error ? error.message : String(error));
     }
@@ -428,6 +439,7 @@ async function runImport(): Promise<void> {
       sourceKind: 'WEB',
       model: p.choice?.model,
       mapping: p.choice?.mapping,
+      sheet: p.sheet,
       signal: cancel.signal,
       onProgress: (progress) => panel.engine(progress),
       // Rows the check found invalid are listed in step 2 already: the page lists only what

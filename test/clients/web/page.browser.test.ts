@@ -17,6 +17,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../../../infra/bundle';
 import { startTestStack, type TestStack } from '../../helpers/localStack';
+import { csvRows, dateCell, writeCompoundFile, writeXlsx, type XCell } from '../../helpers/xlsx';
 
 const CHROMIUM = process.env.FOREMAN_CHROMIUM ?? '/usr/bin/chromium';
 const SHOTS = process.env.FOREMAN_SCREENSHOTS ?? path.join(os.tmpdir(), 'foreman-web-screenshots');
@@ -863,25 +864,77 @@ describe('the web page in Chromium', () => {
     await page.close();
   });
 
-  it('says an Excel or OpenDocument workbook is not supported yet and to save it as CSV, instead of calling it binary', async () => {
+  it('imports an Excel workbook picked in the file picker (its sheet chosen in a list) and a JSON file dropped on the box', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'foreman-web-xlsx-'));
     try {
-      // A workbook as Excel writes one: a ZIP whose entries are [Content_Types].xml and xl/….
+      // customers_valid.csv's rows under other emails (its own are imported above); dates as Excel date cells.
+      const [header, ...rows] = csvRows(sample('customers_valid.csv')) as [string[], ...string[][]];
+      const sheet = (domain: string, n: number): XCell[][] => [header, ...rows.slice(0, n).map((r) => r.map((cell, c) => (c === 0 ? cell.replace('northwind.example', domain) : c === 5 && cell ? dateCell(cell) : cell || null)))];
       const xlsx = path.join(dir, 'customers.xlsx');
+      writeFileSync(xlsx, writeXlsx([{ name: 'Customers', rows: sheet('web-xlsx.example', 20) }, { name: 'Archive', rows: sheet('web-archive.example', 3) }]));
+
+      const { page, problems } = await openPage();
+      await pickFile(page, xlsx);
+      await expect(page.locator('body').getAttribute('data-state')).resolves.toBe('inspected');
+      const facts = await page.locator('#facts').innerText();
+      expect(facts).toContain('Excel workbook, sheet "Customers" (1 of 2)');
+      expect(facts).toMatch(/Rows\s+20 data rows/);
+      expect(facts).toMatch(/Valid rows\s+20/);
+      await expect(page.locator('#sheet-select option').allTextContents()).resolves.toEqual(['Customers', 'Archive']);
+      // The dates were Excel serials: the preview shows the model's YYYY-MM-DD.
+      await expect(page.locator('#preview tbody tr').first().innerText()).resolves.toContain('2018-12-09');
+      await page.screenshot({ path: path.join(SHOTS, '9-xlsx-checked.png'), fullPage: true });
+
+      // Another sheet: checked again with its own rows.
+      const checks = Number(await page.locator('body').getAttribute('data-checks'));
+      await page.selectOption('#sheet-select', 'Archive');
+      await page.waitForFunction((n) => Number(document.body.dataset.checks) > n, checks);
+      await expect(page.locator('#facts').innerText()).resolves.toContain('Excel workbook, sheet "Archive" (2 of 2)');
+      await expect(page.locator('#facts').innerText()).resolves.toMatch(/Rows\s+3 data rows/);
+      await page.selectOption('#sheet-select', 'Customers');
+      await page.waitForFunction((n) => Number(document.body.dataset.checks) > n + 1, checks);
+
+      await page.click('#import-button');
+      await page.waitForSelector('body[data-state="finished"], body[data-state="failed"]', { timeout: 60_000 });
+      await expect(page.locator('body').getAttribute('data-outcome')).resolves.toBe('complete');
+      await expect(page.locator('#outcome').textContent()).resolves.toBe('Import finished. All 20 rows imported: 20 created.');
+      await page.screenshot({ path: path.join(SHOTS, '9-xlsx-imported.png'), fullPage: true });
+
+      // A JSON array, dropped.
+      const objects = rows.map((r) => Object.fromEntries(header.map((h, i) => [h, i === 0 ? r[i]!.replace('northwind.example', 'web-json.example') : r[i] || null])));
+      await dropFile(page, 'customers.json', JSON.stringify(objects, null, 2));
+      await expect(page.locator('#facts').innerText()).resolves.toContain('JSON array of objects, UTF-8');
+      await page.click('#import-button');
+      await page.waitForSelector('body[data-state="finished"], body[data-state="failed"]', { timeout: 60_000 });
+      await expect(page.locator('#outcome').textContent()).resolves.toBe('Import finished. All 20 rows imported: 20 created.');
+
+      const stored = (await scanAll('Customers')).filter((c) => String(c.email).endsWith('@web-xlsx.example'));
+      expect(stored).toHaveLength(20);
+      expect(stored.find((c) => c.email === 'alice.petrov@web-xlsx.example')).toMatchObject({ name: 'Alice Petrov', signupDate: '2018-12-09', company: 'Tailspin Toys' });
+      expect(problems).toEqual([]);
+      await page.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('says what is wrong with workbooks and archives it cannot read, instead of calling them binary', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'foreman-web-xlsx-'));
+    try {
+      // A workbook without sheets, as some generators write one.
+      const empty = path.join(dir, 'customers.xlsx');
       writeFileSync(
-        xlsx,
+        empty,
         storedZip({
           '[Content_Types].xml': '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>',
           'xl/workbook.xml': '<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"/>',
-          'xl/worksheets/sheet1.xml': '<?xml version="1.0"?><worksheet/>',
         }),
       );
-      // The same workbook renamed .csv (as users do): recognised by its content.
-      const renamed = path.join(dir, 'export.csv');
-      writeFileSync(renamed, readFileSync(xlsx));
-      // Excel 97–2003: an OLE2 compound document.
+      // Excel 97–2003 and an encrypted workbook: OLE2 compound documents.
       const xls = path.join(dir, 'old.xls');
-      writeFileSync(xls, Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), Buffer.alloc(504)]));
+      writeFileSync(xls, writeCompoundFile({ Workbook: new Uint8Array(4096).fill(9) }));
+      const locked = path.join(dir, 'locked.xlsx');
+      writeFileSync(locked, writeCompoundFile({ EncryptionInfo: new Uint8Array(4096).fill(1), EncryptedPackage: new Uint8Array(8192).fill(2) }));
       const ods = path.join(dir, 'sheet.ods');
       writeFileSync(ods, storedZip({ mimetype: 'application/vnd.oasis.opendocument.spreadsheet', 'content.xml': '<office:document-content/>' }));
       const zip = path.join(dir, 'files.zip');
@@ -889,11 +942,11 @@ describe('the web page in Chromium', () => {
 
       const { page, problems } = await openPage();
       const cases: [string, string][] = [
-        [xlsx, 'customers.xlsx: Excel files are not supported yet — save as CSV'],
-        [renamed, 'export.csv: Excel files are not supported yet — save as CSV'],
-        [xls, 'old.xls: Excel files are not supported yet — save as CSV'],
-        [ods, 'sheet.ods: OpenDocument spreadsheets are not supported yet — save the sheet as CSV'],
-        [zip, 'files.zip: this is a ZIP archive, not a CSV file. Unpack it'],
+        [empty, 'customers.xlsx: the workbook has no sheets. Nothing to ingest.'],
+        [xls, 'old.xls: this is an Excel 97–2003 workbook (.xls), which Foreman does not read. Open it in Excel and save it as .xlsx'],
+        [locked, 'locked.xlsx: the workbook is password-protected (encrypted), so its cells cannot be read.'],
+        [ods, 'sheet.ods: this is an OpenDocument spreadsheet (.ods), which Foreman does not read.'],
+        [zip, 'files.zip: this is a ZIP archive, not an Excel workbook (it has no xl/workbook.xml). Unpack it'],
       ];
       for (const [file, says] of cases) {
         await pickFile(page, file);
@@ -903,8 +956,8 @@ describe('the web page in Chromium', () => {
         expect(text, file).not.toMatch(/binary/i);
         await expect(page.locator('#import').isVisible(), file).resolves.toBe(false);
       }
-      await pickFile(page, xlsx);
-      await page.screenshot({ path: path.join(SHOTS, '9-xlsx.png') });
+      await pickFile(page, locked);
+      await page.screenshot({ path: path.join(SHOTS, '9-xlsx-locked.png') });
       // A CSV picked next is read as usual.
       await pickFile(page, sample('customers_small.csv'));
       await expect(page.locator('body').getAttribute('data-state')).resolves.toBe('inspected');
