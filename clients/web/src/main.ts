@@ -25,7 +25,9 @@ import {
   delimiterName,
   type Inspection,
   type IngestSummary,
+  type ModelKey,
   type RejectedRow,
+  type SavedMappingMatch,
   type ScanResult,
 } from '../../ingest/index';
 import { Account } from './account';
@@ -35,6 +37,7 @@ import { byId, bytes, clip, el, fact, fill, number } from './dom';
 import { SNIFF_BYTES, spreadsheetProblem } from './fileKind';
 import { headerColumns, renderMappingEditor, type MappingChoice } from './mappingEditor';
 import { ProgressPanel } from './progressPanel';
+import { rememberMapping, savedMappingLookup, showSavedMapping } from './savedMapping';
 import { parseConfig, ProgressWatch, watchingClient, WebConfigError, type WebConfig } from './session';
 
 /** Issues and rejected rows listed on the page; all of them are in the downloadable report. */
@@ -67,6 +70,19 @@ interface Picked {
   scan: ScanResult;
   /** The user's model and mapping, when they changed the detected ones. */
   choice?: MappingChoice;
+  /** A saved mapping the user chose not to use for this file. */
+  ignored?: SavedMappingMatch | null;
+  /** A saved mapping the user just forgot. */
+  forgotten?: SavedMappingMatch | null;
+}
+
+/** How a file is checked: the user's choice in the editor, or their saved mapping unless set aside. */
+interface PickOptions {
+  choice?: MappingChoice;
+  /** The saved mapping found for this header row, set aside ("Use the detected mapping"). */
+  ignore?: SavedMappingMatch | null;
+  /** The saved mapping just forgotten ("Forget this mapping"), to say so. */
+  forgotten?: SavedMappingMatch | null;
 }
 
 /** File problems the user can solve by mapping the columns themselves. */
@@ -87,7 +103,7 @@ async function offerMapping(file: File, choice: MappingChoice | undefined): Prom
   if (!headers) return;
   const model = (choice && modelByKey(choice.model)) || scoreModels(headers)[0]!.model;
   const columns = choice?.mapping ? mapColumns(model, headers, choice.mapping).columns : headerColumns(model, headers);
-  renderMappingEditor(byId('mapping').querySelector('tbody')!, byId<HTMLSelectElement>('model-select'), model, columns, (next) => void pick(file, next));
+  renderMappingEditor(byId('mapping').querySelector('tbody')!, byId<HTMLSelectElement>('model-select'), model, columns, (next) => void pick(file, { choice: next }));
   fill(byId('facts'), fact('File', `${file.name} (${bytes(file.size)})`));
   byId('checked').hidden = true;
   byId('inspection').hidden = false;
@@ -146,6 +162,9 @@ function clearResults(): void {
   byId('rejected-area').hidden = true;
   byId('file-problem').hidden = true;
   byId('report-area').hidden = true;
+  byId('saved-mapping').hidden = true;
+  byId('remember-area').hidden = true;
+  fill(byId('mapping-saved'));
   fill(byId('outcome'));
   fill(byId('reading'));
   delete document.body.dataset.outcome;
@@ -155,12 +174,15 @@ function showInspection(p: Picked, found: Rejections): void {
   const { inspection, scan, file } = p;
   const { format } = inspection;
   const second = inspection.scores.find((s) => s.model !== inspection.model && s.mapped > 0);
+  const saved = inspection.saved?.applied ? inspection.saved : null;
   fill(
     byId('facts'),
     fact('File', `${file.name} (${bytes(file.size)})`),
     p.choice
       ? fact('Model', `${inspection.model.label} (${inspection.model.apiName}), as you chose`)
-      : fact('Detected model', `${inspection.model.label} (${inspection.model.apiName})`, second ? ` — ${inspection.scores[0]!.mapped} columns match it, ${second.mapped} match ${second.model.label}` : ''),
+      : saved
+        ? fact('Model', `${inspection.model.label} (${inspection.model.apiName}), from your saved mapping`)
+        : fact('Detected model', `${inspection.model.label} (${inspection.model.apiName})`, second ? ` — ${inspection.scores[0]!.mapped} columns match it, ${second.mapped} match ${second.model.label}` : ''),
     fact('Rows', `${number(scan.rows)} data rows${scan.blankRows ? `, ${number(scan.blankRows)} blank lines skipped` : ''}`),
     fact('Valid rows', number(scan.valid)),
     fact('Rows with problems', number(scan.invalid)),
@@ -168,7 +190,17 @@ function showInspection(p: Picked, found: Rejections): void {
     fact('SHA-256', el('code', {}, scan.sha256)),
   );
 
-  renderMappingEditor(byId('mapping').querySelector('tbody')!, byId<HTMLSelectElement>('model-select'), inspection.model, inspection.mapping.columns, (choice) => void pick(file, choice));
+  renderMappingEditor(
+    byId('mapping').querySelector('tbody')!,
+    byId<HTMLSelectElement>('model-select'),
+    inspection.model,
+    inspection.mapping.columns,
+    (choice) => void pick(file, { choice }),
+    new Set(saved && !p.choice ? saved.columns : []),
+  );
+  showSavedMapping({ saved: inspection.saved ?? null, ignored: p.ignored ?? null, forgotten: p.forgotten ?? null }, account?.client ?? null, savedMappingActions(file, inspection.saved?.match ?? null));
+  // A mapping the user chose is saved when they import with it (unless they untick this).
+  byId('remember-area').hidden = !p.choice || !account?.client;
   byId('checked').hidden = false;
 
   const fields = inspection.mapping.columns.filter((c) => c.field).map((c) => c.field!);
@@ -207,11 +239,21 @@ function showInspection(p: Picked, found: Rejections): void {
   byId<HTMLButtonElement>('import-button').disabled = scan.valid + scan.invalid === 0;
 }
 
+/** What the saved-mapping note's buttons do for `file`: check it again without `match`, with it, or after it was forgotten. */
+function savedMappingActions(file: File, match: SavedMappingMatch | null) {
+  return {
+    useDetected: () => void pick(file, { ignore: match }),
+    useSaved: () => void pick(file),
+    forgotten: (forgotten: SavedMappingMatch) => void pick(file, { forgotten }),
+  };
+}
+
 /**
  * Dry run: inspect, scan and validate the whole file in the browser; nothing is sent. `choice` is
  * the model and column mapping the user picked in the mapping editor (none: detected from the headers).
  */
-async function pick(file: File, choice?: MappingChoice): Promise<void> {
+async function pick(file: File, options: PickOptions = {}): Promise<void> {
+  const { choice, ignore, forgotten } = options;
   if (busy) return;
   busy = true;
   clearResults();
@@ -231,12 +273,14 @@ async function pick(file: File, choice?: MappingChoice): Promise<void> {
       dryRun: true,
       model: choice?.model,
       mapping: choice?.mapping,
+      // The user's saved mapping for this header row, unless they chose one or set it aside.
+      savedMapping: !choice && !ignore && account?.client ? savedMappingLookup(account.client) : undefined,
       onInspected: (i) => (inspection = i),
       // onInspected always comes first, so the mapping is known for the report line.
       onRejected: (r) => collect(found, inspection!, r),
     });
     const scan: ScanResult = { sha256: summary.sha256, bytes: summary.bytes, rows: summary.rows, blankRows: summary.blankRows, valid: summary.rows - summary.invalid, invalid: summary.invalid, durationMs: summary.durationMs };
-    picked = { file, inspection: inspection!, scan, choice };
+    picked = { file, inspection: inspection!, scan, choice, ignored: ignore ?? null, forgotten: forgotten ?? null };
     fill(byId('reading'));
     showInspection(picked, found);
     setState('inspected');
@@ -246,7 +290,11 @@ async function pick(file: File, choice?: MappingChoice): Promise<void> {
     if (error instanceof FileProblemError) {
       const remap = MAPPING_PROBLEMS.has(error.code);
       fill(problem, el('strong', {}, 'This file cannot be imported. '), error.message, remap ? ' Or choose the fields below.' : '');
-      if (remap) await offerMapping(file, choice);
+      if (remap) {
+        await offerMapping(file, choice);
+        // A saved mapping set aside, or one that no longer fits: said above the columns.
+        showSavedMapping({ saved: null, ignored: ignore ?? null, forgotten: forgotten ?? null }, account?.client ?? null, savedMappingActions(file, ignore ?? null));
+      }
     } else {
       fill(problem, el('strong', {}, 'Reading the file failed. '), error instanceof Error ? error.message : String(error));
     }
@@ -418,6 +466,8 @@ async function runImport(): Promise<void> {
   });
   const rejected = noRejections();
   let closed = false;
+  // The user confirmed the mapping they chose by importing with it: it is theirs for this header row now.
+  if (p.choice && byId<HTMLInputElement>('remember-mapping').checked) await rememberMapping(client, p.inspection);
   try {
     const summary = await ingestFile({
       fileName: p.file.name,
@@ -426,8 +476,9 @@ async function runImport(): Promise<void> {
       createHasher: browserSha256,
       client: watched,
       sourceKind: 'WEB',
-      model: p.choice?.model,
-      mapping: p.choice?.mapping,
+      // What the check used: the user's choice, or the saved mapping it applied (not looked up again).
+      model: p.choice?.model ?? (p.inspection.saved?.applied ? (p.inspection.model.key as ModelKey) : undefined),
+      mapping: p.choice?.mapping ?? (p.inspection.saved?.applied ? p.inspection.saved.match.mapping : undefined),
       signal: cancel.signal,
       onProgress: (progress) => panel.engine(progress),
       // Rows the check found invalid are listed in step 2 already: the page lists only what
