@@ -5,7 +5,6 @@
  */
 import { closeSync, openSync, statSync, writeSync, type Stats } from 'node:fs';
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { createClient } from '../../api/client';
 import type { IngestionSource } from '../../api/generated';
 import {
   FileChangedError,
@@ -32,7 +31,7 @@ import {
   type SavedMappingMatch,
 } from '../../ingest';
 import { fileSource, nodeDigest, nodeSha256 } from '../../ingest/node';
-import type { GraphQLClient } from '../../api/client';
+import { GraphQLHttpError, createClient, type GraphQLClient } from '../../api/client';
 import { resolveEndpoint, type ResolvedEndpoint } from '../endpoint';
 import { mappingFromFlags, parseMapFlag } from '../mappingFlags';
 import { CliError, EXIT } from '../errors';
@@ -272,6 +271,10 @@ export async function runIngest(file: string, flags: IngestFlags): Promise<numbe
     try {
       return await findSavedMapping(client, headers, flags.model ? [modelByKey(flags.model)!] : MODELS, nodeDigest);
     } catch (error) {
+      // Refused credentials would refuse the run too: say it once, before reading the whole file.
+      if (!flags.dryRun && error instanceof GraphQLHttpError && (error.status === 401 || error.status === 403)) {
+        throw new SendFailedError(`could not start the ingestion: ${describeSendError(error)}`, error);
+      }
       // An endpoint without saved mappings (an older deployment) or a passing failure: the headers decide.
       progress.log(`could not look up your saved mappings (${describeSendError(error)}); the headers decide the mapping.`);
       return null;
