@@ -61,9 +61,9 @@ export interface TableSpec<Id extends string = TableId> {
   localSecondaryIndexes?: LocalIndexSpec[];
 }
 
-/** Any API's table ids are its own names; Foreman's are these four. */
+/** Any API's table ids are its own names; Foreman's are one per model and these. */
 export type TableId = string;
-export type ForemanTableId = ModelTable | 'Uniques' | 'Ingestions';
+export type ForemanTableId = ModelTable | 'Uniques' | 'Ingestions' | 'Mappings';
 
 export type DataSourceSpec =
   | {
@@ -218,6 +218,17 @@ export const tables: TableSpec<ForemanTableId>[] = [
     // Row errors and batch markers carry it (never META): see infra/retention.ts.
     timeToLiveAttribute: 'expiresAt',
   },
+  {
+    // Saved column mappings (docs/mappings.md): one partition per owner (the caller, so a resolver can
+    // address only the caller's own), `<ModelName>#<fingerprint>` within it; newest first by updatedAt.
+    id: 'Mappings',
+    envVar: 'MAPPINGS_TABLE',
+    localName: 'foreman-mappings',
+    partitionKey: { name: 'owner', type: 'S' },
+    sortKey: { name: 'sk', type: 'S' },
+    globalSecondaryIndexes: [],
+    localSecondaryIndexes: [{ indexName: 'byUpdatedAt', sortKey: { name: 'updatedAt', type: 'S' } }],
+  },
 ];
 
 export const dataSources: DataSourceSpec[] = [
@@ -234,6 +245,8 @@ export const dataSources: DataSourceSpec[] = [
   { name: 'UniquesTable', kind: 'AMAZON_DYNAMODB', table: 'Uniques', alsoTouches: ['Customers', 'Ingestions'], access: 'readWrite' },
   // The generic import pipeline runs here: it reads and writes every model's table in its batches.
   { name: 'IngestionsTable', kind: 'AMAZON_DYNAMODB', table: 'Ingestions', alsoTouches: [...MODELS.map((m) => m.table as ModelTable), 'Uniques'], access: 'readWrite' },
+  // Saved mappings reach their own table only.
+  { name: 'MappingsTable', kind: 'AMAZON_DYNAMODB', table: 'Mappings', alsoTouches: [], access: 'readWrite' },
   { name: 'None', kind: 'NONE' },
   { name: 'IngestionEvents', kind: 'AMAZON_EVENTBRIDGE' },
 ];
@@ -290,6 +303,11 @@ export const functions: FunctionSpec[] = [
   { name: 'scanForErasure', dataSource: 'IngestionsTable' },
   { name: 'redactErasedValues', dataSource: 'IngestionsTable' },
   // --- end of erasure -------------------------------------------------------------------------
+  // --- saved column mappings (docs/mappings.md) -----------------------------------------------
+  { name: 'putMapping', dataSource: 'MappingsTable' },
+  { name: 'getMappingItem', dataSource: 'MappingsTable' },
+  { name: 'deleteMappingItem', dataSource: 'MappingsTable' },
+  { name: 'queryMappings', dataSource: 'MappingsTable' },
 ];
 
 /** Filled in by the resolvers: every Query/Mutation field of the schema appears here or in `unwired`. */
@@ -346,6 +364,11 @@ export const resolvers: ResolverSpec[] = [
     fieldName: 'eraseCustomer',
     pipeline: ['readErasureClaim', 'getCustomerById', 'deleteErasedCustomer', 'scanForErasure', 'redactErasedValues'],
   },
+  // Saved column mappings: each keyed by the caller (docs/auth.md).
+  { typeName: 'Mutation', fieldName: 'saveMapping', pipeline: ['putMapping'] },
+  { typeName: 'Mutation', fieldName: 'deleteMapping', pipeline: ['deleteMappingItem'] },
+  { typeName: 'Query', fieldName: 'getMapping', pipeline: ['getMappingItem'] },
+  { typeName: 'Query', fieldName: 'listMappings', pipeline: ['queryMappings'] },
 ];
 
 export const unwired: UnwiredField[] = [];

@@ -4,7 +4,7 @@
  * by row and column. Pure formatting, apart from the progress reporter, which writes to a stream.
  */
 import type { Inspection, IngestSummary, Progress, RejectedRow, Mapping } from '../ingest';
-import { columnOf, describeFileKind, listNames, quoteHeader } from '../ingest';
+import { columnOf, describeFileKind, listNames, quoteHeader, savedAt, shortFingerprint } from '../ingest';
 
 export function formatBytes(n: number): string {
   if (n < 1024) return `${n} B`;
@@ -28,16 +28,23 @@ export function describeInspection(inspection: Inspection, size: number): string
   lines.push(`File       ${inspection.fileName} (${formatBytes(size)})`);
   lines.push(`Format     ${describeFileKind(format) ?? `${ENCODING_LABEL[format.encoding] ?? format.encoding}${format.bom ? ' with BOM' : ''}, ${DELIMITER_LABEL[format.delimiter]}-separated`}`);
   const others = inspection.scores.filter((s) => s.model !== model).map((s) => `${s.model.key} ${s.mapped}`).join(', ');
+  const saved = inspection.saved?.applied ? inspection.saved : null;
   lines.push(
-    `Model      ${model.key}${inspection.detected ? ` (detected: ${mapping.fieldColumn.size} of ${mapping.columns.length} columns map${others ? `; ${others} for ${others.includes(',') ? 'the others' : 'the other model'}` : ''})` : ' (--model)'}`,
+    `Model      ${model.key}${inspection.detected ? ` (detected: ${mapping.fieldColumn.size} of ${mapping.columns.length} columns map${others ? `; ${others} for ${others.includes(',') ? 'the others' : 'the other model'}` : ''})` : saved && saved.match.model === model ? ' (your saved mapping)' : ' (--model)'}`,
   );
+  if (saved) lines.push(`Using your saved mapping from ${savedAt(saved.match.updatedAt)} (foreman mappings show ${shortFingerprint(saved.match.fingerprint)})`);
+  else if (inspection.saved) lines.push(`Note: ${inspection.saved.problem}. \`foreman mappings delete ${shortFingerprint(inspection.saved.match.fingerprint)}\` forgets it.`);
   lines.push('Mapping');
   const width = Math.min(32, Math.max(...mapping.columns.map((c) => c.header.length || 10)));
   const name = (c: { header: string; index: number }) => (c.header ? quoteHeader(c.header) : `(column ${c.index + 1}, no header)`);
+  const fromSaved = new Set(saved?.columns ?? []);
+  const why = (c: { header: string; explicit: boolean }) => (!c.explicit ? '' : fromSaved.has(c.header) ? '  (your saved mapping)' : '  (your mapping)');
   for (const c of mapping.columns) {
-    if (c.field) lines.push(`  ${clip(c.header || `(column ${c.index + 1})`, 32).padEnd(width)}  → ${c.field}${c.explicit ? '  (your mapping)' : ''}`);
+    if (c.field) lines.push(`  ${clip(c.header || `(column ${c.index + 1})`, 32).padEnd(width)}  → ${c.field}${why(c)}`);
   }
-  const byYou = mapping.unmapped.filter((c) => c.explicit);
+  const bySaved = mapping.unmapped.filter((c) => c.explicit && fromSaved.has(c.header));
+  if (bySaved.length) lines.push(`  ignored (your saved mapping): ${listNames(bySaved.map(name))}`);
+  const byYou = mapping.unmapped.filter((c) => c.explicit && !fromSaved.has(c.header));
   const displaced = mapping.unmapped.filter((c) => c.displaced);
   const notMapped = mapping.unmapped.filter((c) => !c.explicit && !c.displaced);
   if (byYou.length) lines.push(`  ignored (your mapping): ${listNames(byYou.map(name))}`);

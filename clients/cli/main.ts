@@ -19,7 +19,7 @@ const program = new Command('foreman')
   .configureOutput({ outputError: (text, write) => write(`${text}${oldFlagHint(text, process.argv.slice(2)) ?? ''}`) })
   .exitOverride();
 
-const commands = ['serve', 'evaluate', 'ingest', 'ingestions', 'models', 'watch', 'users', 'login'] as const;
+const commands = ['serve', 'evaluate', 'ingest', 'ingestions', 'mappings', 'models', 'watch', 'users', 'login'] as const;
 for (const name of commands) {
   const mod = (await import(`./commands/${name}.ts`)) as { register(program: Command): void };
   mod.register(program);

@@ -13,6 +13,7 @@ import {
   MODELS,
   aliasesOf,
   fieldsOf,
+  mapColumns,
   modelByKey,
   normalizeHeader,
   refColumnsLabel,
@@ -33,6 +34,7 @@ import { delimiterName } from './sniff';
 import { validateRow, type FieldError } from './validate';
 import { recordingSource, verifyingSource, type ScannedBlocks } from './verify';
 import { HeldRows, SeenFilter, claimKeys } from './repeats';
+import { overSaved, savedAt, type SavedMappingMatch } from './savedMappings';
 
 export interface PreviewRow {
   row: number;
@@ -50,6 +52,18 @@ export interface Inspection {
   scores: ModelScore[];
   mapping: Mapping;
   preview: PreviewRow[];
+  /** The user's saved mapping for this header row (the `savedMapping` option), applied or not. */
+  saved?: SavedMappingUse | null;
+}
+
+/** A saved mapping the engine found for the header row, and what it did with it. */
+export interface SavedMappingUse {
+  match: SavedMappingMatch;
+  /** False when it no longer fits the model (`problem` says why): the headers decided instead. */
+  applied: boolean;
+  problem: string | null;
+  /** The headers whose field it decided (the explicit mapping decided the others it names). */
+  columns: string[];
 }
 
 export interface MappedRow {
@@ -129,8 +143,10 @@ export interface IngestSummary {
   bom: boolean;
   delimiter: string;
   model: ModelKey;
-  /** Every column and the field it feeds (null: ignored); `explicit` when the `mapping` option decided it. */
+  /** Every column and the field it feeds (null: ignored); `explicit` when the `mapping` option (or a saved mapping) decided it. */
   mapping: { column: string; field: string | null; explicit: boolean }[];
+  /** The saved mapping found for the header row: applied, or not because it no longer fits (`problem`). */
+  savedMapping: { fingerprint: string; model: ModelKey; updatedAt: string; applied: boolean; problem: string | null } | null;
   outcome: IngestOutcome;
   ingestionId: string | null;
   resumed: boolean;
@@ -186,6 +202,13 @@ export interface IngestOptions extends IngestCallbacks {
   mapping?: MappingOverride;
   /** For .xlsx files: the sheet to read, by name (any case) or 1-based number; default the first visible worksheet. */
   sheet?: string;
+  /**
+   * Looks up the user's saved mapping for the header row (./savedMappings.ts findSavedMapping),
+   * called once, when the header row has been read. A mapping found is applied — its model, unless
+   * `model` names another, and its columns under `mapping`, whose entries win (`overSaved`) — when
+   * it still fits the model; `onInspected` says which (`Inspection.saved`).
+   */
+  savedMapping?: (headers: string[]) => Promise<SavedMappingMatch | null>;
   dryRun?: boolean;
   /** Required unless `dryRun`; a function is called once, after the scan (e.g. to start a local stack only for usable files). */
   client?: GraphQLClient | (() => Promise<GraphQLClient>);
@@ -409,14 +432,17 @@ export function mapRow(mapping: Mapping, row: number, cells: string[], typed?: T
  */
 export async function inspectFile(
   source: ByteSource,
-  options: { fileName: string; model?: ModelKey; mapping?: MappingOverride; previewRows?: number; sheet?: string; createHasher?: () => Hasher },
+  options: { fileName: string; model?: ModelKey; mapping?: MappingOverride; savedMapping?: IngestOptions['savedMapping']; previewRows?: number; sheet?: string; createHasher?: () => Hasher },
 ): Promise<Inspection> {
   const { fileName } = options;
   const want = options.previewRows ?? 5;
   let format: FileFormat | undefined;
   let headers: string[] | undefined;
-  let chosen: ReturnType<typeof chooseModel> | undefined;
-  const preview: PreviewRow[] = [];
+  let saved: SavedMappingUse | null = null;
+  let forced = options.model;
+  // The first data rows as read: mapped once the mapping is known, after the saved-mapping lookup,
+  // which waits until the file has shown it has data (and can be read that far).
+  const first: CsvRecord[] = [];
   let dataRows = 0;
   const onFormat = (f: FileFormat) => {
     format = f;
@@ -429,18 +455,12 @@ export async function inspectFile(
       if (isBlank(record.cells)) continue;
       headers = record.cells.map((h) => h.trim());
       checkHeaders(fileName, headers);
-      chosen = chooseModel(fileName, headers, options.model, options.mapping);
       continue;
     }
     if (isBlankRecord(record)) continue;
     dataRows++;
-    if (preview.length < want) {
-      const { input } = mapRow(chosen!.mapping, record.row, record.cells, record);
-      const values: Record<string, string> = {};
-      for (const [k, v] of Object.entries(input)) if (k !== 'rowNumber' && typeof v === 'string') values[k] = v;
-      preview.push({ row: record.row, values });
-    }
-    if (preview.length >= want) break;
+    if (first.length < want) first.push(record);
+    if (first.length >= want) break;
   }
   const sheet = format?.sheet;
   const other = sheet && sheet.names.length > 1 ? ` Pick another sheet with --sheet (its sheets: ${listNames(sheet.names.map((n, i) => `${i + 1} "${n}"`))}).` : '';
@@ -448,11 +468,57 @@ export async function inspectFile(
     if (sheet) throw new FileProblemError('EMPTY', fileName, `sheet "${sheet.name}" is empty: it has no header row and no data.${other}`, { row: 1 });
     throw new FileProblemError('EMPTY', fileName, 'the file is empty: there is no header row and no data. Export the data again (with a header row) and try again.', { row: 1 });
   }
+  let override = options.mapping;
+  const match = options.savedMapping && dataRows > 0 ? await options.savedMapping(headers) : null;
+  if (match && (!options.model || modelByKey(options.model) === match.model)) {
+    saved = applySaved(match, headers, options.mapping);
+    if (saved.applied) {
+      override = overSaved(match.model, headers, match.mapping, options.mapping);
+      forced = match.model.key as ModelKey;
+    }
+  }
+  let chosen: ReturnType<typeof chooseModel>;
+  try {
+    chosen = chooseModel(fileName, headers, forced, override);
+  } catch (error) {
+    // A saved mapping that no longer fits may be why: say so with the refusal.
+    if (!(error instanceof FileProblemError) || !saved?.problem) throw error;
+    const detail = error.message.slice(fileName.length + 2);
+    throw new FileProblemError(error.code, fileName, `${detail} (Note: ${saved.problem}.)`, error.where);
+  }
   if (dataRows === 0) {
     const where = sheet ? `sheet "${sheet.name}" has` : 'the file has';
     throw new FileProblemError('HEADER_ONLY', fileName, `${where} a header row (${listNames(headers.map(quoteHeader))}) but no data rows. Nothing to ingest.${other}`, { row: 2 });
   }
-  return { fileName, format, headers, model: chosen!.model, detected: !options.model, scores: chosen!.scores, mapping: chosen!.mapping, preview };
+  const preview: PreviewRow[] = first.map((r) => {
+    const { input } = mapRow(chosen.mapping, r.row, r.cells, r);
+    const values: Record<string, string> = {};
+    for (const [k, v] of Object.entries(input)) if (k !== 'rowNumber' && typeof v === 'string') values[k] = v;
+    return { row: r.row, values };
+  });
+  return { fileName, format, headers, model: chosen.model, detected: !forced, scores: chosen.scores, mapping: chosen.mapping, preview, saved };
+}
+
+/**
+ * What a saved mapping does for this header row: applied when it still fits its model (every
+ * column it names is in the row, every field it names is one of the model's, every required field
+ * has a column); otherwise not, saying why. `columns` are those it decides, the explicit mapping's left out.
+ */
+function applySaved(match: SavedMappingMatch, headers: string[], explicit: MappingOverride | undefined): SavedMappingUse {
+  const alone = mapColumns(match.model, headers, match.mapping);
+  const p = alone.overrideProblems!;
+  const problem = p.unknownColumns.length
+    ? `it names ${listNames(p.unknownColumns.map(quoteHeader), 3)}, which the header row no longer has`
+    : p.unknownFields.length
+      ? `${listNames(p.unknownFields.map(([, f]) => `"${f}"`), 3)} ${p.unknownFields.length === 1 ? 'is' : 'are'} no longer ${p.unknownFields.length === 1 ? 'a field' : 'fields'} of ${match.model.label.toLowerCase()}`
+      : p.conflicts.length || alone.conflicts.length
+        ? `it gives one field to several columns`
+        : alone.missingRequired.length
+          ? `no column of it maps to the required ${alone.missingRequired.join(', ')}`
+          : null;
+  const mine = new Set(Object.keys(explicit ?? {}).map((k) => normalizeHeader(k)));
+  const columns = problem ? [] : alone.columns.filter((c) => c.explicit && !mine.has(normalizeHeader(c.header))).map((c) => c.header);
+  return { match, applied: problem === null, problem: problem && `your saved mapping from ${savedAt(match.updatedAt)} was not used: ${problem}`, columns };
 }
 
 /** Iterates the file's data rows, mapped and validated (blank lines after the header counted apart: empty ones and ones of spaces or delimiters). */
@@ -523,7 +589,7 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new RangeError('concurrency must be a positive integer');
   if (!options.dryRun && !options.client) throw new Error('ingestFile needs a client unless dryRun');
 
-  const inspection = await inspectFile(options.source, { fileName: options.fileName, model: options.model, mapping: options.mapping, sheet: options.sheet, createHasher: options.createHasher });
+  const inspection = await inspectFile(options.source, { fileName: options.fileName, model: options.model, mapping: options.mapping, savedMapping: options.savedMapping, sheet: options.sheet, createHasher: options.createHasher });
   options.onInspected?.(inspection);
   // Valid rows go in batches of at most the model's size (what one transaction holds), rejected ones in recordRejectedRows' size.
   const validBatchSize = Math.min(options.batchSize ?? inspection.model.batchRows, inspection.model.batchRows);
@@ -588,6 +654,9 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
     delimiter: delimiterName(inspection.format.delimiter),
     model: inspection.model.key as ModelKey,
     mapping: inspection.mapping.columns.map((c) => ({ column: c.header, field: c.field, explicit: c.explicit })),
+    savedMapping: inspection.saved
+      ? { fingerprint: inspection.saved.match.fingerprint, model: inspection.saved.match.model.key as ModelKey, updatedAt: inspection.saved.match.updatedAt, applied: inspection.saved.applied, problem: inspection.saved.problem }
+      : null,
     outcome: 'DRY_RUN',
     ingestionId: null,
     resumed: false,

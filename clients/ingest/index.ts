@@ -14,3 +14,4 @@ export * from './sniff';
 export * from './validate';
 export * from './verify';
 export { plainNumber, serialDate } from './numbers';
+export * from './savedMappings';

@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import type { ByteSource, Hasher } from './reader';
+import type { Sha256Digest } from './savedMappings';
 
 /** Reads `path` in 256 KiB chunks, each time the source is opened. */
 export function fileSource(path: string, chunkBytes = 256 * 1024): ByteSource {
@@ -19,3 +20,6 @@ export function nodeSha256(): Hasher {
     digest: () => hash.digest('hex'),
   };
 }
+
+/** SHA-256 of some bytes (lower-case hex) from node:crypto: the CLI's `Sha256Digest` for mapping fingerprints. */
+export const nodeDigest: Sha256Digest = async (bytes) => createHash('sha256').update(bytes).digest('hex');

@@ -177,6 +177,9 @@ export class ForemanStack extends Stack {
           projectionType: dynamodb.ProjectionType.ALL,
         });
       }
+      for (const index of spec.localSecondaryIndexes ?? []) {
+        table.addLocalSecondaryIndex({ indexName: index.indexName, sortKey: attr(index.sortKey), projectionType: dynamodb.ProjectionType.ALL });
+      }
       tables[spec.id] = table;
     }
     this.tables = tables;
@@ -556,7 +559,7 @@ function tableResources(ds: Extract<DataSourceSpec, { kind: 'AMAZON_DYNAMODB' }>
   return ids.flatMap((tableId) => {
     const spec = wiring.tables.find((t) => t.id === tableId)!;
     const arn = tables[tableId].tableArn;
-    return [arn, ...spec.globalSecondaryIndexes.map((i) => `${arn}/index/${i.indexName}`)];
+    return [arn, ...[...spec.globalSecondaryIndexes, ...(spec.localSecondaryIndexes ?? [])].map((i) => `${arn}/index/${i.indexName}`)];
   });
 }
 

@@ -469,6 +469,8 @@ export type Mutation = {
   createCustomer: Customer;
   createProject: Project;
   deleteCustomer: Maybe<Customer>;
+  /** Deletes the caller's mapping for a header row and model: the deleted mapping, or null when the caller has none. */
+  deleteMapping: Maybe<SavedMapping>;
   deleteProject: Maybe<Project>;
   /** Admins (and IAM operators granted this field): removes a customer, its email claim and every stored copy of its email in row errors and batch outcomes. */
   eraseCustomer: ErasureResult;
@@ -482,6 +484,8 @@ export type Mutation = {
   /** Imports a batch of project rows into a running ingestion (generated). */
   importProjects: IngestionProgress;
   recordRejectedRows: IngestionProgress;
+  /** Saves (or replaces) the caller's mapping for a header row and model; refused with ValidationError when it does not fit the model. */
+  saveMapping: SavedMapping;
   startIngestion: StartIngestionResult;
   updateCustomer: Customer;
   updateProject: Project;
@@ -500,6 +504,12 @@ export type MutationCreateProjectArgs = {
 
 export type MutationDeleteCustomerArgs = {
   input: DeleteCustomerInput;
+};
+
+
+export type MutationDeleteMappingArgs = {
+  fingerprint: Scalars['String']['input'];
+  model: ModelName;
 };
 
 
@@ -541,6 +551,11 @@ export type MutationImportProjectsArgs = {
 
 export type MutationRecordRejectedRowsArgs = {
   input: RecordRejectedRowsInput;
+};
+
+
+export type MutationSaveMappingArgs = {
+  input: SaveMappingInput;
 };
 
 
@@ -614,11 +629,15 @@ export type Query = {
   getCustomer: Maybe<Customer>;
   getIngestion: Maybe<Ingestion>;
   getInvoice: Maybe<Invoice>;
+  /** The caller's own saved mapping for this header row fingerprint and model, or null. */
+  getMapping: Maybe<SavedMapping>;
   getProject: Maybe<Project>;
   listCustomers: CustomerConnection;
   listIngestionRowErrors: RowErrorConnection;
   listIngestions: IngestionConnection;
   listInvoices: InvoiceConnection;
+  /** The caller's own saved mappings, most recently saved first (`limit` 20 by default, at most 100). */
+  listMappings: SavedMappingConnection;
   listProjects: ProjectConnection;
   listProjectsByCustomer: ProjectConnection;
 };
@@ -641,6 +660,12 @@ export type QueryGetIngestionArgs = {
 
 export type QueryGetInvoiceArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type QueryGetMappingArgs = {
+  fingerprint: Scalars['String']['input'];
+  model: ModelName;
 };
 
 
@@ -669,6 +694,12 @@ export type QueryListIngestionsArgs = {
 
 
 export type QueryListInvoicesArgs = {
+  limit?: InputMaybe<Scalars['Int']['input']>;
+  nextToken?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type QueryListMappingsArgs = {
   limit?: InputMaybe<Scalars['Int']['input']>;
   nextToken?: InputMaybe<Scalars['String']['input']>;
 };
@@ -743,6 +774,42 @@ export type RowStatus =
   | 'INVALID'
   /** Lost a race with a concurrent writer: send the row again in a later batch. */
   | 'RETRY';
+
+export type SaveMappingInput = {
+  /** Lower-case hex SHA-256 (64 characters) of the model key and the normalised header row. */
+  fingerprint: Scalars['String']['input'];
+  /** The file's header row, at most 500 columns of at most 256 characters (32,768 in all). */
+  headers: Array<Scalars['String']['input']>;
+  /** JSON object: column header (one of `headers`) → a field of the model, or null to ignore the column. Every required field needs a column. */
+  mapping: Scalars['AWSJSON']['input'];
+  model: ModelName;
+};
+
+/**
+ * A column mapping its owner confirmed for one header row and model, applied the next time a file
+ * with the same header row is ingested. Only its owner sees, replaces or deletes it (docs/auth.md).
+ */
+export type SavedMapping = {
+  __typename?: 'SavedMapping';
+  createdAt: Scalars['AWSDateTime']['output'];
+  /** Lower-case hex SHA-256 of the model key and the normalised header row (clients/ingest/savedMappings.ts mappingFingerprint). */
+  fingerprint: Scalars['String']['output'];
+  /** The header row as the file had it when the mapping was saved. */
+  headers: Array<Scalars['String']['output']>;
+  /** JSON object: each column header → a field of the model, or null when the column is ignored. */
+  mapping: Scalars['AWSJSON']['output'];
+  model: ModelName;
+  /** Who saved it: cognito:<sub> or iam:<ARN>, as an ingestion's owner. */
+  owner: Scalars['String']['output'];
+  updatedAt: Scalars['AWSDateTime']['output'];
+};
+
+export type SavedMappingConnection = {
+  __typename?: 'SavedMappingConnection';
+  /** The caller's own saved mappings, most recently saved first. */
+  items: Array<SavedMapping>;
+  nextToken: Maybe<Scalars['String']['output']>;
+};
 
 export type StartIngestionInput = {
   fileName: Scalars['String']['input'];

@@ -38,12 +38,14 @@ describe('schema auth rules (issue 8)', () => {
     const mutations = fieldsOf('Mutation');
     const allowed = (groups: string[], root: string) => fieldsOf(root).filter((f) => auth.isFieldAllowed(root, f, 'AMAZON_COGNITO_USER_POOLS', user(...groups)));
     expect(allowed(['viewers'], 'Mutation')).toEqual([]);
-    expect(allowed(['viewers'], 'Query')).toEqual(fieldsOf('Query'));
+    // every read but the saved mappings (issue 10: they belong to those who import)
+    expect(allowed(['viewers'], 'Query')).toEqual(fieldsOf('Query').filter((f) => f !== 'getMapping' && f !== 'listMappings'));
+    expect(allowed(['importers'], 'Query')).toEqual(fieldsOf('Query'));
     // including the generated reads of a model declared only in the schema
     expect(allowed(['viewers'], 'Query')).toEqual(expect.arrayContaining(['getInvoice', 'listInvoices']));
     expect(allowed(['viewers'], 'Subscription')).toEqual(fieldsOf('Subscription'));
     expect(new Set(allowed(['importers'], 'Mutation'))).toEqual(
-      new Set(['createCustomer', 'updateCustomer', 'createProject', 'updateProject', 'startIngestion', 'importCustomers', 'importProjects', 'importInvoices', 'recordRejectedRows', 'finishIngestion', 'failIngestion']),
+      new Set(['createCustomer', 'updateCustomer', 'createProject', 'updateProject', 'startIngestion', 'importCustomers', 'importProjects', 'importInvoices', 'recordRejectedRows', 'finishIngestion', 'failIngestion', 'saveMapping', 'deleteMapping']),
     );
     expect(allowed(['admins'], 'Mutation')).toEqual(mutations);
     expect(allowed(['admins'], 'Query')).toEqual(fieldsOf('Query'));
@@ -52,7 +54,7 @@ describe('schema auth rules (issue 8)', () => {
   });
 
   it('lets any signed-in user read the fields of the returned types (the root fields decide)', () => {
-    for (const type of ['Customer', 'Project', 'Invoice', 'Ingestion', 'IngestionProgress']) {
+    for (const type of ['Customer', 'Project', 'Invoice', 'Ingestion', 'IngestionProgress', 'SavedMapping']) {
       for (const f of fieldsOf(type)) expect(auth.isFieldAllowed(type, f, 'AMAZON_COGNITO_USER_POOLS', user('viewers')), `${type}.${f}`).toBe(true);
     }
   });

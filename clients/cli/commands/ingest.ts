@@ -5,10 +5,33 @@
  */
 import { closeSync, openSync, statSync, writeSync, type Stats } from 'node:fs';
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { createClient } from '../../api/client';
 import type { IngestionSource } from '../../api/generated';
-import { FileChangedError, FileProblemError, MAX_BATCH_SIZE, MODELS, SendFailedError, columnOf, emptyProgress, ingestFile, modelByKey, reportHeader, reportLine, type IngestSummary, type Inspection, type MappingOverride, type ModelKey, type RejectedRow } from '../../ingest';
-import { fileSource, nodeSha256 } from '../../ingest/node';
+import {
+  FileChangedError,
+  FileProblemError,
+  MAX_BATCH_SIZE,
+  MODELS,
+  SendFailedError,
+  columnOf,
+  describeSendError,
+  emptyProgress,
+  findSavedMapping,
+  ingestFile,
+  modelByKey,
+  reportHeader,
+  reportLine,
+  saveMapping,
+  shortFingerprint,
+  MappingNotSavableError,
+  type IngestSummary,
+  type Inspection,
+  type MappingOverride,
+  type ModelKey,
+  type RejectedRow,
+  type SavedMappingMatch,
+} from '../../ingest';
+import { fileSource, nodeDigest, nodeSha256 } from '../../ingest/node';
+import { GraphQLHttpError, createClient, type GraphQLClient } from '../../api/client';
 import { resolveEndpoint, type ResolvedEndpoint } from '../endpoint';
 import { mappingFromFlags, parseMapFlag } from '../mappingFlags';
 import { CliError, EXIT } from '../errors';
@@ -25,6 +48,12 @@ Exit codes:
      model, unmappable or duplicate headers, broken quoting; a damaged or password-protected
      workbook, a --sheet it does not have; JSON that is not an array of objects)
   3  the same file (same SHA-256, under any name) was ingested before; nothing was done
+  (--save-mapping that could not save turns 0 into 1, saying why)
+
+Saved mappings (docs/mappings.md): the mapping you saved for the same header row (--save-mapping, or
+a mapping you confirmed in the web page) is applied, and said so; --map/--map-file override it
+column by column; --no-saved-mapping ignores it. A dry run looks them up only at an endpoint that is
+already running (flags, environment, .env, \`foreman serve\`), unless it saves one.
 
 Endpoint (first match wins): --endpoint/--api-key; FOREMAN_GRAPHQL_URL/FOREMAN_API_KEY;
 a .env file in the current directory; a running \`foreman serve\`; otherwise an embedded local
@@ -41,6 +70,7 @@ Examples:
   $ foreman ingest samples/customers_valid.csv
   $ foreman ingest contacts.csv --model customer --dry-run
   $ foreman ingest export.csv --map "Kontakt E-Mail=email" --map "Kunde=name" --map "Intern="
+  $ foreman ingest export.csv --map "Kontakt E-Mail=email" --map "Kunde=name" --dry-run --save-mapping
   $ foreman ingest projects.csv --errors-out rejected.csv --json
   $ foreman ingest export.xlsx --sheet "Customers 2024" --dry-run
   $ foreman ingest customers.ndjson`;
@@ -74,6 +104,9 @@ interface IngestFlags {
   sheet?: string;
   map?: MappingOverride;
   mapFile?: string;
+  /** False with --no-saved-mapping. */
+  savedMapping?: boolean;
+  saveMapping?: boolean;
   dryRun?: boolean;
   batchSize?: number;
   concurrency: number;
@@ -95,6 +128,8 @@ export function register(program: Command): void {
     .addOption(new Option('-m, --model <model>', `the model (${modelChoices()}, any case), instead of detecting it from the headers`).argParser(parseModel))
     .option('--map <column=field>', 'map a column to a model field, overriding its header ("Column=" or "Column=-" ignores the column); repeatable', parseMapFlag)
     .option('--map-file <file>', 'a JSON object of column → field (null ignores the column); --map entries win')
+    .option('--save-mapping', 'save the mapping used as yours for this header row and model, once the run (or dry run) has read the whole file')
+    .option('--no-saved-mapping', 'ignore your saved mapping for this header row')
     .option('--dry-run', 'read, map and validate every row; write nothing')
     .option(
       '--batch-size <n>',
@@ -150,6 +185,14 @@ class ReportWriter {
 }
 
 const LIST_CAP = 100;
+
+/** File problems a mapping can solve. */
+const MAPPING_PROBLEMS = new Set(['UNKNOWN_MODEL', 'MISSING_REQUIRED', 'BAD_MAPPING']);
+
+/** A dry run found no endpoint already running (it starts none to look saved mappings up). */
+class NoRunningEndpoint extends Error {
+  override name = 'NoRunningEndpoint';
+}
 
 /**
  * Stops the command with `message` and `exitCode`; with --json, the one JSON object on stdout says
@@ -211,6 +254,43 @@ export async function runIngest(file: string, flags: IngestFlags): Promise<numbe
   }
   let inspection: Inspection | undefined;
   let endpoint: ResolvedEndpoint | undefined;
+  // The endpoint, resolved once: when the header row is read (to look up a saved mapping) or, at the
+  // latest, once the file has proved usable. A dry run that saves nothing uses only an endpoint that
+  // is already running: it never starts a local stack just to look mappings up.
+  let connecting: Promise<GraphQLClient> | undefined;
+  const connect = (startStack: boolean): Promise<GraphQLClient> =>
+    (connecting ??= resolveEndpoint({
+      endpoint: flags.endpoint,
+      apiKey: flags.apiKey,
+      ...(startStack ? { notice: (line: string) => progress.log(line) } : { startStack: () => Promise.reject(new NoRunningEndpoint()) }),
+    }).then((e) => {
+      endpoint = e;
+      say(`Endpoint   ${e.url} (${e.source === 'embedded' ? 'embedded local AppSync, data in .foreman/' : e.source})`);
+      return createClient({ url: e.url, auth: e.auth });
+    }));
+  const lookupSkipped = { yes: false };
+  const lookUpSaved = async (headers: string[]): Promise<SavedMappingMatch | null> => {
+    let client: GraphQLClient;
+    try {
+      client = await connect(!flags.dryRun || flags.saveMapping === true);
+    } catch (error) {
+      if (!(error instanceof NoRunningEndpoint)) throw error;
+      lookupSkipped.yes = true;
+      return null;
+    }
+    try {
+      return await findSavedMapping(client, headers, flags.model ? [modelByKey(flags.model)!] : MODELS, nodeDigest);
+    } catch (error) {
+      // Refused credentials would refuse the run too: say it once, before reading the whole file.
+      if (!flags.dryRun && error instanceof GraphQLHttpError && (error.status === 401 || error.status === 403)) {
+        throw new SendFailedError(`could not start the ingestion: ${describeSendError(error)}`, error);
+      }
+      // An endpoint without saved mappings (an older deployment) or a passing failure: the headers decide.
+      progress.log(`could not look up your saved mappings (${describeSendError(error)}); the headers decide the mapping.`);
+      return null;
+    }
+  };
+  let mappingSaved: SavedMappingMatch | null = null;
   let report: ReportWriter | undefined;
   const listed = { duplicates: [] as RejectedRow[], invalid: [] as RejectedRow[], unsent: [] as RejectedRow[] };
   const jsonRejected: unknown[] = [];
@@ -241,17 +321,14 @@ export async function runIngest(file: string, flags: IngestFlags): Promise<numbe
       model: flags.model,
       mapping,
       sheet: flags.sheet,
+      savedMapping: flags.savedMapping === false ? undefined : lookUpSaved,
       dryRun: flags.dryRun,
       batchSize: flags.batchSize,
       concurrency: flags.concurrency,
       sourceKind: 'CLI' as IngestionSource,
       signal: interrupt.signal,
       // Resolved only once the file has proved usable: a bad file never starts a local stack.
-      client: async () => {
-        endpoint = await resolveEndpoint({ endpoint: flags.endpoint, apiKey: flags.apiKey, notice: (line) => progress.log(line) });
-        say(`Endpoint   ${endpoint.url} (${endpoint.source === 'embedded' ? 'embedded local AppSync, data in .foreman/' : endpoint.source})`);
-        return createClient({ url: endpoint.url, auth: endpoint.auth });
-      },
+      client: () => connect(true),
       onInspected(i) {
         inspection = i;
         say(describeInspection(i, size));
@@ -300,12 +377,23 @@ export async function runIngest(file: string, flags: IngestFlags): Promise<numbe
     report?.close();
     idsOut?.close();
 
-    const exitCode =
+    let exitCode: number =
       summary.outcome === 'DUPLICATE_FILE'
         ? EXIT.DUPLICATE_FILE
         : summary.outcome === 'FAILED' || summary.duplicates + summary.invalid + summary.unsent > 0
           ? EXIT.FAILED
           : EXIT.OK;
+    // The mapping proved itself on the whole file (a run cut short saves nothing).
+    let saveProblem: string | null = null;
+    if (flags.saveMapping && summary.outcome !== 'FAILED' && inspection) {
+      try {
+        mappingSaved = await saveMapping(await connect(true), inspection.mapping, nodeDigest);
+      } catch (error) {
+        if (error instanceof CliError) throw error;
+        saveProblem = error instanceof MappingNotSavableError ? error.message : describeSendError(error);
+        if (exitCode === EXIT.OK) exitCode = EXIT.FAILED;
+      }
+    }
 
     if (summary.outcome === 'DUPLICATE_FILE' && summary.duplicateOf) {
       const d = summary.duplicateOf;
@@ -319,19 +407,28 @@ export async function runIngest(file: string, flags: IngestFlags): Promise<numbe
       say('');
       say(describeSummary(summary, listed, inspection!.mapping, { duplicates: LIST_CAP, invalid: LIST_CAP }));
     }
+    if (mappingSaved) {
+      say(`Saved this mapping as yours for this header row (${mappingSaved.model.key}): it is applied the next time. \`foreman mappings show ${shortFingerprint(mappingSaved.fingerprint)}\` shows it.`);
+    }
+    if (saveProblem) progress.log(`could not save the mapping: ${saveProblem}`);
     if (flags.errorsOut) say(`Error report: ${flags.errorsOut}`);
     if (flags.idsOut) say(`Record ids: ${flags.idsOut}`);
     if (idsOmitted) say(`--json lists the ids of the first ${JSON_IDS_CAP.toLocaleString('en-US')} rows; ${idsOmitted.toLocaleString('en-US')} more are left out: use --ids-out ids.csv for all of them.`);
     if (flags.json) {
       const endpointJson = endpoint ? { url: endpoint.url, source: endpoint.source } : null;
-      process.stdout.write(`${JSON.stringify({ ...summary, exitCode, endpoint: endpointJson, rejected: jsonRejected, ids: jsonIds.sort((a, b) => a.row - b.row), idsOmitted })}\n`);
+      const saved = mappingSaved ? { fingerprint: mappingSaved.fingerprint, model: mappingSaved.model.key, updatedAt: mappingSaved.updatedAt } : null;
+      process.stdout.write(`${JSON.stringify({ ...summary, exitCode, endpoint: endpointJson, mappingSaved: saved, mappingSaveProblem: saveProblem, rejected: jsonRejected, ids: jsonIds.sort((a, b) => a.row - b.row), idsOmitted })}\n`);
     }
     return exitCode;
   } catch (error) {
     progress.stop();
     report?.close();
     idsOut?.close();
-    if (error instanceof FileProblemError) refuse(file, flags, error.message, EXIT.USAGE, { problem: error.code, where: error.where });
+    if (error instanceof FileProblemError) {
+      // A saved mapping might have fixed it, had one been looked up.
+      const hint = lookupSkipped.yes && MAPPING_PROBLEMS.has(error.code) ? ' (Your saved mappings were not looked up: no endpoint is running. Start `foreman serve` or pass --endpoint to use them.)' : '';
+      refuse(file, flags, `${error.message}${hint}`, EXIT.USAGE, { problem: error.code, where: error.where });
+    }
     if (error instanceof FileChangedError) {
       refuse(file, flags, `${error.message}. Nothing was sent; run the command again once nothing writes to the file.`, EXIT.FAILED, { failureCode: 'FILE_CHANGED' });
     }

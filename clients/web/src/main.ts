@@ -27,7 +27,9 @@ import {
   describeFileKind,
   type Inspection,
   type IngestSummary,
+  type ModelKey,
   type RejectedRow,
+  type SavedMappingMatch,
   type ScanResult,
 } from '../../ingest/index';
 import { Account } from './account';
@@ -36,6 +38,7 @@ import { blobSource, browserSha256 } from './browser';
 import { byId, bytes, clip, el, fact, fill, number } from './dom';
 import { headerColumns, renderMappingEditor, type MappingChoice } from './mappingEditor';
 import { ProgressPanel } from './progressPanel';
+import { rememberMapping, savedMappingLookup, showSavedMapping } from './savedMapping';
 import { parseConfig, ProgressWatch, watchingClient, WebConfigError, type WebConfig } from './session';
 
 /** Issues and rejected rows listed on the page; all of them are in the downloadable report. */
@@ -70,6 +73,21 @@ interface Picked {
   choice?: MappingChoice;
   /** The workbook's sheet the user chose (default: its first visible one). */
   sheet?: string;
+  /** A saved mapping the user chose not to use for this file. */
+  ignored?: SavedMappingMatch | null;
+  /** A saved mapping the user just forgot. */
+  forgotten?: SavedMappingMatch | null;
+}
+
+/** How a file is checked: the user's choice in the editor, or their saved mapping unless set aside. */
+interface PickOptions {
+  choice?: MappingChoice;
+  /** The saved mapping found for this header row, set aside ("Use the detected mapping"). */
+  ignore?: SavedMappingMatch | null;
+  /** The saved mapping just forgotten ("Forget this mapping"), to say so. */
+  forgotten?: SavedMappingMatch | null;
+  /** The workbook's sheet (default: its first visible one). */
+  sheet?: string;
 }
 
 /** File problems the user can solve by mapping the columns themselves. */
@@ -90,7 +108,7 @@ async function offerMapping(file: File, choice: MappingChoice | undefined, sheet
   if (!headers) return;
   const model = (choice && modelByKey(choice.model)) || scoreModels(headers)[0]!.model;
   const columns = choice?.mapping ? mapColumns(model, headers, choice.mapping).columns : headerColumns(model, headers);
-  renderMappingEditor(byId('mapping').querySelector('tbody')!, byId<HTMLSelectElement>('model-select'), model, columns, (next) => void pick(file, next, sheet));
+  renderMappingEditor(byId('mapping').querySelector('tbody')!, byId<HTMLSelectElement>('model-select'), model, columns, (next) => void pick(file, { choice: next, sheet }));
   fill(byId('facts'), fact('File', `${file.name} (${bytes(file.size)})`));
   byId('checked').hidden = true;
   byId('inspection').hidden = false;
@@ -149,6 +167,9 @@ function clearResults(): void {
   byId('rejected-area').hidden = true;
   byId('file-problem').hidden = true;
   byId('report-area').hidden = true;
+  byId('saved-mapping').hidden = true;
+  byId('remember-area').hidden = true;
+  fill(byId('mapping-saved'));
   fill(byId('outcome'));
   fill(byId('reading'));
   delete document.body.dataset.outcome;
@@ -158,12 +179,15 @@ function showInspection(p: Picked, found: Rejections): void {
   const { inspection, scan, file } = p;
   const { format } = inspection;
   const second = inspection.scores.find((s) => s.model !== inspection.model && s.mapped > 0);
+  const saved = inspection.saved?.applied ? inspection.saved : null;
   fill(
     byId('facts'),
     fact('File', `${file.name} (${bytes(file.size)})`),
     p.choice
       ? fact('Model', `${inspection.model.label} (${inspection.model.apiName}), as you chose`)
-      : fact('Detected model', `${inspection.model.label} (${inspection.model.apiName})`, second ? ` — ${inspection.scores[0]!.mapped} columns match it, ${second.mapped} match ${second.model.label}` : ''),
+      : saved
+        ? fact('Model', `${inspection.model.label} (${inspection.model.apiName}), from your saved mapping`)
+        : fact('Detected model', `${inspection.model.label} (${inspection.model.apiName})`, second ? ` — ${inspection.scores[0]!.mapped} columns match it, ${second.mapped} match ${second.model.label}` : ''),
     fact('Rows', `${number(scan.rows)} data rows${scan.blankRows ? `, ${number(scan.blankRows)} blank lines skipped` : ''}`),
     fact('Valid rows', number(scan.valid)),
     fact('Rows with problems', number(scan.invalid)),
@@ -172,7 +196,17 @@ function showInspection(p: Picked, found: Rejections): void {
     fact('SHA-256', el('code', {}, scan.sha256)),
   );
 
-  renderMappingEditor(byId('mapping').querySelector('tbody')!, byId<HTMLSelectElement>('model-select'), inspection.model, inspection.mapping.columns, (choice) => void pick(file, choice, p.sheet));
+  renderMappingEditor(
+    byId('mapping').querySelector('tbody')!,
+    byId<HTMLSelectElement>('model-select'),
+    inspection.model,
+    inspection.mapping.columns,
+    (choice) => void pick(file, { choice, sheet: p.sheet }),
+    new Set(saved && !p.choice ? saved.columns : []),
+  );
+  showSavedMapping({ saved: inspection.saved ?? null, ignored: p.ignored ?? null, forgotten: p.forgotten ?? null }, account?.client ?? null, savedMappingActions(file, inspection.saved?.match ?? null, p.sheet));
+  // A mapping the user chose is saved when they import with it (unless they untick this).
+  byId('remember-area').hidden = !p.choice || !account?.client;
   byId('checked').hidden = false;
 
   const fields = inspection.mapping.columns.filter((c) => c.field).map((c) => c.field!);
@@ -214,8 +248,17 @@ function showInspection(p: Picked, found: Rejections): void {
 /** A workbook's sheets to choose from; choosing one checks the file again with that sheet (and its own headers). */
 function sheetSelect(file: File, names: string[], current: string): HTMLSelectElement {
   const select = el('select', { id: 'sheet-select', 'aria-label': 'Sheet' }, ...names.map((n) => el('option', n === current ? { value: n, selected: '' } : { value: n }, n)));
-  select.addEventListener('change', () => void pick(file, undefined, select.value));
+  select.addEventListener('change', () => void pick(file, { sheet: select.value }));
   return select;
+}
+
+/** What the saved-mapping note's buttons do for `file`: check it again without `match`, with it, or after it was forgotten. */
+function savedMappingActions(file: File, match: SavedMappingMatch | null, sheet?: string) {
+  return {
+    useDetected: () => void pick(file, { ignore: match, sheet }),
+    useSaved: () => void pick(file, { sheet }),
+    forgotten: (forgotten: SavedMappingMatch) => void pick(file, { forgotten, sheet }),
+  };
 }
 
 /**
@@ -223,7 +266,8 @@ function sheetSelect(file: File, names: string[], current: string): HTMLSelectEl
  * the model and column mapping the user picked in the mapping editor (none: detected from the
  * headers); `sheet` the workbook's sheet (none: its first visible one).
  */
-async function pick(file: File, choice?: MappingChoice, sheet?: string): Promise<void> {
+async function pick(file: File, options: PickOptions = {}): Promise<void> {
+  const { choice, ignore, forgotten, sheet } = options;
   if (busy) return;
   busy = true;
   clearResults();
@@ -242,12 +286,14 @@ async function pick(file: File, choice?: MappingChoice, sheet?: string): Promise
       model: choice?.model,
       mapping: choice?.mapping,
       sheet,
+      // The user's saved mapping for this header row, unless they chose one or set it aside.
+      savedMapping: !choice && !ignore && account?.client ? savedMappingLookup(account.client) : undefined,
       onInspected: (i) => (inspection = i),
       // onInspected always comes first, so the mapping is known for the report line.
       onRejected: (r) => collect(found, inspection!, r),
     });
     const scan: ScanResult = { sha256: summary.sha256, bytes: summary.bytes, rows: summary.rows, blankRows: summary.blankRows, valid: summary.rows - summary.invalid, invalid: summary.invalid, durationMs: summary.durationMs };
-    picked = { file, inspection: inspection!, scan, choice, sheet };
+    picked = { file, inspection: inspection!, scan, choice, sheet, ignored: ignore ?? null, forgotten: forgotten ?? null };
     fill(byId('reading'));
     showInspection(picked, found);
     setState('inspected');
@@ -257,7 +303,11 @@ async function pick(file: File, choice?: MappingChoice, sheet?: string): Promise
     if (error instanceof FileProblemError) {
       const remap = MAPPING_PROBLEMS.has(error.code);
       fill(problem, el('strong', {}, 'This file cannot be imported. '), error.message, remap ? ' Or choose the fields below.' : '');
-      if (remap) await offerMapping(file, choice, sheet);
+      if (remap) {
+        await offerMapping(file, choice, sheet);
+        // A saved mapping set aside, or one that no longer fits: said above the columns.
+        showSavedMapping({ saved: null, ignored: ignore ?? null, forgotten: forgotten ?? null }, account?.client ?? null, savedMappingActions(file, ignore ?? null, sheet));
+      }
     } else {
       fill(problem, el('strong', {}, 'Reading the file failed. '), error instanceof Error ? error.message : String(error));
     }
@@ -429,6 +479,8 @@ async function runImport(): Promise<void> {
   });
   const rejected = noRejections();
   let closed = false;
+  // The user confirmed the mapping they chose by importing with it: it is theirs for this header row now.
+  if (p.choice && byId<HTMLInputElement>('remember-mapping').checked) await rememberMapping(client, p.inspection);
   try {
     const summary = await ingestFile({
       fileName: p.file.name,
@@ -437,8 +489,9 @@ async function runImport(): Promise<void> {
       createHasher: browserSha256,
       client: watched,
       sourceKind: 'WEB',
-      model: p.choice?.model,
-      mapping: p.choice?.mapping,
+      // What the check used: the user's choice, or the saved mapping it applied (not looked up again).
+      model: p.choice?.model ?? (p.inspection.saved?.applied ? (p.inspection.model.key as ModelKey) : undefined),
+      mapping: p.choice?.mapping ?? (p.inspection.saved?.applied ? p.inspection.saved.match.mapping : undefined),
       sheet: p.sheet,
       signal: cancel.signal,
       onProgress: (progress) => panel.engine(progress),

@@ -30,7 +30,15 @@ const columnName = (c: { header: string; index: number }) => c.header || `(colum
  * Fills `tbody` with one row per column and wires `modelSelect`; `onChange` gets the new choice.
  * `columns` are the engine's mapping (after a check) or `mapColumns(model, headers)` (refused file).
  */
-export function renderMappingEditor(tbody: HTMLElement, modelSelect: HTMLSelectElement, model: ModelMeta, columns: readonly ColumnMapping[], onChange: (choice: MappingChoice) => void): void {
+export function renderMappingEditor(
+  tbody: HTMLElement,
+  modelSelect: HTMLSelectElement,
+  model: ModelMeta,
+  columns: readonly ColumnMapping[],
+  onChange: (choice: MappingChoice) => void,
+  /** Headers whose field the user's saved mapping decided (said as such). */
+  fromSaved: ReadonlySet<string> = new Set(),
+): void {
   fill(modelSelect, ...MODELS.map((m) => el('option', m === model ? { value: m.key, selected: '' } : { value: m.key }, `${m.label} (${m.apiName})`)));
   modelSelect.onchange = () => onChange({ model: modelByKey(modelSelect.value)!.key as ModelKey });
 
@@ -48,7 +56,7 @@ export function renderMappingEditor(tbody: HTMLElement, modelSelect: HTMLSelectE
       // A column without a header cannot be named in a mapping: it stays ignored.
       if (!c.header) select.disabled = true;
       selects.push([c, select]);
-      return el('tr', c.field ? {} : { class: 'unmapped' }, el('td', {}, columnName(c)), el('td', {}, select), el('td', { class: 'muted' }, c.explicit ? 'your choice' : c.field ? 'from the header' : 'no field matches'));
+      return el('tr', c.field ? {} : { class: 'unmapped' }, el('td', {}, columnName(c)), el('td', {}, select), el('td', { class: 'muted' }, c.explicit ? (fromSaved.has(c.header) ? 'your saved mapping' : 'your choice') : c.field ? 'from the header' : 'no field matches'));
     }),
   );
   for (const [, select] of selects) {

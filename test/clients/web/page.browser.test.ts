@@ -18,6 +18,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../../../infra/bundle';
 import { startTestStack, type TestStack } from '../../helpers/localStack';
 import { csvRows, dateCell, writeCompoundFile, writeXlsx, type XCell } from '../../helpers/xlsx';
+import { mappingFingerprint, modelByKey } from '../../../clients/ingest';
+import { nodeDigest } from '../../../clients/ingest/node';
 
 const CHROMIUM = process.env.FOREMAN_CHROMIUM ?? '/usr/bin/chromium';
 const SHOTS = process.env.FOREMAN_SCREENSHOTS ?? path.join(os.tmpdir(), 'foreman-web-screenshots');
@@ -158,7 +160,7 @@ describe('the web page in Chromium', () => {
     await page.waitForSelector(`body[data-state="${state}"]`);
   }
 
-  async function scanAll(table: 'Customers' | 'Ingestions' | 'Invoices'): Promise<Record<string, unknown>[]> {
+  async function scanAll(table: 'Customers' | 'Ingestions' | 'Invoices' | 'Mappings'): Promise<Record<string, unknown>[]> {
     const items: Record<string, unknown>[] = [];
     let start: Record<string, unknown> | undefined;
     do {
@@ -848,6 +850,102 @@ describe('the web page in Chromium', () => {
     const ignored = (await scanAll('Customers')).find((c) => c.email === 'ignore.me@map.example');
     expect(ignored).toMatchObject({ name: 'Ignore Me' });
     expect(ignored?.notes).toBeUndefined();
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('saves the mapping chosen in the dropdowns when importing with it, and after a reload applies it to the same header row ("saved mapping from <date>"), overridable and forgettable', async () => {
+    const { page, problems } = await openPage();
+    const checks = async () => Number(await page.locator('body').getAttribute('data-checks'));
+    /** Picks `field` for `column` and waits for the check that change starts. */
+    const choose = async (column: string, field: string) => {
+      const before = await checks();
+      await page.selectOption(`#mapping select[data-column="${column}"]`, field);
+      await page.waitForFunction((n) => Number(document.body.dataset.checks) > n, before);
+    };
+    /** Clicks `selector` and waits for the check it starts. */
+    const clickAndCheck = async (selector: string) => {
+      const before = await checks();
+      await page.click(selector);
+      await page.waitForFunction((n) => Number(document.body.dataset.checks) > n, before);
+    };
+    const mappingRows = () => page.locator('#mapping tbody tr').evaluateAll((trs) => trs.map((tr) => [tr.children[0]!.textContent, tr.querySelector('select')!.value, tr.children[2]!.textContent]));
+    const headers = ['Adresse électronique', 'Nom complet', 'Société'];
+    const fingerprint = await mappingFingerprint(modelByKey('customer')!, headers, nodeDigest);
+    const inesOwner = `cognito:${stack.userPool.findUser(IMPORTER.name)!.sub}`;
+    const savedItems = async () => (await scanAll('Mappings')).filter((i) => i.owner === inesOwner && i.fingerprint === fingerprint);
+
+    // 1. Headers no model knows: refused, mapped with the dropdowns, "Remember this mapping" ticked, imported.
+    await dropFile(page, 'clients.csv', `${headers.join(',')}\nsaved.one@saved.example,Saved One,Une SA\n`, 'file-problem');
+    await expect(page.locator('#saved-mapping').isVisible()).resolves.toBe(false);
+    await choose('Adresse électronique', 'email');
+    await choose('Nom complet', 'name');
+    await choose('Société', 'company');
+    await expect(page.locator('body').getAttribute('data-state')).resolves.toBe('inspected');
+    await expect(page.locator('#remember-area').isVisible()).resolves.toBe(true);
+    await expect(page.locator('#remember-mapping').isChecked()).resolves.toBe(true);
+    await page.screenshot({ path: path.join(SHOTS, '16-mapping-remember.png'), fullPage: true });
+    await page.click('#import-button');
+    await page.waitForSelector('body[data-state="finished"], body[data-state="failed"], body[data-state="duplicate"]', { timeout: 60_000 });
+    await expect(page.locator('#outcome').textContent()).resolves.toBe('Import finished. All 1 row imported: 1 created.');
+    await expect(page.locator('#mapping-saved').textContent()).resolves.toMatch(/^Saved as your mapping for files with these columns \(customer, \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC\): it is applied the next time\.$/);
+    // Saved server-side, as ines's, under the fingerprint Node computes for the same header row (the page's is Web Crypto's).
+    await expect(page.locator('#mapping-saved').getAttribute('data-saved')).resolves.toBe(fingerprint);
+    const [item] = await savedItems();
+    expect(item).toMatchObject({ sk: `CUSTOMER#${fingerprint}`, model: 'CUSTOMER', headers, mapping: '{"Adresse électronique":"email","Nom complet":"name","Société":"company"}' });
+    const when = `${String(item!.updatedAt).slice(0, 10)} ${String(item!.updatedAt).slice(11, 16)} UTC`;
+
+    // 2. After a reload, another file whose header row is written differently: mapped by the saved mapping, and imported.
+    await page.reload();
+    await page.waitForSelector('body[data-state="ready"]');
+    await dropFile(page, 'clients_again.csv', 'adresse_électronique,NOM COMPLET, société \nsaved.two@saved.example,Saved Two,Deux SARL\nsaved.three@saved.example,Saved Three,\n');
+    await expect(page.locator('#saved-mapping').textContent()).resolves.toBe(
+      `Using your saved mapping from ${when} for files with these columns (customer). Change a field below to override it. Use the detected mapping Forget this mapping`,
+    );
+    await expect(page.locator('#facts').textContent()).resolves.toContain('Customer (CUSTOMER), from your saved mapping');
+    await expect(mappingRows()).resolves.toEqual([
+      ['adresse_électronique', 'email', 'your saved mapping'],
+      ['NOM COMPLET', 'name', 'your saved mapping'],
+      ['société', 'company', 'your saved mapping'],
+    ]);
+    await expect(page.locator('#remember-area').isVisible()).resolves.toBe(false);
+    await page.screenshot({ path: path.join(SHOTS, '17-saved-mapping-applied.png'), fullPage: true });
+    await page.click('#import-button');
+    await page.waitForSelector('body[data-state="finished"], body[data-state="failed"], body[data-state="duplicate"]', { timeout: 60_000 });
+    await expect(page.locator('#outcome').textContent()).resolves.toBe('Import finished. All 2 rows imported: 2 created.');
+    const customers = (await scanAll('Customers')).filter((c) => String(c.email).endsWith('@saved.example'));
+    expect(customers.map((c) => [c.email, c.name, c.company ?? null]).sort()).toEqual([
+      ['saved.one@saved.example', 'Saved One', 'Une SA'],
+      ['saved.three@saved.example', 'Saved Three', null],
+      ['saved.two@saved.example', 'Saved Two', 'Deux SARL'],
+    ]);
+    // Importing with the saved mapping saves nothing new.
+    await expect(page.locator('#mapping-saved').textContent()).resolves.toBe('');
+    await expect(savedItems()).resolves.toEqual([item]);
+
+    // 3. Overridable: the detected mapping instead (these headers alone map nothing), then the saved one again; a dropdown.
+    await dropFile(page, 'clients_third.csv', `${headers.join(',')}\nsaved.four@saved.example,Saved Four,Vier AG\n`);
+    await clickAndCheck('#use-detected');
+    await expect(page.locator('body').getAttribute('data-state')).resolves.toBe('file-problem');
+    await expect(page.locator('#saved-mapping').textContent()).resolves.toBe(`Not using your saved mapping from ${when} for this file. Use it`);
+    await clickAndCheck('#use-saved');
+    await expect(page.locator('body').getAttribute('data-state')).resolves.toBe('inspected');
+    await choose('Société', 'notes');
+    await expect(mappingRows()).resolves.toEqual([
+      ['Adresse électronique', 'email', 'your choice'],
+      ['Nom complet', 'name', 'your choice'],
+      ['Société', 'notes', 'your choice'],
+    ]);
+    await expect(page.locator('#saved-mapping').isVisible()).resolves.toBe(false);
+    await expect(page.locator('#remember-area').isVisible()).resolves.toBe(true);
+
+    // 4. Forgettable: gone from the server, and the same header row is refused again.
+    await dropFile(page, 'clients_fourth.csv', `${headers.join(',')}\nsaved.five@saved.example,Saved Five,Fünf GmbH\n`);
+    await clickAndCheck('#forget-mapping');
+    await expect(page.locator('body').getAttribute('data-state')).resolves.toBe('file-problem');
+    await expect(page.locator('#saved-mapping').textContent()).resolves.toBe(`Your saved mapping from ${when} is forgotten: files with these columns are mapped by their headers again.`);
+    await expect(savedItems()).resolves.toEqual([]);
+    await page.screenshot({ path: path.join(SHOTS, '18-saved-mapping-forgotten.png'), fullPage: true });
     expect(problems).toEqual([]);
     await page.close();
   });

@@ -176,6 +176,13 @@ describe('tables', () => {
         Projection: g.Projection,
       }));
       expect(gsis).toEqual(mine.GlobalSecondaryIndexes ?? []);
+      // and the same local secondary indexes (the Mappings table's byUpdatedAt)
+      const lsis = ((cfn.LocalSecondaryIndexes as { IndexName: string; KeySchema: unknown; Projection: unknown }[] | undefined) ?? []).map((l) => ({
+        IndexName: l.IndexName,
+        KeySchema: l.KeySchema,
+        Projection: l.Projection,
+      }));
+      expect(lsis).toEqual(mine.LocalSecondaryIndexes ?? []);
       // on-demand (no provisioned capacity) and point-in-time recovery
       expect(cfn).toMatchObject({ BillingMode: 'PAY_PER_REQUEST', PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } });
     }
@@ -204,7 +211,7 @@ describe('least privilege', () => {
         const tableId = logicalIdOf(stack.tables[id]);
         const arn = { 'Fn::GetAtt': [tableId, 'Arn'] };
         const spec = realWiring.tables.find((t) => t.id === id)!;
-        return [arn, ...spec.globalSecondaryIndexes.map((i) => ({ 'Fn::Join': ['', [arn, `/index/${i.indexName}`]] }))];
+        return [arn, ...[...spec.globalSecondaryIndexes, ...(spec.localSecondaryIndexes ?? [])].map((i) => ({ 'Fn::Join': ['', [arn, `/index/${i.indexName}`]] }))];
       });
       // THEN the resources are exactly the wired tables (and their named indexes), no more
       expect(new Set(asArray(st.Resource))).toEqual(new Set(expected));
