@@ -6,7 +6,7 @@
  */
 import type { GraphQLClient } from '../api/client';
 import { GraphQLHttpError, GraphQLResponseError, EndpointUnreachableError } from '../api/client';
-import { FinishIngestionDocument, StartIngestionDocument, type IngestionSource, type IngestionStatus, type ModelName, type ProgressFieldsFragment } from '../api/generated';
+import { FinishIngestionDocument, GetIngestionDocument, StartIngestionDocument, type IngestionSource, type IngestionStatus, type ModelName, type ProgressFieldsFragment } from '../api/generated';
 import { capRaw } from '../../resolvers/lib/rowErrors';
 import { FileChangedError, FileProblemError, SendFailedError } from './errors';
 import {
@@ -32,6 +32,7 @@ import { delimiterName } from './sniff';
 import { validateRow, type FieldError } from './validate';
 import { recordingSource, verifyingSource, type ScannedBlocks } from './verify';
 import { HeldRows, SeenFilter, claimKeys } from './repeats';
+import { NOTHING_RECORDED, readRecordedBatches, type RecordedBatches } from './resume';
 
 export interface PreviewRow {
   row: number;
@@ -84,15 +85,24 @@ export interface Progress {
   rowsRead: number;
   /** Known after the scan. */
   rowsTotal: number | null;
+  /**
+   * In the send phase, the ingestion's counters as the server last answered them — rows earlier
+   * runs of a resumed ingestion accounted for included — so `created + duplicates + invalid +
+   * alreadyImported` of `rowsTotal` is how far the whole file is. (In the scan, `invalid` counts
+   * the rows the scan rejected on a dry run.)
+   */
   created: number;
   duplicates: number;
   invalid: number;
   alreadyImported: number;
   /** Rows sent again because they lost a race with a concurrent ingestion. */
   retried: number;
+  /** The ingestion's batches (the server's count, earlier runs included). */
   batches: number;
+  /** Rows this run skipped because a batch of an earlier run accounted for them (./resume). */
+  skipped: number;
   elapsedMs: number;
-  /** Rows accounted for per second of the send phase (rows read per second in the scan). */
+  /** Rows this run accounted for per second of the send phase (rows read per second in the scan). */
   rowsPerSecond: number;
 }
 
@@ -116,6 +126,23 @@ export type IngestOutcome = 'COMPLETED' | 'DUPLICATE_FILE' | 'DRY_RUN' | 'FAILED
  */
 export type FailureCode = 'FILE_CHANGED' | 'SEND_FAILED' | 'INTERRUPTED' | 'NOT_CLOSED';
 
+/** What this run did, apart from the earlier runs of a resumed ingestion. */
+export interface RunCounts {
+  /** Rows this run sent (each row once, however often it went). */
+  sentRows: number;
+  /** Outcomes this run received. */
+  created: number;
+  duplicates: number;
+  invalid: number;
+  alreadyImported: number;
+  /** Answers to this run's batches (re-sends included). */
+  batches: number;
+  /** Rows not sent because a batch of an earlier run accounted for them. */
+  skippedRows: number;
+  /** Batches earlier runs had recorded (read once when the ingestion resumed). */
+  recordedBatches: number;
+}
+
 export interface IngestSummary {
   fileName: string;
   bytes: number;
@@ -132,26 +159,42 @@ export interface IngestSummary {
   duplicateOf: { ingestionId: string; fileName: string; startedAt: string; status: string } | null;
   rows: number;
   blankRows: number;
+  /**
+   * The ingestion's counters — every run of it, as getIngestion answers them: read from the server
+   * after the last batch (finishIngestion's answer, or getIngestion when the run stopped; see
+   * `countsExact`). A dry run counts the rows its scan rejected in `invalid`.
+   */
   created: number;
   duplicates: number;
   invalid: number;
   alreadyImported: number;
-  /** Rows not accounted for because sending stopped. */
+  /** Rows no run has accounted for yet (`rows` − the ingestion's `processed`): sending stopped before them. */
   unsent: number;
   /**
    * Where those rows are: spreadsheet row ranges, ascending (a range at the end of the file may
    * span blank lines, which are not rows). Empty when every row was accounted for.
    */
   unsentRows: { from: number; to: number }[];
+  /** The ingestion's batches (every run). */
   batches: number;
+  /** This run's batches answered from a stored marker (a re-send of a batch already recorded). */
   replayedBatches: number;
   retriedRows: number;
+  /** This run's send phase (the scan for a dry run). */
   durationMs: number;
+  /** Rows this run accounted for per second of `durationMs`. */
   rowsPerSecond: number;
   failure: string | null;
   failureCode: FailureCode | null;
-  /** The ingestion's counters as the server last reported them. */
+  /** The ingestion's counters as the server reported them last (the same as the counts above when `countsExact`). */
   server: { created: number; duplicates: number; invalid: number; alreadyImported: number; processed: number } | null;
+  /**
+   * True when the counts were read from the server after the last batch of this run; false when
+   * that read failed (the endpoint went away) and they are the last counts a batch answered.
+   */
+  countsExact: boolean;
+  /** What this run did; null for a dry run or a duplicate file. */
+  thisRun: RunCounts | null;
 }
 
 export interface IngestCallbacks {
@@ -435,7 +478,7 @@ async function* dataRows(source: ByteSource, inspection: Inspection, hasher: Has
 
 /** Progress with nothing done yet (e.g. to draw a bar before the first batch answers). */
 export function emptyProgress(phase: Progress['phase'], totalBytes: number | null, rowsTotal: number | null): Progress {
-  return { phase, bytesRead: 0, totalBytes, rowsRead: 0, rowsTotal, created: 0, duplicates: 0, invalid: 0, alreadyImported: 0, retried: 0, batches: 0, elapsedMs: 0, rowsPerSecond: 0 };
+  return { phase, bytesRead: 0, totalBytes, rowsRead: 0, rowsTotal, created: 0, duplicates: 0, invalid: 0, alreadyImported: 0, retried: 0, batches: 0, skipped: 0, elapsedMs: 0, rowsPerSecond: 0 };
 }
 
 /** A rejected row's cells by column header, cut (capRaw) so its stored error fits a DynamoDB item; the client's report keeps the whole row. */
@@ -478,12 +521,14 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
   const hasher = options.createHasher();
   const scanProgress = emptyProgress('scan', options.size ?? null, null);
   let lastEmit = 0;
+  // Rows the ingestion had accounted for before this run's send (a resumed ingestion): not this run's pace.
+  let accountedBefore = 0;
   const emit = (p: Progress, force = false) => {
     const t = now();
     if (!force && t - lastEmit < 100) return;
     lastEmit = t;
     p.elapsedMs = t - (p.phase === 'scan' ? scanStart : sendStart);
-    const accounted = p.phase === 'scan' ? p.rowsRead : p.created + p.duplicates + p.invalid + p.alreadyImported;
+    const accounted = p.phase === 'scan' ? p.rowsRead : p.created + p.duplicates + p.invalid + p.alreadyImported - accountedBefore;
     p.rowsPerSecond = p.elapsedMs > 0 ? (accounted * 1000) / p.elapsedMs : 0;
     options.onProgress?.(p);
   };
@@ -548,6 +593,8 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
     failure: null,
     failureCode: null,
     server: null,
+    countsExact: false,
+    thisRun: null,
   };
   if (options.dryRun) return summary;
 
@@ -588,11 +635,38 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
   summary.resumed = outcome === 'RESUMED';
   options.onStarted?.(ingestion.id, outcome === 'RESUMED' ? 'RESUMED' : 'STARTED');
 
+  // A resumed ingestion: which rows earlier runs accounted for, read once (./resume). Its batch
+  // counter says whether there is anything to read: a marker and the counter are written together.
+  let recorded: RecordedBatches = NOTHING_RECORDED;
+  if (outcome === 'RESUMED' && ingestion.batches > 0) {
+    recorded = await readRecordedBatches(client, ingestion.id, { ...policy, attempts: Math.min(policy.attempts, 3), unreachableMs: undefined }, hooks('listIngestionBatches')).catch(
+      (error: unknown) => {
+        throw new SendFailedError(`could not read which rows the earlier runs of ingestion ${ingestion.id} recorded: ${describeSendError(error)}`, error);
+      },
+    );
+  }
+  const done = recorded.done;
+
   const progress = emptyProgress('send', options.size ?? null, scan.rows);
-  let lastServer: ProgressFieldsFragment | undefined;
-  const noteServer = (p: ProgressFieldsFragment) => {
-    if (!lastServer || p.processed >= lastServer.processed) lastServer = p;
+  const run: RunCounts = { sentRows: 0, created: 0, duplicates: 0, invalid: 0, alreadyImported: 0, batches: 0, skippedRows: 0, recordedBatches: recorded.batches };
+  // The ingestion's counters as the server last answered them (the answer with the most rows
+  // accounted for: answers to batches in flight together may arrive in any order).
+  type Counters = Pick<ProgressFieldsFragment, 'created' | 'duplicates' | 'invalid' | 'alreadyImported' | 'processed' | 'batches'>;
+  let lastServer: Counters = { created: ingestion.created, duplicates: ingestion.duplicates, invalid: ingestion.invalid, alreadyImported: ingestion.alreadyImported, processed: ingestion.processed, batches: ingestion.batches };
+  accountedBefore = ingestion.processed;
+  const showServer = () => {
+    progress.created = lastServer.created;
+    progress.duplicates = lastServer.duplicates;
+    progress.invalid = lastServer.invalid;
+    progress.alreadyImported = lastServer.alreadyImported;
+    progress.batches = lastServer.batches;
   };
+  const noteServer = (p: Counters) => {
+    if (p.processed >= lastServer.processed) lastServer = p;
+    showServer();
+  };
+  showServer();
+  emit(progress, true);
 
   // Row numbers that got no outcome (failed batches, rows read but never sent), for `unsentRows`.
   const unsentRowNumbers: number[] = [];
@@ -604,38 +678,36 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
   const sender = new BatchSender({ client, model: inspection.model, ingestionId: ingestion.id, retry: policy, sleep: options.sleep, random: options.random, onRetry: options.onRetry });
 
   const sendValid = async (firstNumber: number, rows: MappedRow[]) => {
+    run.sentRows += rows.length;
     const exhausted = await sender.importRows(firstNumber, rows, {
       onAnswer: (answer) => {
         noteServer(answer);
-        progress.batches++;
+        run.batches++;
         if (answer.replayed) summary.replayedBatches++;
       },
-      onOutcome: (r, o, answer) => {
+      onOutcome: (r, o) => {
         if (!o) {
           unsentRowNumbers.push(r.row);
           options.onRejected?.({ row: r.row, status: 'UNSENT', errors: [{ field: 'row', code: 'NO_OUTCOME', message: `the server returned no outcome for row ${r.row}` }], conflict: null, cells: r.cells, by: 'server' });
           return;
         }
-        // In a resumed run, a replayed batch is one an earlier run wrote: its stored CREATED outcomes
-        // are this run's "already imported". (A batch replayed after a lost answer within this run
-        // is rare, and would be under-counted as created by this run, never double-counted.)
-        const writtenEarlier = answer.replayed === true && summary.resumed;
+        // A replayed answer (a batch this run sent again after losing the answer) is still this
+        // run's: batches of earlier runs are never sent again.
         switch (o.status) {
           case 'CREATED':
-            if (writtenEarlier) progress.alreadyImported++;
-            else progress.created++;
-            options.onCreated?.(r.row, o.id ?? null, writtenEarlier ? 'ALREADY_IMPORTED' : 'CREATED');
+            run.created++;
+            options.onCreated?.(r.row, o.id ?? null, 'CREATED');
             break;
           case 'ALREADY_IMPORTED':
-            progress.alreadyImported++;
+            run.alreadyImported++;
             options.onCreated?.(r.row, o.id ?? null, 'ALREADY_IMPORTED');
             break;
           case 'DUPLICATE':
-            progress.duplicates++;
+            run.duplicates++;
             options.onRejected?.({ row: r.row, status: 'DUPLICATE', errors: o.errors ?? [], conflict: o.conflict ?? null, cells: r.cells, by: 'server' });
             break;
           case 'INVALID':
-            progress.invalid++;
+            run.invalid++;
             options.onRejected?.({ row: r.row, status: 'INVALID', errors: o.errors ?? [], conflict: o.conflict ?? null, cells: r.cells, by: 'server' });
             break;
         }
@@ -654,14 +726,15 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
   };
 
   const sendRejected = async (batchNumber: number, rows: MappedRow[]) => {
+    run.sentRows += rows.length;
     const answer = await sender.recordRejected(batchNumber, rows.map((r) => ({ rowNumber: r.row, errors: r.errors, raw: rawJson(inspection, r.cells) }))).catch((error: unknown) => {
       reportUnsent(rows, error);
       throw error;
     });
     noteServer(answer);
-    progress.batches++;
+    run.batches++;
     if (answer.replayed) summary.replayedBatches++;
-    progress.invalid += rows.length;
+    run.invalid += rows.length;
     for (const r of rows) options.onRejected?.({ row: r.row, status: 'INVALID', errors: r.errors, conflict: null, cells: r.cells, by: 'client' });
     emit(progress);
   };
@@ -674,7 +747,8 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
     if (!(await inFlight.run(task))) for (const r of rows) unsentRowNumbers.push(r.row);
   };
 
-  let batchNumber = 0;
+  // A resumed run numbers its batches after every batch an earlier run recorded.
+  let batchNumber = recorded.lastBatchNumber;
   let validBatch: MappedRow[] = [];
   let rejectedBatch: MappedRow[] = [];
   const blank = { count: 0 };
@@ -703,8 +777,8 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
   try {
     // Pass 1 sends every row but the held-back repeats; pass 2 (after pass 1 has committed) sends
     // those, so the first row in file order owns a repeated value. Both read the file again,
-    // verified block by block against the scan (./verify). Batch numbers follow file order in each
-    // pass, the same on every run, so a resumed run numbers its batches as the first did.
+    // verified block by block against the scan (./verify), and skip the rows an earlier run's
+    // batches accounted for (held-back ones included). Batch numbers follow file order.
     for (pass of held.length ? [1, 2] : [1]) {
       held.rewind();
       const sendSource = verifyingSource(options.source, options.createHasher, scannedBlocks, options.fileName, options.verifyBlockBytes);
@@ -714,6 +788,10 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
         const isHeld = r.errors.length === 0 && held.takes(r.row);
         if (isHeld !== (pass === 2)) continue;
         if (pass === 2) lastHeldRead = r.row;
+        if (done.size > 0 && done.has(r.row)) {
+          progress.skipped = ++run.skippedRows;
+          continue;
+        }
         progress.rowsRead = ++rowsRead;
         const batch = r.errors.length ? rejectedBatch : validBatch;
         batch.push(r);
@@ -742,23 +820,14 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
   if (pass === 1) held.forEach((row) => row <= lastRowRead && unsentRowNumbers.push(row));
   else held.forEach((row) => row > lastHeldRead && unsentRowNumbers.push(row));
 
-  // Whatever did not get an outcome (failed batches, rows never read after a failure) is unsent.
-  summary.unsent = scan.rows - (progress.created + progress.duplicates + progress.invalid + progress.alreadyImported);
-  if (summary.unsent > 0) {
-    // Rows with no outcome, then the rows never read after the stop.
-    summary.unsentRows = rowRanges(unsentRowNumbers, lastRowRead < lastRow ? { from: lastRowRead + 1, to: lastRow } : undefined);
-  }
-  summary.created = progress.created;
-  summary.duplicates = progress.duplicates;
-  summary.invalid = progress.invalid;
-  summary.alreadyImported = progress.alreadyImported;
-  summary.batches = progress.batches;
+  summary.batches = run.batches;
   summary.retriedRows = progress.retried;
-  emit(progress, true);
+  summary.thisRun = run;
 
   const durationMs = Math.round(now() - sendStart);
   summary.durationMs = durationMs;
-  summary.rowsPerSecond = durationMs > 0 ? ((scan.rows - summary.unsent) * 1000) / durationMs : 0;
+  const accountedNow = run.created + run.duplicates + run.invalid + run.alreadyImported;
+  summary.rowsPerSecond = durationMs > 0 ? (accountedNow * 1000) / durationMs : 0;
   const failed = changed !== undefined || inFlight.failed || options.signal?.aborted === true;
   if (failed) {
     summary.outcome = 'FAILED';
@@ -776,8 +845,10 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
   } else {
     summary.outcome = 'COMPLETED';
   }
-  // A failed run is left RUNNING on the server so that running the same file again resumes it;
-  // only a run that reached the end of the file closes the ingestion.
+  // The counts a user sees are the ingestion's, read after the last batch: finishIngestion's
+  // answer when the run reached the end of the file, else getIngestion. A failed run is left
+  // RUNNING on the server so that running the same file again resumes it.
+  let exact = false;
   if (!failed) {
     try {
       const finished = await withRetry(
@@ -785,16 +856,39 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
         policy,
         hooks('finishIngestion'),
       );
-      noteServer(finished.finishIngestion);
+      lastServer = finished.finishIngestion;
+      exact = true;
     } catch (error) {
       summary.outcome = 'FAILED';
       summary.failureCode = 'NOT_CLOSED';
       summary.failure = `every row was sent but the ingestion could not be closed: ${describeSendError(error)}`;
     }
   }
-  if (lastServer) {
-    summary.server = { created: lastServer.created, duplicates: lastServer.duplicates, invalid: lastServer.invalid, alreadyImported: lastServer.alreadyImported, processed: lastServer.processed };
+  if (!exact) {
+    // Quickly: the endpoint may be what stopped the run.
+    const read = await withRetry(() => client.request(GetIngestionDocument, { id: ingestion.id }), { ...policy, attempts: Math.min(policy.attempts, 2), unreachableMs: undefined }, hooks('getIngestion')).catch(
+      () => null,
+    );
+    if (read?.getIngestion) {
+      lastServer = read.getIngestion;
+      exact = true;
+    }
   }
+  showServer();
+  summary.countsExact = exact;
+  summary.created = lastServer.created;
+  summary.duplicates = lastServer.duplicates;
+  summary.invalid = lastServer.invalid;
+  summary.alreadyImported = lastServer.alreadyImported;
+  summary.batches = lastServer.batches;
+  summary.server = { created: lastServer.created, duplicates: lastServer.duplicates, invalid: lastServer.invalid, alreadyImported: lastServer.alreadyImported, processed: lastServer.processed };
+  // Rows no run accounted for: those that got no outcome and those never read after the stop,
+  // less any an earlier run had recorded.
+  summary.unsent = Math.max(0, scan.rows - lastServer.processed);
+  if (summary.unsent > 0) {
+    summary.unsentRows = done.without(rowRanges(unsentRowNumbers, lastRowRead < lastRow ? { from: lastRowRead + 1, to: lastRow } : undefined));
+  }
+  emit(progress, true);
   return summary;
 }
 
