@@ -86,10 +86,11 @@ export interface Progress {
   /** Known after the scan. */
   rowsTotal: number | null;
   /**
-   * In the send phase, the ingestion's counters as the server last answered them — rows earlier
-   * runs of a resumed ingestion accounted for included — so `created + duplicates + invalid +
-   * alreadyImported` of `rowsTotal` is how far the whole file is. (In the scan, `invalid` counts
-   * the rows the scan rejected on a dry run.)
+   * In the send phase, the ingestion's counters — rows earlier runs of a resumed ingestion
+   * accounted for included — so `created + duplicates + invalid + alreadyImported` of `rowsTotal`
+   * is how far the whole file is: the counters startIngestion answered plus this run's outcomes,
+   * and the server's own after the last batch. (In the scan, `invalid` counts the rows the scan
+   * rejected on a dry run.)
    */
   created: number;
   duplicates: number;
@@ -97,7 +98,7 @@ export interface Progress {
   alreadyImported: number;
   /** Rows sent again because they lost a race with a concurrent ingestion. */
   retried: number;
-  /** The ingestion's batches (the server's count, earlier runs included). */
+  /** The ingestion's batches (earlier runs included). */
   batches: number;
   /** Rows this run skipped because a batch of an earlier run accounted for them (./resume). */
   skipped: number;
@@ -186,11 +187,12 @@ export interface IngestSummary {
   rowsPerSecond: number;
   failure: string | null;
   failureCode: FailureCode | null;
-  /** The ingestion's counters as the server reported them last (the same as the counts above when `countsExact`). */
+  /** The ingestion's counters as the server reported them after the last batch (the counts above); when `countsExact` is false, the engine's estimate. */
   server: { created: number; duplicates: number; invalid: number; alreadyImported: number; processed: number } | null;
   /**
    * True when the counts were read from the server after the last batch of this run; false when
-   * that read failed (the endpoint went away) and they are the last counts a batch answered.
+   * that read failed (the endpoint went away) and they are the engine's estimate: the counters
+   * startIngestion answered plus this run's outcomes.
    */
   countsExact: boolean;
   /** What this run did; null for a dry run or a duplicate file. */
@@ -649,23 +651,28 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
 
   const progress = emptyProgress('send', options.size ?? null, scan.rows);
   const run: RunCounts = { sentRows: 0, created: 0, duplicates: 0, invalid: 0, alreadyImported: 0, batches: 0, skippedRows: 0, recordedBatches: recorded.batches };
-  // The ingestion's counters as the server last answered them (the answer with the most rows
-  // accounted for: answers to batches in flight together may arrive in any order).
+  // While sending, the ingestion's counters are estimated as the server's at the start plus this
+  // run's outcomes (an answer's own counters lag while several batches are in flight together);
+  // after the last batch they are read from the server (finishIngestion's answer or getIngestion).
   type Counters = Pick<ProgressFieldsFragment, 'created' | 'duplicates' | 'invalid' | 'alreadyImported' | 'processed' | 'batches'>;
-  let lastServer: Counters = { created: ingestion.created, duplicates: ingestion.duplicates, invalid: ingestion.invalid, alreadyImported: ingestion.alreadyImported, processed: ingestion.processed, batches: ingestion.batches };
-  accountedBefore = ingestion.processed;
-  const showServer = () => {
-    progress.created = lastServer.created;
-    progress.duplicates = lastServer.duplicates;
-    progress.invalid = lastServer.invalid;
-    progress.alreadyImported = lastServer.alreadyImported;
-    progress.batches = lastServer.batches;
+  const before: Counters = { created: ingestion.created, duplicates: ingestion.duplicates, invalid: ingestion.invalid, alreadyImported: ingestion.alreadyImported, processed: ingestion.processed, batches: ingestion.batches };
+  accountedBefore = before.processed;
+  const estimate = (): Counters => {
+    // A row answered ALREADY_IMPORTED was counted created by the run that wrote it: it moves.
+    const created = Math.max(0, before.created + run.created - run.alreadyImported);
+    const alreadyImported = before.alreadyImported + run.alreadyImported;
+    const duplicates = before.duplicates + run.duplicates;
+    const invalid = before.invalid + run.invalid;
+    return { created, duplicates, invalid, alreadyImported, processed: created + duplicates + invalid + alreadyImported, batches: before.batches + run.batches };
   };
-  const noteServer = (p: Counters) => {
-    if (p.processed >= lastServer.processed) lastServer = p;
-    showServer();
+  const show = (c: Counters) => {
+    progress.created = c.created;
+    progress.duplicates = c.duplicates;
+    progress.invalid = c.invalid;
+    progress.alreadyImported = c.alreadyImported;
+    progress.batches = c.batches;
   };
-  showServer();
+  show(before);
   emit(progress, true);
 
   // Row numbers that got no outcome (failed batches, rows read but never sent), for `unsentRows`.
@@ -681,7 +688,6 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
     run.sentRows += rows.length;
     const exhausted = await sender.importRows(firstNumber, rows, {
       onAnswer: (answer) => {
-        noteServer(answer);
         run.batches++;
         if (answer.replayed) summary.replayedBatches++;
       },
@@ -718,6 +724,7 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
       },
       onFailed: reportUnsent,
     });
+    show(estimate());
     for (const r of exhausted) {
       unsentRowNumbers.push(r.row);
       options.onRejected?.({ row: r.row, status: 'UNSENT', errors: [{ field: 'row', code: 'RETRY_EXHAUSTED', message: `still losing a race with a concurrent ingestion after ${MAX_ROW_RETRIES} retries` }], conflict: null, cells: r.cells, by: 'client' });
@@ -731,10 +738,10 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
       reportUnsent(rows, error);
       throw error;
     });
-    noteServer(answer);
     run.batches++;
     if (answer.replayed) summary.replayedBatches++;
     run.invalid += rows.length;
+    show(estimate());
     for (const r of rows) options.onRejected?.({ row: r.row, status: 'INVALID', errors: r.errors, conflict: null, cells: r.cells, by: 'client' });
     emit(progress);
   };
@@ -823,6 +830,8 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
   summary.batches = run.batches;
   summary.retriedRows = progress.retried;
   summary.thisRun = run;
+  show(estimate());
+  emit(progress, true);
 
   const durationMs = Math.round(now() - sendStart);
   summary.durationMs = durationMs;
@@ -849,6 +858,7 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
   // answer when the run reached the end of the file, else getIngestion. A failed run is left
   // RUNNING on the server so that running the same file again resumes it.
   let exact = false;
+  let lastServer: Counters = estimate();
   if (!failed) {
     try {
       const finished = await withRetry(
@@ -874,7 +884,7 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
       exact = true;
     }
   }
-  showServer();
+  show(lastServer);
   summary.countsExact = exact;
   summary.created = lastServer.created;
   summary.duplicates = lastServer.duplicates;

@@ -237,7 +237,7 @@ describe('a resumed run', () => {
     expect(server.claims.size).toBe(20);
   });
 
-  it('keeps the counts of the last answer, and says so, when the ingestion cannot be read after a stop', async () => {
+  it('reports its estimate (the counters at the start plus its outcomes), and says so, when the ingestion cannot be read after a stop', async () => {
     const server = new FakeServer();
     const stop = new AbortController();
     let answered = 0;

@@ -464,6 +464,7 @@ describe('the web page in Chromium', () => {
       // The ingestion's counts cover both runs; the 245 rows of the first are named as such.
       'Import finished. All 600 rows imported: 600 created. It continued an earlier import of the same file that had not finished (the 245 rows it had recorded were not sent again).',
     );
+    await page.screenshot({ path: path.join(SHOTS, '14-resumed.png'), fullPage: true });
     // Exactly the other 355 rows went (rows 247–601: the header is row 1), each once.
     expect([...resent].sort((a, b) => a - b)).toEqual(Array.from({ length: 355 }, (_, i) => 247 + i));
     const closed = (await scanAll('Ingestions')).filter((i) => i.sk === 'META' && i.fileName === 'cancel.csv');
