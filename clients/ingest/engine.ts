@@ -494,9 +494,11 @@ function rawJson(inspection: Inspection, cells: string[]): string {
 
 /**
  * Ingests one file end to end: inspect, scan (SHA-256, row count, structural errors — before
- * anything is written), then, unless `dryRun`, start the ingestion and send the rows in batches.
- * Resolves with a summary whose counts always add up to the file's rows
- * (created + duplicates + invalid + alreadyImported + unsent = rows).
+ * anything is written), then, unless `dryRun`, start the ingestion and send the rows in batches —
+ * for a resumed ingestion only the rows no earlier run recorded (./resume).
+ * Resolves with a summary whose counts are the ingestion's (every run, as getIngestion answers
+ * them) and always add up to the file's rows (created + duplicates + invalid + alreadyImported +
+ * unsent = rows); `thisRun` says what this run did.
  * Throws FileProblemError for unusable files; sending problems end as outcome FAILED.
  * @example
  * const summary = await ingestFile({ fileName: 'customers.csv', source, createHasher, client });
