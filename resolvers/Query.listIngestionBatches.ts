@@ -38,7 +38,11 @@ function rangesOf(done: number[] | null | undefined): RowRange[] | null {
 }
 
 export function response(
-  ctx: Context<QueryListIngestionBatchesArgs, Record<string, unknown>, { result: { items: Pick<MarkerItem, 'sk' | 'batchNumber' | 'done'>[]; nextToken?: string | null } }>,
+  ctx: Context<
+    QueryListIngestionBatchesArgs,
+    Record<string, unknown>,
+    { result: { items: Pick<MarkerItem, 'sk' | 'batchNumber' | 'done'>[]; nextToken?: string | null } }
+  >,
 ): IngestionBatchConnection {
   const items: IngestionBatch[] = [];
   for (const item of ctx.prev.result.items) {

@@ -643,7 +643,8 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
   // counter says whether there is anything to read: a marker and the counter are written together.
   let recorded: RecordedBatches = NOTHING_RECORDED;
   if (outcome === 'RESUMED' && ingestion.batches > 0) {
-    recorded = await readRecordedBatches(client, ingestion.id, { ...policy, attempts: Math.min(policy.attempts, 3), unreachableMs: undefined }, hooks('listIngestionBatches')).catch(
+    // The endpoint answered startIngestion: a failure now is transient, waited for as a batch's would be.
+    recorded = await readRecordedBatches(client, ingestion.id, policy, hooks('listIngestionBatches')).catch(
       (error: unknown) => {
         throw new SendFailedError(`could not read which rows the earlier runs of ingestion ${ingestion.id} recorded: ${describeSendError(error)}`, error);
       },

@@ -25,10 +25,7 @@ export interface RowRange {
 export class RowSet {
   /** Rows in the set. */
   readonly size: number;
-  private constructor(
-    private readonly starts: Float64Array,
-    private readonly ends: Float64Array,
-  ) {
+  private constructor(private readonly starts: Float64Array, private readonly ends: Float64Array) {
     let size = 0;
     for (let i = 0; i < starts.length; i++) size += ends[i]! - starts[i]! + 1;
     this.size = size;
@@ -135,13 +132,22 @@ export function foldRecorded(items: Iterable<RecordedBatch>, pages = 1): Recorde
 }
 
 /** Reads every page of listIngestionBatches for `ingestionId` (transient failures retried per `policy`). */
-export async function readRecordedBatches(client: GraphQLClient, ingestionId: string, policy: RetryPolicy = DEFAULT_RETRY, hooks: RetryHooks = {}): Promise<RecordedBatches> {
+export async function readRecordedBatches(
+  client: GraphQLClient,
+  ingestionId: string,
+  policy: RetryPolicy = DEFAULT_RETRY,
+  hooks: RetryHooks = {},
+): Promise<RecordedBatches> {
   const items: RecordedBatch[] = [];
   let nextToken: string | null = null;
   let pages = 0;
   do {
     const token: string | null = nextToken;
-    const page: ListIngestionBatchesQuery = await withRetry(() => client.request(ListIngestionBatchesDocument, { ingestionId, nextToken: token }), policy, hooks);
+    const page: ListIngestionBatchesQuery = await withRetry(
+      () => client.request(ListIngestionBatchesDocument, { ingestionId, nextToken: token }),
+      policy,
+      hooks,
+    );
     pages++;
     for (const item of page.listIngestionBatches.items) items.push(item);
     nextToken = page.listIngestionBatches.nextToken ?? null;

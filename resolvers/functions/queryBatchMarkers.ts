@@ -41,7 +41,10 @@ export function request(ctx: Context<QueryListIngestionBatchesArgs, BatchMarkers
       expressionNames: { '#kind': 'kind' },
       expressionValues: util.dynamodb.toMapValues({ ':batch': 'BATCH' }),
     },
-    projection: { expression: '#sk, #batchNumber, #done', expressionNames: { '#sk': 'sk', '#batchNumber': 'batchNumber', '#done': 'done' } },
+    projection: {
+      expression: '#sk, #batchNumber, #done',
+      expressionNames: { '#sk': 'sk', '#batchNumber': 'batchNumber', '#done': 'done' },
+    },
     scanIndexForward: true,
     consistentRead: true,
     limit: page.limit,

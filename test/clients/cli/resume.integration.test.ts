@@ -87,34 +87,48 @@ async function recordingProxy() {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const body = Buffer.concat(chunks);
-      const { operationName, query, variables } = JSON.parse(body.toString()) as { operationName?: string; query: string; variables?: { input?: { ingestionId?: string; batchNumber?: number; rows?: { rowNumber: number }[] } } };
+      const { operationName, query, variables } = JSON.parse(body.toString()) as {
+        operationName?: string;
+        query: string;
+        variables?: { input?: { ingestionId?: string; batchNumber?: number; rows?: { rowNumber: number }[] } };
+      };
       const op = operationName ?? /(?:query|mutation)\s+(\w+)/.exec(query)?.[1] ?? '?';
       const run = state.run;
       state.inFlight++;
-      const upstream = request({ host: target.hostname, port: target.port, path: target.pathname, method: req.method, headers: { ...req.headers, host: target.host } }, (answer) => {
-        const parts: Buffer[] = [];
-        answer.on('data', (c: Buffer) => parts.push(c));
-        answer.on('end', () => {
-          const text = Buffer.concat(parts).toString();
-          const data = (JSON.parse(text) as { data?: Record<string, { replayed?: boolean; ingestion?: { id: string } } | null> }).data ?? {};
-          const field = Object.values(data)[0] ?? null;
-          relayed.push({
-            run,
-            op,
-            batchNumber: variables?.input?.batchNumber ?? null,
-            rows: (variables?.input?.rows ?? []).map((r) => r.rowNumber),
-            replayed: field && typeof field.replayed === 'boolean' ? field.replayed : null,
-            ingestionId: field?.ingestion?.id ?? null,
+      const upstream = request(
+        {
+          host: target.hostname,
+          port: target.port,
+          path: target.pathname,
+          method: req.method,
+          headers: { ...req.headers, host: target.host },
+        },
+        (answer) => {
+          const parts: Buffer[] = [];
+          answer.on('data', (c: Buffer) => parts.push(c));
+          answer.on('end', () => {
+            const text = Buffer.concat(parts).toString();
+            const data =
+              (JSON.parse(text) as { data?: Record<string, { replayed?: boolean; ingestion?: { id: string } } | null> }).data ?? {};
+            const field = Object.values(data)[0] ?? null;
+            relayed.push({
+              run,
+              op,
+              batchNumber: variables?.input?.batchNumber ?? null,
+              rows: (variables?.input?.rows ?? []).map((r) => r.rowNumber),
+              replayed: field && typeof field.replayed === 'boolean' ? field.replayed : null,
+              ingestionId: field?.ingestion?.id ?? null,
+            });
+            if (op === 'ImportCustomers' && run === state.run) state.onImportAnswer(++state.imports);
+            state.inFlight--;
+            res.on('error', () => undefined);
+            if (!res.destroyed) {
+              res.writeHead(answer.statusCode ?? 502, answer.headers);
+              res.end(text);
+            }
           });
-          if (op === 'ImportCustomers' && run === state.run) state.onImportAnswer(++state.imports);
-          state.inFlight--;
-          res.on('error', () => undefined);
-          if (!res.destroyed) {
-            res.writeHead(answer.statusCode ?? 502, answer.headers);
-            res.end(text);
-          }
-        });
-      });
+        },
+      );
       upstream.end(body);
     });
   });
@@ -137,7 +151,12 @@ type Proxy = Awaited<ReturnType<typeof recordingProxy>>;
  * One `foreman ingest FILE --json` through the proxy as run `run`; with `killAfter`, SIGKILLed as
  * soon as the stack has answered that many of the run's import batches.
  */
-async function ingest(proxy: Proxy, file: string, run: number, killAfter?: number): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
+async function ingest(
+  proxy: Proxy,
+  file: string,
+  run: number,
+  killAfter?: number,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
   proxy.state.run = run;
   proxy.state.imports = 0;
   const child = spawn(process.execPath, [BIN, 'ingest', file, '--json', '--endpoint', proxy.url], {
@@ -152,7 +171,9 @@ async function ingest(proxy: Proxy, file: string, run: number, killAfter?: numbe
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.on('close', (c, s) => resolve([c, s])));
+  const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
+    child.on('close', (c, s) => resolve([c, s])),
+  );
   await proxy.drained();
   return { code, signal, stdout, stderr };
 }
@@ -163,7 +184,13 @@ async function markers(ingestionId: string): Promise<{ batchNumber: number; done
   let startKey: Record<string, unknown> | undefined;
   do {
     const page = await stack.ddb.send(
-      new QueryCommand({ TableName: stack.tableNames.Ingestions, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': ingestionId }, ConsistentRead: true, ExclusiveStartKey: startKey }),
+      new QueryCommand({
+        TableName: stack.tableNames.Ingestions,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': ingestionId },
+        ConsistentRead: true,
+        ExclusiveStartKey: startKey,
+      }),
     );
     items.push(...((page.Items ?? []) as Record<string, unknown>[]));
     startKey = page.LastEvaluatedKey;
@@ -179,7 +206,11 @@ async function markers(ingestionId: string): Promise<{ batchNumber: number; done
 /** What a killed run left: every row its recorded batches hold, and the highest batch number (a re-send as the batch it re-sends). */
 async function recordedState(ingestionId: string) {
   const list = await markers(ingestionId);
-  return { done: new Set(list.flatMap((m) => m.done)), lastBatch: Math.max(0, ...list.map((m) => m.batchNumber % RETRY_STRIDE)), markers: list.length };
+  return {
+    done: new Set(list.flatMap((m) => m.done)),
+    lastBatch: Math.max(0, ...list.map((m) => m.batchNumber % RETRY_STRIDE)),
+    markers: list.length,
+  };
 }
 
 /** A resumed run sent no row a recorded batch held, got no replayed answer, read the batches once, and numbered after them. */
@@ -194,23 +225,63 @@ function expectNoReplay(proxy: Proxy, run: number, before: { done: Set<number>; 
 }
 
 /** The final run's --json and printed summary, getIngestion and the tables agree, with one record per row. */
-async function expectAgreement(summary: IngestSummary, stderr: string, ingestionId: string, file: { invalidRows: number[]; repeatRows: number[] }, domain: string): Promise<void> {
+async function expectAgreement(
+  summary: IngestSummary,
+  stderr: string,
+  ingestionId: string,
+  file: { invalidRows: number[]; repeatRows: number[] },
+  domain: string,
+): Promise<void> {
   const { getIngestion } = await owner.request(GetIngestionDocument, { id: ingestionId });
   const ing = getIngestion!;
   const createdRows = ROWS - file.invalidRows.length - file.repeatRows.length;
-  expect(ing).toMatchObject({ status: 'COMPLETED', rowCount: ROWS, processed: ROWS, created: createdRows, duplicates: REPEATS, invalid: file.invalidRows.length, alreadyImported: 0 });
-  expect(summary).toMatchObject({ outcome: 'COMPLETED', resumed: true, countsExact: true, rows: ROWS, unsent: 0, unsentRows: [], replayedBatches: 0 });
-  expect({ created: summary.created, duplicates: summary.duplicates, invalid: summary.invalid, alreadyImported: summary.alreadyImported, batches: summary.batches }).toEqual({
+  expect(ing).toMatchObject({
+    status: 'COMPLETED',
+    rowCount: ROWS,
+    processed: ROWS,
+    created: createdRows,
+    duplicates: REPEATS,
+    invalid: file.invalidRows.length,
+    alreadyImported: 0,
+  });
+  expect(summary).toMatchObject({
+    outcome: 'COMPLETED',
+    resumed: true,
+    countsExact: true,
+    rows: ROWS,
+    unsent: 0,
+    unsentRows: [],
+    replayedBatches: 0,
+  });
+  expect({
+    created: summary.created,
+    duplicates: summary.duplicates,
+    invalid: summary.invalid,
+    alreadyImported: summary.alreadyImported,
+    batches: summary.batches,
+  }).toEqual({
     created: ing.created,
     duplicates: ing.duplicates,
     invalid: ing.invalid,
     alreadyImported: ing.alreadyImported,
     batches: ing.batches,
   });
-  expect(summary.server).toEqual({ created: ing.created, duplicates: ing.duplicates, invalid: ing.invalid, alreadyImported: ing.alreadyImported, processed: ing.processed });
+  expect(summary.server).toEqual({
+    created: ing.created,
+    duplicates: ing.duplicates,
+    invalid: ing.invalid,
+    alreadyImported: ing.alreadyImported,
+    processed: ing.processed,
+  });
   // The printed summary (stderr under --json) says the same.
   const n = (v: number) => v.toLocaleString('en-US');
-  expect(stderr).toMatch(new RegExp(`Done in [\\d.]+ s \\([\\d,]+ rows/s\\): ${n(ROWS)} rows — ${n(ing.created)} created, ${ing.duplicates} duplicate, ${ing.invalid} invalid\\.`));
+  expect(stderr).toMatch(
+    new RegExp(
+      `Done in [\\d.]+ s \\([\\d,]+ rows/s\\): ${n(ROWS)} rows — ${n(ing.created)} created, ${ing.duplicates} duplicate, ${
+        ing.invalid
+      } invalid\\.`,
+    ),
+  );
   expect(stderr).toContain(`${n(summary.thisRun!.skippedRows)} rows an earlier run had recorded`);
   // One batch counted per marker: nothing recorded twice.
   expect((await markers(ingestionId)).length).toBe(ing.batches);
@@ -233,7 +304,14 @@ async function markersAndRows(ingestionId: string): Promise<string[]> {
   let startKey: Record<string, unknown> | undefined;
   do {
     const page = await stack.ddb.send(
-      new QueryCommand({ TableName: stack.tableNames.Ingestions, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': ingestionId }, ProjectionExpression: 'sk', ConsistentRead: true, ExclusiveStartKey: startKey }),
+      new QueryCommand({
+        TableName: stack.tableNames.Ingestions,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': ingestionId },
+        ProjectionExpression: 'sk',
+        ConsistentRead: true,
+        ExclusiveStartKey: startKey,
+      }),
     );
     sks.push(...(page.Items ?? []).map((i) => i.sk as string));
     startKey = page.LastEvaluatedKey;
@@ -242,55 +320,71 @@ async function markersAndRows(ingestionId: string): Promise<string[]> {
 }
 
 describe('foreman ingest killed and run again', () => {
-  it('resumes after kill -9 without replaying a recorded batch, and --json, the summary and getIngestion agree', { timeout: 300_000 }, async () => {
-    const domain = 'kill-once.example';
-    const file = writeFile('kill-once.csv', domain);
-    const proxy = await recordingProxy();
-    try {
-      const killed = await ingest(proxy, file.file, 1, 12);
-      expect(killed.signal).toBe('SIGKILL');
-      const ingestionId = proxy.relayed.find((r) => r.op === 'StartIngestion')!.ingestionId!;
-      const before = await recordedState(ingestionId);
-      // At least the 12 answered batches (49 rows each) are recorded, and not the whole file.
-      expect(before.done.size).toBeGreaterThanOrEqual(12 * 49);
-      expect(before.done.size).toBeLessThan(ROWS);
+  it(
+    'resumes after kill -9 without replaying a recorded batch, and --json, the summary and getIngestion agree',
+    { timeout: 300_000 },
+    async () => {
+      const domain = 'kill-once.example';
+      const file = writeFile('kill-once.csv', domain);
+      const proxy = await recordingProxy();
+      try {
+        const killed = await ingest(proxy, file.file, 1, 12);
+        expect(killed.signal).toBe('SIGKILL');
+        const ingestionId = proxy.relayed.find((r) => r.op === 'StartIngestion')!.ingestionId!;
+        const before = await recordedState(ingestionId);
+        // At least the 12 answered batches (49 rows each) are recorded, and not the whole file.
+        expect(before.done.size).toBeGreaterThanOrEqual(12 * 49);
+        expect(before.done.size).toBeLessThan(ROWS);
 
-      const last = await ingest(proxy, file.file, 2);
-      expect(last.code).toBe(1); // rows were rejected (invalid, duplicate): exit 1 as documented
-      const summary = JSON.parse(last.stdout) as IngestSummary;
-      expectNoReplay(proxy, 2, before);
-      expect(summary.thisRun).toMatchObject({ skippedRows: before.done.size, sentRows: ROWS - before.done.size, recordedBatches: before.markers });
-      await expectAgreement(summary, last.stderr, ingestionId, file, domain);
-    } finally {
-      await proxy.close();
-    }
-  });
+        const last = await ingest(proxy, file.file, 2);
+        expect(last.code).toBe(1); // rows were rejected (invalid, duplicate): exit 1 as documented
+        const summary = JSON.parse(last.stdout) as IngestSummary;
+        expectNoReplay(proxy, 2, before);
+        expect(summary.thisRun).toMatchObject({
+          skippedRows: before.done.size,
+          sentRows: ROWS - before.done.size,
+          recordedBatches: before.markers,
+        });
+        await expectAgreement(summary, last.stderr, ingestionId, file, domain);
+      } finally {
+        await proxy.close();
+      }
+    },
+  );
 
-  it('resumes after two kills: each run sends only what no earlier run recorded, and the counts agree at the end', { timeout: 300_000 }, async () => {
-    const domain = 'kill-twice.example';
-    const file = writeFile('kill-twice.csv', domain);
-    const proxy = await recordingProxy();
-    try {
-      expect((await ingest(proxy, file.file, 1, 10)).signal).toBe('SIGKILL');
-      const ingestionId = proxy.relayed.find((r) => r.op === 'StartIngestion')!.ingestionId!;
-      const afterFirst = await recordedState(ingestionId);
+  it(
+    'resumes after two kills: each run sends only what no earlier run recorded, and the counts agree at the end',
+    { timeout: 300_000 },
+    async () => {
+      const domain = 'kill-twice.example';
+      const file = writeFile('kill-twice.csv', domain);
+      const proxy = await recordingProxy();
+      try {
+        expect((await ingest(proxy, file.file, 1, 10)).signal).toBe('SIGKILL');
+        const ingestionId = proxy.relayed.find((r) => r.op === 'StartIngestion')!.ingestionId!;
+        const afterFirst = await recordedState(ingestionId);
 
-      expect((await ingest(proxy, file.file, 2, 15)).signal).toBe('SIGKILL');
-      expectNoReplay(proxy, 2, afterFirst);
-      const afterSecond = await recordedState(ingestionId);
-      expect(afterSecond.done.size).toBeGreaterThanOrEqual(afterFirst.done.size + 15 * 49);
-      expect(afterSecond.done.size).toBeLessThan(ROWS);
+        expect((await ingest(proxy, file.file, 2, 15)).signal).toBe('SIGKILL');
+        expectNoReplay(proxy, 2, afterFirst);
+        const afterSecond = await recordedState(ingestionId);
+        expect(afterSecond.done.size).toBeGreaterThanOrEqual(afterFirst.done.size + 15 * 49);
+        expect(afterSecond.done.size).toBeLessThan(ROWS);
 
-      const last = await ingest(proxy, file.file, 3);
-      expect(last.code).toBe(1);
-      const summary = JSON.parse(last.stdout) as IngestSummary;
-      expectNoReplay(proxy, 3, afterSecond);
-      expect(summary.thisRun).toMatchObject({ skippedRows: afterSecond.done.size, sentRows: ROWS - afterSecond.done.size });
-      await expectAgreement(summary, last.stderr, ingestionId, file, domain);
-      // Every run started the same ingestion: RESUMED twice.
-      expect(proxy.relayed.filter((r) => r.op === 'StartIngestion').map((r) => r.ingestionId)).toEqual([ingestionId, ingestionId, ingestionId]);
-    } finally {
-      await proxy.close();
-    }
-  });
+        const last = await ingest(proxy, file.file, 3);
+        expect(last.code).toBe(1);
+        const summary = JSON.parse(last.stdout) as IngestSummary;
+        expectNoReplay(proxy, 3, afterSecond);
+        expect(summary.thisRun).toMatchObject({ skippedRows: afterSecond.done.size, sentRows: ROWS - afterSecond.done.size });
+        await expectAgreement(summary, last.stderr, ingestionId, file, domain);
+        // Every run started the same ingestion: RESUMED twice.
+        expect(proxy.relayed.filter((r) => r.op === 'StartIngestion').map((r) => r.ingestionId)).toEqual([
+          ingestionId,
+          ingestionId,
+          ingestionId,
+        ]);
+      } finally {
+        await proxy.close();
+      }
+    },
+  );
 });

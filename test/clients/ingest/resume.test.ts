@@ -9,7 +9,15 @@ import { describe, expect, it } from 'vitest';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import type { OperationDefinitionNode } from 'graphql';
 import { GraphQLResponseError, type GraphQLClient } from '../../../clients/api/client';
-import { RETRY_STRIDE, RowSet, foldRecorded, ingestFile, type IngestOptions, type IngestSummary, type RejectedRow } from '../../../clients/ingest';
+import {
+  RETRY_STRIDE,
+  RowSet,
+  foldRecorded,
+  ingestFile,
+  type IngestOptions,
+  type IngestSummary,
+  type RejectedRow,
+} from '../../../clients/ingest';
 import { nodeSha256 } from '../../../clients/ingest/node';
 import { FakeServer, bytesSource } from './fakeServer';
 
@@ -75,7 +83,13 @@ describe('foldRecorded (listIngestionBatches → what to skip, where numbering g
     const recorded = foldRecorded([
       { batchNumber: 1, doneRows: [{ from: 2, to: 50 }] },
       // Batch 2 answered row 60 RETRY: it is not done, and its re-send 1·RETRY_STRIDE + 2 recorded it.
-      { batchNumber: 2, doneRows: [{ from: 51, to: 59 }, { from: 61, to: 99 }] },
+      {
+        batchNumber: 2,
+        doneRows: [
+          { from: 51, to: 59 },
+          { from: 61, to: 99 },
+        ],
+      },
       { batchNumber: RETRY_STRIDE + 2, doneRows: [{ from: 60, to: 60 }] },
       { batchNumber: 2 * RETRY_STRIDE + 7, doneRows: [] },
       // A marker from before markers named their rows: nothing skipped for it.
@@ -106,9 +120,21 @@ function wrapped(server: FakeServer, around: (op: string, variables: Record<stri
   return { ...inner, request, execute: request } as unknown as GraphQLClient;
 }
 
-async function ingest(server: FakeServer, text: string, opts: Partial<IngestOptions> = {}): Promise<{ summary: IngestSummary; rejected: RejectedRow[] }> {
+async function ingest(
+  server: FakeServer,
+  text: string,
+  opts: Partial<IngestOptions> = {},
+): Promise<{ summary: IngestSummary; rejected: RejectedRow[] }> {
   const rejected: RejectedRow[] = [];
-  const summary = await ingestFile({ fileName: 'r.csv', source: bytesSource(text, 64), createHasher: nodeSha256, client: server.client(), sleep: noSleep, onRejected: (r) => rejected.push(r), ...opts });
+  const summary = await ingestFile({
+    fileName: 'r.csv',
+    source: bytesSource(text, 64),
+    createHasher: nodeSha256,
+    client: server.client(),
+    sleep: noSleep,
+    onRejected: (r) => rejected.push(r),
+    ...opts,
+  });
   return { summary, rejected };
 }
 
@@ -123,10 +149,22 @@ function sent(server: FakeServer, from = 0): { batch: number; rows: number[] }[]
 /** The ingestion's counters as the fake server holds them (what getIngestion answers). */
 function held(server: FakeServer) {
   const ing = [...server.ingestions.values()][0]!;
-  return { created: ing.created, duplicates: ing.duplicates, invalid: ing.invalid, alreadyImported: ing.alreadyImported, batches: ing.batches };
+  return {
+    created: ing.created,
+    duplicates: ing.duplicates,
+    invalid: ing.invalid,
+    alreadyImported: ing.alreadyImported,
+    batches: ing.batches,
+  };
 }
 
-const counts = (s: IngestSummary) => ({ created: s.created, duplicates: s.duplicates, invalid: s.invalid, alreadyImported: s.alreadyImported, batches: s.batches });
+const counts = (s: IngestSummary) => ({
+  created: s.created,
+  duplicates: s.duplicates,
+  invalid: s.invalid,
+  alreadyImported: s.alreadyImported,
+  batches: s.batches,
+});
 
 describe('a resumed run', () => {
   it('sends only the rows no recorded batch accounted for, numbered after them, and reports the ingestion’s counters', async () => {
@@ -143,7 +181,14 @@ describe('a resumed run', () => {
         if (op === 'ImportCustomers' && ++answered > 2) stop.abort();
       }),
     });
-    expect(first.summary).toMatchObject({ outcome: 'FAILED', failureCode: 'INTERRUPTED', countsExact: true, created: 30, unsent: 16, unsentRows: [{ from: 32, to: 47 }] });
+    expect(first.summary).toMatchObject({
+      outcome: 'FAILED',
+      failureCode: 'INTERRUPTED',
+      countsExact: true,
+      created: 30,
+      unsent: 16,
+      unsentRows: [{ from: 32, to: 47 }],
+    });
     expect(first.summary.thisRun).toMatchObject({ sentRows: 30, created: 30, skippedRows: 0, recordedBatches: 0 });
     expect(sent(server).map((b) => b.batch)).toEqual([1, 2, 3]);
 
@@ -158,8 +203,28 @@ describe('a resumed run', () => {
       { batch: 5, rows: [42, 43, 44, 45, 46] },
       { batch: 6, rows: [47] },
     ]);
-    expect(second.summary).toMatchObject({ outcome: 'COMPLETED', resumed: true, countsExact: true, rows: 46, created: 45, invalid: 1, duplicates: 0, alreadyImported: 0, unsent: 0, replayedBatches: 0 });
-    expect(second.summary.thisRun).toEqual({ sentRows: 16, created: 15, duplicates: 0, invalid: 1, alreadyImported: 0, batches: 3, skippedRows: 30, recordedBatches: 3 });
+    expect(second.summary).toMatchObject({
+      outcome: 'COMPLETED',
+      resumed: true,
+      countsExact: true,
+      rows: 46,
+      created: 45,
+      invalid: 1,
+      duplicates: 0,
+      alreadyImported: 0,
+      unsent: 0,
+      replayedBatches: 0,
+    });
+    expect(second.summary.thisRun).toEqual({
+      sentRows: 16,
+      created: 15,
+      duplicates: 0,
+      invalid: 1,
+      alreadyImported: 0,
+      batches: 3,
+      skippedRows: 30,
+      recordedBatches: 3,
+    });
     expect(counts(second.summary)).toEqual(held(server));
     // Only this run's rows are reported row by row.
     expect(second.rejected.map((r) => [r.row, r.status])).toEqual([[47, 'INVALID']]);
@@ -176,10 +241,17 @@ describe('a resumed run', () => {
       retry: { attempts: 1, baseDelayMs: 1, maxDelayMs: 1 },
       client: wrapped(server, (op, v) => {
         const rows = ((v.input as { rows?: { rowNumber: number }[] } | undefined)?.rows ?? []).map((r) => r.rowNumber);
-        if (op === 'ImportCustomers' && rows.includes(22)) throw new GraphQLResponseError([{ message: 'refused', errorType: 'BadRequest' }], null);
+        if (op === 'ImportCustomers' && rows.includes(22))
+          throw new GraphQLResponseError([{ message: 'refused', errorType: 'BadRequest' }], null);
       }),
     });
-    expect(first.summary).toMatchObject({ outcome: 'FAILED', failureCode: 'SEND_FAILED', created: 20, unsent: 2, unsentRows: [{ from: 22, to: 23 }] });
+    expect(first.summary).toMatchObject({
+      outcome: 'FAILED',
+      failureCode: 'SEND_FAILED',
+      created: 20,
+      unsent: 2,
+      unsentRows: [{ from: 22, to: 23 }],
+    });
 
     const mark = server.calls.length;
     const second = await ingest(server, text, { batchSize: 10 });
@@ -200,7 +272,15 @@ describe('a resumed run', () => {
         if (op === 'FinishIngestion' && refuse) throw new GraphQLResponseError([{ message: 'refused', errorType: 'BadRequest' }], null);
       }),
     });
-    expect(unfinished.summary).toMatchObject({ outcome: 'FAILED', failureCode: 'NOT_CLOSED', countsExact: true, created: 20, duplicates: 2, unsent: 0, unsentRows: [] });
+    expect(unfinished.summary).toMatchObject({
+      outcome: 'FAILED',
+      failureCode: 'NOT_CLOSED',
+      countsExact: true,
+      created: 20,
+      duplicates: 2,
+      unsent: 0,
+      unsentRows: [],
+    });
     refuse = false;
     const mark2 = server2.calls.length;
     const closing = await ingest(server2, text, { batchSize: 10 });
@@ -220,7 +300,8 @@ describe('a resumed run', () => {
       concurrency: 1,
       retry: { attempts: 1, baseDelayMs: 1, maxDelayMs: 1 },
       client: wrapped(server, (op, v) => {
-        if (op === 'ImportCustomers' && ((v.input as { batchNumber: number }).batchNumber ?? 0) > RETRY_STRIDE) throw new GraphQLResponseError([{ message: 'refused', errorType: 'BadRequest' }], null);
+        if (op === 'ImportCustomers' && ((v.input as { batchNumber: number }).batchNumber ?? 0) > RETRY_STRIDE)
+          throw new GraphQLResponseError([{ message: 'refused', errorType: 'BadRequest' }], null);
       }),
     });
     expect(first.summary).toMatchObject({ outcome: 'FAILED', created: 9, unsent: 11 });
@@ -231,7 +312,10 @@ describe('a resumed run', () => {
     const mark = server.calls.length;
     const second = await ingest(server, text, { batchSize: 10 });
     // Row 5 (not done in batch 1's marker) and rows 12–21 (never sent).
-    expect(sent(server, mark)).toEqual([{ batch: 2, rows: [5, 12, 13, 14, 15, 16, 17, 18, 19, 20] }, { batch: 3, rows: [21] }]);
+    expect(sent(server, mark)).toEqual([
+      { batch: 2, rows: [5, 12, 13, 14, 15, 16, 17, 18, 19, 20] },
+      { batch: 3, rows: [21] },
+    ]);
     expect(second.summary).toMatchObject({ outcome: 'COMPLETED', created: 20, unsent: 0 });
     expect(counts(second.summary)).toEqual(held(server));
     expect(server.claims.size).toBe(20);

@@ -8,7 +8,12 @@ import { createHash } from 'node:crypto';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GraphQLClient } from '../../../clients/api/client';
-import { ImportCustomersDocument, ListIngestionBatchesDocument, RecordRejectedRowsDocument, StartIngestionDocument } from '../../../clients/api/generated';
+import {
+  ImportCustomersDocument,
+  ListIngestionBatchesDocument,
+  RecordRejectedRowsDocument,
+  StartIngestionDocument,
+} from '../../../clients/api/generated';
 import { failure } from '../../helpers/graphql';
 import { startTestStack, stackClients, type TestStack } from '../../helpers/localStack';
 
@@ -26,7 +31,9 @@ afterAll(async () => {
 let files = 0;
 async function start(client: GraphQLClient): Promise<string> {
   const sha = createHash('sha256').update(`batches ${++files} ${Math.random()}`).digest('hex');
-  const { startIngestion } = await client.request(StartIngestionDocument, { input: { fileName: 'b.csv', sha256: sha, model: 'CUSTOMER', source: 'API' } });
+  const { startIngestion } = await client.request(StartIngestionDocument, {
+    input: { fileName: 'b.csv', sha256: sha, model: 'CUSTOMER', source: 'API' },
+  });
   return startIngestion.ingestion!.id;
 }
 
@@ -51,18 +58,54 @@ describe('listIngestionBatches', () => {
     const repeated = email('repeat');
     // Batch 1: rows 2–4 (row 4 repeats row 2's email: DUPLICATE, still accounted for).
     await owner.request(ImportCustomersDocument, {
-      input: { ingestionId: id, batchNumber: 1, rows: [{ rowNumber: 2, email: repeated, name: 'A' }, { rowNumber: 3, email: email('b'), name: 'B' }, { rowNumber: 4, email: repeated, name: 'C' }] },
+      input: {
+        ingestionId: id,
+        batchNumber: 1,
+        rows: [
+          { rowNumber: 2, email: repeated, name: 'A' },
+          { rowNumber: 3, email: email('b'), name: 'B' },
+          { rowNumber: 4, email: repeated, name: 'C' },
+        ],
+      },
     });
     // Batch 3: rows 9 and 7, sent out of order, and not contiguous: two ranges, in the order sent.
-    await owner.request(ImportCustomersDocument, { input: { ingestionId: id, batchNumber: 3, rows: [{ rowNumber: 9, email: email('d'), name: 'D' }, { rowNumber: 7, email: email('e'), name: 'E' }] } });
+    await owner.request(ImportCustomersDocument, {
+      input: {
+        ingestionId: id,
+        batchNumber: 3,
+        rows: [
+          { rowNumber: 9, email: email('d'), name: 'D' },
+          { rowNumber: 7, email: email('e'), name: 'E' },
+        ],
+      },
+    });
     // Batch 2: rows the client rejected itself.
-    await owner.request(RecordRejectedRowsDocument, { input: { ingestionId: id, batchNumber: 2, rows: [{ rowNumber: 5, errors: [{ field: 'email', code: 'FORMAT', message: 'bad' }] }, { rowNumber: 6, errors: [{ field: 'row', code: 'COLUMN_COUNT', message: 'ragged' }] }] } });
+    await owner.request(RecordRejectedRowsDocument, {
+      input: {
+        ingestionId: id,
+        batchNumber: 2,
+        rows: [
+          { rowNumber: 5, errors: [{ field: 'email', code: 'FORMAT', message: 'bad' }] },
+          { rowNumber: 6, errors: [{ field: 'row', code: 'COLUMN_COUNT', message: 'ragged' }] },
+        ],
+      },
+    });
 
     const { items, pages } = await allBatches(owner, id);
     expect(pages).toBe(1);
     expect(items).toEqual([
       { batchNumber: 1, kind: 'IMPORT', firstRow: 2, lastRow: 4, rowCount: 3, doneRows: [{ from: 2, to: 4 }] },
-      { batchNumber: 3, kind: 'IMPORT', firstRow: 7, lastRow: 9, rowCount: 2, doneRows: [{ from: 9, to: 9 }, { from: 7, to: 7 }] },
+      {
+        batchNumber: 3,
+        kind: 'IMPORT',
+        firstRow: 7,
+        lastRow: 9,
+        rowCount: 2,
+        doneRows: [
+          { from: 9, to: 9 },
+          { from: 7, to: 7 },
+        ],
+      },
       { batchNumber: 2, kind: 'REJECTED', firstRow: 5, lastRow: 6, rowCount: 2, doneRows: [{ from: 5, to: 6 }] },
     ]);
     // Pages of one: the same three, META and the ROW# errors never among them.
@@ -76,7 +119,14 @@ describe('listIngestionBatches', () => {
     await stack.ddb.send(
       new PutCommand({
         TableName: stack.tableNames.Ingestions,
-        Item: { pk: id, sk: 'BATCH#Customer#000004#10-12-3', kind: 'BATCH', batchNumber: 4, outcomes: [], recordedAt: '2026-01-01T00:00:00.000Z' },
+        Item: {
+          pk: id,
+          sk: 'BATCH#Customer#000004#10-12-3',
+          kind: 'BATCH',
+          batchNumber: 4,
+          outcomes: [],
+          recordedAt: '2026-01-01T00:00:00.000Z',
+        },
       }),
     );
     const { items } = await allBatches(owner, id);
@@ -85,7 +135,9 @@ describe('listIngestionBatches', () => {
 
   it('is read by the owner, admins and the back end; another importer is refused; an unknown ingestion has none', async () => {
     const id = await start(owner);
-    await owner.request(ImportCustomersDocument, { input: { ingestionId: id, batchNumber: 1, rows: [{ rowNumber: 2, email: email('auth'), name: 'A' }] } });
+    await owner.request(ImportCustomersDocument, {
+      input: { ingestionId: id, batchNumber: 1, rows: [{ rowNumber: 2, email: email('auth'), name: 'A' }] },
+    });
     const expected = [{ batchNumber: 1, kind: 'IMPORT', firstRow: 2, lastRow: 2, rowCount: 1, doneRows: [{ from: 2, to: 2 }] }];
     const { api, iam } = stackClients(stack);
     expect((await allBatches(api, id)).items).toEqual(expected);
@@ -93,8 +145,13 @@ describe('listIngestionBatches', () => {
 
     const other = await stack.clientFor('batches-other', ['importers']);
     const denied = await failure(other.request(ListIngestionBatchesDocument, { ingestionId: id }));
-    expect(denied.errors).toEqual([expect.objectContaining({ errorType: 'Unauthorized', message: 'Unauthorized', path: ['listIngestionBatches'] })]);
+    expect(denied.errors).toEqual([
+      expect.objectContaining({ errorType: 'Unauthorized', message: 'Unauthorized', path: ['listIngestionBatches'] }),
+    ]);
 
-    expect((await owner.request(ListIngestionBatchesDocument, { ingestionId: 'no-such-ingestion' })).listIngestionBatches).toEqual({ items: [], nextToken: null });
+    expect((await owner.request(ListIngestionBatchesDocument, { ingestionId: 'no-such-ingestion' })).listIngestionBatches).toEqual({
+      items: [],
+      nextToken: null,
+    });
   });
 });
