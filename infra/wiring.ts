@@ -285,6 +285,7 @@ export const functions: FunctionSpec[] = [
   { name: 'closeIngestion', dataSource: 'IngestionsTable' },
   { name: 'queryIngestions', dataSource: 'IngestionsTable' },
   { name: 'queryRowErrors', dataSource: 'IngestionsTable' },
+  { name: 'queryBatchMarkers', dataSource: 'IngestionsTable' },
   { name: 'acceptSubscription', dataSource: 'None' },
   { name: 'publishIngestionEvent', dataSource: 'IngestionEvents' },
   // --- end of ingestion -----------------------------------------------------------------------
@@ -351,6 +352,7 @@ export const resolvers: ResolverSpec[] = [
   { typeName: 'Query', fieldName: 'getIngestion', pipeline: ['getIngestionMeta'] },
   { typeName: 'Query', fieldName: 'listIngestions', pipeline: ['queryIngestions'] },
   { typeName: 'Query', fieldName: 'listIngestionRowErrors', pipeline: ['getIngestionMeta', 'queryRowErrors'] },
+  { typeName: 'Query', fieldName: 'listIngestionBatches', pipeline: ['getIngestionMeta', 'queryBatchMarkers'] },
   // Real-time: only what the subscriber may read (owner filter, docs/auth.md).
   { typeName: 'Subscription', fieldName: 'onIngestionProgress', pipeline: ['acceptSubscription'] },
   { typeName: 'Subscription', fieldName: 'onIngestionsChanged', pipeline: ['acceptSubscription'] },

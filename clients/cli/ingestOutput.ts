@@ -3,7 +3,7 @@
  * (a live bar on a terminal, plain lines otherwise) and the summary with every rejected row named
  * by row and column. Pure formatting, apart from the progress reporter, which writes to a stream.
  */
-import type { Inspection, IngestSummary, Progress, RejectedRow, Mapping } from '../ingest';
+import type { Inspection, IngestSummary, Progress, RejectedRow, Mapping, RunCounts } from '../ingest';
 import { columnOf, describeFileKind, listNames, quoteHeader, savedAt, shortFingerprint } from '../ingest';
 
 export function formatBytes(n: number): string {
@@ -112,7 +112,21 @@ export function describeRanges(ranges: readonly { from: number; to: number }[], 
   return `${rows} ${ranges.slice(0, cap).map(one).join(', ')}${more}`;
 }
 
-/** The closing summary. `listed` holds the rejected rows kept for display (capped). */
+/**
+ * What a resumed run did, apart from the earlier runs:
+ * `This resumed an unfinished ingestion of the same file: 1,800 rows an earlier run had recorded (37 batches) were skipped; this run sent 1,200 rows: 1,190 created, 10 duplicate.`
+ */
+export function describeResume(run: RunCounts): string {
+  const did = [`${run.created.toLocaleString('en-US')} created`];
+  if (run.duplicates) did.push(`${run.duplicates.toLocaleString('en-US')} duplicate`);
+  if (run.invalid) did.push(`${run.invalid.toLocaleString('en-US')} invalid`);
+  if (run.alreadyImported) did.push(`${run.alreadyImported.toLocaleString('en-US')} already imported`);
+  const skipped = `${plural(run.skippedRows, 'row')} an earlier run had recorded (${plural(run.recordedBatches, 'batch', 'batches')}) ${run.skippedRows === 1 ? 'was' : 'were'} skipped`;
+  const sent = run.sentRows ? `this run sent ${plural(run.sentRows, 'row')}: ${did.join(', ')}` : 'this run had no row left to send';
+  return `This resumed an unfinished ingestion of the same file: ${skipped}; ${sent}. The counts above are the ingestion's, every run included.`;
+}
+
+/** The closing summary: the ingestion's counts (every run). `listed` holds the rejected rows this run kept for display (capped). */
 export function describeSummary(s: IngestSummary, listed: { duplicates: RejectedRow[]; invalid: RejectedRow[]; unsent: RejectedRow[] }, mapping: Mapping, caps: { duplicates: number; invalid: number }): string {
   const lines: string[] = [];
   const seconds = (s.durationMs / 1000).toFixed(1);
@@ -123,17 +137,22 @@ export function describeSummary(s: IngestSummary, listed: { duplicates: Rejected
     if (s.alreadyImported) parts.push(`${s.alreadyImported.toLocaleString('en-US')} already imported`);
     if (s.unsent) parts.push(`${s.unsent.toLocaleString('en-US')} not sent`);
     lines.push(`${s.outcome === 'COMPLETED' ? 'Done' : 'Stopped'} in ${seconds} s (${Math.round(s.rowsPerSecond).toLocaleString('en-US')} rows/s): ${plural(s.rows, 'row')} — ${parts.join(', ')}.`);
-    if (s.resumed) lines.push('This resumed an unfinished ingestion of the same file: rows it had written count as already imported.');
+    if (s.resumed && s.thisRun) lines.push(describeResume(s.thisRun));
+    if (!s.countsExact) lines.push('(The ingestion could not be read after the last batch: these are the counts its last answer gave.)');
   }
   if (s.blankRows) lines.push(`${plural(s.blankRows, 'blank line')} skipped.`);
-  const section = (title: string, rows: RejectedRow[], total: number, more = 'write them all with --errors-out report.csv') => {
+  // A resumed run reports the rows it sent; the ones an earlier run rejected were that run's report.
+  const earlier = (mine: number, total: number) =>
+    s.resumed && total > mine ? ` (${(total - mine).toLocaleString('en-US')} of them rejected by an earlier run of this ingestion, which reported them; the API's listIngestionRowErrors lists them all)` : '';
+  const section = (title: string, rows: RejectedRow[], mine: number, total: number) => {
     if (!total) return;
-    lines.push('', `${title} (${total.toLocaleString('en-US')}):`);
+    lines.push('', `${title} (${total.toLocaleString('en-US')}${earlier(mine, total)}):`);
     for (const r of [...rows].sort((a, b) => a.row - b.row)) for (const l of describeRejected(r, mapping, s.ingestionId)) lines.push(`  ${l}`);
-    if (total > rows.length) lines.push(`  … and ${(total - rows.length).toLocaleString('en-US')} more (${more})`);
+    if (mine > rows.length) lines.push(`  … and ${(mine - rows.length).toLocaleString('en-US')} more (write them all with --errors-out report.csv)`);
   };
-  section('Duplicates', listed.duplicates.slice(0, caps.duplicates), s.duplicates);
-  section('Invalid rows', listed.invalid.slice(0, caps.invalid), s.invalid);
+  const run = s.thisRun;
+  section('Duplicates', listed.duplicates.slice(0, caps.duplicates), run && s.resumed ? run.duplicates : s.duplicates, s.duplicates);
+  section('Invalid rows', listed.invalid.slice(0, caps.invalid), run && s.resumed ? run.invalid : s.invalid, s.invalid);
   if (s.unsent) {
     lines.push('', `Not sent (${s.unsent.toLocaleString('en-US')}): ${describeRanges(s.unsentRows)}.`);
     const reasons = [...new Set(listed.unsent.flatMap((r) => r.errors.map((e) => `${e.message} [${e.code}]`)))];

@@ -110,6 +110,7 @@ function engineProgress(c: WatchCounts, rowsPerSecond: number, elapsedMs: number
     invalid: c.invalid,
     alreadyImported: c.alreadyImported,
     retried: 0,
+    skipped: 0,
     batches: c.batches,
     elapsedMs,
     rowsPerSecond,

@@ -6,7 +6,7 @@
  */
 import type { GraphQLClient } from '../api/client';
 import { GraphQLHttpError, GraphQLResponseError, EndpointUnreachableError } from '../api/client';
-import { FinishIngestionDocument, StartIngestionDocument, type IngestionSource, type IngestionStatus, type ModelName, type ProgressFieldsFragment } from '../api/generated';
+import { FinishIngestionDocument, GetIngestionDocument, StartIngestionDocument, type IngestionSource, type IngestionStatus, type ModelName, type ProgressFieldsFragment } from '../api/generated';
 import { capRaw } from '../../resolvers/lib/rowErrors';
 import { FileChangedError, FileProblemError, SendFailedError } from './errors';
 import {
@@ -35,6 +35,7 @@ import { validateRow, type FieldError } from './validate';
 import { recordingSource, verifyingSource, type ScannedBlocks } from './verify';
 import { HeldRows, SeenFilter, claimKeys } from './repeats';
 import { overSaved, savedAt, type SavedMappingMatch } from './savedMappings';
+import { NOTHING_RECORDED, readRecordedBatches, type RecordedBatches } from './resume';
 
 export interface PreviewRow {
   row: number;
@@ -99,15 +100,25 @@ export interface Progress {
   rowsRead: number;
   /** Known after the scan. */
   rowsTotal: number | null;
+  /**
+   * In the send phase, the ingestion's counters — rows earlier runs of a resumed ingestion
+   * accounted for included — so `created + duplicates + invalid + alreadyImported` of `rowsTotal`
+   * is how far the whole file is: the counters startIngestion answered plus this run's outcomes,
+   * and the server's own after the last batch. (In the scan, `invalid` counts the rows the scan
+   * rejected on a dry run.)
+   */
   created: number;
   duplicates: number;
   invalid: number;
   alreadyImported: number;
   /** Rows sent again because they lost a race with a concurrent ingestion. */
   retried: number;
+  /** The ingestion's batches (earlier runs included). */
   batches: number;
+  /** Rows this run skipped because a batch of an earlier run accounted for them (./resume). */
+  skipped: number;
   elapsedMs: number;
-  /** Rows accounted for per second of the send phase (rows read per second in the scan). */
+  /** Rows this run accounted for per second of the send phase (rows read per second in the scan). */
   rowsPerSecond: number;
 }
 
@@ -131,6 +142,23 @@ export type IngestOutcome = 'COMPLETED' | 'DUPLICATE_FILE' | 'DRY_RUN' | 'FAILED
  */
 export type FailureCode = 'FILE_CHANGED' | 'SEND_FAILED' | 'INTERRUPTED' | 'NOT_CLOSED';
 
+/** What this run did, apart from the earlier runs of a resumed ingestion. */
+export interface RunCounts {
+  /** Rows this run sent (each row once, however often it went). */
+  sentRows: number;
+  /** Outcomes this run received. */
+  created: number;
+  duplicates: number;
+  invalid: number;
+  alreadyImported: number;
+  /** Answers to this run's batches (re-sends included). */
+  batches: number;
+  /** Rows not sent because a batch of an earlier run accounted for them. */
+  skippedRows: number;
+  /** Batches earlier runs had recorded (read once when the ingestion resumed). */
+  recordedBatches: number;
+}
+
 export interface IngestSummary {
   fileName: string;
   bytes: number;
@@ -153,26 +181,43 @@ export interface IngestSummary {
   duplicateOf: { ingestionId: string; fileName: string; startedAt: string; status: string } | null;
   rows: number;
   blankRows: number;
+  /**
+   * The ingestion's counters — every run of it, as getIngestion answers them: read from the server
+   * after the last batch (finishIngestion's answer, or getIngestion when the run stopped; see
+   * `countsExact`). A dry run counts the rows its scan rejected in `invalid`.
+   */
   created: number;
   duplicates: number;
   invalid: number;
   alreadyImported: number;
-  /** Rows not accounted for because sending stopped. */
+  /** Rows no run has accounted for yet (`rows` − the ingestion's `processed`): sending stopped before them. */
   unsent: number;
   /**
    * Where those rows are: spreadsheet row ranges, ascending (a range at the end of the file may
    * span blank lines, which are not rows). Empty when every row was accounted for.
    */
   unsentRows: { from: number; to: number }[];
+  /** The ingestion's batches (every run). */
   batches: number;
+  /** This run's batches answered from a stored marker (a re-send of a batch already recorded). */
   replayedBatches: number;
   retriedRows: number;
+  /** This run's send phase (the scan for a dry run). */
   durationMs: number;
+  /** Rows this run accounted for per second of `durationMs`. */
   rowsPerSecond: number;
   failure: string | null;
   failureCode: FailureCode | null;
-  /** The ingestion's counters as the server last reported them. */
+  /** The ingestion's counters as the server reported them after the last batch (the counts above); when `countsExact` is false, the engine's estimate. */
   server: { created: number; duplicates: number; invalid: number; alreadyImported: number; processed: number } | null;
+  /**
+   * True when the counts were read from the server after the last batch of this run; false when
+   * that read failed (the endpoint went away) and they are the engine's estimate: the counters
+   * startIngestion answered plus this run's outcomes.
+   */
+  countsExact: boolean;
+  /** What this run did; null for a dry run or a duplicate file. */
+  thisRun: RunCounts | null;
 }
 
 export interface IngestCallbacks {
@@ -559,7 +604,7 @@ async function* dataRows(
 
 /** Progress with nothing done yet (e.g. to draw a bar before the first batch answers). */
 export function emptyProgress(phase: Progress['phase'], totalBytes: number | null, rowsTotal: number | null): Progress {
-  return { phase, bytesRead: 0, totalBytes, rowsRead: 0, rowsTotal, created: 0, duplicates: 0, invalid: 0, alreadyImported: 0, retried: 0, batches: 0, elapsedMs: 0, rowsPerSecond: 0 };
+  return { phase, bytesRead: 0, totalBytes, rowsRead: 0, rowsTotal, created: 0, duplicates: 0, invalid: 0, alreadyImported: 0, retried: 0, batches: 0, skipped: 0, elapsedMs: 0, rowsPerSecond: 0 };
 }
 
 /** A rejected row's cells by column header, cut (capRaw) so its stored error fits a DynamoDB item; the client's report keeps the whole row. */
@@ -573,9 +618,11 @@ function rawJson(inspection: Inspection, cells: string[]): string {
 
 /**
  * Ingests one file end to end: inspect, scan (SHA-256, row count, structural errors — before
- * anything is written), then, unless `dryRun`, start the ingestion and send the rows in batches.
- * Resolves with a summary whose counts always add up to the file's rows
- * (created + duplicates + invalid + alreadyImported + unsent = rows).
+ * anything is written), then, unless `dryRun`, start the ingestion and send the rows in batches —
+ * for a resumed ingestion only the rows no earlier run recorded (./resume).
+ * Resolves with a summary whose counts are the ingestion's (every run, as getIngestion answers
+ * them) and always add up to the file's rows (created + duplicates + invalid + alreadyImported +
+ * unsent = rows); `thisRun` says what this run did.
  * Throws FileProblemError for unusable files; sending problems end as outcome FAILED.
  * @example
  * const summary = await ingestFile({ fileName: 'customers.csv', source, createHasher, client });
@@ -602,12 +649,14 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
   const hasher = options.createHasher();
   const scanProgress = emptyProgress('scan', options.size ?? null, null);
   let lastEmit = 0;
+  // Rows the ingestion had accounted for before this run's send (a resumed ingestion): not this run's pace.
+  let accountedBefore = 0;
   const emit = (p: Progress, force = false) => {
     const t = now();
     if (!force && t - lastEmit < 100) return;
     lastEmit = t;
     p.elapsedMs = t - (p.phase === 'scan' ? scanStart : sendStart);
-    const accounted = p.phase === 'scan' ? p.rowsRead : p.created + p.duplicates + p.invalid + p.alreadyImported;
+    const accounted = p.phase === 'scan' ? p.rowsRead : p.created + p.duplicates + p.invalid + p.alreadyImported - accountedBefore;
     p.rowsPerSecond = p.elapsedMs > 0 ? (accounted * 1000) / p.elapsedMs : 0;
     options.onProgress?.(p);
   };
@@ -677,6 +726,8 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
     failure: null,
     failureCode: null,
     server: null,
+    countsExact: false,
+    thisRun: null,
   };
   if (options.dryRun) return summary;
 
@@ -717,11 +768,44 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
   summary.resumed = outcome === 'RESUMED';
   options.onStarted?.(ingestion.id, outcome === 'RESUMED' ? 'RESUMED' : 'STARTED');
 
+  // A resumed ingestion: which rows earlier runs accounted for, read once (./resume). Its batch
+  // counter says whether there is anything to read: a marker and the counter are written together.
+  let recorded: RecordedBatches = NOTHING_RECORDED;
+  if (outcome === 'RESUMED' && ingestion.batches > 0) {
+    // The endpoint answered startIngestion: a failure now is transient, waited for as a batch's would be.
+    recorded = await readRecordedBatches(client, ingestion.id, policy, hooks('listIngestionBatches')).catch(
+      (error: unknown) => {
+        throw new SendFailedError(`could not read which rows the earlier runs of ingestion ${ingestion.id} recorded: ${describeSendError(error)}`, error);
+      },
+    );
+  }
+  const done = recorded.done;
+
   const progress = emptyProgress('send', options.size ?? null, scan.rows);
-  let lastServer: ProgressFieldsFragment | undefined;
-  const noteServer = (p: ProgressFieldsFragment) => {
-    if (!lastServer || p.processed >= lastServer.processed) lastServer = p;
+  const run: RunCounts = { sentRows: 0, created: 0, duplicates: 0, invalid: 0, alreadyImported: 0, batches: 0, skippedRows: 0, recordedBatches: recorded.batches };
+  // While sending, the ingestion's counters are estimated as the server's at the start plus this
+  // run's outcomes (an answer's own counters lag while several batches are in flight together);
+  // after the last batch they are read from the server (finishIngestion's answer or getIngestion).
+  type Counters = Pick<ProgressFieldsFragment, 'created' | 'duplicates' | 'invalid' | 'alreadyImported' | 'processed' | 'batches'>;
+  const before: Counters = { created: ingestion.created, duplicates: ingestion.duplicates, invalid: ingestion.invalid, alreadyImported: ingestion.alreadyImported, processed: ingestion.processed, batches: ingestion.batches };
+  accountedBefore = before.processed;
+  const estimate = (): Counters => {
+    // A row answered ALREADY_IMPORTED was counted created by the run that wrote it: it moves.
+    const created = Math.max(0, before.created + run.created - run.alreadyImported);
+    const alreadyImported = before.alreadyImported + run.alreadyImported;
+    const duplicates = before.duplicates + run.duplicates;
+    const invalid = before.invalid + run.invalid;
+    return { created, duplicates, invalid, alreadyImported, processed: created + duplicates + invalid + alreadyImported, batches: before.batches + run.batches };
   };
+  const show = (c: Counters) => {
+    progress.created = c.created;
+    progress.duplicates = c.duplicates;
+    progress.invalid = c.invalid;
+    progress.alreadyImported = c.alreadyImported;
+    progress.batches = c.batches;
+  };
+  show(before);
+  emit(progress, true);
 
   // Row numbers that got no outcome (failed batches, rows read but never sent), for `unsentRows`.
   const unsentRowNumbers: number[] = [];
@@ -733,38 +817,35 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
   const sender = new BatchSender({ client, model: inspection.model, ingestionId: ingestion.id, retry: policy, sleep: options.sleep, random: options.random, onRetry: options.onRetry });
 
   const sendValid = async (firstNumber: number, rows: MappedRow[]) => {
+    run.sentRows += rows.length;
     const exhausted = await sender.importRows(firstNumber, rows, {
       onAnswer: (answer) => {
-        noteServer(answer);
-        progress.batches++;
+        run.batches++;
         if (answer.replayed) summary.replayedBatches++;
       },
-      onOutcome: (r, o, answer) => {
+      onOutcome: (r, o) => {
         if (!o) {
           unsentRowNumbers.push(r.row);
           options.onRejected?.({ row: r.row, status: 'UNSENT', errors: [{ field: 'row', code: 'NO_OUTCOME', message: `the server returned no outcome for row ${r.row}` }], conflict: null, cells: r.cells, by: 'server' });
           return;
         }
-        // In a resumed run, a replayed batch is one an earlier run wrote: its stored CREATED outcomes
-        // are this run's "already imported". (A batch replayed after a lost answer within this run
-        // is rare, and would be under-counted as created by this run, never double-counted.)
-        const writtenEarlier = answer.replayed === true && summary.resumed;
+        // A replayed answer (a batch this run sent again after losing the answer) is still this
+        // run's: batches of earlier runs are never sent again.
         switch (o.status) {
           case 'CREATED':
-            if (writtenEarlier) progress.alreadyImported++;
-            else progress.created++;
-            options.onCreated?.(r.row, o.id ?? null, writtenEarlier ? 'ALREADY_IMPORTED' : 'CREATED');
+            run.created++;
+            options.onCreated?.(r.row, o.id ?? null, 'CREATED');
             break;
           case 'ALREADY_IMPORTED':
-            progress.alreadyImported++;
+            run.alreadyImported++;
             options.onCreated?.(r.row, o.id ?? null, 'ALREADY_IMPORTED');
             break;
           case 'DUPLICATE':
-            progress.duplicates++;
+            run.duplicates++;
             options.onRejected?.({ row: r.row, status: 'DUPLICATE', errors: o.errors ?? [], conflict: o.conflict ?? null, cells: r.cells, by: 'server' });
             break;
           case 'INVALID':
-            progress.invalid++;
+            run.invalid++;
             options.onRejected?.({ row: r.row, status: 'INVALID', errors: o.errors ?? [], conflict: o.conflict ?? null, cells: r.cells, by: 'server' });
             break;
         }
@@ -775,6 +856,7 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
       },
       onFailed: reportUnsent,
     });
+    show(estimate());
     for (const r of exhausted) {
       unsentRowNumbers.push(r.row);
       options.onRejected?.({ row: r.row, status: 'UNSENT', errors: [{ field: 'row', code: 'RETRY_EXHAUSTED', message: `still losing a race with a concurrent ingestion after ${MAX_ROW_RETRIES} retries` }], conflict: null, cells: r.cells, by: 'client' });
@@ -783,14 +865,15 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
   };
 
   const sendRejected = async (batchNumber: number, rows: MappedRow[]) => {
+    run.sentRows += rows.length;
     const answer = await sender.recordRejected(batchNumber, rows.map((r) => ({ rowNumber: r.row, errors: r.errors, raw: rawJson(inspection, r.cells) }))).catch((error: unknown) => {
       reportUnsent(rows, error);
       throw error;
     });
-    noteServer(answer);
-    progress.batches++;
+    run.batches++;
     if (answer.replayed) summary.replayedBatches++;
-    progress.invalid += rows.length;
+    run.invalid += rows.length;
+    show(estimate());
     for (const r of rows) options.onRejected?.({ row: r.row, status: 'INVALID', errors: r.errors, conflict: null, cells: r.cells, by: 'client' });
     emit(progress);
   };
@@ -803,7 +886,8 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
     if (!(await inFlight.run(task))) for (const r of rows) unsentRowNumbers.push(r.row);
   };
 
-  let batchNumber = 0;
+  // A resumed run numbers its batches after every batch an earlier run recorded.
+  let batchNumber = recorded.lastBatchNumber;
   let validBatch: MappedRow[] = [];
   let rejectedBatch: MappedRow[] = [];
   const blank = { count: 0 };
@@ -832,8 +916,8 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
   try {
     // Pass 1 sends every row but the held-back repeats; pass 2 (after pass 1 has committed) sends
     // those, so the first row in file order owns a repeated value. Both read the file again,
-    // verified block by block against the scan (./verify). Batch numbers follow file order in each
-    // pass, the same on every run, so a resumed run numbers its batches as the first did.
+    // verified block by block against the scan (./verify), and skip the rows an earlier run's
+    // batches accounted for (held-back ones included). Batch numbers follow file order.
     for (pass of held.length ? [1, 2] : [1]) {
       held.rewind();
       const sendSource = verifyingSource(options.source, options.createHasher, scannedBlocks, options.fileName, options.verifyBlockBytes);
@@ -843,6 +927,10 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
         const isHeld = r.errors.length === 0 && held.takes(r.row);
         if (isHeld !== (pass === 2)) continue;
         if (pass === 2) lastHeldRead = r.row;
+        if (done.size > 0 && done.has(r.row)) {
+          progress.skipped = ++run.skippedRows;
+          continue;
+        }
         progress.rowsRead = ++rowsRead;
         const batch = r.errors.length ? rejectedBatch : validBatch;
         batch.push(r);
@@ -871,23 +959,16 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
   if (pass === 1) held.forEach((row) => row <= lastRowRead && unsentRowNumbers.push(row));
   else held.forEach((row) => row > lastHeldRead && unsentRowNumbers.push(row));
 
-  // Whatever did not get an outcome (failed batches, rows never read after a failure) is unsent.
-  summary.unsent = scan.rows - (progress.created + progress.duplicates + progress.invalid + progress.alreadyImported);
-  if (summary.unsent > 0) {
-    // Rows with no outcome, then the rows never read after the stop.
-    summary.unsentRows = rowRanges(unsentRowNumbers, lastRowRead < lastRow ? { from: lastRowRead + 1, to: lastRow } : undefined);
-  }
-  summary.created = progress.created;
-  summary.duplicates = progress.duplicates;
-  summary.invalid = progress.invalid;
-  summary.alreadyImported = progress.alreadyImported;
-  summary.batches = progress.batches;
+  summary.batches = run.batches;
   summary.retriedRows = progress.retried;
+  summary.thisRun = run;
+  show(estimate());
   emit(progress, true);
 
   const durationMs = Math.round(now() - sendStart);
   summary.durationMs = durationMs;
-  summary.rowsPerSecond = durationMs > 0 ? ((scan.rows - summary.unsent) * 1000) / durationMs : 0;
+  const accountedNow = run.created + run.duplicates + run.invalid + run.alreadyImported;
+  summary.rowsPerSecond = durationMs > 0 ? (accountedNow * 1000) / durationMs : 0;
   const failed = changed !== undefined || inFlight.failed || options.signal?.aborted === true;
   if (failed) {
     summary.outcome = 'FAILED';
@@ -905,8 +986,11 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
   } else {
     summary.outcome = 'COMPLETED';
   }
-  // A failed run is left RUNNING on the server so that running the same file again resumes it;
-  // only a run that reached the end of the file closes the ingestion.
+  // The counts a user sees are the ingestion's, read after the last batch: finishIngestion's
+  // answer when the run reached the end of the file, else getIngestion. A failed run is left
+  // RUNNING on the server so that running the same file again resumes it.
+  let exact = false;
+  let lastServer: Counters = estimate();
   if (!failed) {
     try {
       const finished = await withRetry(
@@ -914,16 +998,39 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
         policy,
         hooks('finishIngestion'),
       );
-      noteServer(finished.finishIngestion);
+      lastServer = finished.finishIngestion;
+      exact = true;
     } catch (error) {
       summary.outcome = 'FAILED';
       summary.failureCode = 'NOT_CLOSED';
       summary.failure = `every row was sent but the ingestion could not be closed: ${describeSendError(error)}`;
     }
   }
-  if (lastServer) {
-    summary.server = { created: lastServer.created, duplicates: lastServer.duplicates, invalid: lastServer.invalid, alreadyImported: lastServer.alreadyImported, processed: lastServer.processed };
+  if (!exact) {
+    // Quickly: the endpoint may be what stopped the run.
+    const read = await withRetry(() => client.request(GetIngestionDocument, { id: ingestion.id }), { ...policy, attempts: Math.min(policy.attempts, 2), unreachableMs: undefined }, hooks('getIngestion')).catch(
+      () => null,
+    );
+    if (read?.getIngestion) {
+      lastServer = read.getIngestion;
+      exact = true;
+    }
   }
+  show(lastServer);
+  summary.countsExact = exact;
+  summary.created = lastServer.created;
+  summary.duplicates = lastServer.duplicates;
+  summary.invalid = lastServer.invalid;
+  summary.alreadyImported = lastServer.alreadyImported;
+  summary.batches = lastServer.batches;
+  summary.server = { created: lastServer.created, duplicates: lastServer.duplicates, invalid: lastServer.invalid, alreadyImported: lastServer.alreadyImported, processed: lastServer.processed };
+  // Rows no run accounted for: those that got no outcome and those never read after the stop,
+  // less any an earlier run had recorded.
+  summary.unsent = Math.max(0, scan.rows - lastServer.processed);
+  if (summary.unsent > 0) {
+    summary.unsentRows = done.without(rowRanges(unsentRowNumbers, lastRowRead < lastRow ? { from: lastRowRead + 1, to: lastRow } : undefined));
+  }
+  emit(progress, true);
   return summary;
 }
 

@@ -8,6 +8,7 @@ export * from './models';
 export * from './reader';
 export * from './report';
 export * from './repeats';
+export * from './resume';
 export * from './retry';
 export * from './sender';
 export * from './sniff';

@@ -8,7 +8,9 @@
  *   markers holding a batch's stored outcomes. Written in the batch's own transaction with `attribute_not_exists`, so
  *   a re-sent batch finds its marker and gets the stored outcomes back, counting nothing twice. The
  *   suffix names the batch's rows, so a resumed run that cuts its batches differently never mistakes
- *   a different set of rows for a replay (its rows are then de-duplicated one by one instead);
+ *   a different set of rows for a replay (its rows are then de-duplicated one by one instead).
+ *   `done` lists the rows the batch accounted for, so that a resumed run learns in one paged Query
+ *   (listIngestionBatches) which rows it need not send again;
  * - `ROW#00000042`: the error of a row that was not created (invalid, duplicate), zero-padded so a
  *   Query lists them in row order.
  *
@@ -150,8 +152,52 @@ export interface MarkerItem {
   kind: 'BATCH';
   batchNumber: number;
   outcomes: RowOutcome[];
+  /**
+   * The rows the batch accounted for (every outcome but RETRY) as flat ranges in the order sent,
+   * `[from, to, from, to, …]`: what a resumed run need not send again (listIngestionBatches reads
+   * this instead of the outcomes). Absent on markers written before it existed.
+   */
+  done?: number[] | null;
   recordedAt: string;
   expiresAt?: number | null;
+}
+
+/** The row numbers of `outcomes` that are not RETRY, as flat ranges `[from, to, …]` of consecutive numbers in the order given. */
+export function doneRanges(outcomes: RowOutcome[]): number[] {
+  const done: number[] = [];
+  for (const outcome of outcomes) {
+    const n = outcome.rowNumber;
+    const last = done.length - 1;
+    if (outcome.status === 'RETRY') {
+      // Not accounted for: the client sends it again.
+    } else if (last > 0 && done[last] === n - 1) {
+      done[last] = n;
+    } else {
+      done.push(n);
+      done.push(n);
+    }
+  }
+  return done;
+}
+
+/** A marker's sort key parsed: its kind (`BATCH#<Model>` or `REJECT`) and the `<first>-<last>-<count>` suffix; null for any other key. */
+export function parseMarkerSk(sk: string): { kind: string; first: number; last: number; count: number } | null {
+  const parts = sk.split('#');
+  if (parts.length < 3) {
+    return null;
+  }
+  const rows = (parts[parts.length - 1] as string).split('-');
+  if (rows.length !== 3) {
+    return null;
+  }
+  // JSON.parse reads the digits (as ./retention does); anything else is not a marker.
+  const first: unknown = JSON.parse(rows[0] as string);
+  const last: unknown = JSON.parse(rows[1] as string);
+  const count: unknown = JSON.parse(rows[2] as string);
+  if (typeof first !== 'number' || typeof last !== 'number' || typeof count !== 'number') {
+    return null;
+  }
+  return { kind: parts.slice(0, parts.length - 2).join('#'), first, last, count };
 }
 
 /** Rows per second over `durationMs`, to two decimals; null without a duration. */
@@ -470,7 +516,16 @@ export function batchTransaction(stash: BatchStash, env: Record<string, string>,
     }
   }
   delta.batches = 1;
-  const marker: MarkerItem = { pk: stash.ingestionId, sk: stash.markerSk, kind: 'BATCH', batchNumber: stash.batchNumber, outcomes, recordedAt: stash.now, expiresAt: expiresAt(env) };
+  const marker: MarkerItem = {
+    pk: stash.ingestionId,
+    sk: stash.markerSk,
+    kind: 'BATCH',
+    batchNumber: stash.batchNumber,
+    outcomes,
+    done: doneRanges(outcomes),
+    recordedAt: stash.now,
+    expiresAt: expiresAt(env),
+  };
   items.push(putNew(table, 'pk', marker as unknown as Record<string, unknown>, ['pk', 'sk']));
   slots.push({ kind: 'marker' });
   items.push(counterUpdate(table, stash.ingestionId, delta, stash.now));

@@ -18,6 +18,13 @@ export type Scalars = {
   AWSURL: { input: string; output: string; }
 };
 
+/** Which kind of mutation recorded a batch. */
+export type BatchKind =
+  /** Valid rows, through the model's import mutation (importCustomers, …). */
+  | 'IMPORT'
+  /** Rows the client rejected itself, through recordRejectedRows. */
+  | 'REJECTED';
+
 export type CreateCustomerInput = {
   company?: InputMaybe<Scalars['String']['input']>;
   country?: InputMaybe<Scalars['String']['input']>;
@@ -361,6 +368,25 @@ export type Ingestion = {
   updatedAt: Scalars['AWSDateTime']['output'];
 };
 
+/** A batch an ingestion recorded (its batch marker): what a resumed run need not send again. */
+export type IngestionBatch = {
+  __typename?: 'IngestionBatch';
+  batchNumber: Scalars['Int']['output'];
+  /** The rows the batch accounted for (every outcome but RETRY), as ranges in the order sent. Null for a marker written before markers recorded them: send those rows again (they are de-duplicated one by one). */
+  doneRows: Maybe<Array<RowRange>>;
+  /** The batch's rows as its marker names them: the lowest and highest row number and how many rows it held. */
+  firstRow: Scalars['Int']['output'];
+  kind: BatchKind;
+  lastRow: Scalars['Int']['output'];
+  rowCount: Scalars['Int']['output'];
+};
+
+export type IngestionBatchConnection = {
+  __typename?: 'IngestionBatchConnection';
+  items: Array<IngestionBatch>;
+  nextToken: Maybe<Scalars['String']['output']>;
+};
+
 export type IngestionConnection = {
   __typename?: 'IngestionConnection';
   items: Array<Ingestion>;
@@ -633,6 +659,8 @@ export type Query = {
   getMapping: Maybe<SavedMapping>;
   getProject: Maybe<Project>;
   listCustomers: CustomerConnection;
+  /** The batches an ingestion recorded, in marker order (import batches, then rejected-row batches), with the rows each accounted for. limit defaults to 1000, at most 1000. */
+  listIngestionBatches: IngestionBatchConnection;
   listIngestionRowErrors: RowErrorConnection;
   listIngestions: IngestionConnection;
   listInvoices: InvoiceConnection;
@@ -675,6 +703,13 @@ export type QueryGetProjectArgs = {
 
 
 export type QueryListCustomersArgs = {
+  limit?: InputMaybe<Scalars['Int']['input']>;
+  nextToken?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type QueryListIngestionBatchesArgs = {
+  ingestionId: Scalars['ID']['input'];
   limit?: InputMaybe<Scalars['Int']['input']>;
   nextToken?: InputMaybe<Scalars['String']['input']>;
 };
@@ -764,6 +799,13 @@ export type RowOutcome = {
   id: Maybe<Scalars['ID']['output']>;
   rowNumber: Scalars['Int']['output'];
   status: RowStatus;
+};
+
+/** An inclusive range of spreadsheet row numbers. */
+export type RowRange = {
+  __typename?: 'RowRange';
+  from: Scalars['Int']['output'];
+  to: Scalars['Int']['output'];
 };
 
 export type RowStatus =

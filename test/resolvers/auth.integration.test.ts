@@ -14,6 +14,7 @@ import {
   GetIngestionDocument,
   ImportCustomersDocument,
   ListCustomersDocument,
+  ListIngestionBatchesDocument,
   ListIngestionRowErrorsDocument,
   ListIngestionsDocument,
   OnIngestionProgressDocument,
@@ -112,6 +113,7 @@ describe('an importer’s own ingestion', () => {
       await expectNotOwner(bob.request(FinishIngestionDocument, { input: { ingestionId: id, status: 'COMPLETED' } }), 'finishIngestion');
       await expectNotOwner(bob.request(FailIngestionDocument, { ingestionId: id, reason: 'mine now' }), 'failIngestion');
       await expectNotOwner(bob.request(ListIngestionRowErrorsDocument, { ingestionId: id }), 'listIngestionRowErrors');
+      await expectNotOwner(bob.request(ListIngestionBatchesDocument, { ingestionId: id }), 'listIngestionBatches');
       expect((await bob.request(ListIngestionsDocument, { limit: 100 })).listIngestions.items.map((i) => i.id)).not.toContain(id);
 
       // Bob runs his own: his subscriptions get his events, and — delivered in order on each
@@ -158,6 +160,7 @@ describe('an importer’s own ingestion', () => {
     expect((await iam.request(GetIngestionDocument, { id })).getIngestion?.id).toBe(id);
     expect((await ada.request(ListIngestionsDocument, { limit: 100 })).listIngestions.items.map((i) => i.id)).toContain(id);
     expect((await ada.request(ListIngestionRowErrorsDocument, { ingestionId: id })).listIngestionRowErrors.items).toEqual([]);
+    expect((await iam.request(ListIngestionBatchesDocument, { ingestionId: id })).listIngestionBatches.items).toEqual([]);
     const { failIngestion } = await ada.request(FailIngestionDocument, { ingestionId: id, reason: 'stopped by an admin' });
     expect(failIngestion).toMatchObject({ status: 'FAILED', failureReason: 'stopped by an admin' });
   });

@@ -518,10 +518,11 @@ async function runImport(): Promise<void> {
     );
     if (summary.outcome === 'COMPLETED') {
       closed = true;
-      // The counts are the ingestion's (both runs); the page's own tally says what the earlier run wrote.
-      const earlier = summary.alreadyImported ? ` (${number(summary.alreadyImported)} of these rows were written by it)` : '';
+      // The counts are the ingestion's (every run); this run skipped the rows the earlier runs had recorded.
+      const skipped = summary.thisRun?.skippedRows ?? 0;
+      const earlier = skipped ? ` (the ${plural(skipped, 'row')} it had recorded ${skipped === 1 ? 'was' : 'were'} not sent again)` : '';
       const resumed = summary.resumed ? ` It continued an earlier import of the same file that had not finished${earlier}.` : '';
-      const late = watch.finished ? '' : ' (The final progress event did not arrive in time; the counts are this page’s own.)';
+      const late = watch.finished ? '' : ' (The final progress event did not arrive in time; the counts are the ingestion’s as read when the import finished.)';
       showFinished(counts, `${resumed}${late}`);
       setState('finished');
     } else if (cancel.signal.aborted) {

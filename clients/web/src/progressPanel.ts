@@ -29,6 +29,8 @@ export class ProgressPanel {
   private stage: Stage | null = null;
   private began = 0;
   private processed = 0;
+  /** Rows earlier runs had accounted for when this one began (a resumed import): not this run's pace. */
+  private before: number | null = null;
   private ticker: ReturnType<typeof setInterval> | null = null;
   private stopped = false;
 
@@ -106,6 +108,7 @@ export class ProgressPanel {
   /** The engine's own progress: it knows when every row is sent, before the finish event. */
   engine(p: Progress): void {
     if (p.phase !== 'send') return;
+    this.before ??= p.created + p.duplicates + p.invalid + p.alreadyImported;
     if (p.batches > 0) this.setStage('writing');
     if (p.rowsTotal !== null && p.created + p.duplicates + p.invalid + p.alreadyImported >= p.rowsTotal) this.setStage('finishing');
   }
@@ -142,7 +145,8 @@ export class ProgressPanel {
 
   private tick(stoppedEarly = false): void {
     const elapsed = performance.now() - this.began;
-    const { rowsPerSecond, remainingMs } = pace(this.processed, this.total, elapsed);
+    const before = Math.min(this.before ?? 0, this.processed);
+    const { rowsPerSecond, remainingMs } = pace(this.processed - before, this.total - before, elapsed);
     fill(byId('live-rate'), speed(rowsPerSecond));
     fill(byId('live-elapsed'), clock(elapsed));
     fill(byId('live-eta'), stoppedEarly ? '—' : remainingMs === null ? 'estimating…' : clock(remainingMs, true));

@@ -115,36 +115,14 @@ describe('ingestFile', () => {
     expect(server.calls.some((c) => c.op === 'FinishIngestion')).toBe(false);
   });
 
-  it('answers a duplicate file with the first ingestion, and resumes an unfinished one by replaying', async () => {
+  it('answers a duplicate file with the first ingestion (resuming: resume.test.ts)', async () => {
     const server = new FakeServer();
     const text = customers(30);
     const first = await run(server, text, { batchSize: 10 });
     const again = await run(server, text, { batchSize: 10, fileName: 'copy.csv' });
     expect(again.summary.outcome).toBe('DUPLICATE_FILE');
     expect(again.summary.duplicateOf?.ingestionId).toBe(first.summary.ingestionId);
-
-    // An interrupted run: the ingestion stays RUNNING and two batches are already applied.
-    const partial = new FakeServer();
-    partial.failNext = 0;
-    const broken = customers(30, 'y.example');
-    const ac = new AbortController();
-    let batches = 0;
-    await run(partial, broken, {
-      batchSize: 10,
-      concurrency: 1,
-      onProgress: (p) => {
-        if (p.phase === 'send' && p.batches >= 2 && (batches = p.batches)) ac.abort();
-      },
-      signal: ac.signal,
-    });
-    expect(batches).toBeGreaterThanOrEqual(2);
-    const resumed = await run(partial, broken, { batchSize: 10 });
-    expect(resumed.summary.resumed).toBe(true);
-    expect(resumed.summary.replayedBatches).toBeGreaterThanOrEqual(2);
-    expect(resumed.summary.created + resumed.summary.alreadyImported).toBe(30);
-    // Every replayed batch holds 10 rows the first run created: this run reports them as already imported.
-    expect(resumed.summary.alreadyImported).toBe(10 * resumed.summary.replayedBatches);
-    expect(partial.claims.size).toBe(30);
+    expect(again.summary.thisRun).toBeNull();
   });
 
   it('sends no batch after an interruption: the batch waiting for a slot stays unsent, the one in flight finishes', async () => {

@@ -2,7 +2,8 @@
  * An in-memory stand-in for the ingestion resolvers, speaking the protocol as docs/architecture.md
  * describes it for any model of MODELS (`Import<Plural>` answers under the model's importField; a
  * claim per @unique value, keyed as the server keys it; batch markers replaying stored outcomes;
- * RESUMED/DUPLICATE on start), with knobs to inject failures. References are not checked. Unit
+ * RESUMED/DUPLICATE on start; listIngestionBatches with the rows each marker accounted for;
+ * getIngestion), with knobs to inject failures. References are not checked. Unit
  * tests of the engine use it; integration tests use the real stack.
  */
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
@@ -28,6 +29,7 @@ interface IngestionRec {
 export interface Call {
   op: string;
   input: Record<string, unknown>;
+  variables?: Record<string, unknown>;
 }
 
 export class FakeServer {
@@ -35,7 +37,8 @@ export class FakeServer {
   bySha = new Map<string, string>();
   /** claim key (e.g. `customer.email#ada@example.com`) → owner */
   claims = new Map<string, { id: string; ingestionId: string; rowNumber: number }>();
-  markers = new Map<string, { outcomes: Outcome[] }>();
+  /** `<ingestion>#<batch>` → the batch's outcomes and the rows it accounted for (every outcome but RETRY). */
+  markers = new Map<string, { batchNumber: number; kind: 'IMPORT' | 'REJECTED'; outcomes: Outcome[]; done: number[] }>();
   calls: Call[] = [];
   inFlight = 0;
   maxInFlight = 0;
@@ -52,7 +55,7 @@ export class FakeServer {
     const request = async (doc: TypedDocumentNode<unknown, unknown>, variables?: Record<string, unknown>) => {
       const op = (doc.definitions[0] as OperationDefinitionNode).name!.value;
       const input = (variables?.input ?? {}) as Record<string, unknown>;
-      this.calls.push({ op, input });
+      this.calls.push({ op, input, variables });
       this.inFlight++;
       this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
       try {
@@ -62,7 +65,7 @@ export class FakeServer {
           this.failNext--;
           throw this.failWith();
         }
-        return this.handle(op, input);
+        return this.handle(op, input, variables ?? {});
       } finally {
         this.inFlight--;
       }
@@ -93,27 +96,45 @@ export class FakeServer {
     } as ProgressFieldsFragment;
   }
 
-  private handle(op: string, input: Record<string, unknown>): unknown {
+  /** The ingestion as startIngestion and getIngestion answer it. */
+  private record(ing: IngestionRec) {
+    return { ...ing, processed: ing.created + ing.duplicates + ing.invalid + ing.alreadyImported, startedAt: '2026-01-01T00:00:00Z' };
+  }
+
+  private handle(op: string, input: Record<string, unknown>, variables: Record<string, unknown>): unknown {
     switch (op) {
       case 'StartIngestion': {
         const existing = this.bySha.get(input.sha256 as string);
         if (existing) {
           const ing = this.ingestions.get(existing)!;
-          return { startIngestion: { outcome: ing.status === 'COMPLETED' ? 'DUPLICATE' : 'RESUMED', ingestion: { ...ing, startedAt: '2026-01-01T00:00:00Z' } } };
+          return { startIngestion: { outcome: ing.status === 'COMPLETED' ? 'DUPLICATE' : 'RESUMED', ingestion: this.record(ing) } };
         }
         const ing: IngestionRec = { id: `ing-${++this.seq}`, fileName: input.fileName as string, sha256: input.sha256 as string, status: 'RUNNING', created: 0, duplicates: 0, invalid: 0, alreadyImported: 0, batches: 0 };
         this.ingestions.set(ing.id, ing);
         this.bySha.set(ing.sha256, ing.id);
-        return { startIngestion: { outcome: 'STARTED', ingestion: { ...ing, startedAt: '2026-01-01T00:00:00Z' } } };
+        return { startIngestion: { outcome: 'STARTED', ingestion: this.record(ing) } };
       }
       case 'RecordRejectedRows': {
         const ing = this.ingestions.get(input.ingestionId as string)!;
         const key = `${ing.id}#${input.batchNumber as number}`;
         if (this.markers.has(key)) return { recordRejectedRows: this.progress(ing, { replayed: true }) };
-        this.markers.set(key, { outcomes: [] });
+        const rows = (input.rows as { rowNumber: number }[]).map((r) => r.rowNumber);
+        this.markers.set(key, { batchNumber: input.batchNumber as number, kind: 'REJECTED', outcomes: [], done: rows });
         ing.invalid += (input.rows as unknown[]).length;
         ing.batches++;
         return { recordRejectedRows: this.progress(ing, { stage: 'REJECTED_ROWS' }) };
+      }
+      case 'ListIngestionBatches': {
+        // One page, in batch order (the real one pages and orders by marker key).
+        const id = variables.ingestionId as string;
+        const items = [...this.markers.entries()]
+          .filter(([key]) => key.startsWith(`${id}#`))
+          .map(([, m]) => ({ batchNumber: m.batchNumber, kind: m.kind, firstRow: Math.min(...m.done), lastRow: Math.max(...m.done), rowCount: m.done.length, doneRows: m.done.map((n) => ({ from: n, to: n })) }));
+        return { listIngestionBatches: { items, nextToken: null } };
+      }
+      case 'GetIngestion': {
+        const ing = this.ingestions.get(variables.id as string);
+        return { getIngestion: ing ? this.record(ing) : null };
       }
       case 'FinishIngestion': {
         const ing = this.ingestions.get(input.ingestionId as string)!;
@@ -160,7 +181,7 @@ export class FakeServer {
       }
     }
     ing.batches++;
-    this.markers.set(key, { outcomes });
+    this.markers.set(key, { batchNumber: input.batchNumber as number, kind: 'IMPORT', outcomes, done: outcomes.filter((o) => o.status !== 'RETRY').map((o) => o.rowNumber) });
     return { [model.importField]: this.progress(ing, { batchNumber: input.batchNumber as number, outcomes }) };
   }
 

@@ -450,14 +450,26 @@ describe('the web page in Chromium', () => {
     const customers = (await scanAll('Customers')).filter((c) => String(c.email).endsWith('@cancel.example'));
     expect(customers).toHaveLength(245);
 
-    // Continue: the same file again continues the open ingestion; the 245 rows are not written twice.
+    // Continue: the same file again continues the open ingestion; the 245 rows are not sent again.
     await page.unroute('**/graphql');
+    const resent: number[] = [];
+    await page.route('**/graphql', async (route) => {
+      const body = route.request().postData() ?? '';
+      if (body.includes('importCustomers')) {
+        const { variables } = JSON.parse(body) as { variables: { input: { rows: { rowNumber: number }[] } } };
+        resent.push(...variables.input.rows.map((r) => r.rowNumber));
+      }
+      await route.continue();
+    });
     await page.click('#resume-button');
     await page.waitForSelector('body[data-state="finished"], body[data-state="failed"], body[data-state="cancelled"]', { timeout: 60_000 });
     await expect(page.locator('#outcome').textContent()).resolves.toBe(
       // The ingestion's counts cover both runs; the 245 rows of the first are named as such.
-      'Import finished. All 600 rows imported: 600 created. It continued an earlier import of the same file that had not finished (245 of these rows were written by it).',
+      'Import finished. All 600 rows imported: 600 created. It continued an earlier import of the same file that had not finished (the 245 rows it had recorded were not sent again).',
     );
+    await page.screenshot({ path: path.join(SHOTS, '14-resumed.png'), fullPage: true });
+    // Exactly the other 355 rows went (rows 247–601: the header is row 1), each once.
+    expect([...resent].sort((a, b) => a - b)).toEqual(Array.from({ length: 355 }, (_, i) => 247 + i));
     const closed = (await scanAll('Ingestions')).filter((i) => i.sk === 'META' && i.fileName === 'cancel.csv');
     expect(closed).toHaveLength(1);
     expect(closed[0]).toMatchObject({ id: open!.id, status: 'COMPLETED' });

@@ -178,7 +178,8 @@ describe('a file one Lambda can finish', () => {
         return { importInvoices: answer({ outcomes: rows.map((r) => ({ rowNumber: r.rowNumber, status: 'CREATED', id: `inv-${r.rowNumber}`, errors: null, conflict: null })) }) };
       },
       RecordRejectedRows: () => ({ recordRejectedRows: answer({ stage: 'REJECTED_ROWS' }) }),
-      FinishIngestion: () => ({ finishIngestion: answer({ stage: 'FINISHED', status: 'COMPLETED' }) }),
+      // The server's counters when it closes the ingestion: what the engine reports (docs/ingestion.md, "Resuming").
+      FinishIngestion: () => ({ finishIngestion: answer({ stage: 'FINISHED', status: 'COMPLETED', rowCount: 11, created: 2, duplicates: 0, invalid: 9, processed: 11, batches: 2 }) }),
       ...noRowErrors,
     });
     // WHEN processed
@@ -422,8 +423,8 @@ describe('an object overwritten while it is being read', () => {
     const result = await processUploadOnce(d, { bucket: BUCKET, key, size: 2000 });
     // THEN the send pass asked for the first object by its ETag only
     expect(s3Mock.commandCalls(GetObjectCommand).map((c) => c.args[0].input.IfMatch)).toEqual([undefined, '"e1"', '"e1"']);
-    // nothing was imported (no ImportCustomers, no FinishIngestion): only the start
-    expect(d.client.calls.map((c) => c.operation)).toEqual(['StartIngestion']);
+    // nothing was imported (no ImportCustomers, no FinishIngestion): the start, and the ingestion read for its counts
+    expect(d.client.calls.map((c) => c.operation)).toEqual(['StartIngestion', 'GetIngestion']);
     // the object is neither moved nor deleted: the new upload's own event will process it
     expect(s3Mock).not.toHaveReceivedCommand(CopyObjectCommand);
     expect(s3Mock).not.toHaveReceivedCommand(DeleteObjectCommand);

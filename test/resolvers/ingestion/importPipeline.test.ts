@@ -127,6 +127,12 @@ function markerOutcomes(tx: TxRequest, kind: string): { rowNumber: number; statu
   return outcomes.map((o) => ({ rowNumber: Number(o.M.rowNumber.N), status: o.M.status.S }));
 }
 
+/** The marker's `done` attribute: flat [from, to, …] ranges of the rows it accounted for. */
+function markerDone(tx: TxRequest, kind: string): number[] {
+  const marker = tx.transactItems.find((i) => i.key.sk?.S?.startsWith(`${kind}#`));
+  return (marker!.attributeValues!.done!.L as { N: number | string }[]).map((n) => Number(n.N));
+}
+
 function errorType(outcome: HandlerOutcome): string | null {
   return outcome.kind === 'error' ? outcome.error.errorType : null;
 }
@@ -188,6 +194,8 @@ describe('importCustomers through the one pipeline', () => {
     expect(claim!.key).toEqual({ key: { S: 'customer.email#one@example.com' } });
     expect(plain(claim!.attributeValues)).toEqual({ kind: 'UNIQUE', model: 'Customer', field: 'email', ownerId: 'ing-1-r00000001', ingestionId: 'ing-1', rowNumber: 1, run: 0 });
     expect(claim!.condition!.expressionNames).toEqual({ '#k': 'key' });
+    // The marker's `done`: rows 1–3 as one range (listIngestionBatches reads it instead of the outcomes).
+    expect(markerDone(tx, 'BATCH#Customer')).toEqual([1, 3]);
   });
 
   it('answers RETRY for a row whose claim a concurrent writer took, and writes the rest on the second attempt', async () => {
@@ -206,6 +214,8 @@ describe('importCustomers through the one pipeline', () => {
       { rowNumber: 2, status: 'RETRY' },
       { rowNumber: 3, status: 'CREATED' },
     ]);
+    // The marker names the rows it accounted for, without the RETRY row: a resumed run sends row 2 again.
+    expect(markerDone(retry, 'BATCH#Customer')).toEqual([1, 1, 3, 3]);
     valueOf(await runHandler(RETRY, 'response', { stash, result: { keys: [], cancellationReasons: null } }));
     expect(stash.phase).toBe('COMMITTED');
 
