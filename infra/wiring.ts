@@ -234,6 +234,9 @@ export const dataSources: DataSourceSpec[] = [
   { name: 'UniquesTable', kind: 'AMAZON_DYNAMODB', table: 'Uniques', alsoTouches: ['Customers', 'Ingestions'], access: 'readWrite' },
   // The generic import pipeline runs here: it reads and writes every model's table in its batches.
   { name: 'IngestionsTable', kind: 'AMAZON_DYNAMODB', table: 'Ingestions', alsoTouches: [...MODELS.map((m) => m.table as ModelTable), 'Uniques'], access: 'readWrite' },
+  // The read-only checks (checkFile, check<Plural>): what the import pipeline reads, with no write
+  // action at all (docs/ingestion.md, "The dry run asks the server").
+  { name: 'ImportChecks', kind: 'AMAZON_DYNAMODB', table: 'Ingestions', alsoTouches: [...MODELS.map((m) => m.table as ModelTable), 'Uniques'], access: 'read' },
   { name: 'None', kind: 'NONE' },
   { name: 'IngestionEvents', kind: 'AMAZON_EVENTBRIDGE' },
 ];
@@ -269,6 +272,11 @@ export const functions: FunctionSpec[] = [
   { name: 'writeRejectBatch', dataSource: 'IngestionsTable' },
   { name: 'writeRejectBatchRetry', dataSource: 'IngestionsTable' },
   { name: 'readBatchMarker', dataSource: 'IngestionsTable' },
+  // The read-only checks (resolvers/Query.checkRows.ts, Query.checkFile.ts), on ImportChecks.
+  { name: 'checkImportRefs', dataSource: 'ImportChecks', code: 'resolvers/functions/readImportRefs.ts' },
+  { name: 'checkImportRows', dataSource: 'ImportChecks' },
+  { name: 'getFileClaim', dataSource: 'ImportChecks' },
+  { name: 'getCheckedIngestion', dataSource: 'ImportChecks', code: 'resolvers/functions/getIngestionMeta.ts' },
   { name: 'closeIngestion', dataSource: 'IngestionsTable' },
   { name: 'queryIngestions', dataSource: 'IngestionsTable' },
   { name: 'queryRowErrors', dataSource: 'IngestionsTable' },
@@ -327,6 +335,16 @@ export const resolvers: ResolverSpec[] = [
       ],
     }),
   ),
+  // Every model's check query: the import's reads, read-only (the hook first, as in the import).
+  ...MODELS.map(
+    (m): ResolverSpec => ({
+      typeName: 'Query',
+      fieldName: m.checkField,
+      code: 'resolvers/Query.checkRows.ts',
+      pipeline: [...(m.hook ? [m.hook] : []), ...(m.refs.length > 0 ? ['checkImportRefs'] : []), 'checkImportRows'],
+    }),
+  ),
+  { typeName: 'Query', fieldName: 'checkFile', pipeline: ['getFileClaim', 'getCheckedIngestion'] },
   { typeName: 'Mutation', fieldName: 'recordRejectedRows', pipeline: ['readRejectBatch', 'writeRejectBatch', 'writeRejectBatchRetry', 'readBatchMarker'] },
   { typeName: 'Mutation', fieldName: 'finishIngestion', pipeline: ['getIngestionMeta', 'closeIngestion', 'publishIngestionEvent'] },
   { typeName: 'Mutation', fieldName: 'failIngestion', pipeline: ['getIngestionMeta', 'closeIngestion', 'publishIngestionEvent'] },

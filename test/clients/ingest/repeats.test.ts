@@ -55,6 +55,7 @@ describe('claimKey', () => {
             { by: 'id', column: 'projectId' },
           ],
           code: 'UNKNOWN_PROJECT',
+          index: 'byProject',
         },
       ],
       rules: [],

@@ -115,7 +115,7 @@ describe('resolvers and functions from the wiring table', () => {
     for (const r of realWiring.resolvers) {
       const code = resolvers.find((p) => p.TypeName === r.typeName && p.FieldName === r.fieldName)!.Code as string;
       // byte-for-byte the bundle of resolvers/<Type>.<field>.ts
-      expect(code).toBe(s.code.get(`resolvers/${r.typeName}.${r.fieldName}.ts`));
+      expect(code).toBe(s.code.get(realWiring.resolverCodePath(r)));
       // an inline source map whose JSON carries no sourcesContent
       const map = code.match(/sourceMappingURL=data:application\/json;base64,([A-Za-z0-9+/=]+)/);
       expect(map, r.fieldName).not.toBeNull();
@@ -132,7 +132,7 @@ describe('resolvers and functions from the wiring table', () => {
     for (const fn of realWiring.functions) {
       const [, cfg] = fns.find(([, f]) => f.Properties.Name === fn.name)!;
       // APPSYNC_JS code, on the data source the wiring names
-      expect(cfg.Properties).toMatchObject({ Runtime: { Name: 'APPSYNC_JS', RuntimeVersion: '1.0.0' }, Code: s.code.get(`resolvers/functions/${fn.name}.ts`) });
+      expect(cfg.Properties).toMatchObject({ Runtime: { Name: 'APPSYNC_JS', RuntimeVersion: '1.0.0' }, Code: s.code.get(realWiring.functionCode(fn)) });
       expect(cfg.Properties.DataSourceName).toBe(fn.dataSource);
     }
     const fnIds = new Map(fns.map(([id, f]) => [id, f.Properties.Name as string]));
