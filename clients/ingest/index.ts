@@ -13,3 +13,4 @@ export * from './sender';
 export * from './sniff';
 export * from './validate';
 export * from './verify';
+export * from './check';

@@ -25,6 +25,11 @@ Exit codes:
      model, unmappable or duplicate headers, broken quoting)
   3  the same file (same SHA-256, under any name) was ingested before; nothing was done
 
+A dry run (--dry-run) writes nothing and exits as the real run would: it asks the API, read-only,
+whether the file was ingested before (3) and which rows would be duplicates or name records that
+do not exist (1). With --offline (or FOREMAN_OFFLINE=1), or when no API answers, it checks the
+rows locally only.
+
 Endpoint (first match wins): --endpoint/--api-key; FOREMAN_GRAPHQL_URL/FOREMAN_API_KEY;
 a .env file in the current directory; a running \`foreman serve\`; otherwise an embedded local
 AppSync over DynamoDB Local is started for the run (data kept in .foreman/).
@@ -34,6 +39,7 @@ Row numbers are spreadsheet row numbers: the header is row 1.
 Examples:
   $ foreman ingest samples/customers_valid.csv
   $ foreman ingest contacts.csv --model customer --dry-run
+  $ foreman ingest contacts.csv --dry-run --offline
   $ foreman ingest export.csv --map "Kontakt E-Mail=email" --map "Kunde=name" --map "Intern="
   $ foreman ingest projects.csv --errors-out rejected.csv --json`;
 
@@ -66,6 +72,7 @@ interface IngestFlags {
   map?: MappingOverride;
   mapFile?: string;
   dryRun?: boolean;
+  offline?: boolean;
   batchSize?: number;
   concurrency: number;
   endpoint?: string;
@@ -85,7 +92,8 @@ export function register(program: Command): void {
     .addOption(new Option('-m, --model <model>', `the model (${modelChoices()}, any case), instead of detecting it from the headers`).argParser(parseModel))
     .option('--map <column=field>', 'map a column to a model field, overriding its header ("Column=" or "Column=-" ignores the column); repeatable', parseMapFlag)
     .option('--map-file <file>', 'a JSON object of column → field (null ignores the column); --map entries win')
-    .option('--dry-run', 'read, map and validate every row; write nothing')
+    .option('--dry-run', 'read, map and validate every row and ask the API (read-only) what a real run would do: duplicates, unknown references, a file ingested before; write nothing')
+    .option('--offline', 'with --dry-run: check the rows locally only, asking no API and starting no local stack (also FOREMAN_OFFLINE=1)')
     .option(
       '--batch-size <n>',
       `rows per import mutation (1–${MAX_BATCH_SIZE}; default and most: the model's batch size, ${MODELS.map((m) => `${m.key} ${m.batchRows}`).join(', ')})`,
@@ -100,6 +108,11 @@ export function register(program: Command): void {
     .option('--follow', 'if this file is already being ingested elsewhere, follow that ingestion live instead of sending it again')
     .addHelpText('after', EXIT_CODES_HELP)
     .action(async (file: string, flags: IngestFlags) => {
+      if (flags.offline && !flags.dryRun) {
+        process.exitCode = EXIT.USAGE;
+        refuseUsage(file, flags, '--offline only goes with --dry-run: a real run needs the API. Add --dry-run to check the file without it.');
+        return;
+      }
       if (flags.follow) {
         const followed = await followIfRunning(file, flags);
         if (followed !== null) {
@@ -150,6 +163,12 @@ function refuse(file: string, flags: Pick<IngestFlags, 'json'>, message: string,
   throw new CliError(message, exitCode);
 }
 
+/** Bad usage noticed before anything is read: one line on stderr (and the JSON object with --json), exit 2. */
+function refuseUsage(file: string, flags: Pick<IngestFlags, 'json'>, message: string): void {
+  if (flags.json) process.stdout.write(`${JSON.stringify({ fileName: file, outcome: 'UNUSABLE_FILE', problem: 'USAGE', message, exitCode: EXIT.USAGE })}\n`);
+  process.stderr.write(`foreman: ${message}\n`);
+}
+
 /** What a path that is not a regular file is, in words. */
 function describeNonFile(stat: Stats): string {
   if (stat.isDirectory()) return 'a directory';
@@ -185,8 +204,14 @@ function describeFsError(error: unknown): string {
   return code ? `${message.replace(/^[A-Z]+: /, '').replace(/, \w+ '.*'$/, '')} (${code})` : message;
 }
 
+/** Whether a dry run asks no API: --offline, or FOREMAN_OFFLINE set to 1/true (e.g. CI checking files without a back end). */
+export function isOffline(flags: Pick<IngestFlags, 'offline'>, env: NodeJS.ProcessEnv = process.env): boolean {
+  return flags.offline === true || /^(1|true|yes)$/i.test(env.FOREMAN_OFFLINE ?? '');
+}
+
 /** Runs one ingestion and returns the exit code. */
 export async function runIngest(file: string, flags: IngestFlags): Promise<number> {
+  const offline = isOffline(flags);
   const out = flags.json ? process.stderr : process.stdout;
   // Every line goes through the progress reporter, so that nothing lands in the middle of the live bar.
   const progress = new ProgressReporter(process.stderr, true);
@@ -235,8 +260,9 @@ export async function runIngest(file: string, flags: IngestFlags): Promise<numbe
       concurrency: flags.concurrency,
       sourceKind: 'CLI' as IngestionSource,
       signal: interrupt.signal,
-      // Resolved only once the file has proved usable: a bad file never starts a local stack.
-      client: async () => {
+      // Resolved only once the file has proved usable: a bad file never starts a local stack. A dry
+      // run asks the same endpoint a real run would use, read-only (--offline: none at all).
+      client: flags.dryRun && offline ? undefined : async () => {
         endpoint = await resolveEndpoint({ endpoint: flags.endpoint, apiKey: flags.apiKey, notice: (line) => progress.log(line) });
         say(`Endpoint   ${endpoint.url} (${endpoint.source === 'embedded' ? 'embedded local AppSync, data in .foreman/' : endpoint.source})`);
         return createClient({ url: endpoint.url, auth: endpoint.auth });
@@ -271,6 +297,7 @@ export async function runIngest(file: string, flags: IngestFlags): Promise<numbe
             status: r.status,
             errors: r.errors.map((e) => ({ ...e, column: e.field === 'row' ? null : columnOf(inspection!.mapping, e.field) })),
             conflict: r.conflict,
+            repeatOf: r.repeatOf ?? null,
             message: describeRejected(r, inspection.mapping, ingestionId).join('; '),
           });
         }
@@ -289,10 +316,11 @@ export async function runIngest(file: string, flags: IngestFlags): Promise<numbe
     report?.close();
     idsOut?.close();
 
+    // A dry run exits as the real run would (its check says what that run would meet).
     const exitCode =
-      summary.outcome === 'DUPLICATE_FILE'
+      summary.outcome === 'DUPLICATE_FILE' || summary.check?.file === 'DUPLICATE'
         ? EXIT.DUPLICATE_FILE
-        : summary.outcome === 'FAILED' || summary.duplicates + summary.invalid + summary.unsent > 0
+        : summary.outcome === 'FAILED' || summary.check?.file === 'IN_PROGRESS' || summary.duplicates + summary.invalid + summary.unsent > 0
           ? EXIT.FAILED
           : EXIT.OK;
 
@@ -306,7 +334,7 @@ export async function runIngest(file: string, flags: IngestFlags): Promise<numbe
       say(`\nDuplicate file: ${file} (SHA-256 ${summary.sha256.slice(0, 16)}…) was ingested before, by another user. Nothing was done. To load it again, change the file or ask an admin.`);
     } else {
       say('');
-      say(describeSummary(summary, listed, inspection!.mapping, { duplicates: LIST_CAP, invalid: LIST_CAP }));
+      say(describeSummary(summary, listed, inspection!.mapping, { duplicates: LIST_CAP, invalid: LIST_CAP }, offline ? `${flags.offline ? '--offline' : 'FOREMAN_OFFLINE'} asks no API` : undefined));
     }
     if (flags.errorsOut) say(`Error report: ${flags.errorsOut}`);
     if (flags.idsOut) say(`Record ids: ${flags.idsOut}`);
