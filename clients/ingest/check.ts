@@ -13,7 +13,9 @@
  *   message the server gives a repeat within one batch.
  *
  * Only rows that may repeat an earlier value (the scan's Bloom filter, ./repeats) have their keys
- * remembered, so memory grows with the repeated values, not with the file.
+ * remembered, so memory grows with the repeated values, not with the file; and no more than
+ * 4 × concurrency batches are sent ahead of the first unanswered one, so answers do not pile up
+ * behind a slow batch.
  */
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import type { GraphQLClient } from '../api/client';
@@ -118,11 +120,23 @@ export class RowChecker<R extends CheckingRow> {
   private nextToDrain = 0;
   /** Claim key → the first row that would be created with it (keys in `repeatKeys` only). */
   private readonly owners = new Map<string, number>();
+  /** Batches sent but not yet handed out at most: a slow early batch cannot make later answers pile up. */
+  private readonly window: number;
+  private waiting: (() => void)[] = [];
+  /** A batch failed for good: nothing more is sent, and nobody waits for the window. */
+  private broken = false;
   rowsChecked = 0;
 
   constructor(private readonly options: RowCheckerOptions<R>) {
     this.document = checkDocument(options.model);
     this.inFlight = new InFlight(options.concurrency, () => options.stopped?.() === true);
+    this.window = options.concurrency * 4;
+  }
+
+  private wake(): void {
+    const waiting = this.waiting;
+    this.waiting = [];
+    for (const resolve of waiting) resolve();
   }
 
   /** Whether a batch failed for good (its error: `failure`). */
@@ -136,18 +150,27 @@ export class RowChecker<R extends CheckingRow> {
 
   /** Sends `rows` (at most the model's batchRows) as the next batch; waits for a free slot. @returns false once nothing more is sent. */
   async add(rows: R[]): Promise<boolean> {
+    while (this.nextToSend - this.nextToDrain >= this.window && !this.broken) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    if (this.broken) return false;
     const seq = this.nextToSend++;
     this.firstRows.set(seq, rows[0]!.row);
     const { client, model, ingestionId } = this.options;
     const hooks = { sleep: this.options.sleep, random: this.options.random, onRetry: (e: unknown, a: number, d: number) => this.options.onRetry?.(`check of rows ${rows[0]!.row}–${rows.at(-1)!.row}`, e, a, d) };
     return this.inFlight.run(async () => {
-      const data = await withRetry(() => client.request(this.document, { rows: rows.map((r) => r.input), ingestionId }), this.options.retry ?? DEFAULT_RETRY, hooks);
-      const answers = data[model.checkField];
-      if (!answers) throw new Error(`the answer to ${model.checkField} held no ${model.checkField}`);
-      const byRow = new Map(answers.map((a) => [a.rowNumber, a]));
-      const verdicts = rows.map((r) => byRow.get(r.row) ?? { rowNumber: r.row, status: 'INVALID' as const, id: null, errors: [{ field: 'row', code: 'NO_VERDICT', message: `the server returned no verdict for row ${r.row}` }], conflict: null, repeatOf: null });
-      this.answered.set(seq, { rows, verdicts });
-      this.drain();
+      try {
+        const data = await withRetry(() => client.request(this.document, { rows: rows.map((r) => r.input), ingestionId }), this.options.retry ?? DEFAULT_RETRY, hooks);
+        const answers = data[model.checkField];
+        if (!answers) throw new Error(`the answer to ${model.checkField} held no ${model.checkField}`);
+        const byRow = new Map(answers.map((a) => [a.rowNumber, a]));
+        const verdicts = rows.map((r) => byRow.get(r.row) ?? { rowNumber: r.row, status: 'INVALID' as const, id: null, errors: [{ field: 'row', code: 'NO_VERDICT', message: `the server returned no verdict for row ${r.row}` }], conflict: null, repeatOf: null });
+        this.answered.set(seq, { rows, verdicts });
+        this.drain();
+      } catch (error) {
+        this.broken = true;
+        throw error;
+      } finally {
+        this.wake();
+      }
     });
   }
 

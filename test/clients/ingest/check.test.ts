@@ -173,6 +173,26 @@ describe('a dry run with a server', () => {
     expect(starting.summary.check!.reason).toContain('Is the endpoint right and the server running?');
   });
 
+  it('sends at most four times `concurrency` batches ahead of the first unanswered one, so answers cannot pile up behind a slow batch', async () => {
+    const server = new FakeServer();
+    let firstPending = false;
+    let sentMeanwhile = 0;
+    server.checkDelay = (row) => {
+      if (row === 2) {
+        firstPending = true;
+        setTimeout(() => (firstPending = false), 400);
+        return 400;
+      }
+      if (firstPending) sentMeanwhile++;
+      return 1;
+    };
+    const { summary } = await run(server, customers(100), { dryRun: true, batchSize: 2, concurrency: 2 });
+    // batch 1 (rows 2–3) is slow; the window of 2 × 4 batches lets batches 2–8 go meanwhile, no more
+    expect(sentMeanwhile).toBeLessThanOrEqual(7);
+    expect(summary.check).toMatchObject({ status: 'CHECKED', rowsChecked: 100, wouldCreate: 100 });
+    expect(server.maxInFlight).toBeLessThanOrEqual(2);
+  });
+
   it('stops asking when a check fails for good and says from which row the rows were checked locally only', async () => {
     const server = new FakeServer();
     server.failChecksAt.add(8);
