@@ -247,6 +247,9 @@ export const dataSources: DataSourceSpec[] = [
   { name: 'IngestionsTable', kind: 'AMAZON_DYNAMODB', table: 'Ingestions', alsoTouches: [...MODELS.map((m) => m.table as ModelTable), 'Uniques'], access: 'readWrite' },
   // Saved mappings reach their own table only.
   { name: 'MappingsTable', kind: 'AMAZON_DYNAMODB', table: 'Mappings', alsoTouches: [], access: 'readWrite' },
+  // The read-only checks (checkFile, check<Plural>): what the import pipeline reads, with no write
+  // action at all (docs/ingestion.md, "The dry run asks the server").
+  { name: 'ImportChecks', kind: 'AMAZON_DYNAMODB', table: 'Ingestions', alsoTouches: [...MODELS.map((m) => m.table as ModelTable), 'Uniques'], access: 'read' },
   { name: 'None', kind: 'NONE' },
   { name: 'IngestionEvents', kind: 'AMAZON_EVENTBRIDGE' },
 ];
@@ -282,6 +285,11 @@ export const functions: FunctionSpec[] = [
   { name: 'writeRejectBatch', dataSource: 'IngestionsTable' },
   { name: 'writeRejectBatchRetry', dataSource: 'IngestionsTable' },
   { name: 'readBatchMarker', dataSource: 'IngestionsTable' },
+  // The read-only checks (resolvers/Query.checkRows.ts, Query.checkFile.ts), on ImportChecks.
+  { name: 'checkImportRefs', dataSource: 'ImportChecks', code: 'resolvers/functions/readImportRefs.ts' },
+  { name: 'checkImportRows', dataSource: 'ImportChecks' },
+  { name: 'getFileClaim', dataSource: 'ImportChecks' },
+  { name: 'getCheckedIngestion', dataSource: 'ImportChecks', code: 'resolvers/functions/getIngestionMeta.ts' },
   { name: 'closeIngestion', dataSource: 'IngestionsTable' },
   { name: 'queryIngestions', dataSource: 'IngestionsTable' },
   { name: 'queryRowErrors', dataSource: 'IngestionsTable' },
@@ -346,6 +354,16 @@ export const resolvers: ResolverSpec[] = [
       ],
     }),
   ),
+  // Every model's check query: the import's reads, read-only (the hook first, as in the import).
+  ...MODELS.map(
+    (m): ResolverSpec => ({
+      typeName: 'Query',
+      fieldName: m.checkField,
+      code: 'resolvers/Query.checkRows.ts',
+      pipeline: [...(m.hook ? [m.hook] : []), ...(m.refs.length > 0 ? ['checkImportRefs'] : []), 'checkImportRows'],
+    }),
+  ),
+  { typeName: 'Query', fieldName: 'checkFile', pipeline: ['getFileClaim', 'getCheckedIngestion'] },
   { typeName: 'Mutation', fieldName: 'recordRejectedRows', pipeline: ['readRejectBatch', 'writeRejectBatch', 'writeRejectBatchRetry', 'readBatchMarker'] },
   { typeName: 'Mutation', fieldName: 'finishIngestion', pipeline: ['getIngestionMeta', 'closeIngestion', 'publishIngestionEvent'] },
   { typeName: 'Mutation', fieldName: 'failIngestion', pipeline: ['getIngestionMeta', 'closeIngestion', 'publishIngestionEvent'] },

@@ -99,6 +99,8 @@ export interface ModelMeta {
   /** The import mutation, e.g. importInvoices; its input type, e.g. ImportInvoicesInput. */
   importField: string;
   importInput: string;
+  /** The read-only check query, e.g. checkInvoices: what an import of rows would answer, writing nothing. */
+  checkField: string;
   /** Batch markers' sort-key kind, e.g. BATCH#Invoice. */
   markerKind: string;
   /** The model's table: logical id (e.g. Invoices) and the AppSync environment variable with its name. */

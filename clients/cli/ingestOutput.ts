@@ -126,12 +126,69 @@ export function describeResume(run: RunCounts): string {
   return `This resumed an unfinished ingestion of the same file: ${skipped}; ${sent}. The counts above are the ingestion's, every run included.`;
 }
 
+/** `text` as a sentence: ending with a full stop unless it ends with one already. */
+function sentence(text: string): string {
+  return /[.!?]$/.test(text) ? text : `${text}.`;
+}
+
+/**
+ * What a dry run learnt from the API (`s.check`), in sentences: the file's verdict, or why the rows
+ * were checked locally only. `offlineWhy` names what kept the server out (`--offline`) when no server was given.
+ */
+export function describeCheck(s: IngestSummary, offlineWhy = 'no API was given'): string[] {
+  const c = s.check;
+  if (!c) return [];
+  const local = 'Only the rows themselves were checked: duplicates of existing records, references to records that do not exist and an earlier ingestion of this file are not known.';
+  if (c.status === 'SKIPPED') return [`Server check skipped: ${sentence(c.reason ?? offlineWhy)} ${local}`];
+  const lines: string[] = [];
+  const p = c.previous;
+  switch (c.file) {
+    case 'NEW':
+      lines.push('Server check: this file was never ingested; the rows were checked as the import would check them.');
+      break;
+    case 'DUPLICATE':
+      lines.push(
+        p
+          ? `This file was ingested before on ${p.startedAt} (ingestion ${p.ingestionId}, as ${p.fileName}, ${p.status.toLowerCase()}): a real run would do nothing and exit 3. To load it again, change the file or look at that ingestion.`
+          : 'This file was ingested before, by another user: a real run would do nothing and exit 3. To load it again, change the file or ask an admin.',
+      );
+      break;
+    case 'RESUME':
+      lines.push(
+        `An ingestion of this file did not finish (${p?.ingestionId ?? '?'}, started ${p?.startedAt ?? '?'}, ${p?.status.toLowerCase() ?? '?'}): a real run resumes it${s.alreadyImported ? `, and the ${plural(s.alreadyImported, 'row')} it wrote count as already imported` : ''}.`,
+      );
+      break;
+    case 'IN_PROGRESS':
+      lines.push('Another user’s ingestion of this file has not finished: a real run would be refused (only they or an admin can continue it), exit 1.');
+      break;
+  }
+  if (c.status === 'INCOMPLETE') {
+    const from = c.uncheckedFrom !== null ? `from row ${c.uncheckedFrom.toLocaleString('en-US')} on` : 'after the first ones';
+    lines.push(`The server check stopped: ${sentence(c.reason ?? 'no reason given')} Rows ${from} were checked locally only; run the dry run again to check them all.`);
+  }
+  return lines;
+}
+
 /** The closing summary: the ingestion's counts (every run). `listed` holds the rejected rows this run kept for display (capped). */
-export function describeSummary(s: IngestSummary, listed: { duplicates: RejectedRow[]; invalid: RejectedRow[]; unsent: RejectedRow[] }, mapping: Mapping, caps: { duplicates: number; invalid: number }): string {
+export function describeSummary(
+  s: IngestSummary,
+  listed: { duplicates: RejectedRow[]; invalid: RejectedRow[]; unsent: RejectedRow[] },
+  mapping: Mapping,
+  caps: { duplicates: number; invalid: number },
+  offlineWhy?: string,
+): string {
   const lines: string[] = [];
   const seconds = (s.durationMs / 1000).toFixed(1);
-  if (s.outcome === 'DRY_RUN') {
+  const checkedRows = s.check && s.check.status !== 'SKIPPED' && (s.check.file === 'NEW' || s.check.file === 'RESUME');
+  if (s.outcome === 'DRY_RUN' && checkedRows) {
+    const parts = [`${s.check!.wouldCreate.toLocaleString('en-US')} would be created`, `${s.duplicates.toLocaleString('en-US')} duplicate`, `${s.invalid.toLocaleString('en-US')} invalid`];
+    if (s.alreadyImported) parts.push(`${s.alreadyImported.toLocaleString('en-US')} already imported`);
+    if (s.check!.status === 'INCOMPLETE') parts.push(`${(s.rows - s.invalid - s.duplicates - s.alreadyImported - s.check!.wouldCreate).toLocaleString('en-US')} valid but not checked by the server`);
+    lines.push(`Dry run: ${plural(s.rows, 'row')} read and checked with the API in ${seconds} s — ${parts.join(', ')}. Nothing was written.`);
+    lines.push(...describeCheck(s, offlineWhy));
+  } else if (s.outcome === 'DRY_RUN') {
     lines.push(`Dry run: ${plural(s.rows, 'row')} read in ${seconds} s (${Math.round(s.rowsPerSecond).toLocaleString('en-US')} rows/s): ${plural(s.rows - s.invalid, 'valid row')}, ${plural(s.invalid, 'invalid row')}. Nothing was written.`);
+    lines.push(...describeCheck(s, offlineWhy));
   } else {
     const parts = [`${s.created.toLocaleString('en-US')} created`, `${s.duplicates.toLocaleString('en-US')} duplicate`, `${s.invalid.toLocaleString('en-US')} invalid`];
     if (s.alreadyImported) parts.push(`${s.alreadyImported.toLocaleString('en-US')} already imported`);
@@ -221,7 +278,8 @@ export function liveLines(p: Progress, stage: Stage, width = 80): string[] {
     const eta = p.rowsPerSecond > 0 && processed < total ? ` | ETA ${formatDuration(((total - processed) / p.rowsPerSecond) * 1000)}` : '';
     rest = `${Math.floor(fraction * 100)}% | ${n(processed)}/${n(total)} rows | ${n(Math.round(p.rowsPerSecond))} rows/s | ${elapsed}${eta}`;
     const already = p.alreadyImported ? ` | already imported ${n(p.alreadyImported)}` : '';
-    counts = `${' '.repeat(10)}created ${n(p.created)} | duplicate ${n(p.duplicates)} | invalid ${n(p.invalid)}${already}`;
+    // A dry run's check counts what a real run would do.
+    counts = `${' '.repeat(10)}${p.phase === 'check' ? 'would create' : 'created'} ${n(p.created)} | duplicate ${n(p.duplicates)} | invalid ${n(p.invalid)}${already}`;
   }
   const head = `${stage.padEnd(9)} `;
   const room = width - head.length - rest.length - 1;
@@ -259,7 +317,7 @@ export class ProgressReporter {
 
   private stageOf(p: Progress): Stage {
     if (this.stageOverride) return this.stageOverride;
-    if (p.phase === 'scan') return 'checking';
+    if (p.phase === 'scan' || p.phase === 'check') return 'checking';
     const processed = p.created + p.duplicates + p.invalid + p.alreadyImported;
     return p.rowsTotal !== null && processed >= p.rowsTotal ? 'finishing' : 'writing';
   }

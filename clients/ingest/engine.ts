@@ -36,6 +36,7 @@ import { recordingSource, verifyingSource, type ScannedBlocks } from './verify';
 import { HeldRows, SeenFilter, claimKeys } from './repeats';
 import { overSaved, savedAt, type SavedMappingMatch } from './savedMappings';
 import { NOTHING_RECORDED, readRecordedBatches, type RecordedBatches } from './resume';
+import { RowChecker, checkFileOnServer, type RowVerdict, type ServerCheck } from './check';
 
 export interface PreviewRow {
   row: number;
@@ -91,10 +92,13 @@ export interface RejectedRow {
   cells: string[];
   /** Who decided: the engine before sending, or the server. */
   by: 'client' | 'server';
+  /** A dry run's DUPLICATE of an earlier row of the file (the row that would own the value). */
+  repeatOf?: number | null;
 }
 
 export interface Progress {
-  phase: 'scan' | 'send';
+  /** scan: reading and validating; check: a dry run asking the server (counts are what a real run would do); send: writing. */
+  phase: 'scan' | 'check' | 'send';
   bytesRead: number;
   totalBytes: number | null;
   rowsRead: number;
@@ -218,6 +222,12 @@ export interface IngestSummary {
   countsExact: boolean;
   /** What this run did; null for a dry run or a duplicate file. */
   thisRun: RunCounts | null;
+  /**
+   * A dry run's server check (./check): what a real run would do with the file and its rows. Its
+   * `duplicates`, `invalid` and `alreadyImported` above are then the rows a real run would answer
+   * so (`created` stays 0: nothing was written; `check.wouldCreate` counts those rows). Null for a real run.
+   */
+  check: ServerCheck | null;
 }
 
 export interface IngestCallbacks {
@@ -255,7 +265,11 @@ export interface IngestOptions extends IngestCallbacks {
    */
   savedMapping?: (headers: string[]) => Promise<SavedMappingMatch | null>;
   dryRun?: boolean;
-  /** Required unless `dryRun`; a function is called once, after the scan (e.g. to start a local stack only for usable files). */
+  /**
+   * Required unless `dryRun`; a function is called once, after the scan (e.g. to start a local stack
+   * only for usable files). With `dryRun`, the server is asked read-only what a real run would do
+   * (`summary.check`); without a client, or when it cannot be reached, the dry run checks locally only.
+   */
   client?: GraphQLClient | (() => Promise<GraphQLClient>);
   sourceKind?: IngestionSource;
   /**
@@ -655,7 +669,8 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
     const t = now();
     if (!force && t - lastEmit < 100) return;
     lastEmit = t;
-    p.elapsedMs = t - (p.phase === 'scan' ? scanStart : sendStart);
+    // The check keeps its own clock (./check runs it after the scan).
+    if (p.phase !== 'check') p.elapsedMs = t - (p.phase === 'scan' ? scanStart : sendStart);
     const accounted = p.phase === 'scan' ? p.rowsRead : p.created + p.duplicates + p.invalid + p.alreadyImported - accountedBefore;
     p.rowsPerSecond = p.elapsedMs > 0 ? (accounted * 1000) / p.elapsedMs : 0;
     options.onProgress?.(p);
@@ -665,18 +680,26 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
   let invalid = 0;
   // The spreadsheet row number of the last data row: where rows never read after a stop end.
   let lastRow = 0;
+  // A dry run with a client asks the server and reads the file again for it: verified like a send.
+  const serverCheck = options.dryRun === true && options.client !== undefined;
   const scannedBlocks: ScannedBlocks = { digests: [], bytes: 0 };
-  const scanSource = options.dryRun ? options.source : recordingSource(options.source, options.createHasher, scannedBlocks, options.verifyBlockBytes);
+  const scanSource = options.dryRun && !serverCheck ? options.source : recordingSource(options.source, options.createHasher, scannedBlocks, options.verifyBlockBytes);
   // Rows repeating an earlier row's unique value, for any @unique of the model (./repeats): sent after everything else.
-  const seen = inspection.model.uniques.length > 0 && !options.dryRun ? new SeenFilter(options.size ?? 0) : null;
+  const seen = inspection.model.uniques.length > 0 && (!options.dryRun || serverCheck) ? new SeenFilter(options.size ?? 0) : null;
   const held = new HeldRows();
+  // The dry run's check decides repeats itself (./check): it remembers only the keys that may repeat.
+  const repeatKeys = new Set<string>();
   for await (const r of dataRows(scanSource, inspection, hasher, (n) => (scanProgress.bytesRead = n), scanBlank, options.createHasher)) {
     scanProgress.rowsRead++;
     lastRow = r.row;
     if (seen && r.errors.length === 0) {
       let repeat = false;
       // Every key is added (a later row may repeat any of them).
-      for (const key of claimKeys(inspection.model, r.input)) if (seen.addSeen(key)) repeat = true;
+      for (const key of claimKeys(inspection.model, r.input)) {
+        if (!seen.addSeen(key)) continue;
+        repeat = true;
+        if (serverCheck) repeatKeys.add(key);
+      }
       if (repeat) held.add(r.row);
     }
     if (r.errors.length) {
@@ -728,8 +751,18 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
     server: null,
     countsExact: false,
     thisRun: null,
+    check: null,
   };
-  if (options.dryRun) return summary;
+  if (options.dryRun) {
+    summary.check = serverCheck
+      ? await checkOnServer(options, inspection, summary, { scannedBlocks, repeatKeys, validRows: valid, validBatchSize, concurrency, now, emit })
+      : skippedCheck(null);
+    if (summary.check.durationMs > 0) {
+      summary.durationMs = scan.durationMs + summary.check.durationMs;
+      summary.rowsPerSecond = summary.durationMs > 0 ? (summary.rows * 1000) / summary.durationMs : 0;
+    }
+    return summary;
+  }
 
   const client = typeof options.client === 'function' ? await options.client() : options.client!;
   const policy = options.retry ?? DEFAULT_RETRY;
@@ -1032,6 +1065,115 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
   }
   emit(progress, true);
   return summary;
+}
+
+/** A server check that asked nothing (`reason` null: no server was given, e.g. --offline). */
+function skippedCheck(reason: string | null): ServerCheck {
+  return { status: 'SKIPPED', reason, file: null, previous: null, rowsChecked: 0, wouldCreate: 0, uncheckedFrom: null, durationMs: 0 };
+}
+
+/**
+ * The dry run's questions to the server (./check), read-only: checkFile for the scanned SHA-256 —
+ * a file a real run would not ingest (DUPLICATE, or someone else's unfinished IN_PROGRESS) ends the
+ * check there, as it ends a real run — then every valid row, read again (verified against the scan),
+ * in batches to the model's check query. Verdicts go to `onRejected` and into the summary's counts.
+ * A server that cannot be reached or refuses leaves the check SKIPPED (or INCOMPLETE part-way), with why.
+ */
+async function checkOnServer(
+  options: IngestOptions,
+  inspection: Inspection,
+  summary: IngestSummary,
+  ctx: {
+    scannedBlocks: ScannedBlocks;
+    repeatKeys: ReadonlySet<string>;
+    validRows: number;
+    validBatchSize: number;
+    concurrency: number;
+    now: () => number;
+    emit: (p: Progress, force?: boolean) => void;
+  },
+): Promise<ServerCheck> {
+  const policy = options.retry ?? DEFAULT_RETRY;
+  const onRetry = (what: string) => (error: unknown, attempt: number, delay: number) => options.onRetry?.(what, error, attempt, delay);
+  let client: GraphQLClient;
+  try {
+    client = typeof options.client === 'function' ? await options.client() : options.client!;
+  } catch (error) {
+    return skippedCheck(describeSendError(error));
+  }
+  const start = ctx.now();
+  let file: Awaited<ReturnType<typeof checkFileOnServer>>;
+  try {
+    file = await checkFileOnServer(client, summary.sha256, policy, { sleep: options.sleep, random: options.random, onRetry: onRetry('checkFile') });
+  } catch (error) {
+    return skippedCheck(describeSendError(error));
+  }
+  const check: ServerCheck = { status: 'CHECKED', reason: null, file: file.outcome, previous: file.previous, rowsChecked: 0, wouldCreate: 0, uncheckedFrom: null, durationMs: Math.round(ctx.now() - start) };
+  if (file.outcome === 'DUPLICATE') summary.duplicateOf = file.previous;
+  // A real run would stop at startIngestion: nothing more to ask.
+  if (file.outcome === 'DUPLICATE' || file.outcome === 'IN_PROGRESS') return check;
+
+  const progress = emptyProgress('check', options.size ?? null, ctx.validRows);
+  const checker = new RowChecker<MappedRow>({
+    client,
+    model: inspection.model,
+    ingestionId: file.outcome === 'RESUME' ? (file.previous?.ingestionId ?? null) : null,
+    repeatKeys: ctx.repeatKeys,
+    concurrency: ctx.concurrency,
+    retry: policy,
+    sleep: options.sleep,
+    random: options.random,
+    onRetry: options.onRetry,
+    stopped: () => options.signal?.aborted === true,
+    onVerdict: (r, v: RowVerdict) => {
+      switch (v.status) {
+        case 'CREATED':
+          progress.created++;
+          break;
+        case 'ALREADY_IMPORTED':
+          progress.alreadyImported++;
+          break;
+        case 'DUPLICATE':
+        case 'INVALID':
+          if (v.status === 'DUPLICATE') progress.duplicates++;
+          else progress.invalid++;
+          // A repeat the engine decided (across batches) names no record: the server never saw both rows together.
+          options.onRejected?.({ row: r.row, status: v.status, errors: v.errors ?? [], conflict: v.conflict ?? null, cells: r.cells, by: v.repeatOf && !v.conflict ? 'client' : 'server', repeatOf: v.repeatOf ?? null });
+          break;
+        default:
+          progress.invalid++;
+      }
+      progress.elapsedMs = ctx.now() - start;
+      ctx.emit(progress);
+    },
+  });
+  const batch: MappedRow[] = [];
+  let sending = true;
+  const source = verifyingSource(options.source, options.createHasher, ctx.scannedBlocks, options.fileName, options.verifyBlockBytes);
+  for await (const r of dataRows(source, inspection, undefined, (n) => (progress.bytesRead = n), { count: 0 })) {
+    if (r.errors.length) continue;
+    progress.rowsRead++;
+    batch.push(r);
+    if (batch.length >= ctx.validBatchSize) {
+      sending = await checker.add(batch.splice(0));
+      if (!sending) break;
+    }
+  }
+  if (sending && batch.length) await checker.add(batch);
+  const uncheckedFrom = await checker.finish();
+  ctx.emit(progress, true);
+  check.durationMs = Math.round(ctx.now() - start);
+  check.rowsChecked = checker.rowsChecked;
+  check.wouldCreate = progress.created;
+  summary.duplicates = progress.duplicates;
+  summary.invalid += progress.invalid;
+  summary.alreadyImported = progress.alreadyImported;
+  if (uncheckedFrom !== null || checker.rowsChecked < ctx.validRows) {
+    check.status = 'INCOMPLETE';
+    check.uncheckedFrom = uncheckedFrom;
+    check.reason = options.signal?.aborted ? 'interrupted' : checker.failed ? describeSendError(checker.failure) : 'the server left rows unanswered';
+  }
+  return check;
 }
 
 /** Ascending ranges of consecutive row numbers, with `tail` (rows after the last one read) merged in. */

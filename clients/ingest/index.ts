@@ -16,3 +16,4 @@ export * from './validate';
 export * from './verify';
 export { plainNumber, serialDate } from './numbers';
 export * from './savedMappings';
+export * from './check';

@@ -15,9 +15,8 @@ import type { Context } from '@aws-appsync/utils';
 import type { FieldError } from '../../schema/generated/types';
 import { batchItems, batchStateKeys, currentRun, importedId, readBatchState, storedOutcome } from '../lib/ingestion';
 import type { PlannedRow, TxItem } from '../lib/ingestion';
-import { namedTarget, storedUnique } from '../lib/imports';
-import type { ImportModel, ImportRow, ImportStash, ImportUnique } from '../lib/imports';
-import { claimKey, normalizeUnique } from '../lib/keys';
+import { byDerivedId, duplicateError, resolveRow, storedUnique } from '../lib/imports';
+import type { ImportModel, ImportStash, ImportUnique } from '../lib/imports';
 import type { UniqueClaim } from '../lib/keys';
 import { callerAccess } from '../lib/identity';
 
@@ -32,44 +31,6 @@ interface TableRead {
   keys: Record<string, unknown>[];
   consistentRead: boolean;
   projection?: { expression: string; expressionNames: Record<string, string> };
-}
-
-/** The targets a row names (refIds), the ones that do not exist (refErrors), and its claim keys. */
-function resolveRow(model: ImportModel, row: ImportRow, found: Record<string, string>): void {
-  const refIds: Record<string, string> = {};
-  const refErrors: FieldError[] = [];
-  const unresolved: Record<string, boolean> = {};
-  for (const ref of model.refs) {
-    const target = namedTarget(ref, row.values);
-    const id = target ? found[target.lookup] : null;
-    if (target && id) {
-      refIds[ref.field] = id;
-    } else if (target) {
-      unresolved[ref.field] = true;
-      refErrors.push({ field: target.column.column, code: ref.code, message: `No ${ref.label.toLowerCase()} with ${target.column.keyLabel} ${target.value}.` });
-    }
-  }
-  const claimKeys: (string | null)[] = [];
-  for (const unique of model.uniques) {
-    const value = row.values[unique.field];
-    // A composite's `with` values: a reference's target id, any other field's value (trimmed, NFC).
-    const others: string[] = [];
-    let known = !!value;
-    for (const other of unique.with) {
-      known = known && !unresolved[other];
-      others.push(refIds[other] || normalizeUnique('TRIM', row.values[other] || ''));
-    }
-    claimKeys.push(known ? claimKey(unique.claim, normalizeUnique(unique.normalize, value as string), others) : null);
-  }
-  row.refIds = refIds;
-  row.refErrors = refErrors;
-  row.claimKeys = claimKeys;
-}
-
-/** Whether the row is found again through its derived id rather than its first unique's claim. */
-function byDerivedId(row: ImportRow): boolean {
-  const keys = row.claimKeys || [];
-  return keys.length === 0 || !keys[0];
 }
 
 export function request(ctx: Context<unknown, ImportStash>) {
@@ -187,7 +148,7 @@ function duplicate(model: ImportModel, unique: ImportUnique, rowNumber: number, 
   return {
     rowNumber,
     status: 'DUPLICATE',
-    errors: [{ field: unique.field, code: unique.code, message: `${unique.label} ${value} already belongs to ${model.label.toLowerCase()} ${existingId}.` }],
+    errors: [duplicateError(model, unique, value, existingId)],
     conflict: { field: unique.field, value, existingId, ingestionId, rowNumber: ownerRow },
     count: 'duplicates',
     writes: [],

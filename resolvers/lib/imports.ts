@@ -7,7 +7,7 @@
  * uniques, references and stored fields, with the labels their messages use), so that only the
  * resolver's bundle carries the whole model table (AppSync's 32 KB a bundle).
  */
-import type { FieldError } from '../../schema/generated/types';
+import type { FieldError, RowCheck } from '../../schema/generated/types';
 import type { ModelMeta, StoredField } from '../../schema/models';
 import type { BatchStash } from './ingestion';
 import { claimKey, normalizeUnique } from './keys';
@@ -71,6 +71,19 @@ export interface ImportStash extends BatchStash {
   refsFound: Record<string, string>;
 }
 
+/**
+ * The check queries' stash (resolvers/Query.checkRows.ts): the same model and rows as an import's,
+ * no batch; `ingestionId` is the unfinished ingestion a real run would resume (or null), `checks`
+ * the answer checkImportRows leaves.
+ */
+export interface CheckStash {
+  model: ImportModel;
+  rows: ImportRow[];
+  refsFound: Record<string, string>;
+  ingestionId: string | null;
+  checks: RowCheck[];
+}
+
 /** The part of `model` the pipeline's functions need; `models` supplies the targets' labels. */
 export function importModelOf(model: ModelMeta, models: ModelMeta[]): ImportModel {
   const uniques: ImportUnique[] = [];
@@ -125,4 +138,47 @@ export function namedTarget(ref: ImportRef, values: Record<string, string>): Nam
 /** The value a unique field is stored (and reported) in: EMAIL normalised, others trimmed and NFC (case kept). */
 export function storedUnique(unique: ImportUnique, value: string): string {
   return normalizeUnique(unique.normalize === 'EMAIL' ? 'EMAIL' : 'TRIM', value);
+}
+
+/** The targets a row names (refIds), the ones that do not exist (refErrors), and its claim keys. */
+export function resolveRow(model: ImportModel, row: ImportRow, found: Record<string, string>): void {
+  const refIds: Record<string, string> = {};
+  const refErrors: FieldError[] = [];
+  const unresolved: Record<string, boolean> = {};
+  for (const ref of model.refs) {
+    const target = namedTarget(ref, row.values);
+    const id = target ? found[target.lookup] : null;
+    if (target && id) {
+      refIds[ref.field] = id;
+    } else if (target) {
+      unresolved[ref.field] = true;
+      refErrors.push({ field: target.column.column, code: ref.code, message: `No ${ref.label.toLowerCase()} with ${target.column.keyLabel} ${target.value}.` });
+    }
+  }
+  const claimKeys: (string | null)[] = [];
+  for (const unique of model.uniques) {
+    const value = row.values[unique.field];
+    // A composite's `with` values: a reference's target id, any other field's value (trimmed, NFC).
+    const others: string[] = [];
+    let known = !!value;
+    for (const other of unique.with) {
+      known = known && !unresolved[other];
+      others.push(refIds[other] || normalizeUnique('TRIM', row.values[other] || ''));
+    }
+    claimKeys.push(known ? claimKey(unique.claim, normalizeUnique(unique.normalize, value as string), others) : null);
+  }
+  row.refIds = refIds;
+  row.refErrors = refErrors;
+  row.claimKeys = claimKeys;
+}
+
+/** Whether the row is found again through its derived id rather than its first unique's claim. */
+export function byDerivedId(row: ImportRow): boolean {
+  const keys = row.claimKeys || [];
+  return keys.length === 0 || !keys[0];
+}
+
+/** The error of a row whose unique value the record `existingId` owns: DUPLICATE_<FIELD>, as every import and check answers it. */
+export function duplicateError(model: ImportModel, unique: ImportUnique, value: string, existingId: string): FieldError {
+  return { field: unique.field, code: unique.code, message: `${unique.label} ${value} already belongs to ${model.label.toLowerCase()} ${existingId}.` };
 }

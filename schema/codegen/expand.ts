@@ -5,8 +5,9 @@
  * - `readModels` interprets the directives of every @importable type into ModelMeta
  *   (schema/models.ts): columns and their rules, uniques, references, cross-field rules, batch size;
  * - `expandSchema` adds what each model needs to the schema: the `ModelName` enum, `<Model>RowInput`,
- *   `Import<Plural>Input`, the `import<Plural>` mutation, `get<Model>` / `list<Plural>` (unless the
- *   schema declares them) and the import mutations in every @importProgress subscription;
+ *   `Import<Plural>Input`, the `import<Plural>` mutation, the read-only `check<Plural>` query and the
+ *   `RowCheck` type it answers with, `get<Model>` / `list<Plural>` (unless the schema declares them)
+ *   and the import mutations in every @importProgress subscription;
  * - `stripForeman` removes the vocabulary again: AppSync accepts only its own directives.
  *
  * Used by codegen's schema loader and plugins (schema/codegen/*.ts), never at run time.
@@ -299,6 +300,7 @@ export function readModels(doc: DocumentNode): ModelsResult {
     );
     const queryFields = fieldNames(p.types.get('Query'));
     if (batchRows < 1) throw new ModelSchemaError(typeName, 'too many @unique and @ref fields for one DynamoDB transaction per row.');
+    if (queryFields.has(`check${plural}`)) throw new ModelSchemaError(typeName, `Query declares check${plural}, the check query codegen generates for the model; remove it or choose another plural.`);
     models.push({
       name: typeName,
       key,
@@ -307,6 +309,7 @@ export function readModels(doc: DocumentNode): ModelsResult {
       plural,
       importField: `import${plural}`,
       importInput: `Import${plural}Input`,
+      checkField: `check${plural}`,
       markerKind: `BATCH#${typeName}`,
       table: plural,
       tableEnvVar: `${constantCase(plural)}_TABLE`,
@@ -340,6 +343,7 @@ export function expandSchema(doc: DocumentNode): DocumentNode {
   sdl.push(`"The importable models (@importable types)."\nenum ModelName {\n${models.map((m) => `  ${m.apiName}`).join('\n')}\n}`);
   const newQueries: string[] = [];
   const newMutations: string[] = [];
+  if (models.length > 0 && !p.types.has('RowCheck')) sdl.push(ROW_CHECK);
   for (const m of models) {
     const cols = Object.entries(m.columns)
       .map(([name, rule]) => `  "${rule.label}${rule.required ? ' (required)' : ''}"\n  ${name}: String`)
@@ -350,6 +354,9 @@ export function expandSchema(doc: DocumentNode): DocumentNode {
       `input ${m.importInput} {\n  ingestionId: ID!\n  "Numbered from 1 by the client; re-sending a batch number is a no-op that returns the stored outcomes."\n  batchNumber: Int!\n  "At most ${m.batchRows} rows."\n  rows: [${m.name}RowInput!]!\n}`,
     );
     newMutations.push(`  "Imports a batch of ${m.label.toLowerCase()} rows into a running ingestion (generated)."\n  ${m.importField}(input: ${m.importInput}!): IngestionProgress! ${IMPORT_AUTH}`);
+    newQueries.push(
+      `  "What ${m.importField} would answer for these rows now — at most ${m.batchRows}; writes nothing (generated). With ingestionId (checkFile's RESUME), rows that ingestion wrote answer ALREADY_IMPORTED."\n  ${m.checkField}(rows: [${m.name}RowInput!]!, ingestionId: ID): [RowCheck!]! ${IMPORT_AUTH}`,
+    );
     if (!p.types.has(`${m.name}Connection`)) {
       sdl.push(`type ${m.name}Connection @aws_cognito_user_pools @aws_iam {\n  items: [${m.name}!]!\n  nextToken: String\n}`);
     }
@@ -371,6 +378,21 @@ export function expandSchema(doc: DocumentNode): DocumentNode {
   });
   return { kind: Kind.DOCUMENT, definitions: [...definitions, ...extra.definitions] };
 }
+
+/** The answer of every generated check<Plural> query, one per row (declared once for all models). */
+const ROW_CHECK = `"What an import would make of one row now (the generated check queries); nothing is written."
+type RowCheck @aws_cognito_user_pools @aws_iam {
+  rowNumber: Int!
+  "CREATED: the row would be created; DUPLICATE or INVALID: it would be rejected, with the import's errors; ALREADY_IMPORTED: the ingestion named in the query wrote it."
+  status: RowStatus!
+  "ALREADY_IMPORTED: the record."
+  id: ID
+  errors: [FieldError!]
+  "DUPLICATE of an existing record: who owns the value."
+  conflict: RowConflict
+  "DUPLICATE of an earlier row among the checked rows: that row's number (the first row in file order owns a value)."
+  repeatOf: Int
+}`;
 
 /** Adds `imports` to the field's @aws_subscribe(mutations:) list, first. */
 function withImportMutations(field: FieldDefinitionNode, imports: string[]): FieldDefinitionNode {
@@ -405,10 +427,17 @@ export function stripForeman(doc: DocumentNode): DocumentNode {
   return { kind: Kind.DOCUMENT, definitions };
 }
 
-/** The import operations clients send, one per model (codegen's documents loader). */
+/**
+ * The operations clients send for each model (codegen's documents loader): its import mutation and
+ * its check query (fragments ProgressFields and RowCheckFields: clients/api/operations/ingestion.graphql).
+ */
 export function importOperations(doc: DocumentNode): string {
   return readModels(doc)
-    .models.map((m) => `mutation ${capitalize(m.importField)}($input: ${m.importInput}!) {\n  ${m.importField}(input: $input) {\n    ...ProgressFields\n  }\n}\n`)
+    .models.map(
+      (m) =>
+        `mutation ${capitalize(m.importField)}($input: ${m.importInput}!) {\n  ${m.importField}(input: $input) {\n    ...ProgressFields\n  }\n}\n\n` +
+        `query ${capitalize(m.checkField)}($rows: [${m.name}RowInput!]!, $ingestionId: ID) {\n  ${m.checkField}(rows: $rows, ingestionId: $ingestionId) {\n    ...RowCheckFields\n  }\n}\n`,
+    )
     .join('\n');
 }
 

@@ -306,6 +306,27 @@ export type FieldErrorInput = {
   message: Scalars['String']['input'];
 };
 
+/** What startIngestion would answer for a file, asked without starting anything (checkFile). */
+export type FileCheck = {
+  __typename?: 'FileCheck';
+  /** Whether these bytes were ingested before (finished or not), by anyone. */
+  ingested: Scalars['Boolean']['output'];
+  /** The earlier ingestion of these bytes — null when there is none, or when it is someone else's (the answer says only that the file was ingested before, as startIngestion's DUPLICATE does). */
+  ingestion: Maybe<Ingestion>;
+  outcome: FileCheckOutcome;
+  sha256: Scalars['String']['output'];
+};
+
+export type FileCheckOutcome =
+  /** These bytes were ingested before (completed): startIngestion would answer DUPLICATE and nothing would be done. */
+  | 'DUPLICATE'
+  /** Someone else's ingestion of these bytes never finished: startIngestion would refuse (FileInProgress). */
+  | 'IN_PROGRESS'
+  /** These bytes were never ingested: startIngestion would start a new ingestion. */
+  | 'NEW'
+  /** The caller's (or, for an admin or the back end, anyone's) ingestion of these bytes never finished: startIngestion would resume it. */
+  | 'RESUME';
+
 export type FinishIngestionInput = {
   durationMs?: InputMaybe<Scalars['Int']['input']>;
   failureReason?: InputMaybe<Scalars['String']['input']>;
@@ -651,6 +672,14 @@ export type ProjectStatus =
 
 export type Query = {
   __typename?: 'Query';
+  /** What importCustomers would answer for these rows now — at most 49; writes nothing (generated). With ingestionId (checkFile's RESUME), rows that ingestion wrote answer ALREADY_IMPORTED. */
+  checkCustomers: Array<RowCheck>;
+  /** Read-only: what startIngestion would answer for these bytes (lower-case hex SHA-256). The rows' own check is each model's generated check<Plural> query. */
+  checkFile: FileCheck;
+  /** What importInvoices would answer for these rows now — at most 24; writes nothing (generated). With ingestionId (checkFile's RESUME), rows that ingestion wrote answer ALREADY_IMPORTED. */
+  checkInvoices: Array<RowCheck>;
+  /** What importProjects would answer for these rows now — at most 49; writes nothing (generated). With ingestionId (checkFile's RESUME), rows that ingestion wrote answer ALREADY_IMPORTED. */
+  checkProjects: Array<RowCheck>;
   customerByEmail: Maybe<Customer>;
   getCustomer: Maybe<Customer>;
   getIngestion: Maybe<Ingestion>;
@@ -668,6 +697,29 @@ export type Query = {
   listMappings: SavedMappingConnection;
   listProjects: ProjectConnection;
   listProjectsByCustomer: ProjectConnection;
+};
+
+
+export type QueryCheckCustomersArgs = {
+  ingestionId?: InputMaybe<Scalars['ID']['input']>;
+  rows: Array<CustomerRowInput>;
+};
+
+
+export type QueryCheckFileArgs = {
+  sha256: Scalars['String']['input'];
+};
+
+
+export type QueryCheckInvoicesArgs = {
+  ingestionId?: InputMaybe<Scalars['ID']['input']>;
+  rows: Array<InvoiceRowInput>;
+};
+
+
+export type QueryCheckProjectsArgs = {
+  ingestionId?: InputMaybe<Scalars['ID']['input']>;
+  rows: Array<ProjectRowInput>;
 };
 
 
@@ -762,6 +814,21 @@ export type RejectedRowInput = {
   errors: Array<FieldErrorInput>;
   raw?: InputMaybe<Scalars['AWSJSON']['input']>;
   rowNumber: Scalars['Int']['input'];
+};
+
+/** What an import would make of one row now (the generated check queries); nothing is written. */
+export type RowCheck = {
+  __typename?: 'RowCheck';
+  /** DUPLICATE of an existing record: who owns the value. */
+  conflict: Maybe<RowConflict>;
+  errors: Maybe<Array<FieldError>>;
+  /** ALREADY_IMPORTED: the record. */
+  id: Maybe<Scalars['ID']['output']>;
+  /** DUPLICATE of an earlier row among the checked rows: that row's number (the first row in file order owns a value). */
+  repeatOf: Maybe<Scalars['Int']['output']>;
+  rowNumber: Scalars['Int']['output'];
+  /** CREATED: the row would be created; DUPLICATE or INVALID: it would be rejected, with the import's errors; ALREADY_IMPORTED: the ingestion named in the query wrote it. */
+  status: RowStatus;
 };
 
 /** Who already owns a unique value this row tried to claim. */

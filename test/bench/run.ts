@@ -13,11 +13,17 @@
  *    disk caches — resolver bundles, TLS-less — are warm) next to a bare DynamoDB Local start, and
  *    the whole `foreman ingest` of a one-batch file on the embedded stack (start, first batch, stop).
  *
+ * 5. the dry run's server check (docs/ingestion.md, "The dry run asks the server"): on a stack holding
+ *    the first half of a file's customers already, the dry run (scan + checkFile + check<Plural>
+ *    batches) rows/s next to the real run of the same file, the dry run without an API, and whether
+ *    the dry run's counts are the real run's.
+ *
  * Flags: --dry-rows N (default 300000) --e2e-rows N (default 5000) --rounds N (default 3) --rss-rows N (default 100000,
- * 0 skips) --concurrency N (default 4) --only dry|e2e|rss|startup
+ * 0 skips) --concurrency N (default 4) --only dry|e2e|rss|startup|check
  */
 import { spawn } from 'node:child_process';
 import { createReadStream, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -28,7 +34,7 @@ import { ingestFile } from '../../clients/ingest';
 import { fileSource, nodeSha256 } from '../../clients/ingest/node';
 import { startLocalStack } from '../../infra/local/stack';
 import { MAX_BATCH_ROWS } from '../../resolvers/lib/rules';
-import { customerRow, generateCustomers } from './generate';
+import { GENERATED_HEADER, customerRow, generateCustomers } from './generate';
 import { stackClients } from '../helpers/localStack';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -293,11 +299,52 @@ async function benchStartup() {
   log(`  foreman ingest, 1 batch:   ${(median(ingest) / 1000).toFixed(2)} s (spawn → exit on the embedded stack: start, first batch, stop)`);
 }
 
+async function benchCheck() {
+  const stack = await startLocalStack({ inMemory: true, dataDir: path.join(dir, 'check-stack'), port: 0, tlsPort: null, quiet: true });
+  try {
+    const client = stackClients(stack).api;
+    const rows = E2E_ROWS;
+    const half = Math.floor(rows / 2);
+    // Already there: the first half of the file's customers.
+    const existing = path.join(dir, 'check-existing.csv');
+    await generateCustomers(existing, half, { domain: 'check.example' });
+    const seeded = await ingestFile({ fileName: existing, source: fileSource(existing), createHasher: nodeSha256, client, concurrency: CONCURRENCY });
+    if (seeded.created !== half) throw new Error(`expected ${half} created, got ${seeded.created}`);
+    // The file: the same first half (duplicates), then new customers.
+    const file = path.join(dir, 'check.csv');
+    await writeFile(file, [GENERATED_HEADER, ...Array.from({ length: rows }, (_, n) => customerRow(n, { domain: n < half ? 'check.example' : 'check-new.example' }))].join('\n') + '\n');
+    const run = (dryRun: boolean, withApi: boolean) => time(() => ingestFile({ fileName: file, source: fileSource(file), createHasher: nodeSha256, client: withApi ? client : undefined, dryRun, concurrency: CONCURRENCY }));
+    const offline = await run(true, false);
+    const dry = await run(true, true);
+    const real = await run(false, true);
+    const predicted = { created: dry.value.check!.wouldCreate, duplicates: dry.value.duplicates, invalid: dry.value.invalid };
+    const actual = { created: real.value.created, duplicates: real.value.duplicates, invalid: real.value.invalid };
+    const rps = (ms: number) => Math.round((rows * 1000) / ms);
+    results.dryRunCheck = {
+      rows,
+      concurrency: CONCURRENCY,
+      offlineDryRunRowsPerSecond: rps(offline.ms),
+      checkedDryRunRowsPerSecond: rps(dry.ms),
+      realRunRowsPerSecond: rps(real.ms),
+      checkedDryRunOverRealRun: +(real.ms / dry.ms).toFixed(2),
+      predicted,
+      actual,
+      same: JSON.stringify(predicted) === JSON.stringify(actual),
+    };
+    log(`dry run with the API's check: ${rows.toLocaleString('en-US')} rows (half of them existing customers), concurrency ${CONCURRENCY}`);
+    log(`  dry run without an API ${rps(offline.ms).toLocaleString('en-US')} rows/s, with the check ${rps(dry.ms).toLocaleString('en-US')} rows/s, the real run ${rps(real.ms).toLocaleString('en-US')} rows/s`);
+    log(`  predicted ${JSON.stringify(predicted)}, the real run ${JSON.stringify(actual)}`);
+  } finally {
+    await stack.stop();
+  }
+}
+
 try {
   if (!only || only === 'dry') await benchDryRun();
   if (!only || only === 'e2e') await benchEndToEnd();
   if (!only || only === 'rss') await benchRss();
   if (!only || only === 'startup') await benchStartup();
+  if (!only || only === 'check') await benchCheck();
   log(JSON.stringify(results, null, 2));
 } finally {
   rmSync(dir, { recursive: true, force: true });

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { buildSchema, type GraphQLObjectType } from 'graphql';
 import { APPSYNC_CODE_LIMIT, bundleAppsyncCode, repoRoot } from '../../infra/bundle';
 import { dataSources, functionCode, functions, resolverCodePath, resolvers, tables, unwired } from '../../infra/wiring';
+import { MODELS } from '../../schema/generated/models';
 
 const schema = buildSchema(['schema/aws.graphql', 'schema/generated/appsync.graphql'].map((f) => readFileSync(path.join(repoRoot, f), 'utf8')).join('\n'));
 const rootTypes = ['Query', 'Mutation', 'Subscription'] as const;
@@ -73,6 +74,20 @@ describe('wiring table', () => {
         expect([d.table, ...d.alsoTouches].filter((t) => !ids.includes(t)), d.name).toEqual([]);
       }
     }
+  });
+
+  it('runs the pre-check (checkFile, every check query) only on the read-only ImportChecks, besides a model’s own hook', () => {
+    const checks = resolvers.filter((r) => r.fieldName === 'checkFile' || MODELS.some((m) => m.checkField === r.fieldName));
+    expect(checks.map((r) => `${r.typeName}.${r.fieldName}`).sort()).toEqual([...MODELS.map((m) => `Query.${m.checkField}`), 'Query.checkFile'].sort());
+    for (const r of checks) {
+      const model = MODELS.find((m) => m.checkField === r.fieldName);
+      const steps = r.pipeline.filter((fn) => fn !== model?.hook);
+      expect(steps.map((fn) => functions.find((f) => f.name === fn)!.dataSource), r.fieldName).toEqual(steps.map(() => 'ImportChecks'));
+    }
+    expect(dataSources.find((d) => d.name === 'ImportChecks')).toMatchObject({ kind: 'AMAZON_DYNAMODB', access: 'read' });
+    // a model with references looks its targets up first, as its import does
+    expect(resolvers.find((r) => r.fieldName === 'checkInvoices')!.pipeline).toEqual(['checkImportRefs', 'checkImportRows']);
+    expect(resolvers.find((r) => r.fieldName === 'checkCustomers')!.pipeline).toEqual(['checkImportRows']);
   });
 
   it('bundles every resolver and function within AppSync code limit, exporting request and response', async () => {

@@ -157,6 +157,12 @@ describe('a model declared only in the schema', () => {
         'X-9,Reserved Co,,1', // refused by the hook
       ].join('\n') + '\n',
     );
+    // The dry run says the same before anything is written: the model's check query runs its hook too.
+    const dry = foreman(['ingest', vendors, '--model', 'vendor', '--dry-run', '--json']);
+    const predicted = JSON.parse(dry.stdout) as { duplicates: number; invalid: number; check: { file: string; wouldCreate: number } };
+    expect([predicted.check.file, predicted.check.wouldCreate, predicted.duplicates, predicted.invalid, dry.status]).toEqual(['NEW', 2, 1, 3, 1]);
+    expect(dry.stdout).toContain('Vendor code X-9 is reserved.');
+    expect(dry.stdout).toContain('No account with email nobody@vendors.test.');
     const r = foreman(['ingest', vendors, '--model', 'vendor', '--json']);
     const summary = JSON.parse(r.stdout) as { model: string; created: number; duplicates: number; invalid: number };
     expect([summary.created, summary.duplicates, summary.invalid]).toEqual([2, 1, 3]);
@@ -170,7 +176,8 @@ describe('a model declared only in the schema', () => {
       { code: 'V-1', name: 'Acme', accountId: ada.customerByEmail.id, rating: 5 },
       { code: 'V-2', name: 'Globex', accountId: null, rating: 3 },
     ]);
-    // the same bytes again: refused as a duplicate file, exit 3
+    // the same bytes again: refused as a duplicate file, exit 3 — and the dry run says so first
+    expect(foreman(['ingest', vendors, '--model', 'vendor', '--dry-run']).status).toBe(3);
     expect(foreman(['ingest', vendors, '--model', 'vendor']).status).toBe(3);
     // another file naming V-2 again: the claim refuses it
     const again = foreman(['ingest', write('more.csv', 'Vendor code,Name\nV-2,Second Globex\nV-5,Hooli\n'), '--model', 'vendor', '--json']);

@@ -38,9 +38,13 @@ describe('schema auth rules (issue 8)', () => {
     const mutations = fieldsOf('Mutation');
     const allowed = (groups: string[], root: string) => fieldsOf(root).filter((f) => auth.isFieldAllowed(root, f, 'AMAZON_COGNITO_USER_POOLS', user(...groups)));
     expect(allowed(['viewers'], 'Mutation')).toEqual([]);
-    // every read but the saved mappings (issue 10: they belong to those who import)
-    expect(allowed(['viewers'], 'Query')).toEqual(fieldsOf('Query').filter((f) => f !== 'getMapping' && f !== 'listMappings'));
+    // Every query but the import's dry run (checkFile, a check query per model: that is importing)
+    // and the saved mappings (issue 10: they belong to those who import).
+    const checks = ['checkFile', 'checkCustomers', 'checkProjects', 'checkInvoices'];
+    const importing = [...checks, 'getMapping', 'listMappings'];
+    expect(allowed(['viewers'], 'Query')).toEqual(fieldsOf('Query').filter((f) => !importing.includes(f)));
     expect(allowed(['importers'], 'Query')).toEqual(fieldsOf('Query'));
+    expect(fieldsOf('Query')).toEqual(expect.arrayContaining(checks));
     // including the generated reads of a model declared only in the schema
     expect(allowed(['viewers'], 'Query')).toEqual(expect.arrayContaining(['getInvoice', 'listInvoices']));
     expect(allowed(['viewers'], 'Subscription')).toEqual(fieldsOf('Subscription'));

@@ -25,6 +25,9 @@ type Query { ${queries} }
 type Mutation { noop: String }
 type Subscription { onImport: IngestionProgress @aws_subscribe(mutations: ["noop"]) @importProgress }
 type IngestionProgress { ingestionId: ID! }
+enum RowStatus { CREATED DUPLICATE INVALID ALREADY_IMPORTED RETRY }
+type FieldError { field: String! code: String! message: String! }
+type RowConflict { field: String! value: String! existingId: ID! ingestionId: ID rowNumber: Int }
 ${types}`;
 }
 
@@ -163,6 +166,12 @@ describe('readModels', () => {
     expect(() => readModels(parse(VOCABULARY + api('type T @importable(label: "T", hook: "../evil") { id: ID! @managed  a: String }')))).toThrow(/@importable\(hook: "..\/evil"\) must be a function name/);
     expect(readModels(parse(VOCABULARY + api('type T @importable(label: "T", hook: "checkTRows") { id: ID! @managed  a: String }'))).models[0]!.hook).toBe('checkTRows');
   });
+
+  it('refuses a model whose generated check query the schema already declares', () => {
+    expect(() => readModels(parse(VOCABULARY + api('type T @importable(label: "T") { id: ID! @managed  a: String }', 'checkTs(rows: [String]): String')))).toThrow(
+      /type T: Query declares checkTs, the check query codegen generates for the model/,
+    );
+  });
 });
 
 describe('expandSchema and stripForeman', () => {
@@ -180,5 +189,45 @@ describe('expandSchema and stripForeman', () => {
     const used = new Set<string>();
     visit(text, { Directive: (node) => void used.add(node.name.value) });
     expect([...used].sort()).toEqual(['aws_cognito_user_pools', 'aws_iam', 'aws_subscribe']);
+  });
+
+  it('adds a read-only check query per model, for importers, answering one shared RowCheck per row', () => {
+    const TASK = `type Task @importable(label: "Task") { id: ID! @managed code: String! @unique }`;
+    const expanded = print(stripForeman(expandSchema(parse(VOCABULARY + api(`${VENDOR}\n${TASK}`)))));
+    const schema = buildSchema(`${AWS}\n${expanded}`);
+    const queries = schema.getQueryType()!.getFields();
+    // check<Plural>(rows: [<Model>RowInput!]!, ingestionId: ID): [RowCheck!]! — a query, so it cannot write
+    for (const [field, input] of [['checkVendors', 'VendorRowInput'], ['checkTasks', 'TaskRowInput']] as const) {
+      expect(String(queries[field]!.type)).toBe('[RowCheck!]!');
+      expect(queries[field]!.args.map((a) => [a.name, String(a.type)])).toEqual([
+        ['rows', `[${input}!]!`],
+        ['ingestionId', 'ID'],
+      ]);
+      // the import's groups: admins and importers (viewers may read records, not try imports), and IAM
+      const directives = queries[field]!.astNode!.directives!.map((d) => print(d));
+      expect(directives).toEqual(['@aws_cognito_user_pools(cognito_groups: ["admins", "importers"])', '@aws_iam']);
+    }
+    expect(schema.getMutationType()!.getFields().checkVendors).toBeUndefined();
+    // one RowCheck for every model: the import's row outcome, and the earlier checked row a repeat names
+    expect(expanded.match(/type RowCheck /g)).toHaveLength(1);
+    const rowCheck = schema.getType('RowCheck') as GraphQLObjectType;
+    expect(Object.fromEntries(Object.values(rowCheck.getFields()).map((f) => [f.name, String(f.type)]))).toEqual({
+      rowNumber: 'Int!',
+      status: 'RowStatus!',
+      id: 'ID',
+      errors: '[FieldError!]',
+      conflict: 'RowConflict',
+      repeatOf: 'Int',
+    });
+    // MODELS names the field (the wiring and the engine find a model's check by it)
+    expect(readModels(parse(VOCABULARY + api(VENDOR))).models[0]!.checkField).toBe('checkVendors');
+    expect(MODELS.map((m) => m.checkField)).toEqual(['checkCustomers', 'checkProjects', 'checkInvoices']);
+  });
+
+  it('keeps a RowCheck the schema declares instead of generating a second one', () => {
+    const declared = `type RowCheck { rowNumber: Int! note: String }`;
+    const kept = print(stripForeman(expandSchema(parse(VOCABULARY + api(`${VENDOR}\n${declared}`)))));
+    expect(kept.match(/type RowCheck/g)).toHaveLength(1);
+    expect(kept).toContain('note: String');
   });
 });

@@ -52,8 +52,13 @@ Exit codes:
 
 Saved mappings (docs/mappings.md): the mapping you saved for the same header row (--save-mapping, or
 a mapping you confirmed in the web page) is applied, and said so; --map/--map-file override it
-column by column; --no-saved-mapping ignores it. A dry run looks them up only at an endpoint that is
-already running (flags, environment, .env, \`foreman serve\`), unless it saves one.
+column by column; --no-saved-mapping ignores it. A dry run looks them up at the endpoint it checks
+the rows against; an --offline dry run does not.
+
+A dry run (--dry-run) writes nothing and exits as the real run would: it asks the API, read-only,
+whether the file was ingested before (3) and which rows would be duplicates or name records that
+do not exist (1). With --offline (or FOREMAN_OFFLINE=1), or when no API answers, it checks the
+rows locally only.
 
 Endpoint (first match wins): --endpoint/--api-key; FOREMAN_GRAPHQL_URL/FOREMAN_API_KEY;
 a .env file in the current directory; a running \`foreman serve\`; otherwise an embedded local
@@ -69,6 +74,7 @@ numbers; in JSON, row N is the array's Nth object; in NDJSON, the line number).
 Examples:
   $ foreman ingest samples/customers_valid.csv
   $ foreman ingest contacts.csv --model customer --dry-run
+  $ foreman ingest contacts.csv --dry-run --offline
   $ foreman ingest export.csv --map "Kontakt E-Mail=email" --map "Kunde=name" --map "Intern="
   $ foreman ingest export.csv --map "Kontakt E-Mail=email" --map "Kunde=name" --dry-run --save-mapping
   $ foreman ingest projects.csv --errors-out rejected.csv --json
@@ -108,6 +114,7 @@ interface IngestFlags {
   savedMapping?: boolean;
   saveMapping?: boolean;
   dryRun?: boolean;
+  offline?: boolean;
   batchSize?: number;
   concurrency: number;
   endpoint?: string;
@@ -130,7 +137,8 @@ export function register(program: Command): void {
     .option('--map-file <file>', 'a JSON object of column → field (null ignores the column); --map entries win')
     .option('--save-mapping', 'save the mapping used as yours for this header row and model, once the run (or dry run) has read the whole file')
     .option('--no-saved-mapping', 'ignore your saved mapping for this header row')
-    .option('--dry-run', 'read, map and validate every row; write nothing')
+    .option('--dry-run', 'read, map and validate every row and ask the API (read-only) what a real run would do: duplicates, unknown references, a file ingested before; write nothing')
+    .option('--offline', 'with --dry-run: check the rows locally only, asking no API and starting no local stack (also FOREMAN_OFFLINE=1)')
     .option(
       '--batch-size <n>',
       `rows per import mutation (1–${MAX_BATCH_SIZE}; default and most: the model's batch size, ${MODELS.map((m) => `${m.key} ${m.batchRows}`).join(', ')})`,
@@ -145,6 +153,16 @@ export function register(program: Command): void {
     .option('--follow', 'if this file is already being ingested elsewhere, follow that ingestion live instead of sending it again')
     .addHelpText('after', EXIT_CODES_HELP)
     .action(async (file: string, flags: IngestFlags) => {
+      if (flags.offline && !flags.dryRun) {
+        process.exitCode = EXIT.USAGE;
+        refuseUsage(file, flags, '--offline only goes with --dry-run: a real run needs the API. Add --dry-run to check the file without it.');
+        return;
+      }
+      if (flags.offline && flags.saveMapping) {
+        process.exitCode = EXIT.USAGE;
+        refuseUsage(file, flags, '--save-mapping saves your mapping through the API, which --offline does not ask. Leave one of them out.');
+        return;
+      }
       if (flags.follow) {
         const followed = await followIfRunning(file, flags);
         if (followed !== null) {
@@ -189,11 +207,6 @@ const LIST_CAP = 100;
 /** File problems a mapping can solve. */
 const MAPPING_PROBLEMS = new Set(['UNKNOWN_MODEL', 'MISSING_REQUIRED', 'BAD_MAPPING']);
 
-/** A dry run found no endpoint already running (it starts none to look saved mappings up). */
-class NoRunningEndpoint extends Error {
-  override name = 'NoRunningEndpoint';
-}
-
 /**
  * Stops the command with `message` and `exitCode`; with --json, the one JSON object on stdout says
  * the same (every failure prints one, so scripts never parse an empty stdout).
@@ -201,6 +214,12 @@ class NoRunningEndpoint extends Error {
 function refuse(file: string, flags: Pick<IngestFlags, 'json'>, message: string, exitCode: number, extra: Record<string, unknown> = {}): never {
   if (flags.json) process.stdout.write(`${JSON.stringify({ fileName: file, outcome: exitCode === EXIT.USAGE ? 'UNUSABLE_FILE' : 'FAILED', ...extra, message, exitCode })}\n`);
   throw new CliError(message, exitCode);
+}
+
+/** Bad usage noticed before anything is read: one line on stderr (and the JSON object with --json), exit 2. */
+function refuseUsage(file: string, flags: Pick<IngestFlags, 'json'>, message: string): void {
+  if (flags.json) process.stdout.write(`${JSON.stringify({ fileName: file, outcome: 'UNUSABLE_FILE', problem: 'USAGE', message, exitCode: EXIT.USAGE })}\n`);
+  process.stderr.write(`foreman: ${message}\n`);
 }
 
 /** What a path that is not a regular file is, in words. */
@@ -238,8 +257,14 @@ function describeFsError(error: unknown): string {
   return code ? `${message.replace(/^[A-Z]+: /, '').replace(/, \w+ '.*'$/, '')} (${code})` : message;
 }
 
+/** Whether a dry run asks no API: --offline, or FOREMAN_OFFLINE set to 1/true (e.g. CI checking files without a back end). */
+export function isOffline(flags: Pick<IngestFlags, 'offline'>, env: NodeJS.ProcessEnv = process.env): boolean {
+  return flags.offline === true || /^(1|true|yes)$/i.test(env.FOREMAN_OFFLINE ?? '');
+}
+
 /** Runs one ingestion and returns the exit code. */
 export async function runIngest(file: string, flags: IngestFlags): Promise<number> {
+  const offline = isOffline(flags);
   const out = flags.json ? process.stderr : process.stdout;
   // Every line goes through the progress reporter, so that nothing lands in the middle of the live bar.
   const progress = new ProgressReporter(process.stderr, true);
@@ -255,29 +280,22 @@ export async function runIngest(file: string, flags: IngestFlags): Promise<numbe
   let inspection: Inspection | undefined;
   let endpoint: ResolvedEndpoint | undefined;
   // The endpoint, resolved once: when the header row is read (to look up a saved mapping) or, at the
-  // latest, once the file has proved usable. A dry run that saves nothing uses only an endpoint that
-  // is already running: it never starts a local stack just to look mappings up.
+  // latest, once the file has proved usable. An --offline dry run resolves none.
   let connecting: Promise<GraphQLClient> | undefined;
-  const connect = (startStack: boolean): Promise<GraphQLClient> =>
-    (connecting ??= resolveEndpoint({
-      endpoint: flags.endpoint,
-      apiKey: flags.apiKey,
-      ...(startStack ? { notice: (line: string) => progress.log(line) } : { startStack: () => Promise.reject(new NoRunningEndpoint()) }),
-    }).then((e) => {
+  const connect = (): Promise<GraphQLClient> =>
+    (connecting ??= resolveEndpoint({ endpoint: flags.endpoint, apiKey: flags.apiKey, notice: (line: string) => progress.log(line) }).then((e) => {
       endpoint = e;
       say(`Endpoint   ${e.url} (${e.source === 'embedded' ? 'embedded local AppSync, data in .foreman/' : e.source})`);
       return createClient({ url: e.url, auth: e.auth });
     }));
   const lookupSkipped = { yes: false };
   const lookUpSaved = async (headers: string[]): Promise<SavedMappingMatch | null> => {
-    let client: GraphQLClient;
-    try {
-      client = await connect(!flags.dryRun || flags.saveMapping === true);
-    } catch (error) {
-      if (!(error instanceof NoRunningEndpoint)) throw error;
+    // An offline dry run asks no API, for mappings neither.
+    if (flags.dryRun && offline) {
       lookupSkipped.yes = true;
       return null;
     }
+    const client = await connect();
     try {
       return await findSavedMapping(client, headers, flags.model ? [modelByKey(flags.model)!] : MODELS, nodeDigest);
     } catch (error) {
@@ -327,8 +345,9 @@ export async function runIngest(file: string, flags: IngestFlags): Promise<numbe
       concurrency: flags.concurrency,
       sourceKind: 'CLI' as IngestionSource,
       signal: interrupt.signal,
-      // Resolved only once the file has proved usable: a bad file never starts a local stack.
-      client: () => connect(true),
+      // Resolved only once the file has proved usable: a bad file never starts a local stack. A dry
+      // run asks the same endpoint a real run would use, read-only (--offline: none at all).
+      client: flags.dryRun && offline ? undefined : () => connect(),
       onInspected(i) {
         inspection = i;
         say(describeInspection(i, size));
@@ -359,6 +378,7 @@ export async function runIngest(file: string, flags: IngestFlags): Promise<numbe
             status: r.status,
             errors: r.errors.map((e) => ({ ...e, column: e.field === 'row' ? null : columnOf(inspection!.mapping, e.field) })),
             conflict: r.conflict,
+            repeatOf: r.repeatOf ?? null,
             message: describeRejected(r, inspection.mapping, ingestionId).join('; '),
           });
         }
@@ -377,17 +397,18 @@ export async function runIngest(file: string, flags: IngestFlags): Promise<numbe
     report?.close();
     idsOut?.close();
 
+    // A dry run exits as the real run would (its check says what that run would meet).
     let exitCode: number =
-      summary.outcome === 'DUPLICATE_FILE'
+      summary.outcome === 'DUPLICATE_FILE' || summary.check?.file === 'DUPLICATE'
         ? EXIT.DUPLICATE_FILE
-        : summary.outcome === 'FAILED' || summary.duplicates + summary.invalid + summary.unsent > 0
+        : summary.outcome === 'FAILED' || summary.check?.file === 'IN_PROGRESS' || summary.duplicates + summary.invalid + summary.unsent > 0
           ? EXIT.FAILED
           : EXIT.OK;
     // The mapping proved itself on the whole file (a run cut short saves nothing).
     let saveProblem: string | null = null;
     if (flags.saveMapping && summary.outcome !== 'FAILED' && inspection) {
       try {
-        mappingSaved = await saveMapping(await connect(true), inspection.mapping, nodeDigest);
+        mappingSaved = await saveMapping(await connect(), inspection.mapping, nodeDigest);
       } catch (error) {
         if (error instanceof CliError) throw error;
         saveProblem = error instanceof MappingNotSavableError ? error.message : describeSendError(error);
@@ -405,7 +426,7 @@ export async function runIngest(file: string, flags: IngestFlags): Promise<numbe
       say(`\nDuplicate file: ${file} (SHA-256 ${summary.sha256.slice(0, 16)}…) was ingested before, by another user. Nothing was done. To load it again, change the file or ask an admin.`);
     } else {
       say('');
-      say(describeSummary(summary, listed, inspection!.mapping, { duplicates: LIST_CAP, invalid: LIST_CAP }));
+      say(describeSummary(summary, listed, inspection!.mapping, { duplicates: LIST_CAP, invalid: LIST_CAP }, offline ? `${flags.offline ? '--offline' : 'FOREMAN_OFFLINE'} asks no API` : undefined));
     }
     if (mappingSaved) {
       say(`Saved this mapping as yours for this header row (${mappingSaved.model.key}): it is applied the next time. \`foreman mappings show ${shortFingerprint(mappingSaved.fingerprint)}\` shows it.`);
@@ -426,7 +447,7 @@ export async function runIngest(file: string, flags: IngestFlags): Promise<numbe
     idsOut?.close();
     if (error instanceof FileProblemError) {
       // A saved mapping might have fixed it, had one been looked up.
-      const hint = lookupSkipped.yes && MAPPING_PROBLEMS.has(error.code) ? ' (Your saved mappings were not looked up: no endpoint is running. Start `foreman serve` or pass --endpoint to use them.)' : '';
+      const hint = lookupSkipped.yes && MAPPING_PROBLEMS.has(error.code) ? ` (Your saved mappings were not looked up: ${flags.offline ? '--offline' : 'FOREMAN_OFFLINE'} asks no API. Leave it out to use them.)` : '';
       refuse(file, flags, `${error.message}${hint}`, EXIT.USAGE, { problem: error.code, where: error.where });
     }
     if (error instanceof FileChangedError) {

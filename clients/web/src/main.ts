@@ -1,8 +1,9 @@
 /**
  * The upload page (clients/web; docs/architecture.md): pick or drop a CSV, Excel (.xlsx), JSON or NDJSON
  * file (the engine reads each kind as a stream; a workbook's sheet can be chosen), see the detected model, the
- * column mapping, a preview and the validation issues (a dry run of the engine, in the browser),
- * then import it through the GraphQL mutations (source WEB) while a progress bar follows the
+ * column mapping, a preview and the issues (a dry run of the engine, in the browser, that asks the
+ * API read-only what an import would do: a file imported before, rows that would be duplicates or
+ * name records that do not exist — docs/ingestion.md), then import it through the GraphQL mutations (source WEB) while a progress bar follows the
  * ingestion's `onIngestionProgress` subscription. Error report: the engine's own report code.
  *
  * `document.body.dataset.state` says where the page is (loading, signed-out, signing-in, ready,
@@ -31,11 +32,12 @@ import {
   type RejectedRow,
   type SavedMappingMatch,
   type ScanResult,
+  type ServerCheck,
 } from '../../ingest/index';
 import { Account } from './account';
 import { mayImport, SignInError } from './auth';
 import { blobSource, browserSha256 } from './browser';
-import { byId, bytes, clip, el, fact, fill, number } from './dom';
+import { append, byId, bytes, clip, el, fact, fill, number } from './dom';
 import { headerColumns, renderMappingEditor, type MappingChoice } from './mappingEditor';
 import { ProgressPanel } from './progressPanel';
 import { rememberMapping, savedMappingLookup, showSavedMapping } from './savedMapping';
@@ -77,6 +79,14 @@ interface Picked {
   ignored?: SavedMappingMatch | null;
   /** A saved mapping the user just forgot. */
   forgotten?: SavedMappingMatch | null;
+  /** What the API said an import would do (null: it was not asked). */
+  check: ServerCheck | null;
+  /** The check's verdicts: `row:status` of every row it listed, so that the import does not list them again. */
+  flagged: Set<string>;
+  /** Rows the API says an import would create, reject as duplicates, or that an earlier run already wrote. */
+  wouldCreate: number;
+  duplicates: number;
+  alreadyImported: number;
 }
 
 /** How a file is checked: the user's choice in the editor, or their saved mapping unless set aside. */
@@ -161,6 +171,7 @@ function offerReport(inspection: Inspection, lines: string[], note: string): voi
 
 function clearResults(): void {
   byId('inspection').hidden = true;
+  byId('check-note').hidden = true;
   byId('import').hidden = true;
   byId('progress-area').hidden = true;
   byId('counts').hidden = true;
@@ -189,8 +200,14 @@ function showInspection(p: Picked, found: Rejections): void {
         ? fact('Model', `${inspection.model.label} (${inspection.model.apiName}), from your saved mapping`)
         : fact('Detected model', `${inspection.model.label} (${inspection.model.apiName})`, second ? ` — ${inspection.scores[0]!.mapped} columns match it, ${second.mapped} match ${second.model.label}` : ''),
     fact('Rows', `${number(scan.rows)} data rows${scan.blankRows ? `, ${number(scan.blankRows)} blank lines skipped` : ''}`),
-    fact('Valid rows', number(scan.valid)),
-    fact('Rows with problems', number(scan.invalid)),
+    ...(rowsChecked(p)
+      ? [
+          fact('Would be created', number(p.wouldCreate)),
+          fact('Would be duplicates', number(p.duplicates)),
+          p.alreadyImported ? fact('Already imported by the unfinished import', number(p.alreadyImported)) : null,
+          fact('Rows with problems', number(scan.invalid)),
+        ]
+      : [fact('Valid rows', number(scan.valid)), fact('Rows with problems', number(scan.invalid))]),
     fact('Format', describeFileKind(format) ?? `${format.encoding.toUpperCase()}${format.bom ? ' with BOM' : ''}, ${delimiterName(format.delimiter)}-separated`),
     format.sheet && format.sheet.names.length > 1 ? fact('Sheet', sheetSelect(file, format.sheet.names, format.sheet.name)) : null,
     fact('SHA-256', el('code', {}, scan.sha256)),
@@ -208,6 +225,7 @@ function showInspection(p: Picked, found: Rejections): void {
   // A mapping the user chose is saved when they import with it (unless they untick this).
   byId('remember-area').hidden = !p.choice || !account?.client;
   byId('checked').hidden = false;
+  showCheck(p);
 
   const fields = inspection.mapping.columns.filter((c) => c.field).map((c) => c.field!);
   const previewHead = el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, 'Row'), ...fields.map((f) => el('th', { scope: 'col' }, fieldLabel(inspection, f)))));
@@ -216,7 +234,8 @@ function showInspection(p: Picked, found: Rejections): void {
 
   const issuesTable = byId('issues');
   const issuesBody = issuesTable.querySelector('tbody')!;
-  const listed = found.listed;
+  // In row order: the API's verdicts arrive after the problems found while reading.
+  const listed = [...found.listed].sort((a, b) => a.row - b.row);
   const total = found.lines.length;
   fill(
     issuesBody,
@@ -242,7 +261,63 @@ function showInspection(p: Picked, found: Rejections): void {
   );
   byId('inspection').hidden = false;
   byId('import').hidden = false;
-  byId<HTMLButtonElement>('import-button').disabled = scan.valid + scan.invalid === 0;
+  // A file the server would not import again (or someone else is importing) offers no import.
+  const refused = p.check?.file === 'DUPLICATE' ? 'Nothing to import: this file was imported before (see above).' : p.check?.file === 'IN_PROGRESS' ? 'Not now: someone else’s import of this file has not finished (see above).' : '';
+  byId<HTMLButtonElement>('import-button').disabled = scan.valid + scan.invalid === 0 || refused !== '';
+  fill(byId('import-note'), refused);
+  byId('import-note').hidden = refused === '';
+}
+
+/** Whether the API checked the rows (not only the file): the counts are then what an import would do. */
+function rowsChecked(p: Picked): boolean {
+  return !!p.check && p.check.status !== 'SKIPPED' && (p.check.file === 'NEW' || p.check.file === 'RESUME');
+}
+
+const utc = (iso: string) => `${new Date(iso).toLocaleString('en-GB', { timeZone: 'UTC' })} UTC`;
+
+/** What the API said about the file before any write: imported before, an unfinished import, or why it could not say. */
+function showCheck(p: Picked): void {
+  const box = byId('check-note');
+  const c = p.check;
+  const previous = c?.previous;
+  box.className = '';
+  delete box.dataset.file;
+  if (!c) {
+    box.hidden = true;
+    return;
+  }
+  const local = 'Only the rows themselves were checked: duplicates and references to records that do not exist will be known when importing.';
+  if (c.status === 'SKIPPED') {
+    box.className = 'muted';
+    fill(box, `The API could not be asked${c.reason ? ` (${c.reason})` : ''}. ${local}`);
+  } else if (c.file === 'DUPLICATE') {
+    box.className = 'notice duplicate';
+    fill(
+      box,
+      el('strong', {}, 'Already imported — importing it again would do nothing. '),
+      previous
+        ? `These exact bytes (SHA-256 ${p.scan.sha256.slice(0, 12)}…) were imported as “${previous.fileName}” on ${utc(previous.startedAt)} (status ${previous.status}). First ingestion: `
+        : `These exact bytes (SHA-256 ${p.scan.sha256.slice(0, 12)}…) were imported before, by another user.`,
+      previous ? el('code', {}, previous.ingestionId) : null,
+      ' Foreman identifies a file by its content: change the file to import it again.',
+    );
+  } else if (c.file === 'IN_PROGRESS') {
+    box.className = 'notice error';
+    fill(box, el('strong', {}, 'Someone else is importing this file. '), 'Their import has not finished; only they or an admin can continue it, so importing it here would be refused.');
+  } else if (c.file === 'RESUME') {
+    box.className = 'notice partial';
+    fill(
+      box,
+      el('strong', {}, 'An import of this file did not finish. '),
+      `It was started on ${previous ? utc(previous.startedAt) : '?'}; importing continues it${p.alreadyImported ? ` (${number(p.alreadyImported)} of its rows are in already)` : ''}.`,
+    );
+  } else {
+    box.className = 'muted';
+    fill(box, 'Checked with the API, as an import would check it; nothing was written.');
+  }
+  if (c.status === 'INCOMPLETE') append(box, ` The API stopped answering (${c.reason ?? 'no reason given'}): rows from row ${c.uncheckedFrom ?? '?'} on were checked here only.`);
+  if (c.file) box.dataset.file = c.file;
+  box.hidden = false;
 }
 
 /** A workbook's sheets to choose from; choosing one checks the file again with that sheet (and its own headers). */
@@ -275,6 +350,7 @@ async function pick(file: File, options: PickOptions = {}): Promise<void> {
   setState('inspecting');
   fill(byId('reading'), `Reading ${file.name}…`);
   const found = noRejections();
+  const flagged = new Set<string>();
   let inspection: Inspection | undefined;
   try {
     const summary = await ingestFile({
@@ -283,17 +359,39 @@ async function pick(file: File, options: PickOptions = {}): Promise<void> {
       size: file.size,
       createHasher: browserSha256,
       dryRun: true,
+      // The API is asked, read-only, what an import would do (a file imported before, duplicates,
+      // unknown references); nothing is written.
+      client: account?.client ?? undefined,
       model: choice?.model,
       mapping: choice?.mapping,
       sheet,
       // The user's saved mapping for this header row, unless they chose one or set it aside.
       savedMapping: !choice && !ignore && account?.client ? savedMappingLookup(account.client) : undefined,
       onInspected: (i) => (inspection = i),
+      onProgress: (progress) => {
+        if (progress.phase === 'check') fill(byId('reading'), `Checking ${file.name} with the API: ${number(progress.created + progress.duplicates + progress.invalid + progress.alreadyImported)} of ${number(progress.rowsTotal ?? 0)} rows…`);
+      },
       // onInspected always comes first, so the mapping is known for the report line.
-      onRejected: (r) => collect(found, inspection!, r),
+      onRejected: (r) => {
+        flagged.add(`${r.row}:${r.status}`);
+        collect(found, inspection!, r);
+      },
     });
     const scan: ScanResult = { sha256: summary.sha256, bytes: summary.bytes, rows: summary.rows, blankRows: summary.blankRows, valid: summary.rows - summary.invalid, invalid: summary.invalid, durationMs: summary.durationMs };
-    picked = { file, inspection: inspection!, scan, choice, sheet, ignored: ignore ?? null, forgotten: forgotten ?? null };
+    picked = {
+      file,
+      inspection: inspection!,
+      scan,
+      choice,
+      sheet,
+      ignored: ignore ?? null,
+      forgotten: forgotten ?? null,
+      check: summary.check,
+      flagged,
+      wouldCreate: summary.check?.wouldCreate ?? 0,
+      duplicates: summary.duplicates,
+      alreadyImported: summary.alreadyImported,
+    };
     fill(byId('reading'));
     showInspection(picked, found);
     setState('inspected');
@@ -340,7 +438,7 @@ function showRejected(p: Picked, rejected: Rejections): void {
   const body = byId('rejected').querySelector('tbody')!;
   const total = rejected.listable;
   fill(body, ...rejected.listed.map((r) => el('tr', {}, el('td', {}, r.row), el('td', {}, r.status.toLowerCase()), el('td', {}, clip(reasons(p.inspection, r), 300)))));
-  const besides = p.scan.invalid ? ' besides the problems listed above' : '';
+  const besides = p.flagged.size ? ' besides the problems listed above' : '';
   fill(byId('rejected-title'), total > rejected.listed.length ? `Rows not imported${besides} (the first ${rejected.listed.length} of ${number(total)}; the error report has them all)` : `Rows not imported${besides}`);
   area.hidden = total === 0;
 }
@@ -495,9 +593,10 @@ async function runImport(): Promise<void> {
       sheet: p.sheet,
       signal: cancel.signal,
       onProgress: (progress) => panel.engine(progress),
-      // Rows the check found invalid are listed in step 2 already: the page lists only what
-      // the import adds (the server's verdicts, rows not sent); the report has every row.
-      onRejected: (r) => collect(rejected, p.inspection, r, r.by === 'server' || r.status === 'UNSENT'),
+      // Rows the check found (invalid here, or by the API's verdict) are listed in step 2 already:
+      // the page lists only what the import adds (verdicts the check did not give, rows not sent);
+      // the report has every row.
+      onRejected: (r) => collect(rejected, p.inspection, r, (r.by === 'server' || r.status === 'UNSENT') && !p.flagged.has(`${r.row}:${r.status}`)),
     });
     if (summary.outcome === 'DUPLICATE_FILE') {
       byId('progress-area').hidden = true;

@@ -173,13 +173,16 @@ describe('foreman mappings', { timeout: 300_000 }, () => {
 });
 
 describe('saved mappings on the embedded local stack (no endpoint configured)', { timeout: 600_000 }, () => {
-  it('a dry run does not start one to look mappings up, and says so when a mapping would have helped', async () => {
+  it('an --offline dry run does not start one to look mappings up, and says so when a mapping would have helped', async () => {
     const bare = mkdtempSync(path.join(os.tmpdir(), 'foreman-bare-'));
     try {
-      const r = await runCli(['ingest', GERMAN_FILE, '--dry-run'], { cwd: bare });
+      const r = await runCli(['ingest', GERMAN_FILE, '--dry-run', '--offline'], { cwd: bare });
       expect(r.code).toBe(2);
       expect(r.stderr).not.toContain('starting the embedded local AppSync');
-      expect(r.stderr).toMatch(/none of the columns in row 1 .* \(Your saved mappings were not looked up: no endpoint is running\. Start `foreman serve` or pass --endpoint to use them\.\)\n$/);
+      expect(r.stderr).toMatch(/none of the columns in row 1 .* \(Your saved mappings were not looked up: --offline asks no API\. Leave it out to use them\.\)\n$/);
+      // --offline cannot save one either
+      const both = await runCli(['ingest', GERMAN_FILE, ...MAP, '--dry-run', '--offline', '--save-mapping'], { cwd: bare });
+      expect([both.code, both.stderr]).toEqual([2, 'foreman: --save-mapping saves your mapping through the API, which --offline does not ask. Leave one of them out.\n']);
 
       // --save-mapping starts it (the mapping is kept in .foreman/), and `foreman mappings` finds it there
       const save = await runCli(['ingest', GERMAN_FILE, ...MAP, '--dry-run', '--save-mapping'], { cwd: bare });

@@ -149,13 +149,17 @@ describe('ingestFile', () => {
     expect([...server.ingestions.values()][0]!.status).toBe('RUNNING');
   });
 
-  it('validates without writing on a dry run', async () => {
+  it('validates without writing on a dry run, and asks only read-only questions (./check.test.ts)', async () => {
     const server = new FakeServer();
     const { summary, rejected } = await run(server, customers(3) + 'x,\n', { dryRun: true });
     expect(summary.outcome).toBe('DRY_RUN');
     expect(summary.invalid).toBe(1);
     expect(rejected[0]!.errors.map((e) => e.code)).toEqual(['FORMAT', 'REQUIRED']);
-    expect(server.calls).toEqual([]);
+    expect(server.calls.map((c) => c.op)).toEqual(['CheckFile', 'CheckCustomers']);
+    // without a client nothing is asked at all
+    const offline = await run(server, customers(3), { dryRun: true, client: undefined });
+    expect(offline.summary.check?.status).toBe('SKIPPED');
+    expect(server.calls).toHaveLength(2);
   });
 
   it('refuses unusable files before writing anything', async () => {

@@ -49,12 +49,20 @@ export class FakeServer {
   retryOnce = new Set<number>();
   /** Answer every call with HTTP 401. */
   unauthorized = false;
+  /** SHA-256s whose ingestion is someone else's: checkFile hides it (DUPLICATE without it, or IN_PROGRESS). */
+  othersFiles = new Set<string>();
+  /** Rows a check answers INVALID with this error (as the server does for an unknown reference). */
+  checkErrors = new Map<number, { field: string; code: string; message: string }>();
+  /** Milliseconds a check of rows starting at this row waits before answering (to answer batches out of order). */
+  checkDelay: (firstRow: number) => number = () => 1;
+  /** Fail the checks of batches starting at these rows, for good (not transient). */
+  failChecksAt = new Set<number>();
   private seq = 0;
 
   client(): GraphQLClient {
     const request = async (doc: TypedDocumentNode<unknown, unknown>, variables?: Record<string, unknown>) => {
       const op = (doc.definitions[0] as OperationDefinitionNode).name!.value;
-      const input = (variables?.input ?? {}) as Record<string, unknown>;
+      const input = (variables?.input ?? variables ?? {}) as Record<string, unknown>;
       this.calls.push({ op, input, variables });
       this.inFlight++;
       this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
@@ -141,12 +149,54 @@ export class FakeServer {
         ing.status = input.status as IngestionRec['status'];
         return { finishIngestion: this.progress(ing, { stage: 'FINISHED' }) };
       }
+      case 'CheckFile': {
+        const existing = this.bySha.get(input.sha256 as string);
+        const ing = existing ? this.ingestions.get(existing)! : null;
+        if (!ing) return { checkFile: { sha256: input.sha256, ingested: false, outcome: 'NEW', ingestion: null } };
+        const hidden = this.othersFiles.has(ing.sha256);
+        const outcome = ing.status === 'COMPLETED' ? 'DUPLICATE' : hidden ? 'IN_PROGRESS' : 'RESUME';
+        return { checkFile: { sha256: input.sha256, ingested: true, outcome, ingestion: hidden ? null : { ...ing, startedAt: '2026-01-01T00:00:00Z' } } };
+      }
       default: {
         const model = importModel(op);
         if (model) return this.importRows(model, input);
+        const checked = checkModel(op);
+        if (checked) return this.checkRows(checked, input);
         throw new Error(`fake server: unexpected ${op}`);
       }
     }
+  }
+
+  /** A check of any model: what importRows would answer, without claiming anything. */
+  private async checkRows(model: ModelMeta, input: Record<string, unknown>): Promise<unknown> {
+    const rows = input.rows as RowInput[];
+    await new Promise((r) => setTimeout(r, this.checkDelay(rows[0]!.rowNumber)));
+    if (this.failChecksAt.has(rows[0]!.rowNumber)) throw new GraphQLHttpError('HTTP 400 from fake: BadRequest: no', 400, 'BadRequest', '{}');
+    const here = new Map<string, number>();
+    const answers = rows.map((row) => {
+      const keys = model.uniques.map((u) => [u, claimKey(model, u, row)] as const).filter(([, k]) => k !== null);
+      const base = { rowNumber: row.rowNumber, id: null, errors: null, conflict: null, repeatOf: null };
+      const error = this.checkErrors.get(row.rowNumber);
+      if (error) return { ...base, status: 'INVALID', errors: [error] };
+      const mine = keys.map(([, k]) => this.claims.get(k!)).find((c) => c && c.ingestionId === input.ingestionId && c.rowNumber === row.rowNumber);
+      if (mine) return { ...base, status: 'ALREADY_IMPORTED', id: mine.id };
+      for (const [unique, k] of keys) {
+        const owner = this.claims.get(k!);
+        const value = String(row[unique.field]).trim();
+        if (owner) {
+          return {
+            ...base,
+            status: 'DUPLICATE',
+            errors: [{ field: unique.field, code: unique.code, message: 'taken' }],
+            conflict: { field: unique.field, value: unique.normalize === 'EMAIL' ? value.toLowerCase() : value, existingId: owner.id, ingestionId: owner.ingestionId, rowNumber: owner.rowNumber },
+          };
+        }
+        if (here.has(k!)) return { ...base, status: 'DUPLICATE', errors: [{ field: unique.field, code: unique.code, message: `repeat of row ${here.get(k!)}` }], repeatOf: here.get(k!) };
+      }
+      for (const [, k] of keys) here.set(k!, row.rowNumber);
+      return { ...base, status: 'CREATED' };
+    });
+    return { [model.checkField]: answers };
   }
 
   /** One import batch of any model: a row whose unique value another row claimed is DUPLICATE of it. */
@@ -185,6 +235,11 @@ export class FakeServer {
     return { [model.importField]: this.progress(ing, { batchNumber: input.batchNumber as number, outcomes }) };
   }
 
+  /** The check queries sent (of any model). */
+  checkCalls(): Call[] {
+    return this.calls.filter((c) => checkModel(c.op) !== undefined);
+  }
+
   /** The import mutations sent (of any model). */
   importCalls(): Call[] {
     return this.calls.filter((c) => importModel(c.op) !== undefined);
@@ -194,6 +249,11 @@ export class FakeServer {
 /** The model an operation imports: `ImportInvoices` → Invoice (the generated documents are named after the import field). */
 function importModel(op: string): ModelMeta | undefined {
   return MODELS.find((m) => m.importField.toLowerCase() === op.toLowerCase());
+}
+
+/** The model an operation checks: `CheckInvoices` → Invoice. */
+function checkModel(op: string): ModelMeta | undefined {
+  return MODELS.find((m) => m.checkField.toLowerCase() === op.toLowerCase());
 }
 
 /** A ByteSource over in-memory bytes, cut into chunks of `chunk` bytes. */

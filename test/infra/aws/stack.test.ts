@@ -114,11 +114,8 @@ describe('resolvers and functions from the wiring table', () => {
     const resolvers = ofType('AWS::AppSync::Resolver').map(([, r]) => r.Properties);
     for (const r of realWiring.resolvers) {
       const code = resolvers.find((p) => p.TypeName === r.typeName && p.FieldName === r.fieldName)!.Code as string;
-      // byte-for-byte the bundle of its code: resolvers/<Type>.<field>.ts, or the shared file it names
-      // (every model's import field runs resolvers/Mutation.importRows.ts)
-      const file = r.code ?? `resolvers/${r.typeName}.${r.fieldName}.ts`;
-      expect(code).toBe(s.code.get(file));
-      expect(code).toBeDefined();
+      // byte-for-byte the bundle of resolvers/<Type>.<field>.ts
+      expect(code).toBe(s.code.get(realWiring.resolverCodePath(r)));
       // an inline source map whose JSON carries no sourcesContent
       const map = code.match(/sourceMappingURL=data:application\/json;base64,([A-Za-z0-9+/=]+)/);
       expect(map, r.fieldName).not.toBeNull();
@@ -135,9 +132,7 @@ describe('resolvers and functions from the wiring table', () => {
     for (const fn of realWiring.functions) {
       const [, cfg] = fns.find(([, f]) => f.Properties.Name === fn.name)!;
       // APPSYNC_JS code, on the data source the wiring names
-      const code = s.code.get(fn.code ?? `resolvers/functions/${fn.name}.ts`);
-      expect(code).toBeDefined();
-      expect(cfg.Properties).toMatchObject({ Runtime: { Name: 'APPSYNC_JS', RuntimeVersion: '1.0.0' }, Code: code });
+      expect(cfg.Properties).toMatchObject({ Runtime: { Name: 'APPSYNC_JS', RuntimeVersion: '1.0.0' }, Code: s.code.get(realWiring.functionCode(fn)) });
       expect(cfg.Properties.DataSourceName).toBe(fn.dataSource);
     }
     const fnIds = new Map(fns.map(([id, f]) => [id, f.Properties.Name as string]));
