@@ -65,7 +65,7 @@ describe('paths that cannot be read', () => {
   ])('refuses %s with exit 2 and prints its JSON object under --json', async (_name, make, what) => {
     const target = make();
     const r = await runCli(['ingest', target, '--json']);
-    expectOneLine(r, 2, new RegExp(`^foreman: .* is ${what}, not a file\\. Give the path of a CSV file\\.$`));
+    expectOneLine(r, 2, new RegExp(`^foreman: .* is ${what}, not a file\\. Give the path of a CSV, \\.xlsx or JSON file\\.$`));
     expect(JSON.parse(r.stdout)).toEqual({ fileName: target, outcome: 'UNUSABLE_FILE', problem: 'NOT_A_FILE', message: expect.stringContaining('not a file'), exitCode: 2 });
   });
 
