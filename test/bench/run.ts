@@ -13,16 +13,18 @@
  *    disk caches — resolver bundles, TLS-less — are warm) next to a bare DynamoDB Local start, and
  *    the whole `foreman ingest` of a one-batch file on the embedded stack (start, first batch, stop).
  *
- * 5. the dry run's server check (docs/ingestion.md, "The dry run asks the server"): on a stack holding
+ * 5. peak RSS of `foreman ingest` for a 10,000- and a 100,000-row .xlsx workbook — target ≤ 1.5×.
+ *
+ * 6. the dry run's server check (docs/ingestion.md, "The dry run asks the server"): on a stack holding
  *    the first half of a file's customers already, the dry run (scan + checkFile + check<Plural>
  *    batches) rows/s next to the real run of the same file, the dry run without an API, and whether
  *    the dry run's counts are the real run's.
  *
  * Flags: --dry-rows N (default 300000) --e2e-rows N (default 5000) --rounds N (default 3) --rss-rows N (default 100000,
- * 0 skips) --concurrency N (default 4) --only dry|e2e|rss|startup|check
+ * 0 skips) --concurrency N (default 4) --only dry|e2e|rss|xlsx|startup|check
  */
 import { spawn } from 'node:child_process';
-import { createReadStream, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createReadStream, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -33,9 +35,11 @@ import { DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynam
 import { ingestFile } from '../../clients/ingest';
 import { fileSource, nodeSha256 } from '../../clients/ingest/node';
 import { startLocalStack } from '../../infra/local/stack';
+import type { LocalStack } from '../../infra/local/contracts';
 import { MAX_BATCH_ROWS } from '../../resolvers/lib/rules';
 import { GENERATED_HEADER, customerRow, generateCustomers } from './generate';
 import { stackClients } from '../helpers/localStack';
+import { dateCell, writeXlsx, type XCell } from '../helpers/xlsx';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
@@ -195,9 +199,9 @@ async function benchEndToEnd() {
 }
 
 /** Peak RSS (VmHWM) of a child process, polled from /proc until it exits. */
-function runAndWatchRss(args: string[]): Promise<{ code: number | null; peakKb: number; stdout: string }> {
+function runAndWatchRss(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; peakKb: number; stdout: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
     let peakKb = 0;
     let stdout = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -226,16 +230,63 @@ async function benchRss() {
   const stack = await startLocalStack({ inMemory: true, dataDir: path.join(dir, 'rss-stack'), port: 0, tlsPort: null, quiet: true });
   try {
     const bin = path.join(ROOT, 'bin/foreman.js');
-    const flags = ['--endpoint', stack.graphqlUrl, '--api-key', stack.apiKey, '--json', '--concurrency', String(CONCURRENCY)];
+    const flags = ['--endpoint', stack.graphqlUrl, '--json', '--concurrency', String(CONCURRENCY)];
+    const env = await importerEnv(stack);
     log(`peak RSS: foreman ingest of 1,000 then ${RSS_ROWS.toLocaleString('en-US')} rows (${(statSync(file).size / 1e6).toFixed(1)} MB), client process only`);
-    const a = await runAndWatchRss([bin, 'ingest', small, ...flags]);
-    const b = await runAndWatchRss([bin, 'ingest', file, ...flags]);
+    const a = await runAndWatchRss([bin, 'ingest', small, ...flags], env);
+    const b = await runAndWatchRss([bin, 'ingest', file, ...flags], env);
     const summary = JSON.parse(b.stdout) as { created: number; rowsPerSecond: number; durationMs: number };
     results.rss = { smallRows: 1000, smallPeakMb: +(a.peakKb / 1024).toFixed(1), rows: RSS_ROWS, peakMb: +(b.peakKb / 1024).toFixed(1), created: summary.created, rowsPerSecond: Math.round(summary.rowsPerSecond), sendSeconds: Math.round(summary.durationMs / 1000) };
     log(`  1,000 rows: ${(a.peakKb / 1024).toFixed(1)} MB; ${RSS_ROWS.toLocaleString('en-US')} rows: ${(b.peakKb / 1024).toFixed(1)} MB peak RSS, ${summary.created.toLocaleString('en-US')} created at ${Math.round(summary.rowsPerSecond)} rows/s`);
   } finally {
     await stack.stop();
   }
+}
+
+/**
+ * Peak RSS of `foreman ingest` for a 10,000-row and a 100,000-row .xlsx workbook (the same rows as
+ * the CSV generator's, the date column as Excel date cells): the streaming reader keeps memory flat
+ * in the sheet's length; issue 10's target is the big one within 1.5× of the small one.
+ */
+async function benchXlsxRss() {
+  const small = 10_000;
+  const big = 100_000;
+  const write = (rows: number, file: string) => {
+    const sheetRows: XCell[][] = [GENERATED_HEADER.split(',')];
+    for (let n = 0; n < rows; n++) {
+      const cells: XCell[] = customerRow(n, { domain: `xlsx${rows}.example` }).split(',');
+      cells[5] = dateCell(cells[5] as string);
+      sheetRows.push(cells);
+    }
+    writeFileSync(file, writeXlsx([{ name: 'Customers', rows: sheetRows }]));
+  };
+  const smallFile = path.join(dir, 'rss-small.xlsx');
+  const bigFile = path.join(dir, 'rss-big.xlsx');
+  write(small, smallFile);
+  write(big, bigFile);
+  const stack = await startLocalStack({ inMemory: true, dataDir: path.join(dir, 'xlsx-stack'), port: 0, tlsPort: null, quiet: true });
+  try {
+    const bin = path.join(ROOT, 'bin/foreman.js');
+    const flags = ['--endpoint', stack.graphqlUrl, '--json', '--concurrency', String(CONCURRENCY)];
+    const env = await importerEnv(stack);
+    log(`peak RSS: foreman ingest of a ${small.toLocaleString('en-US')}-row and a ${big.toLocaleString('en-US')}-row .xlsx (${(statSync(smallFile).size / 1e6).toFixed(1)} and ${(statSync(bigFile).size / 1e6).toFixed(1)} MB), client process only`);
+    const a = await runAndWatchRss([bin, 'ingest', smallFile, ...flags], env);
+    const b = await runAndWatchRss([bin, 'ingest', bigFile, ...flags], env);
+    const created = [a, b].map((r) => (JSON.parse(r.stdout) as { created: number }).created);
+    if (created[0] !== small || created[1] !== big) throw new Error(`expected ${small} and ${big} created, got ${created.join(' and ')}`);
+    const ratio = +(b.peakKb / a.peakKb).toFixed(2);
+    results.xlsxRss = { smallRows: small, smallPeakMb: +(a.peakKb / 1024).toFixed(1), rows: big, peakMb: +(b.peakKb / 1024).toFixed(1), ratio, target: 1.5 };
+    log(`  ${small.toLocaleString('en-US')} rows: ${(a.peakKb / 1024).toFixed(1)} MB; ${big.toLocaleString('en-US')} rows: ${(b.peakKb / 1024).toFixed(1)} MB peak RSS — ${ratio}× (target ≤ 1.5×)`);
+  } finally {
+    await stack.stop();
+  }
+}
+
+/** The environment that signs `foreman ingest` in to `stack` as an importer of the local user pool (no API key mode: docs/auth.md). */
+async function importerEnv(stack: LocalStack): Promise<NodeJS.ProcessEnv> {
+  if (!stack.userPool.findUser('bench')) await stack.userPool.addUser({ username: 'bench', groups: ['importers'] });
+  const tokens = await stack.userPool.issueTokens('bench', { origin: new URL(stack.graphqlUrl).origin });
+  return { FOREMAN_ID_TOKEN: tokens.IdToken, FOREMAN_GRAPHQL_URL: '', FOREMAN_API_KEY: '' };
 }
 
 const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
@@ -343,6 +394,7 @@ try {
   if (!only || only === 'dry') await benchDryRun();
   if (!only || only === 'e2e') await benchEndToEnd();
   if (!only || only === 'rss') await benchRss();
+  if (!only || only === 'xlsx') await benchXlsxRss();
   if (!only || only === 'startup') await benchStartup();
   if (!only || only === 'check') await benchCheck();
   log(JSON.stringify(results, null, 2));
