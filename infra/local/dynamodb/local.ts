@@ -224,6 +224,7 @@ async function startOnce(options: DynamoDbLocalOptions, port: number): Promise<D
   // no-op one. The local stack never logs SDK calls, so that walk was pure cost on every batch:
   // about a fifth of the SDK's CPU time per import batch (CPU profile of the e2e benchmark).
   client.middlewareStack.remove('loggerMiddleware');
+  addCommitBarrier(client);
 
   const stop = async (): Promise<void> => {
     client.destroy();
@@ -248,6 +249,31 @@ async function startOnce(options: DynamoDbLocalOptions, port: number): Promise<D
   }
   if (child.pid === undefined) throw new DynamoDbLocalStartError('DynamoDB Local has no process id');
   return { endpoint, port, pid: child.pid, client, stop, exited: ended };
+}
+
+/** The commands that DynamoDB Local answers before their SQLite transaction is committed. */
+const TRANSACTION_COMMANDS = new Set(['TransactWriteItemsCommand', 'ExecuteTransactionCommand']);
+
+/**
+ * Makes an acknowledged transaction durable, as it is on AWS. DynamoDB Local runs every SQLite
+ * statement on one queue thread, and its `commitTransaction` only *enqueues* the COMMIT (it does not
+ * wait for it, unlike every other write) before the HTTP answer goes out: a JVM killed right after
+ * answering TransactWriteItems loses the whole transaction when SQLite rolls its journal back on the
+ * next start (docs/architecture.md, "The local stack"). So after a successful transaction this
+ * client sends a ListTables, which DynamoDB Local runs on the same queue, behind the COMMIT, and only
+ * then hands the transaction's answer back. When the barrier fails (the JVM died in between) the
+ * transaction's fate is unknown and the caller gets the barrier's connection error, which the data
+ * source answers as a transient error: the import protocol re-sends the batch and reads what is there.
+ */
+export function addCommitBarrier(client: DynamoDBClient): void {
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const answer = await next(args);
+      if (TRANSACTION_COMMANDS.has(context.commandName ?? '')) await client.send(new ListTablesCommand({ Limit: 1 }));
+      return answer;
+    },
+    { step: 'initialize', name: 'dynamoDbLocalCommitBarrier' },
+  );
 }
 
 export interface SupervisionOptions {
