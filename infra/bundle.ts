@@ -8,10 +8,9 @@
  */
 import { build } from 'esbuild';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { repoRoot } from './root';
 
-/** The repository root (this file lives in `infra/`). */
-export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export { repoRoot };
 
 /** AppSync refuses resolver/function code longer than this (API_Resolver.html, API_FunctionConfiguration.html). */
 export const APPSYNC_CODE_LIMIT = 32768;

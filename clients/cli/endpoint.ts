@@ -67,7 +67,7 @@ async function defaultStartStack(options: LocalStackOptions): Promise<LocalStack
   // The stack's own AWS SDK clients would warn about Node 20 support on every run; that warning is
   // about our dependency, not anything the user of `foreman ingest` can act on.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  const mod = (await import(new URL('../../infra/local/stack.ts', import.meta.url).href)) as { startLocalStack(o: LocalStackOptions): Promise<LocalStack> };
+  const mod = (await import('../../infra/local/stack')) as { startLocalStack(o: LocalStackOptions): Promise<LocalStack> };
   return mod.startLocalStack(options);
 }
 
@@ -84,7 +84,7 @@ export function localAdminAuth(pool: Promise<LocalUserPool> | LocalUserPool, gra
     token: async () => {
       if (current && Date.now() < current.renewAt) return current.token;
       const p = await pool;
-      const { LOCAL_ADMIN, TOKEN_SECONDS } = await import(new URL('../../infra/local/auth/userPool.ts', import.meta.url).href);
+      const { LOCAL_ADMIN, TOKEN_SECONDS } = await import('../../infra/local/auth/userPool');
       const tokens = await p.issueTokens(LOCAL_ADMIN as string, { origin: new URL(graphqlUrl).origin, clientId: p.cliClientId });
       current = { token: tokens.IdToken, renewAt: Date.now() + ((TOKEN_SECONDS as number) - 300) * 1000 };
       return current.token;
@@ -93,7 +93,7 @@ export function localAdminAuth(pool: Promise<LocalUserPool> | LocalUserPool, gra
 }
 
 async function openLocalPool(dataDir: string): Promise<LocalUserPool> {
-  const mod = (await import(new URL('../../infra/local/auth/userPool.ts', import.meta.url).href)) as typeof import('../../infra/local/auth/userPool');
+  const mod = await import('../../infra/local/auth/userPool');
   return mod.LocalUserPool.open(dataDir);
 }
 

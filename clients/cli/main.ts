@@ -5,10 +5,11 @@
  */
 import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import { repoRoot } from '../../infra/root';
 import { EXIT, CliError, oldFlagHint } from './errors';
 
-const pkg = JSON.parse(readFileSync(fileURLToPath(new URL('../../package.json', import.meta.url)), 'utf8')) as { version: string };
+const pkg = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string };
 
 const program = new Command('foreman')
   .description('Foreman: CSV in, validated and deduplicated GraphQL writes out, live progress. Runs on AWS AppSync or an embedded local AppSync.')

@@ -10,7 +10,7 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { CognitoIdentityProviderClient, InitiateAuthCommand, type AuthenticationResultType } from '@aws-sdk/client-cognito-identity-provider';
+import type { AuthenticationResultType, InitiateAuthCommandInput, InitiateAuthCommandOutput } from '@aws-sdk/client-cognito-identity-provider';
 import { CliError, EXIT } from './errors';
 
 /** Where the pool is: ids and region from `npm run deploy`'s .env (FOREMAN_USER_POOL_ID, …). */
@@ -42,14 +42,24 @@ export function sessionFile(env: NodeJS.ProcessEnv = process.env): string {
   return path.join(configDir(env), 'session.json');
 }
 
-function client(config: PoolConfig): CognitoIdentityProviderClient {
+/**
+ * Calls Cognito's InitiateAuth. The SDK client is loaded here, on first use: it is the heaviest
+ * module the CLI has, and only `foreman login` and a session refresh need it.
+ */
+async function initiateAuth(config: Pick<PoolConfig, 'region' | 'endpoint'>, input: InitiateAuthCommandInput): Promise<InitiateAuthCommandOutput> {
+  const { CognitoIdentityProviderClient, InitiateAuthCommand } = await import('@aws-sdk/client-cognito-identity-provider');
   // Sign-in needs no AWS credentials: InitiateAuth is an unauthenticated call.
-  return new CognitoIdentityProviderClient({
+  const cognito = new CognitoIdentityProviderClient({
     region: config.region,
     endpoint: config.endpoint,
     credentials: { accessKeyId: 'unused', secretAccessKey: 'unused' },
     maxAttempts: 2,
   });
+  try {
+    return await cognito.send(new InitiateAuthCommand(input));
+  } finally {
+    cognito.destroy();
+  }
 }
 
 function describeCognitoError(error: unknown, what: string): CliError {
@@ -79,26 +89,20 @@ function save(session: StoredSession, env: NodeJS.ProcessEnv): string {
 
 /** Signs in and stores the session; returns where. Challenges (new password, MFA) are explained, not answered. */
 export async function login(config: PoolConfig, username: string, password: string, env: NodeJS.ProcessEnv = process.env, now = Date.now()): Promise<{ file: string; session: StoredSession }> {
-  const cognito = client(config);
-  try {
-    const answer = await cognito
-      .send(new InitiateAuthCommand({ AuthFlow: 'USER_PASSWORD_AUTH', ClientId: config.clientId, AuthParameters: { USERNAME: username, PASSWORD: password } }))
-      .catch((error: unknown) => {
-        throw describeCognitoError(error, `could not sign in as ${username}`);
-      });
-    if (answer.ChallengeName) {
-      throw new CliError(
-        `signing in as ${username} needs the ${answer.ChallengeName} step, which foreman login does not answer: complete it once in the web page (or with aws cognito-idp respond-to-auth-challenge) and run foreman login again.`,
-        EXIT.FAILED,
-      );
-    }
-    const result = answer.AuthenticationResult;
-    if (!result?.IdToken || !result.RefreshToken) throw new CliError(`could not sign in as ${username}: Cognito answered without tokens.`, EXIT.FAILED);
-    const session: StoredSession = { ...config, username, idToken: result.IdToken, refreshToken: result.RefreshToken, expiresAt: expiresAtOf(result, now) };
-    return { file: save(session, env), session };
-  } finally {
-    cognito.destroy();
+  const answer = await initiateAuth(config, { AuthFlow: 'USER_PASSWORD_AUTH', ClientId: config.clientId, AuthParameters: { USERNAME: username, PASSWORD: password } })
+    .catch((error: unknown) => {
+      throw describeCognitoError(error, `could not sign in as ${username}`);
+    });
+  if (answer.ChallengeName) {
+    throw new CliError(
+      `signing in as ${username} needs the ${answer.ChallengeName} step, which foreman login does not answer: complete it once in the web page (or with aws cognito-idp respond-to-auth-challenge) and run foreman login again.`,
+      EXIT.FAILED,
+    );
   }
+  const result = answer.AuthenticationResult;
+  if (!result?.IdToken || !result.RefreshToken) throw new CliError(`could not sign in as ${username}: Cognito answered without tokens.`, EXIT.FAILED);
+  const session: StoredSession = { ...config, username, idToken: result.IdToken, refreshToken: result.RefreshToken, expiresAt: expiresAtOf(result, now) };
+  return { file: save(session, env), session };
 }
 
 export function readSession(env: NodeJS.ProcessEnv = process.env): StoredSession | null {
@@ -128,20 +132,15 @@ export async function sessionIdToken(env: NodeJS.ProcessEnv = process.env, now: 
   const session = readSession(env);
   if (!session) throw new CliError('not signed in: run foreman login.', EXIT.USAGE);
   if (session.expiresAt - REFRESH_MARGIN_MS > now()) return session.idToken;
-  const cognito = client(session);
-  try {
-    const answer = await cognito.send(new InitiateAuthCommand({ AuthFlow: 'REFRESH_TOKEN_AUTH', ClientId: session.clientId, AuthParameters: { REFRESH_TOKEN: session.refreshToken } })).catch((error: unknown) => {
-      const name = (error as { name?: string }).name;
-      if (name === 'NotAuthorizedException') throw new CliError(`the session of ${session.username} has ended (${(error as Error).message}): run foreman login again.`, EXIT.FAILED);
-      throw describeCognitoError(error, `could not refresh the session of ${session.username}`);
-    });
-    const result = answer.AuthenticationResult;
-    if (!result?.IdToken) throw new CliError(`could not refresh the session of ${session.username}: run foreman login again.`, EXIT.FAILED);
-    // Cognito returns no new refresh token on REFRESH_TOKEN_AUTH (unless rotation is on): keep ours.
-    const next: StoredSession = { ...session, idToken: result.IdToken, refreshToken: result.RefreshToken ?? session.refreshToken, expiresAt: expiresAtOf(result, now()) };
-    save(next, env);
-    return next.idToken;
-  } finally {
-    cognito.destroy();
-  }
+  const answer = await initiateAuth(session, { AuthFlow: 'REFRESH_TOKEN_AUTH', ClientId: session.clientId, AuthParameters: { REFRESH_TOKEN: session.refreshToken } }).catch((error: unknown) => {
+    const name = (error as { name?: string }).name;
+    if (name === 'NotAuthorizedException') throw new CliError(`the session of ${session.username} has ended (${(error as Error).message}): run foreman login again.`, EXIT.FAILED);
+    throw describeCognitoError(error, `could not refresh the session of ${session.username}`);
+  });
+  const result = answer.AuthenticationResult;
+  if (!result?.IdToken) throw new CliError(`could not refresh the session of ${session.username}: run foreman login again.`, EXIT.FAILED);
+  // Cognito returns no new refresh token on REFRESH_TOKEN_AUTH (unless rotation is on): keep ours.
+  const next: StoredSession = { ...session, idToken: result.IdToken, refreshToken: result.RefreshToken ?? session.refreshToken, expiresAt: expiresAtOf(result, now()) };
+  save(next, env);
+  return next.idToken;
 }

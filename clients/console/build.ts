@@ -9,8 +9,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { CONTENT_TYPES, type WebAsset } from '../web/build';
+import { repoRoot } from '../../infra/root';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
+const here = path.join(repoRoot, 'clients/console');
 export const consoleSourceDir = path.join(here, 'src');
 /** Only names output paths; nothing is written there. */
 const outDir = path.join(here, 'dist');

@@ -8,8 +8,9 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { repoRoot } from '../../infra/root';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
+const here = path.join(repoRoot, 'clients/web');
 export const webSourceDir = path.join(here, 'src');
 export const webDistDir = path.join(here, 'dist');
 

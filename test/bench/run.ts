@@ -20,8 +20,11 @@
  *    batches) rows/s next to the real run of the same file, the dry run without an API, and whether
  *    the dry run's counts are the real run's.
  *
+ * 7. CLI start-up: `foreman --help` and `foreman models` from the compiled CLI ÷ the same through
+ *    tsx (median of 5, alternating).
+ *
  * Flags: --dry-rows N (default 300000) --e2e-rows N (default 5000) --rounds N (default 3) --rss-rows N (default 100000,
- * 0 skips) --concurrency N (default 4) --only dry|e2e|rss|xlsx|startup|check
+ * 0 skips) --concurrency N (default 4) --only dry|e2e|rss|xlsx|cli|startup|check
  */
 import { spawn } from 'node:child_process';
 import { createReadStream, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -292,9 +295,9 @@ async function importerEnv(stack: LocalStack): Promise<NodeJS.ProcessEnv> {
 const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 /** Spawns the CLI and resolves when `ready(stdout)` holds (ms since spawn), or when it exits. */
-function timeCli(args: string[], cwd: string, ready: ((stdout: string) => boolean) | null): Promise<{ ms: number; child: ReturnType<typeof spawn>; code: number | null }> {
+function timeCli(args: string[], cwd: string, ready: ((stdout: string) => boolean) | null, env: NodeJS.ProcessEnv = {}): Promise<{ ms: number; child: ReturnType<typeof spawn>; code: number | null }> {
   const started = performance.now();
-  const child = spawn(process.execPath, [path.join(ROOT, 'bin/foreman.js'), ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [path.join(ROOT, 'bin/foreman.js'), ...args], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
@@ -308,6 +311,40 @@ function timeCli(args: string[], cwd: string, ready: ((stdout: string) => boolea
       else resolve({ ms: performance.now() - started, child, code });
     });
   });
+}
+
+/**
+ * The CLI's own start-up: `foreman --help` and `foreman models` (no stack, no network) run from the
+ * compiled CLI (build/cli, FOREMAN_RUNTIME=compiled) and from the TypeScript sources through tsx
+ * (FOREMAN_RUNTIME=tsx), alternating which goes first, median of 5 after a warm-up pair.
+ */
+async function benchCliStart() {
+  const RUNS = 5;
+  const { buildCli, compiledCli } = (await import(path.join(ROOT, 'clients/cli/build.js'))) as { buildCli(): Promise<unknown>; compiledCli(): { entry: string } | { reason: string } };
+  if (!('entry' in compiledCli())) await buildCli();
+  log(`CLI start-up: compiled ÷ tsx, median of ${RUNS} alternating runs after a warm-up pair`);
+  const bare: number[] = [];
+  for (let i = 0; i <= RUNS; i += 1) {
+    const t = performance.now();
+    await new Promise((r) => spawn(process.execPath, ['-e', '0'], { stdio: 'ignore' }).once('exit', r));
+    if (i > 0) bare.push(performance.now() - t);
+  }
+  const rows: Record<string, unknown> = { bareNodeMs: Math.round(median(bare)) };
+  for (const args of [['--help'], ['models']]) {
+    const times: Record<'compiled' | 'tsx', number[]> = { compiled: [], tsx: [] };
+    for (let i = 0; i <= RUNS; i += 1) {
+      const order: ('compiled' | 'tsx')[] = i % 2 ? ['compiled', 'tsx'] : ['tsx', 'compiled'];
+      for (const runtime of order) {
+        const run = await timeCli(args, ROOT, null, { FOREMAN_RUNTIME: runtime });
+        if (run.code !== 0) throw new Error(`foreman ${args.join(' ')} (${runtime}) exited ${run.code}`);
+        if (i > 0) times[runtime].push(run.ms);
+      }
+    }
+    const [c, t] = [median(times.compiled), median(times.tsx)];
+    rows[args[0]!.replace(/^--/, '')] = { compiledMs: Math.round(c), tsxMs: Math.round(t), ratio: +(c / t).toFixed(2) };
+    log(`  foreman ${args.join(' ').padEnd(7)} compiled ${(c / 1000).toFixed(2)} s, tsx ${(t / 1000).toFixed(2)} s: compiled ÷ tsx = ${(c / t).toFixed(2)} (bare node -e 0: ${(median(bare) / 1000).toFixed(2)} s)`);
+  }
+  results.cliStart = rows;
 }
 
 async function benchStartup() {
@@ -395,6 +432,7 @@ try {
   if (!only || only === 'e2e') await benchEndToEnd();
   if (!only || only === 'rss') await benchRss();
   if (!only || only === 'xlsx') await benchXlsxRss();
+  if (!only || only === 'cli') await benchCliStart();
   if (!only || only === 'startup') await benchStartup();
   if (!only || only === 'check') await benchCheck();
   log(JSON.stringify(results, null, 2));

@@ -9,7 +9,7 @@
  */
 import type { Command } from 'commander';
 import { readFile } from 'node:fs/promises';
-import { bundleForEvaluate, evaluateCode, EvaluateInputError, type EvaluateCodeInput } from '../../../infra/local/evaluate';
+import type { EvaluateCodeInput } from '../../../infra/local/evaluate';
 import { CliError, EXIT } from '../errors';
 
 interface EvaluateOptions {
@@ -65,6 +65,8 @@ export function register(program: Command): void {
     .addHelpText('after', '\nExit codes: 0 result, 1 the evaluation returned an error, 2 bad usage.')
     .action(async (options: EvaluateOptions) => {
       const runtime = parseRuntime(options.runtime);
+      // Loaded here, not at start-up: the evaluator brings esbuild, acorn and the APPSYNC_JS runtime.
+      const { bundleForEvaluate, evaluateCode, EvaluateInputError } = await import('../../../infra/local/evaluate');
       if (options.function !== undefined && options.function !== 'request' && options.function !== 'response') {
         throw new CliError(`--function must be request or response, not ${options.function}`, EXIT.USAGE);
       }

@@ -11,7 +11,8 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { repoRoot } from '../../../root';
+import { tsxImportUrl } from '../../../runtime';
 import type { ApiDataSourceSpec } from '../../../wiring';
 import type { ContextInit } from '../../contracts';
 import { RequestObjectError, isObject } from '../errors';
@@ -66,10 +67,11 @@ function childProcess(file: string, exportName: string, functionName: string, en
   let child: ChildProcess | null = null;
   let nextId = 0;
   const pending = new Map<number, (reply: LambdaReply) => void>();
-  const runner = path.join(path.dirname(fileURLToPath(import.meta.url)), 'child.ts');
+  // The runner's source, under tsx: the same file whether this process runs from source or compiled.
+  const runner = path.join(repoRoot, 'infra/local/datasources/lambda/child.ts');
   const start = (): ChildProcess => {
     const c = fork(runner, [file, exportName, functionName], {
-      execArgv: ['--import', 'tsx'],
+      execArgv: ['--import', tsxImportUrl()],
       env: { ...process.env, ...environment, AWS_LAMBDA_FUNCTION_NAME: functionName },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });

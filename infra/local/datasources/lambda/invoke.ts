@@ -5,12 +5,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
+import { loaderFor } from '../../../runtime';
 
 export type LambdaHandler = (event: unknown, context: Record<string, unknown>) => unknown;
 
 export type LambdaReply = { ok: true; value: unknown } | { ok: false; errorType: string; errorMessage: string };
 
 export async function loadHandler(file: string, exportName: string): Promise<LambdaHandler> {
+  await loaderFor(file);
   const module = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
   const handler = module[exportName] ?? (module.default as Record<string, unknown> | undefined)?.[exportName];
   if (typeof handler !== 'function') throw new Error(`${file} exports no function named ${exportName}`);
