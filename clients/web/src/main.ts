@@ -152,7 +152,9 @@ function reasons(inspection: Inspection, r: RejectedRow): string {
   // For a duplicate the conflict says it all (value, owner, where it came from); the server's
   // error message beside it repeats the same sentence with less detail.
   // (A row corrected in the page says so first, whatever it is.)
-  const parts = (r.conflict && r.status === 'DUPLICATE' ? r.errors.filter((e) => e.code === CORRECTED_NOTE.code) : r.errors).map((e) => `${columnOf(inspection.mapping, e.field)}: ${e.message}`);
+  const parts = (r.conflict && r.status === 'DUPLICATE' ? r.errors.filter((e) => e.code === CORRECTED_NOTE.code) : r.errors).map((e) =>
+    e.code === CORRECTED_NOTE.code ? 'Corrected in the page, still not imported' : `${columnOf(inspection.mapping, e.field)}: ${e.message}`,
+  );
   if (r.conflict) {
     const where = r.conflict.rowNumber ? ` (row ${r.conflict.rowNumber}${r.conflict.ingestionId ? ` of ingestion ${r.conflict.ingestionId}` : ''})` : '';
     parts.push(`${columnOf(inspection.mapping, r.conflict.field)} ${r.conflict.value} already belongs to ${r.conflict.existingId}${where}`);
@@ -161,20 +163,25 @@ function reasons(inspection: Inspection, r: RejectedRow): string {
 }
 
 /** Offers `lines` (the engine's report lines after its header) as a CSV download. */
-function offerReport(inspection: Inspection, lines: string[], note: string): void {
+function offerReport(inspection: Inspection, lines: string[], note: string, corrected: string[] = []): void {
   const area = byId('report-area');
   if (reportUrl) URL.revokeObjectURL(reportUrl);
   reportUrl = null;
-  if (!lines.length) {
+  if (!lines.length && !corrected.length) {
     area.hidden = true;
     return;
   }
-  const blob = new Blob([reportHeader(inspection.headers), ...lines], { type: 'text/csv;charset=utf-8' });
+  const blob = new Blob([reportHeader(inspection.headers), ...lines, ...corrected], { type: 'text/csv;charset=utf-8' });
   reportUrl = URL.createObjectURL(blob);
   const link = byId<HTMLAnchorElement>('report-link');
   link.href = reportUrl;
   link.download = `${inspection.fileName.replace(/\.[^.]*$/, '')}.errors.csv`;
-  fill(link, `Download the error report (${number(lines.length)} row${lines.length === 1 ? '' : 's'}, CSV)`);
+  fill(
+    link,
+    corrected.length
+      ? `Download the report (${plural(lines.length, 'row')} not imported, ${number(corrected.length)} imported as corrected in the page, CSV)`
+      : `Download the error report (${plural(lines.length, 'row')}, CSV)`,
+  );
   fill(byId('report-note'), note);
   area.hidden = false;
 }
@@ -280,6 +287,25 @@ function showInspection(p: Picked, found: Rejections): void {
   byId<HTMLButtonElement>('import-button').disabled = scan.valid + scan.invalid === 0 || refused !== '';
   fill(byId('import-note'), refused);
   byId('import-note').hidden = refused === '';
+}
+
+/**
+ * The report's record of the rows imported with values corrected in the page: status CORRECTED,
+ * the values that were sent in their columns (the file's other cells as read).
+ */
+function correctedLines(p: Picked, corrections: ReadonlyMap<number, Record<string, string>>, rows: number[]): string[] {
+  const { mapping } = p.inspection;
+  const cellsOf = new Map(p.fixable.map((r) => [r.row, r.cells]));
+  return rows
+    .sort((a, b) => a - b)
+    .map((row) => {
+      const cells = [...(cellsOf.get(row) ?? [])];
+      for (const [field, value] of Object.entries(corrections.get(row) ?? {})) {
+        const index = mapping.fieldColumn.get(field);
+        if (index !== undefined) cells[index] = value;
+      }
+      return reportLine({ row, status: 'CORRECTED', errors: [{ field: 'row', code: 'CORRECTED', message: 'imported with the values corrected in the page' }], cells: Array.from(cells, (c) => c ?? '') }, (f) => columnOf(mapping, f));
+    });
 }
 
 /** "Fix rows": the invalid rows, editable page by page; the fixed ones go with the import. */
@@ -629,6 +655,7 @@ async function runImport(): Promise<void> {
   const fixFields = byId<HTMLFieldSetElement>('fix-fieldset');
   fixFields.disabled = true;
   const corrected = { created: 0, rejected: 0 };
+  const createdCorrected: number[] = [];
   // The user confirmed the mapping they chose by importing with it: it is theirs for this header row now.
   if (p.choice && byId<HTMLInputElement>('remember-mapping').checked) await rememberMapping(client, p.inspection);
   try {
@@ -646,7 +673,9 @@ async function runImport(): Promise<void> {
       signal: cancel.signal,
       corrections: corrections.size ? corrections : undefined,
       onCreated: (row) => {
-        if (corrections.has(row)) corrected.created++;
+        if (!corrections.has(row)) return;
+        corrected.created++;
+        createdCorrected.push(row);
       },
       onProgress: (progress) => panel.engine(progress),
       // Rows the check found (invalid here, or by the API's verdict) are listed in step 2 already:
@@ -674,6 +703,7 @@ async function runImport(): Promise<void> {
       p.inspection,
       rejected.lines,
       '(every row that was not imported, with the reasons from this browser and from the server)',
+      correctedLines(p, corrections, createdCorrected),
     );
     if (summary.outcome === 'COMPLETED') {
       closed = true;

@@ -165,12 +165,16 @@ describe('fixing rows in the web page (Chromium)', () => {
     await expect(input(page, 6, 'Signup Date').isDisabled()).resolves.toBe(true);
     // The unfixed row is still reported: in the check's list and the report.
     await expect(page.locator('#issues tbody tr').evaluateAll((trs) => trs.map((tr) => tr.querySelector('td')!.textContent))).resolves.toContain('6');
-    await expect(page.locator('#report-link').textContent()).resolves.toBe('Download the error report (1 row, CSV)');
+    await expect(page.locator('#report-link').textContent()).resolves.toBe('Download the report (1 row not imported, 3 imported as corrected in the page, CSV)');
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('#report-link')]);
     const lines = parse(readFileSync((await download.path())!, 'utf8')) as string[][];
-    expect(lines.map((l) => l.slice(0, 2))).toEqual([
-      ['row', 'status'],
-      ['6', 'INVALID'],
+    // The row not imported, then each corrected row with the values that were sent.
+    expect(lines).toEqual([
+      ['row', 'status', 'reasons', 'Email', 'Full Name', 'Signup Date'],
+      ['6', 'INVALID', 'Signup Date: Signup date "31/12/2024" is not a date as YYYY-MM-DD. [FORMAT]', 'unfixed@fix3.example', 'Left Alone', '31/12/2024'],
+      ['3', 'CORRECTED', '(row): imported with the values corrected in the page [CORRECTED]', 'bad.email@fix3.example', 'Bad Email', '2024-01-02'],
+      ['4', 'CORRECTED', '(row): imported with the values corrected in the page [CORRECTED]', 'nameless@fix3.example', 'Named Now', '2024-01-03'],
+      ['5', 'CORRECTED', '(row): imported with the values corrected in the page [CORRECTED]', 'bad.date@fix3.example', 'Bad Date', '2024-12-25'],
     ]);
     await page.screenshot({ path: path.join(SHOTS, 'fix-3-imported.png'), fullPage: true });
 
@@ -221,8 +225,9 @@ describe('fixing rows in the web page (Chromium)', () => {
       ['3', 'invalid'],
       ['4', 'duplicate'],
     ]);
-    expect(listed[0]![2]).toBe('(row): corrected in the page (the cells are the corrected ones), still not imported; Signup Date: Signup date "2024-02-30" is not a date as YYYY-MM-DD.');
-    expect(listed[1]![2]).toMatch(/^\(row\): corrected in the page \(the cells are the corrected ones\), still not imported; Email owner@bad-fix\.example already belongs to .+ \(row 2 of ingestion /);
+    expect(listed[0]![2]).toBe('Corrected in the page, still not imported; Signup Date: Signup date "2024-02-30" is not a date as YYYY-MM-DD.');
+    expect(listed[1]![2]).toMatch(/^Corrected in the page, still not imported; Email owner@bad-fix\.example already belongs to .+ \(row 2 of ingestion /);
+    await expect(page.locator('#report-link').textContent()).resolves.toBe('Download the error report (3 rows, CSV)');
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('#report-link')]);
     const lines = parse(readFileSync((await download.path())!, 'utf8')) as string[][];
     // The report: every row not imported, the corrected ones with the cells that were sent.
@@ -277,6 +282,7 @@ describe('fixing rows in the web page (Chromium)', () => {
     const stored = await customers();
     expect(stored.get('p1@paging.example')).toMatchObject({ name: 'Person 1', rowNumber: 2 });
     expect(stored.get('p3@paging.example')).toMatchObject({ name: 'Person 51', rowNumber: 52 });
+    await expect(page.locator('#report-link').textContent()).resolves.toBe('Download the report (58 rows not imported, 2 imported as corrected in the page, CSV)');
     expect(problems).toEqual([]);
     await page.close();
   });
