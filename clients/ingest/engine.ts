@@ -1074,7 +1074,10 @@ export async function ingestFile(given: IngestOptions): Promise<IngestSummary> {
   if (!failed) {
     try {
       const finished = await withRetry(
-        () => client.request(FinishIngestionDocument, { input: { ingestionId: ingestion.id, status: 'COMPLETED' as IngestionStatus, durationMs } }),
+        () => client.request(FinishIngestionDocument, {
+            // Rows corrected before sending are recorded on the ingestion (only when corrections were given).
+            input: { ingestionId: ingestion.id, status: 'COMPLETED' as IngestionStatus, durationMs, ...(options.corrections ? { correctedRows: correctedRows.length } : {}) },
+          }),
         policy,
         hooks('finishIngestion'),
       );

@@ -72,8 +72,11 @@ describe('the corrections option', () => {
     // A correction of one field keeps the row's other cells; values are trimmed as cells are.
     expect(sent.get(5)).toMatchObject({ email: 'bad.date@fix.example', name: 'Bad Date', signupDate: '2024-12-25' });
     expect(sent.get(2)).toMatchObject({ email: 'ada@fix.example', name: 'Ada' });
-    // startIngestion counted the rows of the file.
+    // startIngestion counted the rows of the file; finishIngestion records how many were corrected.
     expect(server.calls.find((c) => c.op === 'StartIngestion')?.input).toMatchObject({ rowCount: 5, sha256: before.summary.sha256 });
+    expect(server.calls.find((c) => c.op === 'FinishIngestion')?.input).toMatchObject({ correctedRows: 3 });
+    // Without the option, finishIngestion says nothing about corrections.
+    expect(plain.calls.find((c) => c.op === 'FinishIngestion')?.input).not.toHaveProperty('correctedRows');
   });
 
   it('rejects a corrected row that is still invalid, or invalid in a new way, with the corrected cells, and says it was corrected', async () => {

@@ -184,6 +184,10 @@ describe('fixing rows in the web page (Chromium)', () => {
     expect(stored.get('bad.date@fix3.example')).toMatchObject({ signupDate: '2024-12-25', rowNumber: 5 });
     expect(stored.has('unfixed@fix3.example')).toBe(false);
     expect(stored.has('not-an-email')).toBe(false);
+    // The ingestion records that three rows were corrected before sending.
+    const ingestionId = (await page.locator('#counts code').textContent())!;
+    const meta = await stack.ddb.send(new ScanCommand({ TableName: stack.tableNames.Ingestions, ConsistentRead: true }));
+    expect(meta.Items?.find((i) => i.pk === ingestionId && i.sk === 'META')).toMatchObject({ correctedRows: 3, created: 5, invalid: 1 });
     expect(problems).toEqual([]);
     await page.close();
   });
