@@ -278,6 +278,12 @@ describe('fixing rows in the web page (Chromium)', () => {
     await expect(rowState(page, 2)).resolves.toEqual({ status: 'Fixed', invalid: [] });
     await expect(page.locator('#fix-summary').textContent()).resolves.toBe('2 rows fixed: they will be imported with your corrections (the file itself is not changed). 58 rows will not be imported.');
     await page.screenshot({ path: path.join(SHOTS, 'fix-6-paging.png'), fullPage: true });
+    // On a phone (390 px) the table scrolls in its own box: the page is no wider than the screen.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await expect(page.evaluate(() => document.documentElement.scrollWidth)).resolves.toBeLessThanOrEqual(390);
+    await input(page, 2, 'Email').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(SHOTS, 'fix-7-phone.png') });
+    await page.setViewportSize({ width: 1100, height: 900 });
 
     await page.click('#import-button');
     await page.waitForSelector('body[data-state="finished"], body[data-state="failed"]', { timeout: 60_000 });
