@@ -17,7 +17,7 @@ export function request(ctx: Context<MutationFailIngestionArgs, CloseStash>) {
   }
   ctx.stash.access = callerAccess(ctx);
   ctx.stash.ingestionId = ctx.args.ingestionId;
-  ctx.stash.close = { status: 'FAILED', durationMs: null, failureReason: reason };
+  ctx.stash.close = { status: 'FAILED', durationMs: null, failureReason: reason, correctedRows: null };
   return {};
 }
 

@@ -1,6 +1,7 @@
 /**
  * Mutation.finishIngestion: [getIngestionMeta, closeIngestion].
- * Closes a RUNNING ingestion as COMPLETED or FAILED with its timing: `durationMs` as the client
+ * Closes a RUNNING ingestion as COMPLETED or FAILED with its timing (and `correctedRows`, the rows
+ * the client corrected before sending, when given): `durationMs` as the client
  * measured it, or else the time since it started; `rowsPerSecond` follows from it. Finishing again
  * with the same status answers the stored state (a re-sent finish); another status is refused.
  * Errors: BadRequest, IngestionNotFound, IngestionAlreadyFinished.
@@ -20,12 +21,16 @@ export function request(ctx: Context<MutationFinishIngestionArgs, CloseStash>) {
   if (typeof input.durationMs === 'number' && input.durationMs < 0) {
     util.error('durationMs cannot be negative.', 'BadRequest', null, { field: 'durationMs' });
   }
+  if (typeof input.correctedRows === 'number' && input.correctedRows < 0) {
+    util.error('correctedRows cannot be negative.', 'BadRequest', null, { field: 'correctedRows' });
+  }
   ctx.stash.access = callerAccess(ctx);
   ctx.stash.ingestionId = input.ingestionId;
   ctx.stash.close = {
     status: input.status,
     durationMs: typeof input.durationMs === 'number' ? input.durationMs : null,
     failureReason: input.failureReason || null,
+    correctedRows: typeof input.correctedRows === 'number' ? input.correctedRows : null,
   };
   return {};
 }

@@ -94,6 +94,8 @@ export interface RejectedRow {
   by: 'client' | 'server';
   /** A dry run's DUPLICATE of an earlier row of the file (the row that would own the value). */
   repeatOf?: number | null;
+  /** The row's values came from the `corrections` option (its `cells` hold them), not from the file alone. */
+  corrected?: boolean;
 }
 
 export interface Progress {
@@ -222,6 +224,8 @@ export interface IngestSummary {
   countsExact: boolean;
   /** What this run did; null for a dry run or a duplicate file. */
   thisRun: RunCounts | null;
+  /** Rows of the file the `corrections` option replaced values of, ascending (empty without corrections). */
+  correctedRows: number[];
   /**
    * A dry run's server check (./check): what a real run would do with the file and its rows. Its
    * `duplicates`, `invalid` and `alreadyImported` above are then the rows a real run would answer
@@ -287,6 +291,16 @@ export interface IngestOptions extends IngestCallbacks {
   signal?: AbortSignal;
   /** Bytes per block verified between scan and send (./verify); default VERIFY_BLOCK_BYTES (1 MiB). */
   verifyBlockBytes?: number;
+  /**
+   * Values that replace a row's cells (spreadsheet row number → field → text), e.g. the cells a
+   * user fixed in the web page. Applied where each row is mapped, in every pass (scan, server
+   * check, send), so the counts, the repeats and what is sent agree; the file's bytes, and so its
+   * SHA-256, are the file's. Only mapped fields are replaced (others are ignored); a row whose
+   * correction names every mapped field no longer depends on its cells (a wrong cell count or a
+   * cell the reader could not read is then not held against it). A corrected row is validated like
+   * any other: still invalid, it is rejected. Rejected corrected rows say `corrected`.
+   */
+  corrections?: ReadonlyMap<number, Readonly<Record<string, string>>>;
 }
 
 /** The largest `batchSize` any model takes (a model's own `batchRows` caps it further). */
@@ -450,7 +464,8 @@ function chooseModel(fileName: string, headers: string[], forced: ModelKey | und
  * From a spreadsheet (`typed`), a number in a date column is an Excel serial date and becomes
  * `YYYY-MM-DD`; a problem the reader found in a mapped cell (or in the whole row) makes the row invalid.
  */
-export function mapRow(mapping: Mapping, row: number, cells: string[], typed?: TypedCells): MappedRow {
+export function mapRow(mapping: Mapping, row: number, cells: string[], typed?: TypedCells, correction?: Readonly<Record<string, string>>): MappedRow {
+  if (correction) return mapCorrected(mapping, row, cells, typed, correction);
   const input: Record<string, string | number> = { rowNumber: row };
   for (const [field, index] of mapping.fieldColumn) {
     const cell = cells[index];
@@ -483,6 +498,31 @@ export function mapRow(mapping: Mapping, row: number, cells: string[], typed?: T
     });
   }
   return { row, input: mapped, cells, errors };
+}
+
+/**
+ * A row with corrected values (the `corrections` option): the corrected fields' cells are replaced
+ * (in `cells` too, so reports and stored errors show what was validated and sent), the reader's
+ * problems with those cells dropped, and when every mapped field is corrected the row's own
+ * problems (cell count, an unreadable record) too. Then validated like any row.
+ */
+function mapCorrected(mapping: Mapping, row: number, cells: string[], typed: TypedCells | undefined, correction: Readonly<Record<string, string>>): MappedRow {
+  const fixed = [...cells];
+  let all = true;
+  for (const [field, index] of mapping.fieldColumn) {
+    if (!Object.hasOwn(correction, field)) {
+      all = false;
+      continue;
+    }
+    while (fixed.length <= index) fixed.push('');
+    fixed[index] = String(correction[field] ?? '');
+  }
+  // A corrected cell is text: a spreadsheet's number for it no longer applies.
+  const serials = typed?.serials?.map((s, i) => (mapping.columns[i]?.field && Object.hasOwn(correction, mapping.columns[i]!.field!) ? undefined : s));
+  const problems = typed?.problems?.filter((p) => (p.column === null ? !all : !Object.hasOwn(correction, mapping.columns[p.column]?.field ?? '')));
+  // Every mapped field corrected: the row is as wide as the header, whatever the file's line held.
+  if (all) fixed.length = mapping.columns.length;
+  return mapRow(mapping, row, all ? Array.from(fixed, (c) => c ?? '') : fixed, { serials, problems });
 }
 
 /**
@@ -588,6 +628,7 @@ async function* dataRows(
   onBytes: (n: number) => void,
   blank: { count: number },
   createHasher?: () => Hasher,
+  corrections?: IngestOptions['corrections'],
 ): AsyncGenerator<MappedRow> {
   let header = true;
   let lastRow = 0;
@@ -612,7 +653,7 @@ async function* dataRows(
       }
       continue;
     }
-    yield mapRow(inspection.mapping, record.row, record.cells, record);
+    yield mapRow(inspection.mapping, record.row, record.cells, record, corrections?.get(record.row));
   }
 }
 
@@ -641,7 +682,10 @@ function rawJson(inspection: Inspection, cells: string[]): string {
  * @example
  * const summary = await ingestFile({ fileName: 'customers.csv', source, createHasher, client });
  */
-export async function ingestFile(options: IngestOptions): Promise<IngestSummary> {
+export async function ingestFile(given: IngestOptions): Promise<IngestSummary> {
+  const { corrections, onRejected } = given;
+  // Every rejection of a corrected row says so, whichever pass or the server decided it.
+  const options: IngestOptions = corrections?.size && onRejected ? { ...given, onRejected: (r) => onRejected(corrections.has(r.row) ? { ...r, corrected: true } : r) } : given;
   const now = options.now ?? (() => performance.now());
   if (options.batchSize !== undefined && (!Number.isInteger(options.batchSize) || options.batchSize < 1 || options.batchSize > MAX_BATCH_SIZE)) {
     throw new RangeError(`batchSize must be 1–${MAX_BATCH_SIZE}`);
@@ -689,7 +733,9 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
   const held = new HeldRows();
   // The dry run's check decides repeats itself (./check): it remembers only the keys that may repeat.
   const repeatKeys = new Set<string>();
-  for await (const r of dataRows(scanSource, inspection, hasher, (n) => (scanProgress.bytesRead = n), scanBlank, options.createHasher)) {
+  const correctedRows: number[] = [];
+  for await (const r of dataRows(scanSource, inspection, hasher, (n) => (scanProgress.bytesRead = n), scanBlank, options.createHasher, options.corrections)) {
+    if (options.corrections?.has(r.row)) correctedRows.push(r.row);
     scanProgress.rowsRead++;
     lastRow = r.row;
     if (seen && r.errors.length === 0) {
@@ -752,6 +798,7 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
     countsExact: false,
     thisRun: null,
     check: null,
+    correctedRows,
   };
   if (options.dryRun) {
     summary.check = serverCheck
@@ -954,7 +1001,7 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
     for (pass of held.length ? [1, 2] : [1]) {
       held.rewind();
       const sendSource = verifyingSource(options.source, options.createHasher, scannedBlocks, options.fileName, options.verifyBlockBytes);
-      for await (const r of dataRows(sendSource, inspection, undefined, (n) => (progress.bytesRead = n), pass === 1 ? blank : { count: 0 }, options.createHasher)) {
+      for await (const r of dataRows(sendSource, inspection, undefined, (n) => (progress.bytesRead = n), pass === 1 ? blank : { count: 0 }, options.createHasher, options.corrections)) {
         if (stopped()) break;
         if (pass === 1) lastRowRead = r.row;
         const isHeld = r.errors.length === 0 && held.takes(r.row);
@@ -1027,7 +1074,10 @@ export async function ingestFile(options: IngestOptions): Promise<IngestSummary>
   if (!failed) {
     try {
       const finished = await withRetry(
-        () => client.request(FinishIngestionDocument, { input: { ingestionId: ingestion.id, status: 'COMPLETED' as IngestionStatus, durationMs } }),
+        () => client.request(FinishIngestionDocument, {
+            // Rows corrected before sending are recorded on the ingestion (only when corrections were given).
+            input: { ingestionId: ingestion.id, status: 'COMPLETED' as IngestionStatus, durationMs, ...(options.corrections ? { correctedRows: correctedRows.length } : {}) },
+          }),
         policy,
         hooks('finishIngestion'),
       );
@@ -1150,7 +1200,7 @@ async function checkOnServer(
   const batch: MappedRow[] = [];
   let sending = true;
   const source = verifyingSource(options.source, options.createHasher, ctx.scannedBlocks, options.fileName, options.verifyBlockBytes);
-  for await (const r of dataRows(source, inspection, undefined, (n) => (progress.bytesRead = n), { count: 0 })) {
+  for await (const r of dataRows(source, inspection, undefined, (n) => (progress.bytesRead = n), { count: 0 }, undefined, options.corrections)) {
     if (r.errors.length) continue;
     progress.rowsRead++;
     batch.push(r);

@@ -13,7 +13,7 @@ import type { CallerAccess } from '../lib/identity';
 
 export interface CloseStash {
   ingestionId: string;
-  close: { status: IngestionStatus; durationMs: number | null; failureReason: string | null };
+  close: { status: IngestionStatus; durationMs: number | null; failureReason: string | null; correctedRows: number | null };
   meta?: IngestionItem | null;
   access?: CallerAccess | null;
 }
@@ -42,6 +42,11 @@ export function request(ctx: Context<unknown, CloseStash>) {
     expression = `${expression}, #durationMs = :nowMs - #startedAtMs`;
     names['#startedAtMs'] = 'startedAtMs';
     values[':nowMs'] = util.time.nowEpochMilliSeconds();
+  }
+  if (close.correctedRows !== null) {
+    expression = `${expression}, #correctedRows = :correctedRows`;
+    names['#correctedRows'] = 'correctedRows';
+    values[':correctedRows'] = close.correctedRows;
   }
   if (close.failureReason) {
     expression = `${expression}, #failureReason = :failureReason`;

@@ -123,6 +123,8 @@ export interface IngestionItem {
   finishedAt?: string | null;
   durationMs?: number | null;
   failureReason?: string | null;
+  /** Rows the client corrected before sending them (finishIngestion's `correctedRows`). */
+  correctedRows?: number | null;
   /** How many times the same bytes resumed this ingestion. */
   resumes?: number | null;
   updatedAt: string;
@@ -230,6 +232,7 @@ export function toIngestion(item: IngestionItem): Ingestion {
     failureReason: item.failureReason || null,
     updatedAt: item.updatedAt,
     owner: item.owner || null,
+    correctedRows: typeof item.correctedRows === 'number' ? item.correctedRows : null,
   };
 }
 

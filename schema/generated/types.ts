@@ -328,6 +328,8 @@ export type FileCheckOutcome =
   | 'RESUME';
 
 export type FinishIngestionInput = {
+  /** Rows whose values the client corrected before sending them (the engine's `corrections`), recorded on the ingestion; 0 or more. */
+  correctedRows?: InputMaybe<Scalars['Int']['input']>;
   durationMs?: InputMaybe<Scalars['Int']['input']>;
   failureReason?: InputMaybe<Scalars['String']['input']>;
   ingestionId: Scalars['ID']['input'];
@@ -367,6 +369,8 @@ export type Ingestion = {
   __typename?: 'Ingestion';
   alreadyImported: Scalars['Int']['output'];
   batches: Scalars['Int']['output'];
+  /** Rows whose values the client corrected before sending them (e.g. fixed in the web page), as the run that finished it said; null when it said nothing. */
+  correctedRows: Maybe<Scalars['Int']['output']>;
   created: Scalars['Int']['output'];
   duplicates: Scalars['Int']['output'];
   durationMs: Maybe<Scalars['Int']['output']>;

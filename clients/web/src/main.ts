@@ -39,6 +39,7 @@ import { mayImport, SignInError } from './auth';
 import { blobSource, browserSha256 } from './browser';
 import { append, byId, bytes, clip, el, fact, fill, number } from './dom';
 import { headerColumns, renderMappingEditor, type MappingChoice } from './mappingEditor';
+import { FixTable, type FixableRow } from './fixRows';
 import { ProgressPanel } from './progressPanel';
 import { rememberMapping, savedMappingLookup, showSavedMapping } from './savedMapping';
 import { parseConfig, ProgressWatch, watchingClient, WebConfigError, type WebConfig } from './session';
@@ -58,8 +59,12 @@ interface Rejections {
 
 const noRejections = (): Rejections => ({ listed: [], listable: 0, lines: [] });
 
+/** The reason a rejected row corrected in the page carries first (in the report and the page's list). */
+const CORRECTED_NOTE = { field: 'row', code: 'CORRECTED', message: 'corrected in the page (the cells are the corrected ones), still not imported' };
+
 /** Adds a rejected row to the report and, when `list`, to the rows the page lists. */
-function collect(into: Rejections, inspection: Inspection, r: RejectedRow, list = true): void {
+function collect(into: Rejections, inspection: Inspection, given: RejectedRow, list = true): void {
+  const r = given.corrected ? { ...given, errors: [CORRECTED_NOTE, ...given.errors] } : given;
   if (list) {
     into.listable++;
     if (into.listed.length < MAX_LISTED) into.listed.push(r);
@@ -87,6 +92,10 @@ interface Picked {
   wouldCreate: number;
   duplicates: number;
   alreadyImported: number;
+  /** The rows the check found invalid (its own rules, not the API's verdicts): editable in "Fix rows". */
+  fixable: FixableRow[];
+  /** The "Fix rows" table, when there are rows to fix. */
+  fix: FixTable | null;
 }
 
 /** How a file is checked: the user's choice in the editor, or their saved mapping unless set aside. */
@@ -142,7 +151,10 @@ function fieldLabel(inspection: Inspection, field: string): string {
 function reasons(inspection: Inspection, r: RejectedRow): string {
   // For a duplicate the conflict says it all (value, owner, where it came from); the server's
   // error message beside it repeats the same sentence with less detail.
-  const parts = r.conflict && r.status === 'DUPLICATE' ? [] : r.errors.map((e) => `${columnOf(inspection.mapping, e.field)}: ${e.message}`);
+  // (A row corrected in the page says so first, whatever it is.)
+  const parts = (r.conflict && r.status === 'DUPLICATE' ? r.errors.filter((e) => e.code === CORRECTED_NOTE.code) : r.errors).map((e) =>
+    e.code === CORRECTED_NOTE.code ? 'Corrected in the page, still not imported' : `${columnOf(inspection.mapping, e.field)}: ${e.message}`,
+  );
   if (r.conflict) {
     const where = r.conflict.rowNumber ? ` (row ${r.conflict.rowNumber}${r.conflict.ingestionId ? ` of ingestion ${r.conflict.ingestionId}` : ''})` : '';
     parts.push(`${columnOf(inspection.mapping, r.conflict.field)} ${r.conflict.value} already belongs to ${r.conflict.existingId}${where}`);
@@ -151,20 +163,25 @@ function reasons(inspection: Inspection, r: RejectedRow): string {
 }
 
 /** Offers `lines` (the engine's report lines after its header) as a CSV download. */
-function offerReport(inspection: Inspection, lines: string[], note: string): void {
+function offerReport(inspection: Inspection, lines: string[], note: string, corrected: string[] = []): void {
   const area = byId('report-area');
   if (reportUrl) URL.revokeObjectURL(reportUrl);
   reportUrl = null;
-  if (!lines.length) {
+  if (!lines.length && !corrected.length) {
     area.hidden = true;
     return;
   }
-  const blob = new Blob([reportHeader(inspection.headers), ...lines], { type: 'text/csv;charset=utf-8' });
+  const blob = new Blob([reportHeader(inspection.headers), ...lines, ...corrected], { type: 'text/csv;charset=utf-8' });
   reportUrl = URL.createObjectURL(blob);
   const link = byId<HTMLAnchorElement>('report-link');
   link.href = reportUrl;
   link.download = `${inspection.fileName.replace(/\.[^.]*$/, '')}.errors.csv`;
-  fill(link, `Download the error report (${number(lines.length)} row${lines.length === 1 ? '' : 's'}, CSV)`);
+  fill(
+    link,
+    corrected.length
+      ? `Download the report (${plural(lines.length, 'row')} not imported, ${number(corrected.length)} imported as corrected in the page, CSV)`
+      : `Download the error report (${plural(lines.length, 'row')}, CSV)`,
+  );
   fill(byId('report-note'), note);
   area.hidden = false;
 }
@@ -180,6 +197,9 @@ function clearResults(): void {
   byId('report-area').hidden = true;
   byId('saved-mapping').hidden = true;
   byId('remember-area').hidden = true;
+  byId('fix-area').hidden = true;
+  byId<HTMLFieldSetElement>('fix-fieldset').disabled = false;
+  fill(byId('fix-rows'));
   fill(byId('mapping-saved'));
   fill(byId('outcome'));
   fill(byId('reading'));
@@ -259,6 +279,7 @@ function showInspection(p: Picked, found: Rejections): void {
     found.lines,
     '(rows with problems, found before importing)',
   );
+  showFixRows(p);
   byId('inspection').hidden = false;
   byId('import').hidden = false;
   // A file the server would not import again (or someone else is importing) offers no import.
@@ -266,6 +287,48 @@ function showInspection(p: Picked, found: Rejections): void {
   byId<HTMLButtonElement>('import-button').disabled = scan.valid + scan.invalid === 0 || refused !== '';
   fill(byId('import-note'), refused);
   byId('import-note').hidden = refused === '';
+}
+
+/**
+ * The report's record of the rows imported with values corrected in the page: status CORRECTED,
+ * the values that were sent in their columns (the file's other cells as read).
+ */
+function correctedLines(p: Picked, corrections: ReadonlyMap<number, Record<string, string>>, rows: number[]): string[] {
+  const { mapping } = p.inspection;
+  const cellsOf = new Map(p.fixable.map((r) => [r.row, r.cells]));
+  return rows
+    .sort((a, b) => a - b)
+    .map((row) => {
+      const cells = [...(cellsOf.get(row) ?? [])];
+      for (const [field, value] of Object.entries(corrections.get(row) ?? {})) {
+        const index = mapping.fieldColumn.get(field);
+        if (index !== undefined) cells[index] = value;
+      }
+      return reportLine({ row, status: 'CORRECTED', errors: [{ field: 'row', code: 'CORRECTED', message: 'imported with the values corrected in the page' }], cells: Array.from(cells, (c) => c ?? '') }, (f) => columnOf(mapping, f));
+    });
+}
+
+/** "Fix rows": the invalid rows, editable page by page; the fixed ones go with the import. */
+function showFixRows(p: Picked): void {
+  const area = byId('fix-area');
+  if (!p.fixable.length) {
+    area.hidden = true;
+    return;
+  }
+  const summary = byId('fix-summary');
+  const total = p.fixable.length;
+  p.fix = new FixTable(byId('fix-rows'), p.inspection.model, p.inspection.mapping, p.fixable, (edited, fixed) => {
+    const still = edited - fixed;
+    fill(
+      summary,
+      edited === 0
+        ? `None of the ${plural(total, 'row')} with problems corrected yet.`
+        : `${plural(fixed, 'row')} fixed: ${fixed === 1 ? 'it' : 'they'} will be imported with your corrections (the file itself is not changed).${still ? ` ${plural(still, 'corrected row')} still ${still === 1 ? 'has' : 'have'} problems.` : ''} ${plural(total - fixed, 'row')} will not be imported.`,
+    );
+    summary.dataset.fixed = String(fixed);
+    summary.dataset.edited = String(edited);
+  });
+  area.hidden = false;
 }
 
 /** Whether the API checked the rows (not only the file): the counts are then what an import would do. */
@@ -351,6 +414,7 @@ async function pick(file: File, options: PickOptions = {}): Promise<void> {
   fill(byId('reading'), `Reading ${file.name}…`);
   const found = noRejections();
   const flagged = new Set<string>();
+  const fixable: FixableRow[] = [];
   let inspection: Inspection | undefined;
   try {
     const summary = await ingestFile({
@@ -375,6 +439,8 @@ async function pick(file: File, options: PickOptions = {}): Promise<void> {
       onRejected: (r) => {
         flagged.add(`${r.row}:${r.status}`);
         collect(found, inspection!, r);
+        // Rows the rules refused (not the API's verdicts) can be fixed in the page.
+        if (r.status === 'INVALID' && r.by === 'client') fixable.push({ row: r.row, cells: r.cells, errors: r.errors });
       },
     });
     const scan: ScanResult = { sha256: summary.sha256, bytes: summary.bytes, rows: summary.rows, blankRows: summary.blankRows, valid: summary.rows - summary.invalid, invalid: summary.invalid, durationMs: summary.durationMs };
@@ -391,6 +457,8 @@ async function pick(file: File, options: PickOptions = {}): Promise<void> {
       wouldCreate: summary.check?.wouldCreate ?? 0,
       duplicates: summary.duplicates,
       alreadyImported: summary.alreadyImported,
+      fixable: fixable.sort((a, b) => a.row - b.row),
+      fix: null,
     };
     fill(byId('reading'));
     showInspection(picked, found);
@@ -418,7 +486,11 @@ async function pick(file: File, options: PickOptions = {}): Promise<void> {
   }
 }
 
-function showCounts(c: { rows: number; created: number; duplicates: number; invalid: number; alreadyImported: number; durationMs: number | null }, ingestionId: string | null): void {
+function showCounts(
+  c: { rows: number; created: number; duplicates: number; invalid: number; alreadyImported: number; durationMs: number | null },
+  ingestionId: string | null,
+  corrected: { rows: number; created: number; rejected: number } = { rows: 0, created: 0, rejected: 0 },
+): void {
   const counts = byId('counts');
   fill(
     counts,
@@ -427,6 +499,7 @@ function showCounts(c: { rows: number; created: number; duplicates: number; inva
     fact('Duplicates (already there)', number(c.duplicates)),
     fact('Invalid', number(c.invalid)),
     c.alreadyImported ? fact('Already imported by an earlier run', number(c.alreadyImported)) : null,
+    corrected.rows ? fact('Corrected in the page', `${number(corrected.rows)} (${number(corrected.created)} imported, ${number(corrected.rejected)} not)`) : null,
     c.durationMs !== null ? fact('Server time', `${(c.durationMs / 1000).toFixed(1)} s`) : null,
     ingestionId ? fact('Ingestion', el('code', {}, ingestionId)) : null,
   );
@@ -577,6 +650,12 @@ async function runImport(): Promise<void> {
   });
   const rejected = noRejections();
   let closed = false;
+  // The rows fixed in the page go with the import in place of their cells; the table is frozen meanwhile.
+  const corrections = p.fix?.corrections() ?? new Map<number, Record<string, string>>();
+  const fixFields = byId<HTMLFieldSetElement>('fix-fieldset');
+  fixFields.disabled = true;
+  const corrected = { created: 0, rejected: 0 };
+  const createdCorrected: number[] = [];
   // The user confirmed the mapping they chose by importing with it: it is theirs for this header row now.
   if (p.choice && byId<HTMLInputElement>('remember-mapping').checked) await rememberMapping(client, p.inspection);
   try {
@@ -592,11 +671,21 @@ async function runImport(): Promise<void> {
       mapping: p.choice?.mapping ?? (p.inspection.saved?.applied ? p.inspection.saved.match.mapping : undefined),
       sheet: p.sheet,
       signal: cancel.signal,
+      corrections: corrections.size ? corrections : undefined,
+      onCreated: (row) => {
+        if (!corrections.has(row)) return;
+        corrected.created++;
+        createdCorrected.push(row);
+      },
       onProgress: (progress) => panel.engine(progress),
       // Rows the check found (invalid here, or by the API's verdict) are listed in step 2 already:
       // the page lists only what the import adds (verdicts the check did not give, rows not sent);
       // the report has every row.
-      onRejected: (r) => collect(rejected, p.inspection, r, (r.by === 'server' || r.status === 'UNSENT') && !p.flagged.has(`${r.row}:${r.status}`)),
+      // A corrected row that is still rejected is listed (the check listed it with its old cells).
+      onRejected: (r) => {
+        if (r.corrected) corrected.rejected++;
+        collect(rejected, p.inspection, r, r.corrected === true || ((r.by === 'server' || r.status === 'UNSENT') && !p.flagged.has(`${r.row}:${r.status}`)));
+      },
     });
     if (summary.outcome === 'DUPLICATE_FILE') {
       byId('progress-area').hidden = true;
@@ -608,12 +697,13 @@ async function runImport(): Promise<void> {
       last && watch.finished
         ? { rows: last.rowCount ?? summary.rows, created: last.created, duplicates: last.duplicates, invalid: last.invalid, alreadyImported: last.alreadyImported }
         : { rows: summary.rows, created: summary.created, duplicates: summary.duplicates, invalid: summary.invalid, alreadyImported: summary.alreadyImported };
-    showCounts({ ...counts, durationMs: last && watch.finished ? (last.durationMs ?? null) : null }, summary.ingestionId);
+    showCounts({ ...counts, durationMs: last && watch.finished ? (last.durationMs ?? null) : null }, summary.ingestionId, { rows: summary.correctedRows.length, ...corrected });
     showRejected(p, rejected);
     offerReport(
       p.inspection,
       rejected.lines,
       '(every row that was not imported, with the reasons from this browser and from the server)',
+      correctedLines(p, corrections, createdCorrected),
     );
     if (summary.outcome === 'COMPLETED') {
       closed = true;
@@ -622,7 +712,10 @@ async function runImport(): Promise<void> {
       const earlier = skipped ? ` (the ${plural(skipped, 'row')} it had recorded ${skipped === 1 ? 'was' : 'were'} not sent again)` : '';
       const resumed = summary.resumed ? ` It continued an earlier import of the same file that had not finished${earlier}.` : '';
       const late = watch.finished ? '' : ' (The final progress event did not arrive in time; the counts are the ingestion’s as read when the import finished.)';
-      showFinished(counts, `${resumed}${late}`);
+      const fixedNote = summary.correctedRows.length
+        ? ` ${plural(summary.correctedRows.length, 'row')} corrected in the page: ${number(corrected.created)} imported${corrected.rejected ? `, ${number(corrected.rejected)} still not (listed below)` : ''}.`
+        : '';
+      showFinished(counts, `${fixedNote}${resumed}${late}`);
       setState('finished');
     } else if (cancel.signal.aborted) {
       panel.settle({ ...summary, processed: summary.rows - summary.unsent }, 'Cancelled');
@@ -647,6 +740,8 @@ async function runImport(): Promise<void> {
     input.disabled = false;
     byId<HTMLButtonElement>('signout-button').disabled = false;
     busy = false;
+    // Finished: the corrections went with it. Otherwise (cancelled, failed) they go with the next try.
+    fixFields.disabled = closed;
     void account.loadMine();
   }
 }

@@ -753,6 +753,21 @@ describe('finishIngestion, failIngestion, getIngestion, listIngestions', () => {
     expect((await api.request(GetIngestionDocument, { id: 'missing' })).getIngestion).toBeNull();
   });
 
+  it('records the rows the client corrected before sending (correctedRows), and refuses a negative count', async () => {
+    const { ingestion } = await start();
+    await importCustomers(ingestion.id, 1, [{ rowNumber: 2, email: uniqueEmail('fixed'), name: 'Fixed In The Page' }]);
+    const negative = await failure(api.request(FinishIngestionDocument, { input: { ingestionId: ingestion.id, status: 'COMPLETED', correctedRows: -1 } }));
+    expect(negative.errorType).toBe('BadRequest');
+    expect(negative.errors[0]?.message).toBe('correctedRows cannot be negative.');
+    await api.request(FinishIngestionDocument, { input: { ingestionId: ingestion.id, status: 'COMPLETED', correctedRows: 1 } });
+    expect((await api.request(GetIngestionDocument, { id: ingestion.id })).getIngestion).toMatchObject({ status: 'COMPLETED', correctedRows: 1 });
+    expect((await meta(ingestion.id)).correctedRows).toBe(1);
+    // Said nothing: null.
+    const other = await start();
+    await api.request(FinishIngestionDocument, { input: { ingestionId: other.ingestion.id, status: 'COMPLETED' } });
+    expect((await api.request(GetIngestionDocument, { id: other.ingestion.id })).getIngestion?.correctedRows).toBeNull();
+  });
+
   it('measures the duration itself when the client gives none', async () => {
     const { ingestion } = await start();
     const { finishIngestion } = await api.request(FinishIngestionDocument, { input: { ingestionId: ingestion.id, status: 'FAILED', failureReason: 'stopped by the user' } });
