@@ -558,7 +558,7 @@ describe('the web page in Chromium', () => {
     expect(issues).toEqual([
       ['7', 'Customer Email', 'No customer with email nobody@unknown.example.', 'nobody@unknown.example'],
       ['9', 'Customer Email', 'No customer with email ghost@unknown.example.', 'ghost@unknown.example'],
-      ['10', 'Budget', 'Budget is not a number.', 'lots'],
+      ['10', 'Budget', 'Budget "lots" is not a number like 1234.56 (a dot for decimals, no thousands separators).', 'lots'],
       ['11', 'Due Date', 'Due date 2024-01-01 is before start date 2024-06-01.', '2024-01-01'],
     ]);
     const facts = await page.locator('#facts').textContent();
@@ -1052,7 +1052,8 @@ describe('the web page in Chromium', () => {
       const facts = await page.locator('#facts').innerText();
       expect(facts).toContain('Excel workbook, sheet "Customers" (1 of 2)');
       expect(facts).toMatch(/Rows\s+20 data rows/);
-      expect(facts).toMatch(/Valid rows\s+20/);
+      // the API was asked: what an import would do (nothing yet, and no duplicates)
+      expect(facts).toMatch(/Would be created\s+20/);
       await expect(page.locator('#sheet-select option').allTextContents()).resolves.toEqual(['Customers', 'Archive']);
       // The dates were Excel serials: the preview shows the model's YYYY-MM-DD.
       await expect(page.locator('#preview tbody tr').first().innerText()).resolves.toContain('2018-12-09');
