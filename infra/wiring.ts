@@ -78,7 +78,12 @@ export type DataSourceSpec =
     }
   | { name: string; kind: 'NONE' }
   /** PutEvents to the stack's event bus (infra/aws/notifications.ts); recorded locally. */
-  | EventBridgeDataSourceSpec;
+  | EventBridgeDataSourceSpec
+  /**
+   * A Lambda function: `handler` (relative to the repository) exporting `handler`. The CDK bundles
+   * it as a NodejsFunction; the local stack calls the same module in-process.
+   */
+  | { name: string; kind: 'AWS_LAMBDA'; handler: string };
 
 /**
  * EventBridge (PutEvents). Locally the events are recorded (infra/local/datasources/eventbridge);
@@ -252,6 +257,8 @@ export const dataSources: DataSourceSpec[] = [
   { name: 'ImportChecks', kind: 'AMAZON_DYNAMODB', table: 'Ingestions', alsoTouches: [...MODELS.map((m) => m.table as ModelTable), 'Uniques'], access: 'read' },
   { name: 'None', kind: 'NONE' },
   { name: 'IngestionEvents', kind: 'AMAZON_EVENTBRIDGE' },
+  // Presigned uploads into the ingestion bucket (functions/upload-url, docs/upload.md).
+  { name: 'UploadUrls', kind: 'AWS_LAMBDA', handler: 'functions/upload-url/handler.ts' },
 ];
 
 /** Filled in by the resolvers: every function a pipeline names must be listed here. */
@@ -317,6 +324,8 @@ export const functions: FunctionSpec[] = [
   { name: 'getMappingItem', dataSource: 'MappingsTable' },
   { name: 'deleteMappingItem', dataSource: 'MappingsTable' },
   { name: 'queryMappings', dataSource: 'MappingsTable' },
+  // --- uploads (docs/upload.md) ---------------------------------------------------------------
+  { name: 'presignUpload', dataSource: 'UploadUrls' },
 ];
 
 /** Filled in by the resolvers: every Query/Mutation field of the schema appears here or in `unwired`. */
@@ -389,6 +398,8 @@ export const resolvers: ResolverSpec[] = [
   { typeName: 'Mutation', fieldName: 'deleteMapping', pipeline: ['deleteMappingItem'] },
   { typeName: 'Query', fieldName: 'getMapping', pipeline: ['getMappingItem'] },
   { typeName: 'Query', fieldName: 'listMappings', pipeline: ['queryMappings'] },
+  // A presigned PUT into the caller's uploads/<sub>/ (the S3 processor ingests it on their behalf).
+  { typeName: 'Mutation', fieldName: 'createUpload', pipeline: ['presignUpload'] },
 ];
 
 export const unwired: UnwiredField[] = [];

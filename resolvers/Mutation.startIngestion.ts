@@ -35,8 +35,18 @@ export function request(ctx: Context<MutationStartIngestionArgs, StartStash>) {
   if (typeof input.rowCount === 'number' && input.rowCount < 0) {
     util.error('rowCount cannot be negative.', 'BadRequest', null, { field: 'rowCount' });
   }
-  const owner = callerOwner(ctx);
+  let owner = callerOwner(ctx);
   ctx.stash.access = { owner, all: isAdmin(ctx) || isBackEnd(ctx) };
+  if (input.owner !== undefined && input.owner !== null) {
+    // Only the back end starts an ingestion for someone else (the S3 processor, for the uploader).
+    if (!isBackEnd(ctx)) {
+      util.unauthorized();
+    }
+    if (!util.matches('^cognito:[A-Za-z0-9-]{1,128}$', input.owner)) {
+      util.error('owner must be cognito:<sub> of a user.', 'BadRequest', null, { field: 'owner' });
+    }
+    owner = input.owner;
+  }
   const id = util.autoId();
   const now = util.time.nowISO8601();
   const item: IngestionItem = {

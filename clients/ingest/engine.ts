@@ -276,6 +276,8 @@ export interface IngestOptions extends IngestCallbacks {
    */
   client?: GraphQLClient | (() => Promise<GraphQLClient>);
   sourceKind?: IngestionSource;
+  /** The back end only (IAM): start the ingestion for this owner (`cognito:<sub>`, the S3 processor for an uploader). */
+  owner?: string;
   /**
    * Rows per mutation, 1–MAX_BATCH_SIZE; a batch of valid rows never holds more than the model's
    * `batchRows` (default), one of rejected rows never more than REJECTED_BATCH_ROWS (default).
@@ -823,7 +825,7 @@ export async function ingestFile(given: IngestOptions): Promise<IngestSummary> {
   const started = await withRetry(
     () =>
       client.request(StartIngestionDocument, {
-        input: { fileName: options.fileName, sha256: scan.sha256, model: inspection.model.apiName as ModelName, source: options.sourceKind ?? ('CLI' as IngestionSource), rowCount: scan.rows },
+        input: { fileName: options.fileName, sha256: scan.sha256, model: inspection.model.apiName as ModelName, source: options.sourceKind ?? ('CLI' as IngestionSource), rowCount: scan.rows, ...(options.owner ? { owner: options.owner } : {}) },
       }),
     // A wrong or dead endpoint at the start fails fast; one that dies mid-run is waited for (unreachableMs).
     { ...policy, attempts: Math.min(policy.attempts, 3), unreachableMs: undefined },

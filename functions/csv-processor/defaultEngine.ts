@@ -4,6 +4,7 @@
 import { FileChangedError, FileProblemError, describeFileKind, ingestFile, inspectFile, modelByKey, readRecords } from '../../clients/ingest';
 import { nodeSha256 } from '../../clients/ingest/node';
 import type { ModelName } from '../../clients/api/generated';
+import type { ModelKey } from '../../clients/ingest/models';
 import type { IngestionEngine } from './engine';
 
 export class UnknownEngineOutcomeError extends Error {
@@ -11,8 +12,9 @@ export class UnknownEngineOutcomeError extends Error {
 }
 
 export const ingestEngine: IngestionEngine = {
-  async run({ source, fileName, client }) {
-    const s = await ingestFile({ fileName, source, createHasher: nodeSha256, client, sourceKind: 'S3' });
+  async run({ source, fileName, client, owner, model: confirmed, mapping }) {
+    const forced = confirmed ? (modelByKey(confirmed)?.key as ModelKey | undefined) : undefined;
+    const s = await ingestFile({ fileName, source, createHasher: nodeSha256, client, sourceKind: 'S3', owner, model: forced, mapping });
     // Any model in MODELS: the engine detected it from the headers.
     const model = modelByKey(s.model)!.apiName as ModelName;
     const counts = { rows: s.rows, created: s.created, duplicates: s.duplicates, invalid: s.invalid, alreadyImported: s.alreadyImported };

@@ -17,6 +17,11 @@ export interface EngineRunInput {
   source: ByteSource;
   fileName: string;
   client: GraphQLClient;
+  /** From a createUpload upload's metadata: the user the ingestion is started for (`cognito:<sub>`). */
+  owner?: string;
+  /** …the model the user confirmed, and their column mapping. */
+  model?: ModelName;
+  mapping?: Record<string, string | null>;
 }
 
 export interface EngineRunResult {

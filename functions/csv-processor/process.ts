@@ -7,9 +7,10 @@
  * `startIngestion` and starts the Distributed Map, whose last step moves the object
  * (functions/csv-import).
  */
-import type { S3Client } from '@aws-sdk/client-s3';
+import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { StartExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import type { GraphQLClient } from '../../clients/api/client';
+import type { ModelName } from '../../clients/api/generated';
 import { FailIngestionDocument, StartIngestionDocument } from '../../clients/api/generated';
 import { FileChangedError } from '../../clients/ingest/errors';
 import { isFileProblem, type ByteSource, type FileScan, type IngestionEngine } from './engine';
@@ -81,10 +82,46 @@ export async function processUploadOnce(deps: ProcessorDeps, upload: Upload): Pr
   }
 }
 
+/** What a createUpload upload carries (functions/upload-url): S3 returns `x-amz-meta-<name>` as `<name>`. */
+export interface UploadIntent {
+  owner: string;
+  model?: ModelName;
+  mapping?: Record<string, string | null>;
+}
+
+/**
+ * The uploader's intent from the object's metadata, or null for a plain upload (operators, aws s3
+ * cp). The owner must be the user whose prefix the key is under (`uploads/<sub>/…`, the only
+ * place createUpload signs for them); anything else is a file problem, never an ingestion for
+ * someone the key does not name.
+ */
+export async function uploadIntent(s3: S3Client, upload: Upload): Promise<UploadIntent | null> {
+  const head = await s3.send(new HeadObjectCommand({ Bucket: upload.bucket, Key: upload.key }));
+  const meta = head?.Metadata ?? {};
+  const owner = meta['foreman-owner'];
+  if (!owner) return null;
+  const sub = /^cognito:([^/]+)$/.exec(owner)?.[1];
+  if (!sub || !upload.key.startsWith(`uploads/${sub}/`)) {
+    throw Object.assign(new Error(`its owner metadata (${owner}) does not match its key: uploads for a user go under uploads/<their sub>/ (createUpload).`), { name: 'FileProblemError' as const });
+  }
+  let mapping: Record<string, string | null> | undefined;
+  if (meta['foreman-mapping']) {
+    try {
+      mapping = JSON.parse(decodeURIComponent(meta['foreman-mapping'])) as Record<string, string | null>;
+    } catch {
+      throw Object.assign(new Error('its mapping metadata is not URL-encoded JSON (createUpload writes it so).'), { name: 'FileProblemError' as const });
+    }
+  }
+  return { owner, model: (meta['foreman-model'] as ModelName | undefined) || undefined, mapping };
+}
+
 async function ingestHere(deps: ProcessorDeps, upload: Upload, fileName: string, source: ByteSource): Promise<ProcessResult> {
   let result;
   try {
-    result = await deps.engine.run({ source, fileName, client: deps.client });
+    const intent = await uploadIntent(deps.s3, upload);
+    // A user's upload is listed under its own name, not uploads/<sub>/<uuid>/.
+    const name = intent ? fileName.split('/').pop()! : fileName;
+    result = await deps.engine.run({ source, fileName: name, client: deps.client, ...(intent ?? {}) });
   } catch (error) {
     if (!isFileProblem(error)) throw error;
     if (error.ingestionId) await deps.client.request(FailIngestionDocument, { ingestionId: error.ingestionId, reason: error.message });

@@ -139,6 +139,8 @@ export class ForemanStack extends Stack {
   readonly tables: Record<TableId, dynamodb.Table>;
   readonly bucket: s3.Bucket;
   readonly processor: nodejs.NodejsFunction;
+  /** The upload-url function behind createUpload (a wiring data source of kind AWS_LAMBDA). */
+  uploadFunction?: nodejs.NodejsFunction;
   readonly importer: nodejs.NodejsFunction;
   readonly stateMachine: sfn.StateMachine;
   readonly notifications: Notifications;
@@ -232,11 +234,44 @@ export class ForemanStack extends Stack {
     const cfnApi = api.node.defaultChild as appsync.CfnGraphQLApi;
     cfnApi.logConfig = { cloudWatchLogsRoleArn: apiLogsRole.roleArn, fieldLogLevel: 'ERROR', excludeVerboseContent: true };
 
+    // ---------------------------------------------------------------- ingestion bucket
+    this.bucket = new s3.Bucket(this, 'IngestBucket', {
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      removalPolicy: prod ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+      autoDeleteObjects: !prod,
+      lifecycleRules: [{ abortIncompleteMultipartUploadAfter: Duration.days(1) }],
+    });
+    const bucket = this.bucket;
+    const objectsUnder = (prefix: string) => bucket.arnForObjects(`${prefix}*`);
+
     // ---------------------------------------------------------------- data sources, least privilege
     const dataSources = new Map<string, appsync.BaseDataSource>();
     for (const ds of wiring.dataSources) {
       if (ds.kind === 'NONE') {
         dataSources.set(ds.name, new appsync.NoneDataSource(this, `${ds.name}DataSource`, { api, name: ds.name }));
+        continue;
+      }
+      if (ds.kind === 'AWS_LAMBDA') {
+        // functions/upload-url: presigns PUTs into uploads/ with its own role, which may do nothing else.
+        const fn = new nodejs.NodejsFunction(this, `${ds.name}Function`, {
+          entry: path.join(repoRoot, ds.handler),
+          handler: 'handler',
+          runtime: lambda.Runtime.NODEJS_22_X,
+          architecture: lambda.Architecture.ARM_64,
+          projectRoot: repoRoot,
+          depsLockFilePath: path.join(repoRoot, 'package-lock.json'),
+          bundling: { forceDockerBundling: false, format: nodejs.OutputFormat.ESM, target: 'node22', minify: true },
+          memorySize: 256,
+          timeout: Duration.seconds(10),
+          description: `Foreman: AppSync data source ${ds.name} (presigned uploads into uploads/)`,
+          environment: { FOREMAN_UPLOAD_BUCKET: bucket.bucketName },
+        });
+        fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [bucket.arnForObjects(`${PREFIXES.uploads}*`)] }));
+        this.uploadFunction = fn;
+        dataSources.set(ds.name, api.addLambdaDataSource(`${ds.name}DataSource`, fn, { name: ds.name }));
         continue;
       }
       if (ds.kind === 'AMAZON_EVENTBRIDGE') {
@@ -283,19 +318,6 @@ export class ForemanStack extends Stack {
         code: codeFor(resolverCodePath(r)),
       });
     }
-
-    // ---------------------------------------------------------------- ingestion bucket
-    this.bucket = new s3.Bucket(this, 'IngestBucket', {
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      enforceSSL: true,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      removalPolicy: prod ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
-      autoDeleteObjects: !prod,
-      lifecycleRules: [{ abortIncompleteMultipartUploadAfter: Duration.days(1) }],
-    });
-    const bucket = this.bucket;
-    const objectsUnder = (prefix: string) => bucket.arnForObjects(`${prefix}*`);
 
     // ---------------------------------------------------------------- Lambdas
     const lambdaDefaults: Partial<nodejs.NodejsFunctionProps> = {
@@ -491,6 +513,14 @@ export class ForemanStack extends Stack {
       },
       priceClass: cloudfront.PriceClass.PRICE_CLASS_100,
       webAclId: waf.cloudFrontWebAclArn,
+    });
+    // The page PUTs uploads straight to the ingestion bucket (createUpload's presigned URLs): from its origin only.
+    bucket.addCorsRule({
+      allowedMethods: [s3.HttpMethods.PUT],
+      allowedOrigins: [`https://${distribution.distributionDomainName}`],
+      allowedHeaders: ['content-type', 'x-amz-meta-*'],
+      exposedHeaders: ['ETag'],
+      maxAge: 3000,
     });
     // Public by nature: endpoints and the user pool's public ids, never a key (docs/security.md).
     this.webConfig = {

@@ -46,6 +46,18 @@ export type CreateProjectInput = {
   status?: InputMaybe<ProjectStatus>;
 };
 
+export type CreateUploadInput = {
+  /** The file's name (no slashes), 1 to 255 characters. */
+  fileName: Scalars['String']['input'];
+  /** JSON object: the confirmed column → field mapping (null ignores a column); at most 1,500 bytes encoded. */
+  mapping?: InputMaybe<Scalars['AWSJSON']['input']>;
+  model: ModelName;
+  /** Lower-case hex SHA-256 of the file's bytes. */
+  sha256: Scalars['String']['input'];
+  /** The file's size in bytes: the upload must send exactly this many (at most 1 GiB; docs/upload.md). */
+  size: Scalars['Int']['input'];
+};
+
 /** ISO 4217 currency codes (the current ones, as ICU lists them). */
 export type CurrencyCode =
   | 'AED'
@@ -519,6 +531,8 @@ export type Mutation = {
   __typename?: 'Mutation';
   createCustomer: Customer;
   createProject: Project;
+  /** Admins and importers: a presigned PUT of one file into the caller's own uploads/ prefix (IAM reaches the field but is refused: it has no user to upload for); the S3 processor ingests it on the caller's behalf with the mapping given (docs/upload.md). */
+  createUpload: Upload;
   deleteCustomer: Maybe<Customer>;
   /** Deletes the caller's mapping for a header row and model: the deleted mapping, or null when the caller has none. */
   deleteMapping: Maybe<SavedMapping>;
@@ -550,6 +564,11 @@ export type MutationCreateCustomerArgs = {
 
 export type MutationCreateProjectArgs = {
   input: CreateProjectInput;
+};
+
+
+export type MutationCreateUploadArgs = {
+  input: CreateUploadInput;
 };
 
 
@@ -927,6 +946,8 @@ export type SavedMappingConnection = {
 export type StartIngestionInput = {
   fileName: Scalars['String']['input'];
   model: ModelName;
+  /** The back end only (IAM): start the ingestion on behalf of this owner (`cognito:<sub>`), e.g. the S3 processor for the user who uploaded the file. Refused (Unauthorized) from a user. */
+  owner?: InputMaybe<Scalars['String']['input']>;
   rowCount?: InputMaybe<Scalars['Int']['input']>;
   /** Lower-case hex SHA-256 of the file's bytes. */
   sha256: Scalars['String']['input'];
@@ -982,4 +1003,18 @@ export type UpdateProjectInput = {
   name?: InputMaybe<Scalars['String']['input']>;
   startDate?: InputMaybe<Scalars['AWSDate']['input']>;
   status?: InputMaybe<ProjectStatus>;
+};
+
+/** A presigned, size-limited S3 upload into the caller's own uploads/<sub>/ prefix (docs/upload.md). */
+export type Upload = {
+  __typename?: 'Upload';
+  expiresAt: Scalars['AWSDateTime']['output'];
+  /** JSON object of the headers the PUT must carry (signed: the file's metadata). */
+  headers: Scalars['AWSJSON']['output'];
+  /** The object key: uploads/<caller's sub>/<uuid>/<fileName>. */
+  key: Scalars['String']['output'];
+  /** The largest size an upload may declare. */
+  maxBytes: Scalars['Int']['output'];
+  /** PUT the file's bytes here, with `headers`, before `expiresAt`. */
+  url: Scalars['String']['output'];
 };

@@ -22,6 +22,7 @@ interface ServeOptions {
   dataDir?: string;
   apiKey?: string;
   api?: string;
+  s3Port?: string;
 }
 
 function portNumber(value: string, flag: string): number {
@@ -94,6 +95,7 @@ export function register(program: Command): void {
     .option('--in-memory', 'keep DynamoDB Local in memory: nothing persists after Ctrl-C')
     .option('--data-dir <dir>', 'where DynamoDB data, the API key and the certificate live (default .foreman; with --api, .appsync-local next to the config)')
     .option('--api-key <key>', 'accept this API key instead of the generated one')
+    .option('--s3-port <port>', 'port of the local S3 endpoint whose uploads/ run the processor (default 4569; 0 picks a free one, the default with --port 0)')
     .option('--api <dir|file>', 'serve another APPSYNC_JS API from its config file (a folder holding appsync.json, or the file; see docs/local-appsync.md)')
     .action(async (options: ServeOptions) => {
       const port = portNumber(options.port, '--port');
@@ -143,6 +145,26 @@ export function register(program: Command): void {
             { announce: true, onLog },
           ),
         );
+        // The S3 route (docs/upload.md): uploads/ of the local bucket run the S3 processor; the page's
+        // "Upload and import" PUTs there (createUpload).
+        const { startS3Route } = await import('../../../infra/local/s3/route');
+        const s3Port = portNumber(options.s3Port ?? (port === 0 ? '0' : '4569'), '--s3-port');
+        let route: Awaited<ReturnType<typeof startS3Route>>;
+        try {
+          route = await startS3Route({ graphqlUrl: stack.graphqlUrl, iam: stack.iam, host: options.host, port: s3Port, onLog: (line) => void process.stderr.write(`[s3] ${line}\n`) });
+        } catch (error) {
+          await stack.stop().catch(() => undefined);
+          if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+            throw new CliError(`Port ${s3Port} on ${options.host} (the local S3 endpoint) is already in use. Stop what uses it, or pass --s3-port with another port (0 picks a free one).`, EXIT.FAILED);
+          }
+          throw error;
+        }
+        process.stderr.write(`S3 (local)     ${route.endpoint}  bucket ${route.bucket}: files put under uploads/ are ingested (aws s3 cp FILE s3://${route.bucket}/uploads/ --endpoint-url ${route.endpoint})\n`);
+        const stopStack = stack.stop.bind(stack);
+        stack.stop = async () => {
+          await route.close();
+          await stopStack();
+        };
       }
       const where = options.inMemory ? 'in memory: data is gone when it stops' : `data in ${dataDir}`;
       process.stdout.write(banner(stack, `${where}; started in ${((Date.now() - started) / 1000).toFixed(1)} s`, api));

@@ -150,8 +150,16 @@ export class Account {
     return true;
   }
 
-  /** Lists the signed-in user's ingestions, newest first. */
+  private mineTimer: ReturnType<typeof setTimeout> | undefined;
+
+  /** An upload just sent (kept across reloads): the list follows it until its ingestion appears and ends. */
+  expectUpload(fileName: string): void {
+    localStorage.setItem(PENDING_UPLOAD, JSON.stringify({ fileName, at: Date.now() }));
+  }
+
+  /** Lists the signed-in user's ingestions, newest first; again every few seconds while one runs or an upload is on its way. */
   async loadMine(): Promise<void> {
+    clearTimeout(this.mineTimer);
     const client = this.client;
     if (!client) return;
     const note = byId('mine-note');
@@ -170,11 +178,30 @@ export class Account {
           : `${number(items.length)} ingestion${items.length === 1 ? '' : 's'}${listIngestions.nextToken ? ` (the ${MINE_LIMIT} most recent)` : ''}.`,
       );
       document.body.dataset.mine = String(items.length);
+      const pending = pendingUpload();
+      const arrived = pending && items.some((i) => i.fileName === pending.fileName && Date.parse(i.startedAt) >= pending.at - 60_000);
+      if (arrived) localStorage.removeItem(PENDING_UPLOAD);
+      // Live: the list follows running ingestions (and an upload the server has not started yet).
+      if (items.some((i) => i.status === 'RUNNING') || (pending && !arrived)) this.mineTimer = setTimeout(() => void this.loadMine(), MINE_REFRESH_MS);
     } catch (error) {
       if (client !== this.client) return;
       if (this.sessionEnded(error)) return;
       fill(note, `The list could not be loaded: ${error instanceof Error ? error.message : String(error)}`);
     }
+  }
+}
+
+const PENDING_UPLOAD = 'foreman.pendingUpload';
+const MINE_REFRESH_MS = 2000;
+/** How long an upload is waited for before the list stops looking for it. */
+const PENDING_UPLOAD_MS = 5 * 60_000;
+
+function pendingUpload(): { fileName: string; at: number } | null {
+  try {
+    const p = JSON.parse(localStorage.getItem(PENDING_UPLOAD) ?? 'null') as { fileName: string; at: number } | null;
+    return p && Date.now() - p.at < PENDING_UPLOAD_MS ? p : null;
+  } catch {
+    return null;
   }
 }
 

@@ -12,6 +12,7 @@
  * After `finished`, `data-outcome` says how it went (complete, partial, nothing).
  */
 import { GraphQLHttpError } from '../../api/client';
+import { CreateUploadDocument, type ModelName } from '../../api/generated';
 import {
   columnOf,
   describeSendError,
@@ -773,6 +774,63 @@ function wireFilePicking(): void {
   window.addEventListener('dragover', (e) => e.preventDefault());
   window.addEventListener('drop', (e) => e.preventDefault());
   byId('import-button').addEventListener('click', () => void runImport());
+  byId('upload-button').addEventListener('click', () => void uploadAndImport());
+}
+
+/** PUTs `file` to a presigned URL with its signed headers, reporting the bytes sent (fetch cannot). */
+function putFile(url: string, headers: Record<string, string>, file: File, onProgress: (sent: number) => void): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('PUT', url);
+    for (const [k, v] of Object.entries(headers)) xhr.setRequestHeader(k, v);
+    xhr.upload.onprogress = (e) => onProgress(e.loaded);
+    xhr.onload = () => {
+      if (xhr.status >= 200 && xhr.status < 300) return resolve();
+      const code = /<Code>([^<]+)<\/Code>/.exec(xhr.responseText)?.[1];
+      reject(new Error(`the storage answered HTTP ${xhr.status}${code ? ` (${code})` : ''}`));
+    };
+    xhr.onerror = () => reject(new Error('the storage could not be reached'));
+    xhr.send(file);
+  });
+}
+
+/**
+ * Upload and walk away (docs/upload.md): createUpload, then the file straight to the ingestion
+ * bucket's uploads/ with the model and mapping the user confirmed; the S3 processor imports it on
+ * their behalf, and "My ingestions" follows it live — also after the page is closed and reopened.
+ */
+async function uploadAndImport(): Promise<void> {
+  const client = account?.client;
+  if (!config || !account?.identity || !client || !mayImport(account.identity) || !picked || busy) return;
+  busy = true;
+  const p = picked;
+  const status = byId('upload-status');
+  status.hidden = false;
+  const buttons = [byId<HTMLButtonElement>('import-button'), byId<HTMLButtonElement>('upload-button')];
+  for (const b of buttons) b.disabled = true;
+  setState('uploading');
+  const mapping = p.choice?.mapping ?? (p.inspection.saved?.applied ? p.inspection.saved.match.mapping : undefined);
+  try {
+    if (p.choice && byId<HTMLInputElement>('remember-mapping').checked) await rememberMapping(client, p.inspection);
+    fill(status, 'Asking the server where to upload…');
+    const { createUpload } = await client.request(CreateUploadDocument, {
+      input: { fileName: p.file.name, size: p.file.size, sha256: p.scan.sha256, model: p.inspection.model.apiName as ModelName, mapping: mapping ? JSON.stringify(mapping) : null },
+    });
+    await putFile(createUpload.url, JSON.parse(createUpload.headers) as Record<string, string>, p.file, (sent) =>
+      fill(status, `Uploading ${p.file.name}: ${Math.floor((100 * sent) / Math.max(1, p.file.size))}% of ${p.file.size.toLocaleString('en-US')} bytes…`),
+    );
+    account.expectUpload(p.file.name);
+    fill(status, `Uploaded. The server is importing ${p.file.name}: follow it in My ingestions below. You may close this page; the import goes on.`);
+    setState('uploaded');
+    void account.loadMine();
+  } catch (error) {
+    if (account.sessionEnded(error)) return;
+    fill(status, `The upload did not go through: ${error instanceof Error ? error.message : String(error)}. Try again, or use Import to import it from this page.`);
+    setState('upload-failed');
+  } finally {
+    busy = false;
+    for (const b of buttons) b.disabled = false;
+  }
 }
 
 async function loadConfig(): Promise<WebConfig> {

@@ -14,6 +14,7 @@ import { ingestEngine } from '../../../functions/csv-processor/defaultEngine';
 import { handleS3Event } from '../../../functions/csv-processor/dispatch';
 import type { ProcessResult } from '../../../functions/csv-processor/process';
 import { PREFIXES } from '../../../functions/csv-processor/keys';
+import { useLocalUploadTarget } from '../../../functions/upload-url/handler';
 import { startLocalS3, type LocalS3 } from './server';
 
 export const DEFAULT_BUCKET = 'foreman-local';
@@ -54,6 +55,8 @@ export async function startS3Route(options: S3RouteOptions): Promise<S3Route> {
       queue = queue.then(() => process({ Records: records }));
     },
   });
+  // createUpload (functions/upload-url) presigns PUTs into this bucket, in this process.
+  useLocalUploadTarget({ bucket, region: options.iam.region, base: `${server.endpoint}/${bucket}`, credentials });
   const s3 = new S3Client({ endpoint: server.endpoint, region: options.iam.region, forcePathStyle: true, credentials });
   const deps = {
     s3,
@@ -94,6 +97,7 @@ export async function startS3Route(options: S3RouteOptions): Promise<S3Route> {
       } while (seen !== queue);
     },
     async close() {
+      useLocalUploadTarget(null);
       await queue.catch(() => undefined);
       s3.destroy();
       deps.sfn.destroy();

@@ -19,6 +19,7 @@ import type { AddressInfo } from 'node:net';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
+import { presignedSignature } from '../../../functions/upload-url/presign';
 
 export interface S3Credentials {
   accessKeyId: string;
@@ -62,6 +63,14 @@ interface StoredObject {
   etag: string;
   lastModified: Date;
   contentType: string;
+  /** User metadata: the `x-amz-meta-*` headers of the PUT, names lower-case without the prefix. */
+  metadata: Record<string, string>;
+}
+
+function metadataOf(req: IncomingMessage): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(req.headers)) if (name.startsWith('x-amz-meta-') && typeof value === 'string') out[name.slice('x-amz-meta-'.length)] = value;
+  return out;
 }
 
 const xmlEscape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -115,10 +124,42 @@ function header(req: IncomingMessage, name: string): string | undefined {
 
 export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
   const buckets = new Map<string, Map<string, StoredObject>>(options.buckets.map((b) => [b, new Map()]));
-  const uploads = new Map<string, { bucket: string; key: string; parts: Map<number, Buffer>; contentType: string }>();
+  const uploads = new Map<string, { bucket: string; key: string; parts: Map<number, Buffer>; contentType: string; metadata: Record<string, string> }>();
   let sequence = 0;
 
+  /**
+   * A presigned URL (query authentication): the signature over the request as received, its
+   * signed headers (Content-Length, metadata) included, within X-Amz-Expires of X-Amz-Date.
+   */
+  async function verifyPresigned(req: IncomingMessage, url: URL): Promise<void> {
+    const q = url.searchParams;
+    const [accessKeyId, , region, service] = (q.get('X-Amz-Credential') ?? '').split('/');
+    if (q.get('X-Amz-Algorithm') !== 'AWS4-HMAC-SHA256') throw new S3Error(400, 'AuthorizationQueryParametersError', 'X-Amz-Algorithm only supports "AWS4-HMAC-SHA256".');
+    if (accessKeyId !== options.credentials.accessKeyId) throw new S3Error(403, 'InvalidAccessKeyId', 'The AWS Access Key Id you provided does not exist in our records.');
+    if (service !== 's3' || region !== options.region) throw new S3Error(400, 'AuthorizationQueryParametersError', `The region '${region}' is wrong; expecting '${options.region}'.`);
+    const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(q.get('X-Amz-Date') ?? '');
+    const expires = Number(q.get('X-Amz-Expires'));
+    if (!m || !Number.isInteger(expires) || expires < 1 || expires > 604800) throw new S3Error(400, 'AuthorizationQueryParametersError', 'X-Amz-Date and X-Amz-Expires (1 to 604800 seconds) are required.');
+    const signedAt = Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!);
+    if (Date.now() > signedAt + expires * 1000) throw new S3Error(403, 'AccessDenied', 'Request has expired');
+    const expected = await presignedSignature({
+      method: req.method ?? 'GET',
+      host: header(req, 'host') ?? '',
+      path: url.pathname,
+      query: q,
+      header: (name) => header(req, name),
+      region: options.region,
+      credentials: options.credentials,
+    });
+    const given = q.get('X-Amz-Signature') ?? '';
+    if (expected.length !== given.length || !timingSafeEqual(Buffer.from(expected), Buffer.from(given))) {
+      throw new S3Error(403, 'SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided. Check your key and signing method.');
+    }
+  }
+
   async function verifySignature(req: IncomingMessage, body: Buffer): Promise<void> {
+    const presigned = new URL(req.url ?? '/', 'http://x');
+    if (presigned.searchParams.has('X-Amz-Signature')) return verifyPresigned(req, presigned);
     const authorization = header(req, 'authorization');
     if (!authorization) throw new S3Error(403, 'AccessDenied', 'Access Denied: the request is not signed. Configure the local credentials (see docs/s3-local.md).');
     const parts = Object.fromEntries(
@@ -184,8 +225,8 @@ export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
     });
   }
 
-  function put(bucket: string, key: string, body: Buffer, contentType: string, eventName: string): StoredObject {
-    const object = { body, etag: md5(body), lastModified: new Date(), contentType };
+  function put(bucket: string, key: string, body: Buffer, contentType: string, eventName: string, metadata: Record<string, string> = {}): StoredObject {
+    const object = { body, etag: md5(body), lastModified: new Date(), contentType, metadata };
     bucketOf(bucket).set(key, object);
     created(bucket, key, object, eventName);
     return object;
@@ -197,10 +238,25 @@ export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
   }
 
   function objectHeaders(o: StoredObject): Record<string, string> {
-    return { etag: `"${o.etag}"`, 'last-modified': o.lastModified.toUTCString(), 'content-type': o.contentType, 'content-length': String(o.body.length) };
+    const meta = Object.fromEntries(Object.entries(o.metadata).map(([k, v]) => [`x-amz-meta-${k}`, v]));
+    return { etag: `"${o.etag}"`, 'last-modified': o.lastModified.toUTCString(), 'content-type': o.contentType, 'content-length': String(o.body.length), ...meta };
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const origin = header(req, 'origin');
+    // Any origin may PUT and GET with a valid signature (the local stack serves the page on another port).
+    const cors: Record<string, string> = origin ? { 'access-control-allow-origin': origin, 'access-control-expose-headers': 'ETag', vary: 'Origin' } : {};
+    for (const [k, v] of Object.entries(cors)) res.setHeader(k, v);
+    if (req.method === 'OPTIONS' && origin) {
+      // CORS preflight (https://docs.aws.amazon.com/AmazonS3/latest/userguide/cors.html).
+      res.writeHead(200, {
+        ...cors,
+        'access-control-allow-methods': 'GET, PUT, HEAD',
+        'access-control-allow-headers': header(req, 'access-control-request-headers') ?? '',
+        'access-control-max-age': '3000',
+      });
+      return void res.end();
+    }
     const raw = await readBody(req);
     await verifySignature(req, raw);
     const url = new URL(req.url ?? '/', 'http://x');
@@ -253,7 +309,7 @@ export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
     const contentType = header(req, 'content-type') ?? 'binary/octet-stream';
     if (method === 'POST' && q.has('uploads')) {
       const uploadId = randomUUID();
-      uploads.set(uploadId, { bucket, key, parts: new Map(), contentType });
+      uploads.set(uploadId, { bucket, key, parts: new Map(), contentType, metadata: metadataOf(req) });
       return send(res, 200, `<InitiateMultipartUploadResult><Bucket>${xmlEscape(bucket)}</Bucket><Key>${xmlEscape(key)}</Key><UploadId>${uploadId}</UploadId></InitiateMultipartUploadResult>`);
     }
     const uploadId = q.get('uploadId');
@@ -274,7 +330,13 @@ export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
         if (missing !== undefined || numbers.length === 0) throw new S3Error(400, 'InvalidPart', `One or more of the specified parts could not be found (part ${missing ?? 'none'}).`);
         const whole = Buffer.concat(numbers.map((n) => upload.parts.get(n)!));
         uploads.delete(uploadId);
-        const object = { body: whole, etag: `${md5(Buffer.concat(numbers.map((n) => Buffer.from(md5(upload.parts.get(n)!), 'hex'))))}-${numbers.length}`, lastModified: new Date(), contentType: upload.contentType };
+        const object = {
+          body: whole,
+          etag: `${md5(Buffer.concat(numbers.map((n) => Buffer.from(md5(upload.parts.get(n)!), 'hex'))))}-${numbers.length}`,
+          lastModified: new Date(),
+          contentType: upload.contentType,
+          metadata: upload.metadata,
+        };
         objects.set(key, object);
         created(bucket, key, object, 'ObjectCreated:CompleteMultipartUpload');
         return send(res, 200, `<CompleteMultipartUploadResult><Bucket>${xmlEscape(bucket)}</Bucket><Key>${xmlEscape(key)}</Key><ETag>"${object.etag}"</ETag></CompleteMultipartUploadResult>`);
@@ -286,10 +348,11 @@ export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
         const [fromBucket, ...rest] = decodeURIComponent(copySource.replace(/^\//, '').split('?')[0]!).split('/');
         const from = bucketOf(fromBucket!).get(rest.join('/'));
         if (!from) throw new S3Error(404, 'NoSuchKey', 'The specified key does not exist.');
-        const object = put(bucket, key, Buffer.from(from.body), from.contentType, 'ObjectCreated:Copy');
+        // MetadataDirective COPY (the default): the copy keeps the source's metadata.
+        const object = put(bucket, key, Buffer.from(from.body), from.contentType, 'ObjectCreated:Copy', { ...from.metadata });
         return send(res, 200, `<CopyObjectResult><LastModified>${object.lastModified.toISOString()}</LastModified><ETag>"${object.etag}"</ETag></CopyObjectResult>`);
       }
-      const object = put(bucket, key, body, contentType, 'ObjectCreated:Put');
+      const object = put(bucket, key, body, contentType, 'ObjectCreated:Put', metadataOf(req));
       return send(res, 200, null, { etag: `"${object.etag}"` });
     }
     if (method === 'DELETE') {

@@ -1,0 +1,136 @@
+/**
+ * Upload and walk away (issue 10, point 4), over the real local stack: createUpload presigns a
+ * size-limited PUT into the caller's own uploads/<sub>/; the PUT (plain fetch, as the page does)
+ * lands in the local S3 route, whose processor ingests it on the uploader's behalf with the mapping
+ * that travelled as metadata, and moves it to processed/. Refusals: viewers, sizes over the limit,
+ * bodies longer than declared, another user's key, an expired URL, a user setting an owner.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { GraphQLClient } from '../../../clients/api/client';
+import { CreateUploadDocument, GetIngestionDocument, ListIngestionsDocument, StartIngestionDocument } from '../../../clients/api/generated';
+import { MAX_UPLOAD_BYTES } from '../../../functions/upload-url/upload';
+import { startS3Route, type S3Route } from '../../../infra/local/s3/route';
+import { stackClients, startTestStack, type TestStack } from '../../helpers/localStack';
+import { ROOT } from '../../clients/cli/run';
+
+let stack: TestStack;
+let route: S3Route;
+let ada: GraphQLClient;
+let adaSub: string;
+let bob: GraphQLClient;
+const results = new Map<string, unknown>();
+
+const subOf = (token: string) => (JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as { sub: string }).sub;
+const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+
+beforeAll(async () => {
+  stack = await startTestStack();
+  route = await startS3Route({ graphqlUrl: stack.graphqlUrl, iam: stack.iam, port: 0, onResult: (key, r) => results.set(key, r) });
+  ada = await stack.clientFor('ada', ['importers']);
+  adaSub = subOf(await stack.tokenFor('ada', ['importers']));
+  bob = await stack.clientFor('bob', ['importers']);
+}, 120_000);
+afterAll(async () => {
+  await route?.close();
+  await stack?.stop();
+});
+
+async function put(url: string, headers: string, body: Buffer): Promise<{ status: number; text: string }> {
+  const r = await fetch(url, { method: 'PUT', headers: JSON.parse(headers) as Record<string, string>, body: new Uint8Array(body) });
+  return { status: r.status, text: await r.text() };
+}
+
+describe('createUpload → PUT → the S3 processor', () => {
+  it('ingests the upload for the uploader, with the mapping that travelled with it, and moves it to processed/', { timeout: 180_000 }, async () => {
+    // customers_small.csv with its email column renamed: only the confirmed mapping says what it is.
+    const body = Buffer.from(readFileSync(path.join(ROOT, 'samples/customers_small.csv'), 'utf8').replace(/^email,/, 'Mail addr,'));
+    const { createUpload } = await ada.request(CreateUploadDocument, {
+      input: { fileName: 'my customers.csv', size: body.length, sha256: sha(body), model: 'CUSTOMER', mapping: JSON.stringify({ 'Mail addr': 'email' }) },
+    });
+    expect(createUpload.key).toMatch(new RegExp(`^uploads/${adaSub}/[0-9a-f-]{36}/my customers\\.csv$`));
+    expect(createUpload.maxBytes).toBe(MAX_UPLOAD_BYTES);
+    expect(JSON.parse(createUpload.headers)).toEqual({
+      'x-amz-meta-foreman-owner': `cognito:${adaSub}`,
+      'x-amz-meta-foreman-model': 'CUSTOMER',
+      'x-amz-meta-foreman-sha256': sha(body),
+      'x-amz-meta-foreman-mapping': encodeURIComponent(JSON.stringify({ 'Mail addr': 'email' })),
+    });
+
+    expect((await put(createUpload.url, createUpload.headers, body)).status).toBe(200);
+    await route.idle();
+    const processed = createUpload.key.replace(/^uploads\//, 'processed/');
+    expect(route.keys('foreman-local').filter((k) => k.includes(adaSub))).toEqual([processed]);
+    const result = results.get(createUpload.key) as { outcome: string; ingestionId: string; counts: unknown };
+    // customers_small.csv: 5 customers, all valid and new.
+    expect(result).toMatchObject({ outcome: 'PROCESSED', counts: { created: 5, duplicates: 0, invalid: 0 } });
+
+    // Ada's own: she reads it and it is in her list, under its own file name; Bob sees neither.
+    const mine = (await ada.request(GetIngestionDocument, { id: result.ingestionId })).getIngestion!;
+    expect({ owner: mine.owner, fileName: mine.fileName, source: mine.source, status: mine.status, created: mine.created, rowCount: mine.rowCount }).toEqual({
+      owner: `cognito:${adaSub}`,
+      fileName: 'my customers.csv',
+      source: 'S3',
+      status: 'COMPLETED',
+      created: 5,
+      rowCount: 5,
+    });
+    expect((await ada.request(ListIngestionsDocument, {})).listIngestions.items.map((i) => i.id)).toContain(result.ingestionId);
+    expect((await bob.request(ListIngestionsDocument, {})).listIngestions.items.map((i) => i.id)).not.toContain(result.ingestionId);
+    await expect(bob.request(GetIngestionDocument, { id: result.ingestionId })).rejects.toMatchObject({ errors: [{ errorType: 'Unauthorized' }] });
+  });
+
+  it('refuses viewers, and signed-in sizes beyond the limit or below 1 byte', { timeout: 60_000 }, async () => {
+    const viewer = await stack.clientFor('vera', ['viewers']);
+    const input = { fileName: 'a.csv', size: 10, sha256: 'a'.repeat(64), model: 'CUSTOMER' as const };
+    await expect(viewer.request(CreateUploadDocument, { input })).rejects.toMatchObject({ errors: [{ errorType: 'Unauthorized' }] });
+    await expect(ada.request(CreateUploadDocument, { input: { ...input, size: MAX_UPLOAD_BYTES + 1 } })).rejects.toMatchObject({
+      errors: [{ errorType: 'PayloadTooLarge', message: `The file is ${MAX_UPLOAD_BYTES + 1} bytes; uploads take at most ${MAX_UPLOAD_BYTES} bytes (1 GiB). Split it, or ingest it with the CLI (foreman ingest).` }],
+    });
+    await expect(ada.request(CreateUploadDocument, { input: { ...input, size: 0 } })).rejects.toMatchObject({ errors: [{ errorType: 'BadRequest' }] });
+    await expect(ada.request(CreateUploadDocument, { input: { ...input, fileName: '../x.csv' } })).rejects.toMatchObject({ errors: [{ errorType: 'BadRequest', message: 'fileName must be 1 to 255 characters, without slashes or control characters.' }] });
+    await expect(ada.request(CreateUploadDocument, { input: { ...input, mapping: '["email"]' } })).rejects.toMatchObject({ errors: [{ errorType: 'BadRequest' }] });
+    // The back end (IAM) has no user to upload for.
+    const { iam } = stackClients(stack);
+    await expect(iam.request(CreateUploadDocument, { input })).rejects.toMatchObject({ errors: [{ errorType: 'Unauthorized' }] });
+  });
+
+  it('refuses a body longer or shorter than declared, other metadata, and the URL moved to another user’s key', { timeout: 60_000 }, async () => {
+    const body = Buffer.from('email,name\nx@y.example,X\n');
+    const { createUpload } = await ada.request(CreateUploadDocument, { input: { fileName: 'x.csv', size: body.length, sha256: sha(body), model: 'CUSTOMER' } });
+    const longer = await put(createUpload.url, createUpload.headers, Buffer.concat([body, Buffer.from('evil@y.example,E\n')]));
+    expect(longer.status).toBe(403);
+    expect(longer.text).toContain('<Code>SignatureDoesNotMatch</Code>');
+    expect((await put(createUpload.url, createUpload.headers, body.subarray(1))).status).toBe(403);
+    const forged = JSON.stringify({ ...JSON.parse(createUpload.headers), 'x-amz-meta-foreman-owner': 'cognito:someone-else' });
+    expect((await put(createUpload.url, forged, body)).status).toBe(403);
+    const bobSub = subOf(await stack.tokenFor('bob', ['importers']));
+    const moved = createUpload.url.replace(`/uploads/${adaSub}/`, `/uploads/${bobSub}/`);
+    expect(moved).not.toBe(createUpload.url);
+    expect((await put(moved, createUpload.headers, body)).status).toBe(403);
+    await route.idle();
+    expect(route.keys('foreman-local').filter((k) => k.endsWith('/x.csv'))).toEqual([]);
+  });
+
+  it('refuses an expired URL', { timeout: 60_000 }, async () => {
+    const body = Buffer.from('email,name\nx@y.example,X\n');
+    const { createUpload } = await ada.request(CreateUploadDocument, { input: { fileName: 'late.csv', size: body.length, sha256: sha(body), model: 'CUSTOMER' } });
+    // Signed 16 minutes ago for 15: re-sign nothing, only say so (the date is part of the signature).
+    const url = new URL(createUpload.url);
+    url.searchParams.set('X-Amz-Date', '20200101T000000Z');
+    const r = await put(url.toString(), createUpload.headers, body);
+    expect(r.status).toBe(403);
+    expect(r.text).toContain('Request has expired');
+  });
+
+  it('lets only the back end start an ingestion for someone else', { timeout: 60_000 }, async () => {
+    const input = { fileName: 'o.csv', sha256: 'b'.repeat(64), model: 'CUSTOMER' as const, source: 'WEB' as const, rowCount: 1, owner: `cognito:${adaSub}` };
+    await expect(bob.request(StartIngestionDocument, { input })).rejects.toMatchObject({ errors: [{ errorType: 'Unauthorized' }] });
+    const { iam } = stackClients(stack);
+    await expect(iam.request(StartIngestionDocument, { input: { ...input, owner: 'iam:arn:aws:iam::1:user/x' } })).rejects.toMatchObject({ errors: [{ errorType: 'BadRequest' }] });
+    const started = (await iam.request(StartIngestionDocument, { input })).startIngestion;
+    expect(started.ingestion!.owner).toBe(`cognito:${adaSub}`);
+  });
+});
