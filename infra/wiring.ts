@@ -326,6 +326,7 @@ export const functions: FunctionSpec[] = [
   { name: 'queryMappings', dataSource: 'MappingsTable' },
   // --- uploads (docs/upload.md) ---------------------------------------------------------------
   { name: 'presignUpload', dataSource: 'UploadUrls' },
+  { name: 'multipartUpload', dataSource: 'UploadUrls' },
 ];
 
 /** Filled in by the resolvers: every Query/Mutation field of the schema appears here or in `unwired`. */
@@ -400,6 +401,9 @@ export const resolvers: ResolverSpec[] = [
   { typeName: 'Query', fieldName: 'listMappings', pipeline: ['queryMappings'] },
   // A presigned PUT into the caller's uploads/<sub>/ (the S3 processor ingests it on their behalf).
   { typeName: 'Mutation', fieldName: 'createUpload', pipeline: ['presignUpload'] },
+  // Multipart uploads: complete or abandon the caller's own (the same Lambda).
+  { typeName: 'Mutation', fieldName: 'completeUpload', pipeline: ['multipartUpload'] },
+  { typeName: 'Mutation', fieldName: 'abortUpload', pipeline: ['multipartUpload'] },
 ];
 
 export const unwired: UnwiredField[] = [];

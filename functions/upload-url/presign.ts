@@ -23,6 +23,8 @@ export interface PresignInput {
   region: string;
   credentials: SigningCredentials;
   key: string;
+  /** Query parameters of the operation (UploadPart: partNumber, uploadId); signed with the rest. */
+  query?: Record<string, string>;
   /** Signed headers the PUT must send as they are (lower-case names). */
   headers: Record<string, string>;
   expiresIn: number;
@@ -41,12 +43,12 @@ function signer(region: string, credentials: SigningCredentials): SignatureV4 {
   return new SignatureV4({ service: 's3', region, credentials, sha256: Sha256, uriEscapePath: false, applyChecksum: false });
 }
 
-/** The presigned URL of a PUT to `key`. */
+/** The presigned URL of a PUT to `key` (PutObject, or UploadPart with `query`). */
 export async function presignPut(input: PresignInput): Promise<string> {
   const url = new URL(input.base);
   const path = `${url.pathname.replace(/\/$/, '')}/${encodeKey(input.key)}`;
   const headers = { ...input.headers, host: url.host, 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' };
-  const request = new HttpRequest({ method: 'PUT', protocol: url.protocol, hostname: url.hostname, port: url.port ? Number(url.port) : undefined, path, headers });
+  const request = new HttpRequest({ method: 'PUT', protocol: url.protocol, hostname: url.hostname, port: url.port ? Number(url.port) : undefined, path, query: { ...input.query }, headers });
   const names = new Set(Object.keys(input.headers).concat('host'));
   const signed = await signer(input.region, input.credentials).presign(request, { expiresIn: input.expiresIn, signingDate: input.now, signableHeaders: names, unhoistableHeaders: names });
   const query = Object.entries(signed.query ?? {})

@@ -255,7 +255,9 @@ export class ForemanStack extends Stack {
         continue;
       }
       if (ds.kind === 'AWS_LAMBDA') {
-        // functions/upload-url: presigns PUTs into uploads/ with its own role, which may do nothing else.
+        // functions/upload-url: presigns PUTs (and multipart parts) into uploads/ with its own role,
+        // which may do nothing else: s3:PutObject covers CreateMultipartUpload, UploadPart and
+        // CompleteMultipartUpload; abortUpload needs s3:AbortMultipartUpload.
         const fn = new nodejs.NodejsFunction(this, `${ds.name}Function`, {
           entry: path.join(repoRoot, ds.handler),
           handler: 'handler',
@@ -269,7 +271,7 @@ export class ForemanStack extends Stack {
           description: `Foreman: AppSync data source ${ds.name} (presigned uploads into uploads/)`,
           environment: { FOREMAN_UPLOAD_BUCKET: bucket.bucketName },
         });
-        fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [bucket.arnForObjects(`${PREFIXES.uploads}*`)] }));
+        fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:PutObject', 's3:AbortMultipartUpload'], resources: [bucket.arnForObjects(`${PREFIXES.uploads}*`)] }));
         this.uploadFunction = fn;
         dataSources.set(ds.name, api.addLambdaDataSource(`${ds.name}DataSource`, fn, { name: ds.name }));
         continue;

@@ -18,12 +18,38 @@ export type Scalars = {
   AWSURL: { input: string; output: string; }
 };
 
+export type AbortUploadInput = {
+  key: Scalars['String']['input'];
+  uploadId: Scalars['String']['input'];
+};
+
 /** Which kind of mutation recorded a batch. */
 export type BatchKind =
   /** Valid rows, through the model's import mutation (importCustomers, …). */
   | 'IMPORT'
   /** Rows the client rejected itself, through recordRejectedRows. */
   | 'REJECTED';
+
+export type CompleteUploadInput = {
+  /** The key createUpload answered (the caller's own uploads/<sub>/…). */
+  key: Scalars['String']['input'];
+  /** Every part, in order. */
+  parts: Array<CompletedPartInput>;
+  uploadId: Scalars['String']['input'];
+};
+
+export type CompletedPartInput = {
+  /** The ETag S3 answered for the part's PUT (quotes optional). */
+  etag: Scalars['String']['input'];
+  partNumber: Scalars['Int']['input'];
+};
+
+/** A multipart upload completed: the object is in uploads/ and the S3 processor takes it from there. */
+export type CompletedUpload = {
+  __typename?: 'CompletedUpload';
+  etag: Scalars['String']['output'];
+  key: Scalars['String']['output'];
+};
 
 export type CreateCustomerInput = {
   company?: InputMaybe<Scalars['String']['input']>;
@@ -54,8 +80,8 @@ export type CreateUploadInput = {
   model: ModelName;
   /** Lower-case hex SHA-256 of the file's bytes. */
   sha256: Scalars['String']['input'];
-  /** The file's size in bytes: the upload must send exactly this many (at most 1 GiB; docs/upload.md). */
-  size: Scalars['Int']['input'];
+  /** The file's size in bytes: the upload must send exactly this many (at most 10 GiB; a Float because GraphQL's Int stops at 2 GiB; docs/upload.md). */
+  size: Scalars['Float']['input'];
 };
 
 /** ISO 4217 currency codes (the current ones, as ICU lists them). */
@@ -529,6 +555,10 @@ export type ModelName =
 
 export type Mutation = {
   __typename?: 'Mutation';
+  /** Admins and importers: abandons the caller's own multipart upload (its parts are deleted). True once aborted. */
+  abortUpload: Scalars['Boolean']['output'];
+  /** Admins and importers: completes the caller's own multipart upload (createUpload's uploadId) from the parts' ETags; the object then lands in uploads/ and is ingested (docs/upload.md). */
+  completeUpload: CompletedUpload;
   createCustomer: Customer;
   createProject: Project;
   /** Admins and importers: a presigned PUT of one file into the caller's own uploads/ prefix (IAM reaches the field but is refused: it has no user to upload for); the S3 processor ingests it on the caller's behalf with the mapping given (docs/upload.md). */
@@ -554,6 +584,16 @@ export type Mutation = {
   startIngestion: StartIngestionResult;
   updateCustomer: Customer;
   updateProject: Project;
+};
+
+
+export type MutationAbortUploadArgs = {
+  input: AbortUploadInput;
+};
+
+
+export type MutationCompleteUploadArgs = {
+  input: CompleteUploadInput;
 };
 
 
@@ -1005,16 +1045,29 @@ export type UpdateProjectInput = {
   status?: InputMaybe<ProjectStatus>;
 };
 
-/** A presigned, size-limited S3 upload into the caller's own uploads/<sub>/ prefix (docs/upload.md). */
+/** A presigned, size-limited S3 upload into the caller's own uploads/<sub>/ prefix (docs/upload.md): one PUT (`url`), or, for big files, a multipart upload (`uploadId`, `parts`) that completeUpload finishes. */
 export type Upload = {
   __typename?: 'Upload';
   expiresAt: Scalars['AWSDateTime']['output'];
-  /** JSON object of the headers the PUT must carry (signed: the file's metadata). */
+  /** JSON object of the headers the PUT must carry (signed: the file's metadata). Empty ({}) for a multipart upload: the metadata is on the upload already. */
   headers: Scalars['AWSJSON']['output'];
   /** The object key: uploads/<caller's sub>/<uuid>/<fileName>. */
   key: Scalars['String']['output'];
-  /** The largest size an upload may declare. */
-  maxBytes: Scalars['Int']['output'];
-  /** PUT the file's bytes here, with `headers`, before `expiresAt`. */
+  /** The largest size an upload may declare (a Float: above GraphQL's 32-bit Int). */
+  maxBytes: Scalars['Float']['output'];
+  /** Multipart only: one presigned UploadPart URL per part, in order; each takes exactly `size` bytes of the file from `offset`. */
+  parts: Maybe<Array<UploadPartUrl>>;
+  /** Multipart only: the S3 upload id, for completeUpload / abortUpload. */
+  uploadId: Maybe<Scalars['String']['output']>;
+  /** PUT the file's bytes here, with `headers`, before `expiresAt`. Null for a multipart upload (see `parts`). */
+  url: Maybe<Scalars['String']['output']>;
+};
+
+/** One part of a multipart upload: PUT bytes [offset, offset + size) of the file to `url`; S3 answers its ETag. */
+export type UploadPartUrl = {
+  __typename?: 'UploadPartUrl';
+  offset: Scalars['Float']['output'];
+  partNumber: Scalars['Int']['output'];
+  size: Scalars['Int']['output'];
   url: Scalars['String']['output'];
 };

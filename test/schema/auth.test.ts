@@ -49,7 +49,7 @@ describe('schema auth rules (issue 8)', () => {
     expect(allowed(['viewers'], 'Query')).toEqual(expect.arrayContaining(['getInvoice', 'listInvoices']));
     expect(allowed(['viewers'], 'Subscription')).toEqual(fieldsOf('Subscription'));
     expect(new Set(allowed(['importers'], 'Mutation'))).toEqual(
-      new Set(['createCustomer', 'updateCustomer', 'createProject', 'updateProject', 'startIngestion', 'importCustomers', 'importProjects', 'importInvoices', 'recordRejectedRows', 'finishIngestion', 'failIngestion', 'saveMapping', 'deleteMapping', 'createUpload']),
+      new Set(['createCustomer', 'updateCustomer', 'createProject', 'updateProject', 'startIngestion', 'importCustomers', 'importProjects', 'importInvoices', 'recordRejectedRows', 'finishIngestion', 'failIngestion', 'saveMapping', 'deleteMapping', 'createUpload', 'completeUpload', 'abortUpload']),
     );
     expect(allowed(['admins'], 'Mutation')).toEqual(mutations);
     expect(allowed(['admins'], 'Query')).toEqual(fieldsOf('Query'));

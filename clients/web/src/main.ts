@@ -11,8 +11,8 @@
  * failed, config-problem); tests wait on it. The user signs in first (account.ts, auth.ts).
  * After `finished`, `data-outcome` says how it went (complete, partial, nothing).
  */
-import { GraphQLHttpError } from '../../api/client';
-import { CreateUploadDocument, type ModelName } from '../../api/generated';
+import { GraphQLHttpError, type GraphQLClient } from '../../api/client';
+import { AbortUploadDocument, CompleteUploadDocument, CreateUploadDocument, type CreateUploadMutation, type ModelName } from '../../api/generated';
 import {
   columnOf,
   describeSendError,
@@ -777,21 +777,55 @@ function wireFilePicking(): void {
   byId('upload-button').addEventListener('click', () => void uploadAndImport());
 }
 
-/** PUTs `file` to a presigned URL with its signed headers, reporting the bytes sent (fetch cannot). */
-function putFile(url: string, headers: Record<string, string>, file: File, onProgress: (sent: number) => void): Promise<void> {
+/** PUTs `file` (or a part of it) to a presigned URL with its signed headers, reporting the bytes sent (fetch cannot); resolves with S3's ETag. */
+function putFile(url: string, headers: Record<string, string>, file: Blob, onProgress: (sent: number) => void): Promise<string> {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     xhr.open('PUT', url);
     for (const [k, v] of Object.entries(headers)) xhr.setRequestHeader(k, v);
     xhr.upload.onprogress = (e) => onProgress(e.loaded);
     xhr.onload = () => {
-      if (xhr.status >= 200 && xhr.status < 300) return resolve();
+      if (xhr.status >= 200 && xhr.status < 300) return resolve(xhr.getResponseHeader('ETag') ?? '');
       const code = /<Code>([^<]+)<\/Code>/.exec(xhr.responseText)?.[1];
       reject(new Error(`the storage answered HTTP ${xhr.status}${code ? ` (${code})` : ''}`));
     };
     xhr.onerror = () => reject(new Error('the storage could not be reached'));
     xhr.send(file);
   });
+}
+
+/** How many parts of a multipart upload are in flight at once. */
+const PARTS_AT_ONCE = 3;
+
+/**
+ * A multipart upload (docs/upload.md): the parts createUpload presigned, 3 at a time, with the
+ * bytes sent over all of them; then completeUpload with their ETags. On any failure the upload
+ * is aborted (its parts deleted) and the error thrown.
+ */
+async function putParts(client: GraphQLClient, upload: CreateUploadMutation['createUpload'], file: File, onProgress: (sent: number) => void): Promise<void> {
+  const parts = upload.parts ?? [];
+  const sent = new Array<number>(parts.length).fill(0);
+  const etags = new Array<string>(parts.length).fill('');
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < parts.length) {
+      const i = next++;
+      const part = parts[i]!;
+      etags[i] = await putFile(part.url, {}, file.slice(part.offset, part.offset + part.size), (n) => {
+        sent[i] = n;
+        onProgress(sent.reduce((a, b) => a + b, 0));
+      });
+      if (!etags[i]) throw new Error(`the storage did not say which part ${part.partNumber} it got (no ETag)`);
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.min(PARTS_AT_ONCE, parts.length) }, worker));
+    await client.request(CompleteUploadDocument, { input: { key: upload.key, uploadId: upload.uploadId!, parts: parts.map((p, i) => ({ partNumber: p.partNumber, etag: etags[i]! })) } });
+  } catch (error) {
+    next = parts.length;
+    await client.request(AbortUploadDocument, { input: { key: upload.key, uploadId: upload.uploadId! } }).catch(() => undefined);
+    throw error;
+  }
 }
 
 /**
@@ -816,9 +850,9 @@ async function uploadAndImport(): Promise<void> {
     const { createUpload } = await client.request(CreateUploadDocument, {
       input: { fileName: p.file.name, size: p.file.size, sha256: p.scan.sha256, model: p.inspection.model.apiName as ModelName, mapping: mapping ? JSON.stringify(mapping) : null },
     });
-    await putFile(createUpload.url, JSON.parse(createUpload.headers) as Record<string, string>, p.file, (sent) =>
-      fill(status, `Uploading ${p.file.name}: ${Math.floor((100 * sent) / Math.max(1, p.file.size))}% of ${p.file.size.toLocaleString('en-US')} bytes…`),
-    );
+    const progress = (sent: number) => fill(status, `Uploading ${p.file.name}: ${Math.floor((100 * sent) / Math.max(1, p.file.size))}% of ${p.file.size.toLocaleString('en-US')} bytes…`);
+    if (createUpload.url) await putFile(createUpload.url, JSON.parse(createUpload.headers) as Record<string, string>, p.file, progress);
+    else await putParts(client, createUpload, p.file, progress);
     account.expectUpload(p.file.name);
     fill(status, `Uploaded. The server is importing ${p.file.name}: follow it in My ingestions below. You may close this page; the import goes on.`);
     setState('uploaded');

@@ -14,7 +14,7 @@ import { ingestEngine } from '../../../functions/csv-processor/defaultEngine';
 import { handleS3Event } from '../../../functions/csv-processor/dispatch';
 import type { ProcessResult } from '../../../functions/csv-processor/process';
 import { PREFIXES } from '../../../functions/csv-processor/keys';
-import { useLocalUploadTarget } from '../../../functions/upload-url/handler';
+import { sdkMultipart, useLocalUploadTarget } from '../../../functions/upload-url/handler';
 import { startLocalS3, type LocalS3 } from './server';
 
 export const DEFAULT_BUCKET = 'foreman-local';
@@ -55,9 +55,9 @@ export async function startS3Route(options: S3RouteOptions): Promise<S3Route> {
       queue = queue.then(() => process({ Records: records }));
     },
   });
-  // createUpload (functions/upload-url) presigns PUTs into this bucket, in this process.
-  useLocalUploadTarget({ bucket, region: options.iam.region, base: `${server.endpoint}/${bucket}`, credentials });
   const s3 = new S3Client({ endpoint: server.endpoint, region: options.iam.region, forcePathStyle: true, credentials });
+  // createUpload (functions/upload-url) presigns PUTs into this bucket, in this process, and makes its multipart calls here.
+  useLocalUploadTarget({ bucket, region: options.iam.region, base: `${server.endpoint}/${bucket}`, credentials, multipart: sdkMultipart(s3, bucket) });
   const deps = {
     s3,
     // Never used: the local route has no state machine, so every file is processed in-process.

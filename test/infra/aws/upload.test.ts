@@ -1,6 +1,7 @@
 /**
  * The CDK side of "Upload and walk away" (docs/upload.md): createUpload's Lambda data source, a
- * role that may only put objects under uploads/, and bucket CORS for the page's origin only.
+ * role that may only put objects (multipart too) and abort multipart uploads under uploads/, and
+ * bucket CORS for the page's origin only, exposing the ETag the page completes parts with.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
@@ -24,10 +25,12 @@ describe('createUpload in the CDK stack', () => {
     expect(fn).toBeDefined();
     template.hasResourceProperties('AWS::AppSync::DataSource', { Name: 'UploadUrls', Type: 'AWS_LAMBDA', LambdaConfig: { LambdaFunctionArn: { 'Fn::GetAtt': [ref(fn), 'Arn'] } } });
     template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: { FOREMAN_UPLOAD_BUCKET: { Ref: ref(stack.bucket) } } } });
-    template.hasResourceProperties('AWS::AppSync::Resolver', { TypeName: 'Mutation', FieldName: 'createUpload', Kind: 'PIPELINE' });
+    for (const field of ['createUpload', 'completeUpload', 'abortUpload']) {
+      template.hasResourceProperties('AWS::AppSync::Resolver', { TypeName: 'Mutation', FieldName: field, Kind: 'PIPELINE' });
+    }
   });
 
-  it('lets the function put objects under uploads/ and nothing else', () => {
+  it('lets the function put objects (multipart parts included) and abort multipart uploads under uploads/, and nothing else', () => {
     const fn = stack.uploadFunction!;
     const roleId = stack.getLogicalId(fn.role!.node.defaultChild as import('aws-cdk-lib').CfnElement);
     const policies = Object.values(template.findResources('AWS::IAM::Policy')).filter((p) =>
@@ -35,7 +38,7 @@ describe('createUpload in the CDK stack', () => {
     );
     const statements = policies.flatMap((p) => p.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]);
     expect(statements).toEqual([
-      { Effect: 'Allow', Action: 's3:PutObject', Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [ref(stack.bucket), 'Arn'] }, '/uploads/*']] } },
+      { Effect: 'Allow', Action: ['s3:PutObject', 's3:AbortMultipartUpload'], Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [ref(stack.bucket), 'Arn'] }, '/uploads/*']] } },
     ]);
   });
 
